@@ -1,0 +1,69 @@
+//! Command-line definitions (clap) and their translation into typed options.
+//!
+//! Parses arguments only; runs nothing.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bookbind",
+    version,
+    about = "Binds a book written in Markdown into an EPUB 3 and a print-ready PDF",
+    long_about = "Binds a book written in Markdown into an EPUB 3 and a print-ready PDF.\n\n\
+                  A book is a folder with a book.yaml that lists its front matter, chapters and back matter.\n\
+                  Exit status: 0 ok, 1 the book has errors, 2 bad command line."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the editions of a book into the output folder
+    Build {
+        /// The book folder (holding book.yaml)
+        #[arg(default_value = "book")]
+        book_dir: PathBuf,
+        /// Where to write the editions
+        #[arg(long, short, default_value = "out")]
+        out: PathBuf,
+        /// Editions to build, comma-separated
+        #[arg(long, short, value_enum, value_delimiter = ',', default_value = "epub")]
+        format: Vec<FormatArg>,
+        /// Treat warnings as errors
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Load, parse and resolve a book and report every problem; write nothing
+    Check {
+        /// The book folder (holding book.yaml)
+        #[arg(default_value = "book")]
+        book_dir: PathBuf,
+        /// Treat warnings as errors
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Create a new book folder with a book.yaml, one chapter and a bibliography
+    Init {
+        /// The folder to create
+        new_dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Epub,
+    Pdf,
+}
+
+impl From<FormatArg> for bookbind::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Epub => bookbind::Format::Epub,
+            FormatArg::Pdf => bookbind::Format::Pdf,
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! Diagnostics: what went wrong, where in which source file, and how to print it
+//! like rustc (`error[E0006]: ...`, `--> file:line:col`, the line and a caret).
+//!
+//! Collects; never prints. `main.rs` decides where the rendered text goes.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+/// Index of a file in `Sources`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub usize);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub source: SourceId,
+    pub range: Range<usize>,
+}
+
+impl Span {
+    pub fn new(source: SourceId, range: Range<usize>) -> Self {
+        Span { source, range }
+    }
+}
+
+/// Every text file the build read, so that diagnostics can quote them.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user should see it (the book folder joined with the entry).
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Sources {
+    pub fn add(&mut self, path: PathBuf, text: String) -> SourceId {
+        self.files.push(SourceFile { path, text });
+        SourceId(self.files.len() - 1)
+    }
+
+    pub fn get(&self, id: SourceId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    pub fn try_path(&self, id: SourceId) -> Option<&Path> {
+        self.files.get(id.0).map(|f| f.path.as_path())
+    }
+
+    pub fn path(&self, id: SourceId) -> &Path {
+        &self.files[id.0].path
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, id: SourceId, offset: usize) -> (usize, usize) {
+        let text = &self.files[id.0].text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The byte offset of a 1-based line and column (in characters).
+    pub fn offset_of(&self, id: SourceId, line: usize, col: usize) -> usize {
+        let text = &self.files[id.0].text;
+        let mut start = 0;
+        for _ in 1..line.max(1) {
+            match text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => return text.len(),
+            }
+        }
+        let line_text = &text[start..];
+        let line_end = line_text.find('\n').unwrap_or(line_text.len());
+        start
+            + line_text[..line_end]
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(line_end, |(i, _)| i)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in the book.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code, listed in README (`E0006`).
+    pub code: &'static str,
+    pub message: String,
+    /// Where in a source file, when the problem is in one.
+    pub span: Option<Span>,
+    /// A file the problem is about, when there is no span in it (unreadable, binary).
+    pub path: Option<PathBuf>,
+    /// Further places, each with its own label ("first defined here").
+    pub related: Vec<(Span, String)>,
+    pub label: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            span: None,
+            path: None,
+            related: Vec::new(),
+            label: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:col` of the primary location, for one-line summaries and tests.
+    pub fn location(&self, sources: &Sources) -> Option<String> {
+        if let Some(span) = &self.span {
+            let (l, c) = sources.line_col(span.source, span.range.start);
+            Some(format!("{}:{}:{}", sources.path(span.source).display(), l, c))
+        } else {
+            self.path.as_ref().map(|p| p.display().to_string())
+        }
+    }
+}
+
+/// Renders diagnostics as rustc does: header, `-->` location, source line, caret.
+pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
+    let mut files = SimpleFiles::new();
+    for f in &sources.files {
+        files.add(f.path.display().to_string(), f.text.as_str());
+    }
+    let config = term::Config::default();
+    let mut out = String::new();
+    for d in diagnostics {
+        let mut cs = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_code(d.code)
+        .with_message(&d.message);
+        let mut labels = Vec::new();
+        if let Some(span) = &d.span {
+            labels.push(
+                Label::primary(span.source.0, span.range.clone())
+                    .with_message(d.label.clone().unwrap_or_default()),
+            );
+        }
+        for (span, msg) in &d.related {
+            labels.push(Label::secondary(span.source.0, span.range.clone()).with_message(msg));
+        }
+        cs = cs.with_labels(labels);
+        let mut notes = Vec::new();
+        if d.span.is_none() {
+            if let Some(p) = &d.path {
+                notes.push(format!("in {}", p.display()));
+            }
+        }
+        if let Some(h) = &d.hint {
+            notes.push(format!("help: {h}"));
+        }
+        cs = cs.with_notes(notes);
+        match term::emit_into_string(&config, &files, &cs) {
+            Ok(s) => out.push_str(&s),
+            Err(_) => out.push_str(&format!("error[{}]: {}\n", d.code, d.message)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters_not_bytes() {
+        let mut s = Sources::default();
+        let id = s.add("a.md".into(), "first\nsé @key\n".into());
+        let off = s.get(id).text.find('@').unwrap();
+        assert_eq!(s.line_col(id, off), (2, 4));
+        assert_eq!(s.offset_of(id, 2, 4), off);
+    }
+
+    #[test]
+    fn rendered_error_names_file_line_and_code() {
+        let mut s = Sources::default();
+        let id = s.add("book/ch.md".into(), "Hello [@nokey].\n".into());
+        let d = Diagnostic::error("E0006", "unknown citation key `nokey`").at(Span::new(id, 7..13));
+        let text = render(&s, &[d]);
+        assert!(text.contains("error[E0006]: unknown citation key `nokey`"), "{text}");
+        assert!(text.contains("book/ch.md:1:8"), "{text}");
+        assert!(text.contains("^^^^^^"), "{text}");
+    }
+}

@@ -1,0 +1,355 @@
+//! The EPUB 3 edition: model → XHTML content documents, navigation (nav + NCX),
+//! package metadata with EPUB Accessibility 1.1, assembled by epub-builder.
+//!
+//! Reads only the resolved `Book`; returns the EPUB's bytes (writing them to disk
+//! is `output`'s job).
+
+pub mod html;
+pub mod xhtml;
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
+};
+
+use crate::diag::Diagnostic;
+use crate::model::{Book, PartKind, Role, TocEntry};
+use html::escape_attr;
+
+const STYLESHEET: &str = include_str!("style.css");
+const CONTENTS_FILE: &str = "contents.xhtml";
+
+#[derive(Debug, thiserror::Error)]
+#[error("could not assemble the EPUB: {0}")]
+pub struct EpubError(String);
+
+/// Builds the EPUB; warnings about content (removed scripts) go to `diags`.
+pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubError> {
+    let err = |e: epub_builder::Error| EpubError(e.to_string());
+    let mut b = EpubBuilder::new(ZipLibrary::new().map_err(err)?).map_err(err)?;
+    b.epub_version(EpubVersion::V30);
+    let m = &book.meta;
+    b.set_title(m.title.clone());
+    b.set_lang(m.language.clone());
+    for a in &m.authors {
+        b.add_author(a.clone());
+    }
+    if let Some(d) = &m.description {
+        b.add_description(d.clone());
+    }
+    for s in &m.subjects {
+        b.add_subject(s.clone());
+    }
+    if let Some(r) = &m.rights {
+        b.set_license(r.clone());
+    }
+    b.set_generator(concat!("bookbind ", env!("CARGO_PKG_VERSION")));
+    b.set_toc_name("Contents");
+    b.set_uuid(uuid_of(&m.identifier));
+    let modified = chrono::DateTime::from_timestamp(m.modified, 0).unwrap_or_default();
+    b.set_modified_date(modified);
+    if let Some(date) = m.date.as_deref().and_then(crate::load::parse_date) {
+        b.set_publication_date(chrono::DateTime::from_timestamp(date, 0).unwrap_or_default());
+    }
+    b.escape_html(true);
+    for (property, value) in accessibility(book) {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(property.into(), escape_attr(&value))));
+    }
+    if let Some(p) = &m.publisher {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new("dcterms:publisher".into(), escape_attr(p))));
+    }
+    b.stylesheet(STYLESHEET.as_bytes()).map_err(err)?;
+
+    // Cover: the book's own image, or a typographic one made from title and author.
+    let (cover_name, cover_data, cover_type) = match book.cover {
+        Some(i) => {
+            let r = &book.resources[i];
+            (r.name.clone(), r.data.clone(), r.media_type.clone())
+        }
+        None => ("images/cover.svg".to_string(), cover_svg(book).into_bytes(), "image/svg+xml".to_string()),
+    };
+    b.add_cover_image(&cover_name, cover_data.as_slice(), cover_type).map_err(err)?;
+    b.add_content(
+        EpubContent::new("cover.xhtml", cover_page(book, &cover_name).as_bytes()).reftype(ReferenceType::Cover),
+    )
+    .map_err(err)?;
+    for (i, r) in book.resources.iter().enumerate() {
+        if Some(i) != book.cover {
+            b.add_resource(&r.name, r.data.as_slice(), r.media_type.clone()).map_err(err)?;
+        }
+    }
+
+    let first_chapter = book.parts.iter().position(|p| p.kind == PartKind::Chapter);
+    // The contents page closes the front matter, as in the print edition.
+    let contents_at = book.parts.iter().position(|p| p.kind != PartKind::Front).unwrap_or(book.parts.len());
+    for (i, p) in book.parts.iter().enumerate() {
+        if i == contents_at {
+            b.add_content(EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes()).reftype(ReferenceType::Toc))
+                .map_err(err)?;
+        }
+        let (doc, notes) = xhtml::part(book, i);
+        let file = xhtml::file_name(p);
+        if notes.removed_scripts {
+            diags.push(
+                Diagnostic::warning("W0104", format!("scripts or event handlers in raw HTML of `{}` were removed", p.title))
+                    .hint("e-readers do not run scripts; the rest of the HTML is kept"),
+            );
+        }
+        if notes.removed_controls {
+            diags.push(Diagnostic::warning(
+                "W0108",
+                format!("control characters in `{}` were removed (XML does not allow them)", p.title),
+            ));
+        }
+        let mut content = EpubContent::new(file.clone(), doc.as_bytes());
+        // epub-builder writes the nav from these titles; we replace its nav.xhtml
+        // with our own (see NavZip), but its NCX uses them as they are.
+        let entries: Vec<&TocEntry> = book.toc.iter().filter(|e| e.part == i).collect();
+        if let Some(top) = entries.iter().find(|e| e.level == 1) {
+            content = content.title(top.title.clone());
+            for e in entries.iter().filter(|e| e.level == 2) {
+                let href = format!("{file}#{}", e.anchor.clone().unwrap_or_default());
+                content = content.child(TocElement::new(href, e.title.clone()).level(2));
+            }
+        }
+        let reftype = match p.role {
+            Role::TitlePage => Some(ReferenceType::TitlePage),
+            Role::Epigraph => Some(ReferenceType::Epigraph),
+            Role::Bibliography => Some(ReferenceType::Bibliography),
+            Role::Preface => Some(ReferenceType::Preface),
+            Role::Dedication => Some(ReferenceType::Dedication),
+            Role::Copyright => Some(ReferenceType::Copyright),
+            _ if Some(i) == first_chapter => Some(ReferenceType::Text),
+            _ => None,
+        };
+        if let Some(r) = reftype {
+            content = content.reftype(r);
+        }
+        b.add_content(content).map_err(err)?;
+    }
+    if contents_at == book.parts.len() {
+        b.add_content(EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes()).reftype(ReferenceType::Toc))
+            .map_err(err)?;
+    }
+    let mut out = Vec::new();
+    b.generate(&mut out).map_err(err)?;
+    let nav = nav_document(book);
+    patch_container(&out, &book.meta.language, nav.as_bytes()).map_err(|e| EpubError(e.to_string()))
+}
+
+/// Fills two gaps of epub-builder 0.8.2, whose `Zip` trait is private so files
+/// cannot be swapped on the way in:
+/// - its nav template has no `lang` on `<html>` and lists landmarks only for files
+///   that are also in the TOC: `nav.xhtml` is replaced by ours, rendered from the
+///   same `Book::toc`;
+/// - its `<package>` has no `xml:lang` (Ace: serious): it is added.
+///
+/// The finished container is copied entry by entry (compressed data as is,
+/// `mimetype` first and stored, dates unchanged).
+fn patch_container(epub: &[u8], lang: &str, nav: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub))?;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(epub.len() + 1024)));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let name = archive.by_index_raw(i)?.name().to_string();
+        match name.as_str() {
+            "OEBPS/nav.xhtml" => {
+                w.start_file(name, opts)?;
+                w.write_all(nav)?;
+            }
+            "OEBPS/content.opf" => {
+                let mut opf = String::new();
+                archive.by_index(i)?.read_to_string(&mut opf)?;
+                let opf = opf.replacen(
+                    "<package version=\"3.0\"",
+                    &format!("<package version=\"3.0\" xml:lang=\"{}\"", escape_attr(lang)),
+                    1,
+                );
+                w.start_file(name, opts)?;
+                w.write_all(opf.as_bytes())?;
+            }
+            _ => w.raw_copy_file(archive.by_index_raw(i)?)?,
+        }
+    }
+    Ok(w.finish()?.into_inner())
+}
+
+/// The navigation document: the TOC (nested), and landmarks.
+fn nav_document(book: &Book) -> String {
+    let mut out = String::new();
+    xhtml::head(&mut out, &book.meta.language, "Contents");
+    out.push_str("<body>\n");
+    toc_list(book, &mut out, "toc");
+    out.push_str("<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>Landmarks</h2>\n<ol>\n");
+    out.push_str("<li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
+    let _ = writeln!(out, "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">Contents</a></li>");
+    for p in &book.parts {
+        let t = match p.role {
+            Role::TitlePage => Some("titlepage"),
+            Role::Bibliography => Some("bibliography"),
+            _ => None,
+        };
+        if let Some(t) = t {
+            let _ = writeln!(out, "<li><a epub:type=\"{t}\" href=\"{}\">{}</a></li>", xhtml::file_name(p), html::escape_text(&p.title));
+        }
+    }
+    if let Some(p) = book.parts.iter().find(|p| p.kind == PartKind::Chapter) {
+        let _ = writeln!(out, "<li><a epub:type=\"bodymatter\" href=\"{}\">Start of content</a></li>", xhtml::file_name(p));
+    }
+    out.push_str("</ol>\n</nav>\n</body>\n</html>\n");
+    out
+}
+
+/// The contents page in the reading order: the same list as the nav.
+fn contents_page(book: &Book) -> String {
+    let mut out = String::new();
+    xhtml::head(&mut out, &book.meta.language, "Contents");
+    out.push_str("<body epub:type=\"frontmatter\">\n");
+    toc_list(book, &mut out, "contents");
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// `<nav>` with the nested table of contents.
+fn toc_list(book: &Book, out: &mut String, id: &str) {
+    let _ = write!(
+        out,
+        "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"{id}\" class=\"contents\" aria-labelledby=\"{id}-title\">\n<h1 id=\"{id}-title\">Contents</h1>\n<ol>\n"
+    );
+    let href = |e: &TocEntry| {
+        let file = xhtml::file_name(&book.parts[e.part]);
+        match &e.anchor {
+            Some(a) => format!("{file}#{a}"),
+            None => file,
+        }
+    };
+    let mut open_child = false;
+    for (k, e) in book.toc.iter().enumerate() {
+        let next_is_child = book.toc.get(k + 1).is_some_and(|n| n.level > 1);
+        if e.level == 1 {
+            if open_child {
+                out.push_str("</ol>\n</li>\n");
+                open_child = false;
+            }
+            let _ = write!(out, "<li><a href=\"{}\">{}</a>", escape_attr(&href(e)), html::escape_text(&e.title));
+            if next_is_child {
+                out.push_str("\n<ol>\n");
+                open_child = true;
+            } else {
+                out.push_str("</li>\n");
+            }
+        } else {
+            let _ = writeln!(out, "<li><a href=\"{}\">{}</a></li>", escape_attr(&href(e)), html::escape_text(&e.title));
+        }
+    }
+    if open_child {
+        out.push_str("</ol>\n</li>\n");
+    }
+    out.push_str("</ol>\n</nav>\n");
+}
+
+/// EPUB Accessibility 1.1 metadata (schema.org properties) for a text book.
+fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
+    let has_images = !book.resources.is_empty();
+    let mut v = vec![
+        ("schema:accessMode", "textual".to_string()),
+        ("schema:accessModeSufficient", "textual".to_string()),
+        ("schema:accessibilityFeature", "structuralNavigation".to_string()),
+        ("schema:accessibilityFeature", "tableOfContents".to_string()),
+        ("schema:accessibilityFeature", "readingOrder".to_string()),
+        ("schema:accessibilityHazard", "none".to_string()),
+    ];
+    if has_images {
+        v.insert(1, ("schema:accessMode", "visual".to_string()));
+        v.push(("schema:accessibilityFeature", "alternativeText".to_string()));
+    }
+    v.push((
+        "schema:accessibilitySummary",
+        "A text book with headings, a navigable table of contents and reading order that follows the print edition; \
+         images, if any, have text alternatives; no hazards."
+            .to_string(),
+    ));
+    v
+}
+
+/// A plain typographic cover: title, subtitle and authors on a quiet ground.
+fn cover_svg(book: &Book) -> String {
+    let m = &book.meta;
+    let mut lines = wrap_words(&m.title, 18);
+    let title_size = if lines.len() > 3 { 70 } else { 90 };
+    let mut y = 620 - (lines.len() as i32 * title_size) / 2;
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" \
+         viewBox=\"0 0 1600 2400\" width=\"1600\" height=\"2400\">\n<title>Cover</title>\n\
+         <rect width=\"1600\" height=\"2400\" fill=\"#f4efe6\"/>\n\
+         <rect x=\"80\" y=\"80\" width=\"1440\" height=\"2240\" fill=\"none\" stroke=\"#5b4636\" stroke-width=\"6\"/>\n",
+    );
+    for l in lines.drain(..) {
+        let _ = writeln!(
+            s,
+            "<text x=\"800\" y=\"{y}\" font-family=\"serif\" font-size=\"{title_size}\" text-anchor=\"middle\" fill=\"#2b2118\">{}</text>",
+            html::escape_text(&l)
+        );
+        y += title_size + 24;
+    }
+    if let Some(sub) = &m.subtitle {
+        y += 40;
+        for l in wrap_words(sub, 30) {
+            let _ = writeln!(
+                s,
+                "<text x=\"800\" y=\"{y}\" font-family=\"serif\" font-style=\"italic\" font-size=\"56\" text-anchor=\"middle\" fill=\"#5b4636\">{}</text>",
+                html::escape_text(&l)
+            );
+            y += 72;
+        }
+    }
+    let _ = writeln!(s, "<line x1=\"600\" y1=\"{}\" x2=\"1000\" y2=\"{}\" stroke=\"#5b4636\" stroke-width=\"4\"/>", y + 40, y + 40);
+    let mut ay = 2000;
+    for l in wrap_words(&m.authors.join(", "), 34) {
+        let _ = writeln!(
+            s,
+            "<text x=\"800\" y=\"{ay}\" font-family=\"serif\" font-size=\"56\" text-anchor=\"middle\" fill=\"#2b2118\">{}</text>",
+            html::escape_text(&l)
+        );
+        ay += 72;
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + w.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => lines.push(w.to_string()),
+        }
+    }
+    lines
+}
+
+fn cover_page(book: &Book, image: &str) -> String {
+    let mut out = String::new();
+    xhtml::head(&mut out, &book.meta.language, "Cover");
+    let alt = format!("Cover: {}{}", book.meta.title, if book.meta.authors.is_empty() { String::new() } else { format!(", by {}", book.meta.authors.join(", ")) });
+    let _ = write!(
+        out,
+        "<body epub:type=\"frontmatter\">\n<section epub:type=\"cover\" class=\"cover\" aria-label=\"Cover\">\n\
+         <img src=\"{}\" alt=\"{}\"/>\n</section>\n</body>\n</html>\n",
+        escape_attr(image),
+        escape_attr(&alt)
+    );
+    out
+}
+
+/// The package identifier as a UUID when it is one, else a UUID derived from it.
+fn uuid_of(identifier: &str) -> uuid::Uuid {
+    let s = identifier.trim_start_matches("urn:uuid:");
+    uuid::Uuid::parse_str(s).unwrap_or_else(|_| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, identifier.as_bytes()))
+}

@@ -1,0 +1,495 @@
+//! Model → XHTML5 content documents, one per part, with `epub:type` semantics and
+//! the matching DPUB-ARIA roles.
+//!
+//! Reads only the resolved model. Output is well-formed XML by construction: text
+//! and attributes are escaped here, raw HTML goes through `html::to_xhtml`.
+
+use std::fmt::Write as _;
+
+use super::html::{self, escape_attr};
+use crate::model::{Block, Book, ImageSource, Inline, LinkTarget, Part, PartKind, Role};
+
+/// File name of a part inside the container.
+pub fn file_name(part: &Part) -> String {
+    format!("{}.xhtml", part.id)
+}
+
+/// What rendering a part noticed.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Raw HTML had scripts or event handlers, which were removed.
+    pub removed_scripts: bool,
+    /// Control characters were removed.
+    pub removed_controls: bool,
+}
+
+struct Writer<'a> {
+    book: &'a Book,
+    part: usize,
+    out: String,
+    notes: Notes,
+}
+
+/// The XHTML document of part `index`.
+pub fn part(book: &Book, index: usize) -> (String, Notes) {
+    let p = &book.parts[index];
+    let mut w = Writer {
+        book,
+        part: index,
+        out: String::with_capacity(8 * 1024),
+        notes: Notes::default(),
+    };
+    w.head(&p.title);
+    let body_type = match p.kind {
+        PartKind::Front => "frontmatter",
+        PartKind::Chapter => "bodymatter",
+        PartKind::Back => "backmatter",
+    };
+    let _ = write!(w.out, "<body epub:type=\"{body_type}\">\n");
+    let (etype, role, class) = semantics(p.role);
+    let mut section = String::from("<section");
+    if !etype.is_empty() {
+        let _ = write!(section, " epub:type=\"{etype}\"");
+    }
+    if !role.is_empty() {
+        let _ = write!(section, " role=\"{role}\"");
+    }
+    let _ = write!(section, " class=\"{class}\"");
+    if p.heading.is_none() {
+        let _ = write!(section, " aria-label=\"{}\"", escape_attr(&p.title));
+    }
+    section.push('>');
+    w.out.push_str(&section);
+    w.out.push('\n');
+    match p.role {
+        Role::TitlePage if p.blocks.is_empty() => w.title_page(),
+        _ => {
+            if let Some(h) = &p.heading {
+                let _ = write!(w.out, "<h1 id=\"{}\">", escape_attr(&h.id));
+                w.inlines(&h.content);
+                w.out.push_str("</h1>\n");
+            }
+            let blocks = &p.blocks;
+            if p.role == Role::Epigraph {
+                w.epigraph(blocks);
+            } else {
+                w.blocks(blocks);
+            }
+            w.footnotes(p);
+        }
+    }
+    w.out.push_str("</section>\n</body>\n</html>\n");
+    (w.out, w.notes)
+}
+
+/// `epub:type`, ARIA role and class of a part's section.
+fn semantics(role: Role) -> (&'static str, &'static str, &'static str) {
+    match role {
+        Role::TitlePage => ("titlepage", "", "titlepage"),
+        Role::Disclaimer => ("", "", "disclaimer"),
+        Role::Epigraph => ("epigraph", "doc-epigraph", "epigraph"),
+        Role::Dedication => ("dedication", "doc-dedication", "dedication"),
+        Role::Copyright => ("copyright-page", "", "copyright"),
+        Role::Preface => ("preface", "doc-preface", "preface"),
+        Role::Chapter => ("chapter", "doc-chapter", "chapter"),
+        Role::Bibliography => ("bibliography", "doc-bibliography", "bibliography"),
+        Role::Other => ("", "", "part"),
+    }
+}
+
+/// The head of every content document (also used by the cover and nav pages).
+pub fn head(out: &mut String, lang: &str, title: &str) {
+    let lang = escape_attr(lang);
+    let _ = write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
+         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" \
+         lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n",
+        text(title, &mut false)
+    );
+}
+
+/// Escapes text for XML and drops characters XML forbids.
+pub fn text(s: &str, removed: &mut bool) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '\t' | '\n' | '\r' => o.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => *removed = true,
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+impl Writer<'_> {
+    fn head(&mut self, title: &str) {
+        head(&mut self.out, &self.book.meta.language, title);
+    }
+
+    fn text(&mut self, s: &str) {
+        let t = text(s, &mut self.notes.removed_controls);
+        self.out.push_str(&t);
+    }
+
+    fn title_page(&mut self) {
+        let m = &self.book.meta;
+        self.out.push_str("<h1 class=\"title\">");
+        self.text(&m.title.clone());
+        self.out.push_str("</h1>\n");
+        if let Some(s) = &m.subtitle {
+            self.out.push_str("<p class=\"subtitle\">");
+            self.text(&s.clone());
+            self.out.push_str("</p>\n");
+        }
+        if !m.authors.is_empty() {
+            self.out.push_str("<p class=\"author\">");
+            self.text(&m.authors.join(", "));
+            self.out.push_str("</p>\n");
+        }
+        if let Some(p) = &m.publisher {
+            self.out.push_str("<p class=\"publisher\">");
+            self.text(&p.clone());
+            self.out.push_str("</p>\n");
+        }
+    }
+
+    /// An epigraph: its quote as a figure, attribution as the caption.
+    fn epigraph(&mut self, blocks: &[Block]) {
+        self.blocks(blocks);
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Heading(h) => {
+                let l = h.level.clamp(1, 6);
+                let _ = write!(self.out, "<h{l} id=\"{}\"", escape_attr(&h.id));
+                if !h.classes.is_empty() {
+                    let _ = write!(self.out, " class=\"{}\"", escape_attr(&h.classes.join(" ")));
+                }
+                self.out.push('>');
+                self.inline_container(&h.content, None);
+                let _ = writeln!(self.out, "</h{l}>");
+            }
+            Block::Paragraph(inl) => {
+                if let [Inline::Image { source: ImageSource::Resource(r), alt, title }] = inl.as_slice() {
+                    self.figure(*r, alt, title);
+                    return;
+                }
+                self.inline_container(inl, Some("p"));
+                self.out.push('\n');
+            }
+            Block::Quote {
+                blocks,
+                attribution,
+                kind,
+            } => {
+                let class = match kind {
+                    Some(k) => format!(" class=\"alert {}\"", escape_attr(k)),
+                    None => String::new(),
+                };
+                match attribution {
+                    Some(a) => {
+                        self.out.push_str("<figure class=\"quote\">\n");
+                        let _ = writeln!(self.out, "<blockquote{class}>");
+                        self.blocks(blocks);
+                        self.out.push_str("</blockquote>\n<figcaption class=\"attribution\">— ");
+                        self.inlines(a);
+                        self.out.push_str("</figcaption>\n</figure>\n");
+                    }
+                    None => {
+                        let _ = writeln!(self.out, "<blockquote{class}>");
+                        self.blocks(blocks);
+                        self.out.push_str("</blockquote>\n");
+                    }
+                }
+            }
+            Block::List { start, items } => {
+                match start {
+                    Some(1) => self.out.push_str("<ol>\n"),
+                    Some(n) => {
+                        let _ = writeln!(self.out, "<ol start=\"{n}\">");
+                    }
+                    None => self.out.push_str("<ul>\n"),
+                }
+                for it in items {
+                    self.out.push_str("<li>");
+                    if let Some(done) = it.checked {
+                        self.out.push_str(if done { "☑ " } else { "☐ " });
+                    }
+                    // A one-paragraph item needs no <p>: keeps tight lists tight.
+                    match it.blocks.as_slice() {
+                        [Block::Paragraph(inl)] => self.inline_container(inl, None),
+                        bs => {
+                            self.out.push('\n');
+                            self.blocks(bs);
+                        }
+                    }
+                    self.out.push_str("</li>\n");
+                }
+                self.out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::DefinitionList(defs) => {
+                self.out.push_str("<dl>\n");
+                for d in defs {
+                    self.out.push_str("<dt>");
+                    self.inline_container(&d.term, None);
+                    self.out.push_str("</dt>\n");
+                    for det in &d.details {
+                        self.out.push_str("<dd>");
+                        match det.as_slice() {
+                            [Block::Paragraph(inl)] => self.inline_container(inl, None),
+                            bs => self.blocks(bs),
+                        }
+                        self.out.push_str("</dd>\n");
+                    }
+                }
+                self.out.push_str("</dl>\n");
+            }
+            Block::Code { language, text } => {
+                self.out.push_str("<pre><code");
+                if let Some(l) = language {
+                    let _ = write!(self.out, " class=\"language-{}\"", escape_attr(l));
+                }
+                self.out.push('>');
+                self.text(text);
+                self.out.push_str("</code></pre>\n");
+            }
+            Block::Table {
+                alignments,
+                head,
+                rows,
+            } => {
+                self.out.push_str("<table>\n");
+                let cell = |w: &mut Self, tag: &str, i: usize, c: &[Inline]| {
+                    let align = match alignments.get(i) {
+                        Some(crate::model::Align::Left) => " class=\"left\"",
+                        Some(crate::model::Align::Center) => " class=\"center\"",
+                        Some(crate::model::Align::Right) => " class=\"right\"",
+                        _ => "",
+                    };
+                    let _ = write!(w.out, "<{tag}{align}>");
+                    w.inline_container(c, None);
+                    let _ = write!(w.out, "</{tag}>");
+                };
+                if !head.is_empty() {
+                    self.out.push_str("<thead>\n<tr>");
+                    for (i, c) in head.iter().enumerate() {
+                        cell(self, "th", i, c);
+                    }
+                    self.out.push_str("</tr>\n</thead>\n");
+                }
+                if !rows.is_empty() {
+                    self.out.push_str("<tbody>\n");
+                    for r in rows {
+                        self.out.push_str("<tr>");
+                        for (i, c) in r.iter().enumerate() {
+                            cell(self, "td", i, c);
+                        }
+                        self.out.push_str("</tr>\n");
+                    }
+                    self.out.push_str("</tbody>\n");
+                }
+                self.out.push_str("</table>\n");
+            }
+            Block::Html(h) => {
+                let (x, removed) = html::to_xhtml(h);
+                self.notes.removed_scripts |= removed.scripts_or_handlers;
+                self.out.push_str(&x);
+                self.out.push('\n');
+            }
+            Block::Math(m) => {
+                self.out.push_str("<p class=\"math\">");
+                self.text(m);
+                self.out.push_str("</p>\n");
+            }
+            Block::Rule => self.out.push_str("<hr/>\n"),
+            Block::References(refs) => {
+                self.out.push_str("<ul class=\"references\">\n");
+                for r in refs {
+                    let _ = write!(self.out, "<li id=\"{}\">", escape_attr(&r.id));
+                    self.inlines(&r.content);
+                    self.out.push_str("</li>\n");
+                }
+                self.out.push_str("</ul>\n");
+            }
+        }
+    }
+
+    fn figure(&mut self, resource: usize, alt: &str, title: &str) {
+        let name = self.book.resources[resource].name.clone();
+        let _ = write!(
+            self.out,
+            "<figure class=\"image\"><img src=\"{}\" alt=\"{}\"/>",
+            escape_attr(&name),
+            escape_attr(alt)
+        );
+        if !title.is_empty() {
+            self.out.push_str("<figcaption>");
+            self.text(title);
+            self.out.push_str("</figcaption>");
+        }
+        self.out.push_str("</figure>\n");
+    }
+
+    /// Inline content in an element (`tag`, or the already open one). Content with
+    /// raw HTML is assembled first and made well-formed as a whole.
+    fn inline_container(&mut self, inl: &[Inline], tag: Option<&str>) {
+        let has_html = contains_html(inl);
+        if !has_html {
+            if let Some(t) = tag {
+                let _ = write!(self.out, "<{t}>");
+            }
+            self.inlines(inl);
+            if let Some(t) = tag {
+                let _ = write!(self.out, "</{t}>");
+            }
+            return;
+        }
+        let saved = std::mem::take(&mut self.out);
+        if let Some(t) = tag {
+            let _ = write!(self.out, "<{t}>");
+        }
+        self.inlines(inl);
+        if let Some(t) = tag {
+            let _ = write!(self.out, "</{t}>");
+        }
+        let raw = std::mem::replace(&mut self.out, saved);
+        let (x, removed) = html::to_xhtml(&raw);
+        self.notes.removed_scripts |= removed.scripts_or_handlers;
+        self.out.push_str(&x);
+    }
+
+    fn inlines(&mut self, inl: &[Inline]) {
+        for i in inl {
+            self.inline(i);
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, inl: &[Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.inlines(inl);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text(t) => self.text(t),
+            Inline::Emphasis(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strikethrough(c) => self.wrap("s", c),
+            Inline::Superscript(c) => self.wrap("sup", c),
+            Inline::Subscript(c) => self.wrap("sub", c),
+            Inline::Code(c) => {
+                self.out.push_str("<code>");
+                self.text(c);
+                self.out.push_str("</code>");
+            }
+            Inline::Math(m) => {
+                self.out.push_str("<span class=\"math\">");
+                self.text(m);
+                self.out.push_str("</span>");
+            }
+            Inline::Link {
+                target,
+                title,
+                content,
+            } => {
+                let href = self.href(target);
+                let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
+                if !title.is_empty() {
+                    let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                }
+                self.out.push('>');
+                self.inlines(content);
+                self.out.push_str("</a>");
+            }
+            Inline::Image { source, alt, title } => match source {
+                ImageSource::Resource(r) => {
+                    let name = self.book.resources[*r].name.clone();
+                    let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"", escape_attr(&name), escape_attr(alt));
+                    if !title.is_empty() {
+                        let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                    }
+                    self.out.push_str("/>");
+                }
+                _ => self.text(alt),
+            },
+            Inline::Citation(c) => {
+                self.out.push_str("<span class=\"citation\">");
+                self.inlines(&c.rendered);
+                self.out.push_str("</span>");
+            }
+            Inline::FootnoteRef { number, id } => {
+                let fid = format!("fn-{number}");
+                let _ = write!(
+                    self.out,
+                    "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" id=\"{}\" href=\"#{fid}\">{number}</a>",
+                    escape_attr(id)
+                );
+            }
+            Inline::LineBreak => self.out.push_str("<br/>\n"),
+            Inline::Html(h) => self.out.push_str(h),
+        }
+    }
+
+    fn href(&self, target: &LinkTarget) -> String {
+        match target {
+            LinkTarget::External(u) => u.clone(),
+            LinkTarget::Internal { part, anchor } => {
+                let file = if *part == self.part {
+                    String::new()
+                } else {
+                    file_name(&self.book.parts[*part])
+                };
+                match anchor {
+                    Some(a) => format!("{file}#{a}"),
+                    None if file.is_empty() => format!("#{}", self.book.parts[*part].id),
+                    None => file,
+                }
+            }
+            LinkTarget::Unresolved { dest, .. } => dest.clone(),
+        }
+    }
+
+    fn footnotes(&mut self, p: &Part) {
+        if p.footnotes.is_empty() {
+            return;
+        }
+        self.out.push_str("<section class=\"footnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-label=\"Notes\">\n<hr/>\n");
+        for (k, f) in p.footnotes.iter().enumerate() {
+            let n = k + 1;
+            let _ = write!(
+                self.out,
+                "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{}\">\n<p class=\"note-number\"><a href=\"#fnref-{n}\">{n}.</a></p>\n",
+                escape_attr(&f.id)
+            );
+            self.blocks(&f.blocks);
+            self.out.push_str("</aside>\n");
+        }
+        self.out.push_str("</section>\n");
+    }
+}
+
+fn contains_html(inl: &[Inline]) -> bool {
+    inl.iter().any(|i| match i {
+        Inline::Html(_) => true,
+        Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Strikethrough(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Link { content: c, .. } => contains_html(c),
+        _ => false,
+    })
+}

@@ -1,0 +1,145 @@
+//! bookbind: one Markdown source, two editions (EPUB 3 and print PDF).
+//!
+//! The pipeline runs in one direction with one model in the middle:
+//! `load` (book.yaml + files) → `parse` (Markdown → model, inside `resolve`) →
+//! `resolve` (ids, citations, TOC, front/back matter) → render (`epub`) →
+//! `output` (atomic write). Nothing here prints; `main.rs` does.
+
+pub mod diag;
+pub mod epub;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod resolve;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use diag::{Diagnostic, Sources};
+use model::Book;
+
+/// An edition bookbind can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Epub,
+    Pdf,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Epub => "epub",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub book_dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub formats: Vec<Format>,
+    /// `SOURCE_DATE_EPOCH`: fixes every date in the output.
+    pub source_date_epoch: Option<i64>,
+}
+
+/// What a build or check did: the diagnostics (with the sources they quote), the
+/// resolved book when there were no errors, and the files written.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+    pub book: Option<Book>,
+    pub written: Vec<PathBuf>,
+    pub seconds: f64,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Load, parse and resolve the book in `book_dir`, writing nothing.
+pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
+    let start = Instant::now();
+    let mut r = Report::default();
+    // 1. load: book.yaml and the files it names.
+    if let Some(loaded) = load::load(book_dir, source_date_epoch, &mut r.sources, &mut r.diagnostics) {
+        // 2.–3. parse each file once and resolve the whole book.
+        r.book = resolve::resolve(loaded, &r.sources, &mut r.diagnostics);
+    }
+    if r.has_errors() {
+        r.book = None;
+    }
+    r.seconds = start.elapsed().as_secs_f64();
+    r
+}
+
+/// The output file name of a book: a slug of its title.
+pub fn output_name(book: &Book, format: Format) -> String {
+    let slug = resolve::ids::slug(&book.meta.title);
+    let slug = if slug.is_empty() { "book".to_string() } else { slug };
+    format!("{slug}.{}", format.extension())
+}
+
+/// Check, render every requested edition, then write them. Nothing is written
+/// unless every edition rendered.
+pub fn build(opts: &BuildOptions) -> Report {
+    let start = Instant::now();
+    let mut r = check(&opts.book_dir, opts.source_date_epoch);
+    let Some(book) = r.book.as_ref() else {
+        return r;
+    };
+    // 4. render every edition in memory.
+    let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for &f in &opts.formats {
+        let path = opts.out_dir.join(output_name(book, f));
+        let bytes = match f {
+            Format::Epub => epub::write(book, &mut r.diagnostics).map_err(|e| e.to_string()),
+            Format::Pdf => Err("the PDF edition is not implemented yet".to_string()),
+        };
+        match bytes {
+            Ok(b) => rendered.push((path, b)),
+            Err(e) => r.diagnostics.push(Diagnostic::error("E0020", e).in_file(&path)),
+        }
+    }
+    // 5. write: each edition atomically, only when all rendered.
+    if !r.has_errors() {
+        for (path, bytes) in rendered {
+            match output::write_atomic(&path, &bytes) {
+                Ok(()) => r.written.push(path),
+                Err(e) => r.diagnostics.push(Diagnostic::error("E0021", e.to_string()).in_file(&path)),
+            }
+        }
+    }
+    r.seconds = start.elapsed().as_secs_f64();
+    r
+}
+
+/// Creates a new book folder: book.yaml, one chapter, a bibliography.
+pub fn init(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("`{}` exists and is not empty", dir.display()),
+        ));
+    }
+    std::fs::create_dir_all(dir.join("chapters"))?;
+    std::fs::write(
+        dir.join("book.yaml"),
+        "title: \"My Book\"\nauthors: [\"A. Writer\"]\nlanguage: en\ndate: 2026-01-01\n\
+         bibliography: references.yaml\ncitation-style: apa\nchapters:\n  - chapters/*.md\n",
+    )?;
+    std::fs::write(
+        dir.join("chapters/01-first-chapter.md"),
+        "# The first chapter\n\nWrite here. Cite a source like this [@knuth1984].\n",
+    )?;
+    std::fs::write(
+        dir.join("references.yaml"),
+        "knuth1984:\n  type: article\n  title: Literate Programming\n  author: Knuth, Donald E.\n  date: 1984\n  \
+         page-range: 97-111\n  parent:\n    type: periodical\n    title: The Computer Journal\n    volume: 27\n    issue: 2\n",
+    )?;
+    Ok(())
+}

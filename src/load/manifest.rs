@@ -1,0 +1,219 @@
+//! `book.yaml`: the typed manifest, read with serde-saphyr (serde_yaml is archived;
+//! serde-saphyr is maintained, pure Rust, rejects duplicate keys and reports
+//! line:column for every type error and unknown key).
+//!
+//! Only deserialises and validates values; does not read the files it names.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// The manifest as written. Every key is documented in README.md.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Manifest {
+    pub title: Spanned<String>,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// `authors: [..]`, or a single `author:`.
+    #[serde(default)]
+    pub authors: Option<OneOrMany>,
+    #[serde(default)]
+    pub author: Option<OneOrMany>,
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
+    #[serde(default)]
+    pub identifier: Option<String>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub rights: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub subjects: Option<OneOrMany>,
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    #[serde(default)]
+    pub bibliography: Option<Spanned<String>>,
+    #[serde(default)]
+    pub citation_style: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cover: Option<Spanned<String>>,
+    /// Generate a title page from the metadata (default true).
+    #[serde(default)]
+    pub title_page: Option<bool>,
+    #[serde(default)]
+    pub front: Entries,
+    #[serde(default)]
+    pub chapters: Entries,
+    #[serde(default)]
+    pub back: Entries,
+    #[serde(default)]
+    pub epub: EpubSection,
+    #[serde(default)]
+    pub pdf: PdfSection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// A list of entries, or one entry alone.
+#[derive(Debug, Default)]
+pub struct Entries(pub Vec<Spanned<Entry>>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Many(Vec<Spanned<Entry>>),
+            One(Spanned<Entry>),
+        }
+        Ok(match Raw::deserialize(d)? {
+            Raw::Many(v) => Entries(v),
+            Raw::One(e) => Entries(vec![e]),
+        })
+    }
+}
+
+/// A path or glob pattern, relative to the book folder, optionally with a title.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: String,
+    pub title: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            #[serde(alias = "path")]
+            file: String,
+            #[serde(default)]
+            title: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Path(String),
+            Full(Full),
+        }
+        match Raw::deserialize(d) {
+            Ok(Raw::Path(path)) => Ok(Entry { path, title: None }),
+            Ok(Raw::Full(f)) => Ok(Entry {
+                path: f.file,
+                title: f.title,
+            }),
+            Err(_) => Err(serde::de::Error::custom(
+                "an entry is a path or glob (`chapters/*.md`) or a map `{ file: PATH, title: TITLE }`",
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EpubSection {
+    #[serde(default)]
+    pub embed_fonts: bool,
+}
+
+/// Print settings. Read and kept now so that manifests written for the print
+/// edition load; the PDF back end validates the values it uses.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PdfSection {
+    #[serde(default)]
+    pub trim: Option<Spanned<String>>,
+    #[serde(default)]
+    pub margins: Option<Margins>,
+    #[serde(default)]
+    pub font: Option<Spanned<String>>,
+    #[serde(default)]
+    pub base_size: Option<Spanned<String>>,
+    #[serde(default)]
+    pub leading: Option<f64>,
+    #[serde(default)]
+    pub recto_chapters: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Margins {
+    #[serde(default)]
+    pub inner: Option<Spanned<String>>,
+    #[serde(default)]
+    pub outer: Option<Spanned<String>>,
+    #[serde(default)]
+    pub top: Option<Spanned<String>>,
+    #[serde(default)]
+    pub bottom: Option<Spanned<String>>,
+}
+
+/// Parses a manifest; on failure, the message and 1-based line:column.
+pub fn parse(text: &str) -> Result<Manifest, (String, Option<(usize, usize)>)> {
+    serde_saphyr::from_str::<Manifest>(text).map_err(|e| {
+        let loc = e
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize));
+        (clean_message(&e.to_string()), loc)
+    })
+}
+
+/// serde-saphyr's Display may append its own position; ours is printed separately.
+fn clean_message(s: &str) -> String {
+    let first = s.lines().next().unwrap_or(s).trim();
+    match first.find(" at line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_manifest_with_glob_and_mapped_entries_loads() {
+        let m = parse("title: T\nchapters:\n  - chapters/*.md\n  - file: x.md\n    title: X\n")
+            .expect("parses");
+        assert_eq!(m.title.value, "T");
+        assert_eq!(m.chapters.0.len(), 2);
+        assert_eq!(m.chapters.0[1].value.title.as_deref(), Some("X"));
+        assert_eq!(m.chapters.0[1].referenced.line(), 4);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let (msg, loc) = parse("title: T\ncolour: red\n").unwrap_err();
+        assert!(msg.contains("colour"), "{msg}");
+        assert_eq!(loc.map(|l| l.0), Some(2));
+    }
+
+    #[test]
+    fn duplicate_key_is_an_error() {
+        let (msg, loc) = parse("title: T\ntitle: U\n").unwrap_err();
+        assert!(msg.to_lowercase().contains("duplicate"), "{msg}");
+        assert_eq!(loc.map(|l| l.0), Some(2));
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_with_its_line() {
+        let (_, loc) = parse("title: T\nepub:\n  embed-fonts: maybe\n").unwrap_err();
+        assert_eq!(loc.map(|l| l.0), Some(3));
+    }
+}

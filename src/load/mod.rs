@@ -1,0 +1,543 @@
+//! Load: `book.yaml` and every file it names, into `Sources` with typed settings.
+//!
+//! Reads files and checks paths; does not parse Markdown. Every problem becomes a
+//! diagnostic at the manifest line or the file at fault, and loading goes on so
+//! that one run reports them all.
+
+pub mod manifest;
+
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, SourceId, Sources, Span};
+use crate::model::{PartKind, Role};
+use manifest::{Entries, Manifest};
+use serde_saphyr::Spanned;
+
+/// A book as read from disk: metadata and the files of its parts, not yet parsed.
+#[derive(Debug)]
+pub struct Loaded {
+    pub dir: PathBuf,
+    pub manifest_source: SourceId,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    pub language: String,
+    pub identifier: String,
+    pub publisher: Option<String>,
+    pub rights: Option<String>,
+    pub description: Option<String>,
+    pub subjects: Vec<String>,
+    pub date: Option<String>,
+    /// Seconds since the epoch for `dcterms:modified` and PDF dates.
+    pub modified: i64,
+    pub title_page: bool,
+    pub parts: Vec<LoadedPart>,
+    pub bibliography: Option<Bibliography>,
+    pub citation_style: Spanned<String>,
+    pub cover: Option<(PathBuf, Vec<u8>, Span)>,
+    pub embed_fonts: bool,
+}
+
+#[derive(Debug)]
+pub struct LoadedPart {
+    pub kind: PartKind,
+    pub role: Role,
+    pub source: SourceId,
+    /// File stem, the base of the part's id.
+    pub stem: String,
+    /// Path relative to the book folder, with `/` separators (for links between parts).
+    pub rel_path: String,
+    pub title: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Bibliography {
+    pub source: SourceId,
+    pub format: BibFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BibFormat {
+    HayagrivaYaml,
+    BibLatex,
+}
+
+/// Loads the book in `dir`. `source_date_epoch` overrides every date source.
+pub fn load(
+    dir: &Path,
+    source_date_epoch: Option<i64>,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Loaded> {
+    let manifest_path = dir.join("book.yaml");
+    if !dir.is_dir() {
+        diags.push(
+            Diagnostic::error("E0001", format!("book folder `{}` not found", dir.display()))
+                .hint("give the folder that holds book.yaml, or run `bookbind init NEW_DIR`"),
+        );
+        return None;
+    }
+    let text = match read_text(&manifest_path, diags) {
+        Some(t) => t,
+        None => return None,
+    };
+    let msrc = sources.add(manifest_path.clone(), text);
+    let m = match manifest::parse(&sources.get(msrc).text) {
+        Ok(m) => m,
+        Err((msg, loc)) => {
+            let mut d = Diagnostic::error("E0002", format!("invalid book.yaml: {msg}"));
+            d = match loc {
+                Some((l, c)) => {
+                    let off = sources.offset_of(msrc, l, c);
+                    d.at(Span::new(msrc, off..next_char(&sources.get(msrc).text, off)))
+                }
+                None => d.in_file(&manifest_path),
+            };
+            diags.push(d);
+            return None;
+        }
+    };
+    let span_of = |sources: &Sources, s: &Spanned<String>| -> Span {
+        let off = sources.offset_of(msrc, s.referenced.line() as usize, s.referenced.column() as usize);
+        let len = sources.get(msrc).text[off..]
+            .find('\n')
+            .unwrap_or(sources.get(msrc).text.len() - off);
+        Span::new(msrc, off..off + len.max(1).min(sources.get(msrc).text.len() - off))
+    };
+
+    let Manifest {
+        title,
+        subtitle,
+        authors,
+        author,
+        language,
+        identifier,
+        publisher,
+        rights,
+        description,
+        subjects,
+        date,
+        bibliography,
+        citation_style,
+        cover,
+        title_page,
+        front,
+        chapters,
+        back,
+        epub,
+        pdf: _,
+    } = m;
+
+    let authors: Vec<String> = authors
+        .or(author)
+        .map(|a| a.into_vec())
+        .unwrap_or_default();
+    let language = match language {
+        Some(l) => {
+            if !valid_language_tag(&l.value) {
+                diags.push(
+                    Diagnostic::error("E0003", format!("`{}` is not a language tag", l.value))
+                        .at(span_of(sources, &l))
+                        .hint("use a BCP 47 tag such as `en`, `en-GB` or `fr`"),
+                );
+            }
+            l.value
+        }
+        None => "en".to_string(),
+    };
+    let date_epoch = match &date {
+        Some(d) => match parse_date(&d.value) {
+            Some(secs) => Some(secs),
+            None => {
+                diags.push(
+                    Diagnostic::error("E0003", format!("`{}` is not a date", d.value))
+                        .at(span_of(sources, d))
+                        .hint("write dates as YYYY-MM-DD"),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+
+    let mut parts = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for (kind, entries) in [
+        (PartKind::Front, front),
+        (PartKind::Chapter, chapters),
+        (PartKind::Back, back),
+    ] {
+        expand(dir, kind, entries, msrc, sources, diags, &mut seen, &mut parts, &span_of);
+    }
+    if parts.iter().all(|p| p.kind != PartKind::Chapter) {
+        diags.push(
+            Diagnostic::error("E0013", "the book has no chapters")
+                .at(span_of(sources, &title))
+                .hint("list chapter files under `chapters:`, e.g. `chapters: [chapters/*.md]`"),
+        );
+    }
+
+    let bibliography = bibliography.and_then(|b| {
+        let span = span_of(sources, &b);
+        let path = safe_path(dir, &b.value).map_err(|e| diags.push(e.at(span.clone()))).ok()?;
+        let format = match path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() {
+            Some("yaml") | Some("yml") => BibFormat::HayagrivaYaml,
+            Some("bib") => BibFormat::BibLatex,
+            _ => {
+                diags.push(
+                    Diagnostic::error("E0008", "unknown bibliography format")
+                        .at(span)
+                        .hint("use hayagriva YAML (`.yaml`) or BibLaTeX (`.bib`)"),
+                );
+                return None;
+            }
+        };
+        let text = read_text_at(&path, span, diags)?;
+        let source = sources.add(path, text);
+        Some(Bibliography { source, format })
+    });
+
+    let cover = cover.and_then(|c| {
+        let span = span_of(sources, &c);
+        let path = safe_path(dir, &c.value).map_err(|e| diags.push(e.at(span.clone()))).ok()?;
+        match std::fs::read(&path) {
+            Ok(bytes) => Some((path, bytes, span)),
+            Err(e) => {
+                diags.push(Diagnostic::error("E0011", format!("cannot read cover `{}`: {e}", c.value)).at(span));
+                None
+            }
+        }
+    });
+
+    let citation_style = citation_style.unwrap_or_else(|| Spanned {
+        value: "apa".to_string(),
+        referenced: title.referenced,
+        defined: title.defined,
+    });
+
+    let modified = source_date_epoch
+        .or(date_epoch)
+        .unwrap_or_else(|| newest_mtime(sources));
+    let identifier = identifier.unwrap_or_else(|| stable_uuid(&title.value, &authors));
+    Some(Loaded {
+        dir: dir.to_path_buf(),
+        manifest_source: msrc,
+        title: title.value,
+        subtitle,
+        authors,
+        language,
+        identifier,
+        publisher,
+        rights,
+        description,
+        subjects: subjects.map(|s| s.into_vec()).unwrap_or_default(),
+        date: date.map(|d| d.value),
+        modified,
+        title_page: title_page.unwrap_or(true),
+        parts,
+        bibliography,
+        citation_style,
+        cover,
+        embed_fonts: epub.embed_fonts,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn expand(
+    dir: &Path,
+    kind: PartKind,
+    entries: Entries,
+    msrc: SourceId,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+    seen: &mut Vec<PathBuf>,
+    parts: &mut Vec<LoadedPart>,
+    span_of: &dyn Fn(&Sources, &Spanned<String>) -> Span,
+) {
+    let _ = msrc;
+    for e in entries.0 {
+        let spanned = Spanned {
+            value: e.value.path.clone(),
+            referenced: e.referenced,
+            defined: e.defined,
+        };
+        let span = span_of(sources, &spanned);
+        let pattern = &e.value.path;
+        let files: Vec<PathBuf> = if is_glob(pattern) {
+            if let Err(d) = check_relative(pattern) {
+                diags.push(d.at(span));
+                continue;
+            }
+            let full = format!("{}/{}", glob::Pattern::escape(&dir.to_string_lossy()), pattern);
+            match glob::glob(&full) {
+                Ok(paths) => {
+                    let mut v: Vec<PathBuf> = paths.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+                    v.sort();
+                    v
+                }
+                Err(err) => {
+                    diags.push(Diagnostic::error("E0004", format!("invalid glob pattern: {err}")).at(span));
+                    continue;
+                }
+            }
+        } else {
+            match safe_path(dir, pattern) {
+                Ok(p) => vec![p],
+                Err(d) => {
+                    diags.push(d.at(span));
+                    continue;
+                }
+            }
+        };
+        if files.is_empty() {
+            diags.push(
+                Diagnostic::error("E0004", format!("`{pattern}` matches no file"))
+                    .at(span)
+                    .hint(format!("paths are relative to the book folder `{}`", dir.display())),
+            );
+            continue;
+        }
+        for path in files {
+            // Globbed paths are checked too: a symlink may point outside the book.
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            let path = match safe_path(dir, &rel_str) {
+                Ok(p) => p,
+                Err(d) => {
+                    diags.push(d.at(span.clone()));
+                    continue;
+                }
+            };
+            if seen.contains(&path) {
+                continue;
+            }
+            seen.push(path.clone());
+            let Some(text) = read_text_at(&path, span.clone(), diags) else {
+                continue;
+            };
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let source = sources.add(path, text);
+            parts.push(LoadedPart {
+                kind,
+                role: role_of(kind, &stem),
+                source,
+                stem,
+                rel_path: rel_str,
+                title: e.value.title.clone(),
+            });
+        }
+    }
+}
+
+fn is_glob(p: &str) -> bool {
+    p.contains(['*', '?', '['])
+}
+
+/// A manifest path must stay inside the book folder.
+fn check_relative(p: &str) -> Result<(), Diagnostic> {
+    let path = Path::new(p);
+    if path.is_absolute() || p.starts_with('/') || p.starts_with('\\') {
+        return Err(Diagnostic::error("E0012", format!("`{p}` is an absolute path"))
+            .hint("paths in book.yaml are relative to the book folder"));
+    }
+    if path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        return Err(Diagnostic::error("E0012", format!("`{p}` leaves the book folder"))
+            .hint("keep every file of the book inside its folder"));
+    }
+    Ok(())
+}
+
+/// Joins a relative path to the book folder, refusing anything that leads outside it
+/// (absolute paths, `..`, symlinks pointing elsewhere). Missing files are an error.
+pub fn safe_path(dir: &Path, p: &str) -> Result<PathBuf, Diagnostic> {
+    check_relative(p)?;
+    let joined = dir.join(p);
+    let canon_dir = dir.canonicalize().map_err(|e| {
+        Diagnostic::error("E0001", format!("cannot open book folder `{}`: {e}", dir.display()))
+    })?;
+    match joined.canonicalize() {
+        Ok(c) if c.starts_with(&canon_dir) => Ok(joined),
+        Ok(_) => Err(Diagnostic::error("E0012", format!("`{p}` points outside the book folder"))
+            .hint("a symbolic link may lead there; copy the file into the book instead")),
+        Err(_) => Err(Diagnostic::error("E0004", format!("`{p}` not found"))
+            .hint(format!("paths are relative to the book folder `{}`", dir.display()))),
+    }
+}
+
+fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => decode(path, bytes).map_err(|d| diags.push(d)).ok(),
+        Err(e) => {
+            let what = if e.kind() == std::io::ErrorKind::NotFound {
+                format!("`{}` not found", path.display())
+            } else {
+                format!("cannot read `{}`: {e}", path.display())
+            };
+            diags.push(Diagnostic::error("E0001", what).hint("a book folder holds a book.yaml; `bookbind init DIR` makes one"));
+            None
+        }
+    }
+}
+
+fn read_text_at(path: &Path, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => decode(path, bytes).map_err(|d| diags.push(d)).ok(),
+        Err(e) => {
+            diags.push(Diagnostic::error("E0004", format!("cannot read `{}`: {e}", path.display())).at(span));
+            None
+        }
+    }
+}
+
+/// UTF-8 only; a BOM is dropped and CRLF/CR line ends become LF, so that the same
+/// text gives the same book whatever editor saved it.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Diagnostic::error("E0005", format!("`{}` is not UTF-8 text (invalid byte at offset {at})", path.display()))
+            .in_file(path)
+            .hint("save the file as UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+fn next_char(text: &str, off: usize) -> usize {
+    text[off..].chars().next().map_or(off, |c| off + c.len_utf8())
+}
+
+/// The part's role, from its file stem without a leading number (`02-epigraph`).
+fn role_of(kind: PartKind, stem: &str) -> Role {
+    let name = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
+    match (kind, name.to_lowercase().as_str()) {
+        (_, "title" | "titlepage" | "title-page") => Role::TitlePage,
+        (_, "disclaimer") => Role::Disclaimer,
+        (_, "epigraph") => Role::Epigraph,
+        (_, "dedication") => Role::Dedication,
+        (_, "copyright" | "colophon") => Role::Copyright,
+        (PartKind::Front, "preface" | "foreword") => Role::Preface,
+        (PartKind::Back, "references" | "bibliography") => Role::Bibliography,
+        (PartKind::Chapter, _) => Role::Chapter,
+        _ => Role::Other,
+    }
+}
+
+fn valid_language_tag(t: &str) -> bool {
+    let mut parts = t.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=8).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `YYYY-MM-DD` (or a full RFC 3339 date-time) as seconds since the epoch, UTC.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let date = s.get(..10)?;
+    let mut it = date.split('-');
+    let (y, m, d): (i64, u32, u32) = (
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    Some(days * 86_400)
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn newest_mtime(sources: &Sources) -> i64 {
+    let mut newest = 0;
+    let mut i = 0;
+    loop {
+        // Sources has no length accessor on purpose; walk ids until one is missing.
+        let Some(path) = sources.try_path(SourceId(i)) else {
+            break;
+        };
+        if let Ok(t) = std::fs::metadata(path).and_then(|m| m.modified()) {
+            if let Ok(d) = t.duration_since(std::time::UNIX_EPOCH) {
+                newest = newest.max(d.as_secs() as i64);
+            }
+        }
+        i += 1;
+    }
+    newest
+}
+
+/// A name-based identifier (`urn:uuid:`, version 8) from title and authors, so that a
+/// book keeps its identifier across builds without one in the manifest.
+fn stable_uuid(title: &str, authors: &[String]) -> String {
+    // FNV-1a, twice with different offsets, for 128 stable bits; not for security.
+    fn fnv(seed: u64, data: &[u8]) -> u64 {
+        let mut h = seed;
+        for b in data {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        h
+    }
+    let key = format!("{title}\u{0}{}", authors.join("\u{0}"));
+    let a = fnv(0xcbf2_9ce4_8422_2325, key.as_bytes());
+    let b = fnv(0x6c62_272e_07bb_0142, key.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&a.to_be_bytes());
+    bytes[8..].copy_from_slice(&b.to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("urn:uuid:{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_convert_to_epoch_seconds() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2026-11-24"), Some(1_795_478_400));
+        assert_eq!(parse_date("2026-13-01"), None);
+    }
+
+    #[test]
+    fn role_comes_from_the_file_stem_without_its_number() {
+        assert_eq!(role_of(PartKind::Front, "02-disclaimer"), Role::Disclaimer);
+        assert_eq!(role_of(PartKind::Front, "epigraph"), Role::Epigraph);
+        assert_eq!(role_of(PartKind::Chapter, "03-tip-01-learn"), Role::Chapter);
+    }
+
+    #[test]
+    fn parent_and_absolute_paths_are_refused() {
+        assert!(check_relative("../../etc/passwd").is_err());
+        assert!(check_relative("/etc/passwd").is_err());
+        assert!(check_relative("chapters/a.md").is_ok());
+    }
+
+    #[test]
+    fn stable_uuid_is_stable_and_well_formed() {
+        let a = stable_uuid("T", &["A".into()]);
+        assert_eq!(a, stable_uuid("T", &["A".into()]));
+        assert_ne!(a, stable_uuid("T2", &["A".into()]));
+        assert_eq!(a.len(), "urn:uuid:".len() + 36);
+    }
+}

@@ -1,0 +1,123 @@
+//! The `bookbind` command: parse arguments, call the library, print diagnostics and
+//! a summary, exit 0 (ok), 1 (the book has errors) or 2 (bad command line).
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use bookbind::{diag, BuildOptions, Format, Report};
+use clap::Parser;
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let epoch = match source_date_epoch() {
+        Ok(e) => e,
+        Err(msg) => return usage_error(&msg),
+    };
+    match cli.command {
+        Command::Build {
+            book_dir,
+            out,
+            format,
+            deny_warnings,
+        } => {
+            let mut formats: Vec<Format> = Vec::new();
+            for f in format {
+                let f = Format::from(f);
+                if !formats.contains(&f) {
+                    formats.push(f);
+                }
+            }
+            if formats.contains(&Format::Pdf) {
+                return usage_error(
+                    "the PDF edition is not available yet in this version of bookbind; build with `--format epub`",
+                );
+            }
+            let opts = BuildOptions {
+                book_dir,
+                out_dir: out,
+                formats,
+                source_date_epoch: epoch,
+            };
+            let report = if deny_warnings {
+                // Check first so that warnings can stop the build before anything is written.
+                let r = bookbind::check(&opts.book_dir, epoch);
+                if r.has_errors() || !r.diagnostics.is_empty() {
+                    r
+                } else {
+                    bookbind::build(&opts)
+                }
+            } else {
+                bookbind::build(&opts)
+            };
+            finish(&report, deny_warnings, true)
+        }
+        Command::Check {
+            book_dir,
+            deny_warnings,
+        } => {
+            let report = bookbind::check(&book_dir, epoch);
+            finish(&report, deny_warnings, false)
+        }
+        Command::Init { new_dir } => match bookbind::init(&new_dir) {
+            Ok(()) => {
+                println!("created {} — build it with: bookbind build {}", new_dir.display(), new_dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn source_date_epoch() -> Result<Option<i64>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| format!("SOURCE_DATE_EPOCH must be a number of seconds, not `{v}`")),
+        _ => Ok(None),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn finish(report: &Report, deny_warnings: bool, built: bool) -> ExitCode {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(diag::render(&report.sources, &report.diagnostics).as_bytes());
+    let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = report.diagnostics.len() - errors;
+    let failed = errors > 0 || (deny_warnings && warnings > 0);
+    if failed {
+        let _ = writeln!(
+            err,
+            "error: {} error{}{}; nothing was written",
+            errors,
+            if errors == 1 { "" } else { "s" },
+            if warnings > 0 { format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+        );
+        return ExitCode::from(1);
+    }
+    if let Some(book) = &report.book {
+        let files: Vec<String> = report.written.iter().map(|p| p.display().to_string()).collect();
+        let _ = writeln!(
+            err,
+            "{} {} parts, {} words in {:.2} s{}{}",
+            if built { "bound" } else { "checked" },
+            book.parts.len(),
+            book.word_count(),
+            report.seconds,
+            if files.is_empty() { String::new() } else { format!(": {}", files.join(", ")) },
+            if warnings > 0 { format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+        );
+    }
+    ExitCode::SUCCESS
+}

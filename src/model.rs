@@ -1,0 +1,370 @@
+//! The document model: the one representation between the front end (load, parse,
+//! resolve) and the back ends (EPUB, PDF). Plain data only.
+//!
+//! Knows nothing of Markdown, YAML, XHTML or PDF; back ends read nothing else.
+
+use crate::diag::Span;
+
+/// A whole book after `resolve`: metadata, parts in reading order, the one table of
+/// contents and the formatted reference list.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub meta: Metadata,
+    pub parts: Vec<Part>,
+    /// Built once by `resolve::toc`; every edition renders exactly this.
+    pub toc: Vec<TocEntry>,
+    pub settings: Settings,
+    /// Images and other files the book refers to, by index from `Inline::Image`.
+    pub resources: Vec<Resource>,
+    pub cover: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    /// BCP 47 language tag, e.g. `en` or `en-GB`.
+    pub language: String,
+    pub identifier: String,
+    pub publisher: Option<String>,
+    pub rights: Option<String>,
+    pub description: Option<String>,
+    pub subjects: Vec<String>,
+    /// Publication date as `YYYY-MM-DD`, when given.
+    pub date: Option<String>,
+    /// Seconds since the Unix epoch: `SOURCE_DATE_EPOCH`, else the manifest date,
+    /// else 0 (so that output never depends on the clock).
+    pub modified: i64,
+}
+
+/// Settings of each edition, validated at load time.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub epub: EpubSettings,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EpubSettings {
+    pub embed_fonts: bool,
+    /// Font files (name in the container, bytes) to embed when `embed_fonts` is set.
+    pub fonts: Vec<FontFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FontFile {
+    pub file_name: String,
+    pub family: String,
+    pub italic: bool,
+    pub bold: bool,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Path inside the container, e.g. `images/map.png`.
+    pub name: String,
+    pub media_type: String,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    Front,
+    Chapter,
+    Back,
+}
+
+/// What a part is for; the back ends style and label parts by role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    TitlePage,
+    Disclaimer,
+    Epigraph,
+    Dedication,
+    Copyright,
+    Preface,
+    Chapter,
+    Bibliography,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub kind: PartKind,
+    pub role: Role,
+    /// Unique across the book; also the base of its file name in the EPUB.
+    pub id: String,
+    /// Plain-text title (from its first heading, or its file name).
+    pub title: String,
+    /// The heading that gave the title, rendered as the part's opening heading.
+    pub heading: Option<Heading>,
+    pub blocks: Vec<Block>,
+    /// Footnote bodies in order of first reference; numbers are 1-based positions.
+    pub footnotes: Vec<Footnote>,
+    /// Whether the part appears in the table of contents.
+    pub in_toc: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub content: Vec<Inline>,
+    pub classes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Footnote {
+    pub id: String,
+    pub label: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading(Heading),
+    Paragraph(Vec<Inline>),
+    /// A block quote; a final paragraph starting with an em dash, or consisting of a
+    /// citation alone, becomes its attribution.
+    Quote {
+        blocks: Vec<Block>,
+        attribution: Option<Vec<Inline>>,
+        /// GitHub-style alert kind (`note`, `tip`, `warning` ...), if any.
+        kind: Option<String>,
+    },
+    List {
+        /// `Some(n)` for an ordered list starting at n.
+        start: Option<u64>,
+        items: Vec<ListItem>,
+    },
+    DefinitionList(Vec<Definition>),
+    Code {
+        language: Option<String>,
+        text: String,
+    },
+    Table {
+        alignments: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// Raw HTML from the source, kept for the back ends to sanitise.
+    Html(String),
+    Math(String),
+    Rule,
+    /// The formatted bibliography, placed by resolve.
+    References(Vec<Reference>),
+}
+
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    pub checked: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub term: Vec<Inline>,
+    pub details: Vec<Vec<Block>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub enum Inline {
+    Text(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    Superscript(Vec<Inline>),
+    Subscript(Vec<Inline>),
+    Code(String),
+    Math(String),
+    Link {
+        target: LinkTarget,
+        title: String,
+        content: Vec<Inline>,
+    },
+    Image {
+        /// Index into `Book::resources` (or an external URL).
+        source: ImageSource,
+        alt: String,
+        title: String,
+    },
+    Citation(Citation),
+    /// A reference to `Part::footnotes[number - 1]` of the same part.
+    FootnoteRef {
+        number: usize,
+        id: String,
+    },
+    LineBreak,
+    /// Raw inline HTML from the source.
+    Html(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum LinkTarget {
+    /// An absolute URL (`https:`, `mailto:` ...), left as written.
+    External(String),
+    /// A place in the book: a part, and an anchor in it (None = its top).
+    Internal { part: usize, anchor: Option<String> },
+    /// As written in the source; `resolve::links` replaces every one of these.
+    Unresolved { dest: String, span: Span },
+}
+
+#[derive(Debug, Clone)]
+pub enum ImageSource {
+    Resource(usize),
+    External(String),
+    Unresolved { dest: String, span: Span },
+}
+
+/// A citation as written (`[@key, p. 3; @other]` or `@key`) and, after resolve,
+/// its formatted text linked to the reference list.
+#[derive(Debug, Clone)]
+pub struct Citation {
+    pub items: Vec<CiteItem>,
+    /// `@key says` (author in the running text) rather than `[@key]`.
+    pub narrative: bool,
+    pub span: Span,
+    /// The citation as written, shown when a narrative `@word` is not a citation.
+    pub source_text: String,
+    /// Filled by resolve: the formatted citation.
+    pub rendered: Vec<Inline>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CiteItem {
+    pub key: String,
+    pub prefix: String,
+    pub locator: Option<String>,
+    pub suffix: String,
+    /// `[-@key]`: the year only, the author being named in the text.
+    pub suppress_author: bool,
+    pub span: Span,
+}
+
+/// One formatted entry of the reference list.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub key: String,
+    /// Anchor id of the entry, the target of every citation of it.
+    pub id: String,
+    pub content: Vec<Inline>,
+}
+
+/// One entry of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    pub title: String,
+    /// 1 for a part, 2 for a section in it.
+    pub level: u8,
+    pub part: usize,
+    /// None for the part's top.
+    pub anchor: Option<String>,
+}
+
+impl Inline {
+    /// The plain text of inline content, for titles, alt text and word counts.
+    pub fn plain_text(inlines: &[Inline]) -> String {
+        let mut out = String::new();
+        for i in inlines {
+            i.push_plain(&mut out);
+        }
+        out
+    }
+
+    fn push_plain(&self, out: &mut String) {
+        match self {
+            Inline::Text(t) | Inline::Code(t) | Inline::Math(t) => out.push_str(t),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. } => {
+                for i in c {
+                    i.push_plain(out);
+                }
+            }
+            Inline::Image { alt, .. } => out.push_str(alt),
+            Inline::Citation(c) => {
+                for i in &c.rendered {
+                    i.push_plain(out);
+                }
+            }
+            Inline::FootnoteRef { number, .. } => out.push_str(&number.to_string()),
+            Inline::LineBreak => out.push(' '),
+            Inline::Html(_) => {}
+        }
+    }
+}
+
+impl Book {
+    /// The number of words in the body text of all parts.
+    pub fn word_count(&self) -> usize {
+        fn blocks(bs: &[Block], n: &mut usize) {
+            for b in bs {
+                match b {
+                    Block::Heading(h) => *n += words(&h.content),
+                    Block::Paragraph(i) => *n += words(i),
+                    Block::Quote {
+                        blocks: inner,
+                        attribution,
+                        ..
+                    } => {
+                        blocks(inner, n);
+                        if let Some(a) = attribution {
+                            *n += words(a);
+                        }
+                    }
+                    Block::List { items, .. } => {
+                        for it in items {
+                            blocks(&it.blocks, n);
+                        }
+                    }
+                    Block::DefinitionList(ds) => {
+                        for d in ds {
+                            *n += words(&d.term);
+                            for det in &d.details {
+                                blocks(det, n);
+                            }
+                        }
+                    }
+                    Block::Code { text, .. } => *n += text.split_whitespace().count(),
+                    Block::Table { head, rows, .. } => {
+                        for c in head.iter().chain(rows.iter().flatten()) {
+                            *n += words(c);
+                        }
+                    }
+                    Block::References(rs) => {
+                        for r in rs {
+                            *n += words(&r.content);
+                        }
+                    }
+                    Block::Html(_) | Block::Math(_) | Block::Rule => {}
+                }
+            }
+        }
+        fn words(i: &[Inline]) -> usize {
+            Inline::plain_text(i).split_whitespace().count()
+        }
+        let mut n = 0;
+        for p in &self.parts {
+            if let Some(h) = &p.heading {
+                n += words(&h.content);
+            }
+            blocks(&p.blocks, &mut n);
+            for f in &p.footnotes {
+                blocks(&f.blocks, &mut n);
+            }
+        }
+        n
+    }
+}

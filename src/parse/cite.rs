@@ -1,0 +1,234 @@
+//! Citation syntax in running text, as pandoc writes it: `[@key]`, `[see @a, p. 3; @b]`,
+//! `[-@key]` (year only) and the narrative `@key`.
+//!
+//! Finds citations in plain text only; does not know the bibliography (resolve decides
+//! whether a narrative `@word` is a citation or an e-mail-like word).
+
+use std::ops::Range;
+
+/// One citation found in a text run, with byte ranges relative to the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The whole citation in the text (`[@a, p. 3]` or `@a`).
+    pub range: Range<usize>,
+    pub narrative: bool,
+    pub items: Vec<FoundItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundItem {
+    pub key: String,
+    pub key_range: Range<usize>,
+    pub prefix: String,
+    pub locator: Option<String>,
+    pub suffix: String,
+    /// `-@key`: print the year only.
+    pub suppress_author: bool,
+}
+
+/// Locator terms pandoc recognises at the start of a citation's suffix.
+const LOCATOR_TERMS: &[&str] = &[
+    "p.", "pp.", "page", "pages", "chap.", "chaps.", "chapter", "chapters", "sec.", "secs.",
+    "section", "sections", "vol.", "vols.", "volume", "volumes", "fig.", "figs.", "figure",
+    "figures", "para.", "paras.", "paragraph", "paragraphs", "l.", "ll.", "line", "lines",
+    "n.", "nn.", "note", "notes", "§", "§§", "¶", "¶¶", "col.", "cols.", "column", "book",
+    "part", "verse", "verses",
+];
+
+fn is_key_char(c: char) -> bool {
+    c.is_alphanumeric() || "_:.#$%&-+?<>~/".contains(c)
+}
+
+/// Reads a citation key starting at `start` (just after `@`); returns its end.
+fn key_end(text: &str, start: usize) -> Option<usize> {
+    let first = text[start..].chars().next()?;
+    if !(first.is_alphanumeric() || first == '_') {
+        return None;
+    }
+    let mut end = start;
+    for (i, c) in text[start..].char_indices() {
+        if is_key_char(c) {
+            end = start + i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    // Internal punctuation only: a key ends on a letter, digit or underscore.
+    while end > start {
+        let c = text[..end].chars().next_back()?;
+        if c.is_alphanumeric() || c == '_' {
+            break;
+        }
+        end -= c.len_utf8();
+    }
+    (end > start).then_some(end)
+}
+
+/// Finds every citation in `text`.
+pub fn find(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if c == '[' {
+            if let Some(close) = matching_bracket(text, i) {
+                if let Some(items) = bracketed(text, i + 1, close) {
+                    out.push(Found {
+                        range: i..close + 1,
+                        narrative: false,
+                        items,
+                    });
+                    i = close + 1;
+                    continue;
+                }
+            }
+        } else if c == '@' {
+            let prev = text[..i].chars().next_back();
+            let at_word_start = prev.is_none_or(|p| !(p.is_alphanumeric() || p == '_' || p == '@'));
+            if at_word_start {
+                if let Some(end) = key_end(text, i + 1) {
+                    out.push(Found {
+                        range: i..end,
+                        narrative: true,
+                        items: vec![FoundItem {
+                            key: text[i + 1..end].to_string(),
+                            key_range: i + 1..end,
+                            prefix: String::new(),
+                            locator: None,
+                            suffix: String::new(),
+                            suppress_author: false,
+                        }],
+                    });
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += c.len_utf8();
+    }
+    out
+}
+
+fn matching_bracket(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (j, c) in text[open..].char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + j);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The items of `[...]` between `start` and `end`, if every `;`-separated piece holds
+/// exactly one `@key`; otherwise the brackets are ordinary text.
+fn bracketed(text: &str, start: usize, end: usize) -> Option<Vec<FoundItem>> {
+    let mut items = Vec::new();
+    let mut piece_start = start;
+    let inner = &text[start..end];
+    let mut bounds: Vec<(usize, usize)> = Vec::new();
+    for (j, c) in inner.char_indices() {
+        if c == ';' {
+            bounds.push((piece_start, start + j));
+            piece_start = start + j + 1;
+        }
+    }
+    bounds.push((piece_start, end));
+    for (ps, pe) in bounds {
+        items.push(piece(text, ps, pe)?);
+    }
+    Some(items)
+}
+
+fn piece(text: &str, start: usize, end: usize) -> Option<FoundItem> {
+    let s = &text[start..end];
+    // The key's @ must begin a word (start, after space or after '-').
+    let mut at = None;
+    for (j, c) in s.char_indices() {
+        if c == '@' {
+            let prev = s[..j].chars().next_back();
+            if prev.is_none_or(|p| p.is_whitespace() || p == '-') {
+                at = Some(j);
+                break;
+            }
+        }
+    }
+    let at = at?;
+    let key_start = start + at + 1;
+    let key_end = key_end(text, key_start).filter(|&e| e <= end)?;
+    let mut prefix = s[..at].to_string();
+    let suppress_author = prefix.ends_with('-');
+    if suppress_author {
+        prefix.pop();
+    }
+    let rest = text[key_end..end].trim();
+    if rest.contains('@') {
+        return None;
+    }
+    let (mut locator, mut suffix) = (None, String::new());
+    if let Some(r) = rest.strip_prefix(',') {
+        let r = r.trim();
+        let first_word = r.split_whitespace().next().unwrap_or("");
+        if LOCATOR_TERMS.contains(&first_word.to_lowercase().as_str())
+            || first_word.chars().next().is_some_and(|c| c.is_ascii_digit())
+        {
+            locator = Some(r.to_string());
+        } else {
+            suffix = r.to_string();
+        }
+    } else if !rest.is_empty() {
+        suffix = rest.to_string();
+    }
+    Some(FoundItem {
+        key: text[key_start..key_end].to_string(),
+        key_range: key_start..key_end,
+        prefix: prefix.trim().to_string(),
+        locator,
+        suffix,
+        suppress_author,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bracketed_citation_with_locator() {
+        let f = find("as shown [@reissing1999, p. 263].");
+        assert_eq!(f.len(), 1);
+        assert!(!f[0].narrative);
+        assert_eq!(f[0].items[0].key, "reissing1999");
+        assert_eq!(f[0].items[0].locator.as_deref(), Some("p. 263"));
+        assert_eq!(&"as shown [@reissing1999, p. 263]."[f[0].range.clone()], "[@reissing1999, p. 263]");
+    }
+
+    #[test]
+    fn several_items_with_prefix_and_suppressed_author() {
+        let f = find("[see @a; -@b2006]");
+        assert_eq!(f[0].items.len(), 2);
+        assert_eq!(f[0].items[0].prefix, "see");
+        assert!(f[0].items[1].suppress_author);
+        assert_eq!(f[0].items[1].key, "b2006");
+    }
+
+    #[test]
+    fn narrative_citation_drops_trailing_punctuation() {
+        let f = find("See also @reissing1999.");
+        assert_eq!(f.len(), 1);
+        assert!(f[0].narrative);
+        assert_eq!(f[0].items[0].key, "reissing1999");
+    }
+
+    #[test]
+    fn email_addresses_and_plain_brackets_are_not_citations() {
+        assert!(find("mail me at jo@example.org [or not]").is_empty());
+        assert!(find("[a link text]").is_empty());
+    }
+}

@@ -1,0 +1,654 @@
+//! Markdown → model: walks pulldown-cmark's events (with their source ranges) and
+//! builds the blocks and inlines of one part. One parse per file.
+//!
+//! Does not resolve anything: links, images and citations keep their spans for
+//! `resolve`, which checks them against the whole book.
+
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+
+use super::cite;
+use crate::diag::{Diagnostic, SourceId, Span};
+use crate::model::{
+    Align, Block, Citation, CiteItem, Definition, Footnote, Heading, ImageSource, Inline,
+    LinkTarget, ListItem,
+};
+
+/// Deepest nesting of block containers (quotes, lists) accepted; deeper input would
+/// risk the stack of every later recursive stage.
+pub const MAX_DEPTH: usize = 64;
+
+/// The blocks of one file, and the footnote definitions found in it.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub blocks: Vec<Block>,
+    pub footnotes: Vec<Footnote>,
+    /// Spans of explicit `{#id}` heading ids, for duplicate checks.
+    pub explicit_ids: Vec<(String, Span)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_SUPERSCRIPT
+        | Options::ENABLE_SUBSCRIPT
+        | Options::ENABLE_MATH
+}
+
+/// What an open container collects until its end event.
+enum Kind {
+    Root,
+    Paragraph,
+    Heading {
+        level: u8,
+        id: Option<String>,
+        classes: Vec<String>,
+        span: Span,
+    },
+    Quote(Option<BlockQuoteKind>),
+    List(Option<u64>),
+    Item {
+        checked: Option<bool>,
+    },
+    FootnoteDef(String),
+    CodeBlock(Option<String>),
+    HtmlBlock,
+    Table(Vec<Alignment>),
+    TableHead,
+    TableRow,
+    TableCell,
+    DefList,
+    DefTitle,
+    DefDetail,
+    Emphasis,
+    Strong,
+    Strike,
+    Superscript,
+    Subscript,
+    Link {
+        dest: String,
+        title: String,
+        span: Span,
+    },
+    Image {
+        dest: String,
+        title: String,
+        span: Span,
+    },
+    Metadata,
+}
+
+struct Frame {
+    kind: Kind,
+    blocks: Vec<Block>,
+    inlines: Vec<Inline>,
+    /// Plain text not yet turned into inlines: (text, source offset) pieces, kept
+    /// apart so that citations spanning several events are found with their spans.
+    pending: Vec<(String, usize)>,
+    /// Rows of a table, items of a list, definitions, cells.
+    items: Vec<ListItem>,
+    rows: Vec<Vec<Vec<Inline>>>,
+    cells: Vec<Vec<Inline>>,
+    defs: Vec<Definition>,
+    text: String,
+}
+
+impl Frame {
+    fn new(kind: Kind) -> Self {
+        Frame {
+            kind,
+            blocks: Vec::new(),
+            inlines: Vec::new(),
+            pending: Vec::new(),
+            items: Vec::new(),
+            rows: Vec::new(),
+            cells: Vec::new(),
+            defs: Vec::new(),
+            text: String::new(),
+        }
+    }
+}
+
+struct Builder<'a> {
+    source: SourceId,
+    text: &'a str,
+    stack: Vec<Frame>,
+    out: Parsed,
+    /// Container depth beyond MAX_DEPTH: content is kept flat, reported once.
+    too_deep: usize,
+}
+
+/// Parses one Markdown file.
+pub fn parse(source: SourceId, text: &str) -> Parsed {
+    let mut b = Builder {
+        source,
+        text,
+        stack: vec![Frame::new(Kind::Root)],
+        out: Parsed::default(),
+        too_deep: 0,
+    };
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        b.event(event, range);
+    }
+    while b.stack.len() > 1 {
+        b.close();
+    }
+    let mut root = b.stack.pop().expect("root frame");
+    b.flush_inlines(&mut root);
+    b.out.blocks = root.blocks;
+    b.out
+}
+
+fn is_container(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Quote(_) | Kind::List(_) | Kind::Item { .. } | Kind::FootnoteDef(_)
+    )
+}
+
+impl Builder<'_> {
+    fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.source, range)
+    }
+
+    fn top(&mut self) -> &mut Frame {
+        self.stack.last_mut().expect("root frame")
+    }
+
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(end) => {
+                if matches!(end, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item)
+                    && self.too_deep > 0
+                {
+                    self.too_deep -= 1;
+                    return;
+                }
+                self.close()
+            }
+            Event::Text(t) => {
+                let top = self.top();
+                match top.kind {
+                    Kind::CodeBlock(_) | Kind::HtmlBlock | Kind::Metadata => top.text.push_str(&t),
+                    _ => top.pending.push((t.into_string(), range.start)),
+                }
+            }
+            Event::Code(c) => self.push_inline(Inline::Code(c.into_string())),
+            Event::InlineMath(m) => self.push_inline(Inline::Math(m.into_string())),
+            Event::DisplayMath(m) => self.push_inline(Inline::Math(m.into_string())),
+            Event::Html(h) => {
+                let top = self.top();
+                if matches!(top.kind, Kind::HtmlBlock) {
+                    top.text.push_str(&h);
+                } else {
+                    self.push_inline(Inline::Html(h.into_string()));
+                }
+            }
+            Event::InlineHtml(h) => self.push_inline(Inline::Html(h.into_string())),
+            Event::FootnoteReference(label) => self.push_inline(Inline::FootnoteRef {
+                number: 0,
+                id: label.into_string(),
+            }),
+            Event::SoftBreak => self.top().pending.push(("\n".into(), range.start)),
+            Event::HardBreak => self.push_inline(Inline::LineBreak),
+            Event::Rule => self.push_block(Block::Rule),
+            Event::TaskListMarker(done) => {
+                for f in self.stack.iter_mut().rev() {
+                    if let Kind::Item { checked } = &mut f.kind {
+                        *checked = Some(done);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) {
+        let kind = match tag {
+            Tag::Paragraph => Kind::Paragraph,
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                ..
+            } => {
+                if let Some(id) = &id {
+                    let at = self.text[range.clone()]
+                        .rfind(&format!("#{id}"))
+                        .map_or(range.clone(), |i| {
+                            range.start + i..range.start + i + id.len() + 1
+                        });
+                    let span = self.span(at);
+                    self.out.explicit_ids.push((id.to_string(), span));
+                }
+                Kind::Heading {
+                    level: heading_level(level),
+                    id: id.map(|s| s.into_string()),
+                    classes: classes.into_iter().map(|c| c.into_string()).collect(),
+                    span: self.span(range.clone()),
+                }
+            }
+            Tag::BlockQuote(k) => Kind::Quote(k),
+            Tag::CodeBlock(kind) => Kind::CodeBlock(match kind {
+                CodeBlockKind::Fenced(info) => info
+                    .split_whitespace()
+                    .next()
+                    .map(|s| s.trim_matches(|c| c == '{' || c == '}' || c == '.').to_string())
+                    .filter(|s| !s.is_empty()),
+                CodeBlockKind::Indented => None,
+            }),
+            Tag::HtmlBlock => Kind::HtmlBlock,
+            Tag::List(start) => Kind::List(start),
+            Tag::Item => Kind::Item { checked: None },
+            Tag::FootnoteDefinition(label) => Kind::FootnoteDef(label.into_string()),
+            Tag::Table(al) => Kind::Table(al),
+            Tag::TableHead => Kind::TableHead,
+            Tag::TableRow => Kind::TableRow,
+            Tag::TableCell => Kind::TableCell,
+            Tag::DefinitionList => Kind::DefList,
+            Tag::DefinitionListTitle => Kind::DefTitle,
+            Tag::DefinitionListDefinition => Kind::DefDetail,
+            Tag::Emphasis => Kind::Emphasis,
+            Tag::Strong => Kind::Strong,
+            Tag::Strikethrough => Kind::Strike,
+            Tag::Superscript => Kind::Superscript,
+            Tag::Subscript => Kind::Subscript,
+            Tag::Link {
+                dest_url, title, ..
+            } => Kind::Link {
+                dest: dest_url.into_string(),
+                title: title.into_string(),
+                span: self.span(range.clone()),
+            },
+            Tag::Image {
+                dest_url, title, ..
+            } => Kind::Image {
+                dest: dest_url.into_string(),
+                title: title.into_string(),
+                span: self.span(range.clone()),
+            },
+            Tag::MetadataBlock(_) => Kind::Metadata,
+        };
+        if is_container(&kind) {
+            let depth = self.stack.iter().filter(|f| is_container(&f.kind)).count();
+            if depth >= MAX_DEPTH {
+                if self.too_deep == 0 {
+                    self.out.diagnostics.push(
+                        Diagnostic::warning(
+                            "W0105",
+                            format!("quotes and lists nested deeper than {MAX_DEPTH} levels are flattened"),
+                        )
+                        .at(self.span(range.start..range.start + 1)),
+                    );
+                }
+                self.too_deep += 1;
+                return;
+            }
+        }
+        // Text directly in a tight list item becomes a paragraph before a nested block.
+        if !is_inline_kind(&kind) {
+            let mut top = self.stack.pop().expect("frame");
+            self.flush_inlines(&mut top);
+            if !top.inlines.is_empty() && matches!(top.kind, Kind::Item { .. } | Kind::DefDetail | Kind::Root | Kind::Quote(_) | Kind::FootnoteDef(_)) {
+                let inl = std::mem::take(&mut top.inlines);
+                top.blocks.push(Block::Paragraph(inl));
+            }
+            self.stack.push(top);
+        }
+        self.stack.push(Frame::new(kind));
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        let mut top = self.stack.pop().expect("frame");
+        self.flush_inlines(&mut top);
+        top.inlines.push(inline);
+        self.stack.push(top);
+    }
+
+    fn push_block(&mut self, block: Block) {
+        let mut top = self.stack.pop().expect("frame");
+        self.flush_inlines(&mut top);
+        if !top.inlines.is_empty() {
+            let inl = std::mem::take(&mut top.inlines);
+            top.blocks.push(Block::Paragraph(inl));
+        }
+        top.blocks.push(block);
+        self.stack.push(top);
+    }
+
+    /// Turns pending text into Text and Citation inlines.
+    fn flush_inlines(&mut self, frame: &mut Frame) {
+        if frame.pending.is_empty() {
+            return;
+        }
+        let pieces = std::mem::take(&mut frame.pending);
+        let mut joined = String::new();
+        let mut map: Vec<(usize, usize, usize)> = Vec::new(); // (joined start, source start, len)
+        for (t, off) in &pieces {
+            map.push((joined.len(), *off, t.len()));
+            joined.push_str(t);
+        }
+        let to_source = |pos: usize| -> usize {
+            let i = map.partition_point(|&(js, _, _)| js <= pos).saturating_sub(1);
+            let (js, so, len) = map[i];
+            so + (pos - js).min(len)
+        };
+        let found = cite::find(&joined);
+        let mut last = 0;
+        for f in found {
+            if f.range.start > last {
+                push_text(&mut frame.inlines, &joined[last..f.range.start]);
+            }
+            let span = self.span(to_source(f.range.start)..to_source(f.range.end));
+            let items = f
+                .items
+                .into_iter()
+                .map(|it| CiteItem {
+                    key: it.key,
+                    prefix: it.prefix,
+                    locator: it.locator,
+                    suffix: it.suffix,
+                    suppress_author: it.suppress_author,
+                    span: self.span(to_source(it.key_range.start)..to_source(it.key_range.end)),
+                })
+                .collect();
+            frame.inlines.push(Inline::Citation(Citation {
+                items,
+                narrative: f.narrative,
+                span,
+                source_text: joined[f.range.clone()].to_string(),
+                rendered: Vec::new(),
+            }));
+            last = f.range.end;
+        }
+        if last < joined.len() {
+            push_text(&mut frame.inlines, &joined[last..]);
+        }
+    }
+
+    fn close(&mut self) {
+        let mut frame = self.stack.pop().expect("frame");
+        self.flush_inlines(&mut frame);
+        let inl = std::mem::take(&mut frame.inlines);
+        match frame.kind {
+            Kind::Root => unreachable!("root is never closed by an event"),
+            Kind::Paragraph => self.push_block(Block::Paragraph(inl)),
+            Kind::Heading {
+                level,
+                id,
+                classes,
+                span,
+            } => {
+                // `explicit id` spans are kept in Parsed; the heading keeps its id.
+                let _ = span;
+                self.push_block(Block::Heading(Heading {
+                    level,
+                    id: id.unwrap_or_default(),
+                    content: inl,
+                    classes,
+                }))
+            }
+            Kind::Quote(kind) => {
+                let mut blocks = frame.blocks;
+                if !inl.is_empty() {
+                    blocks.push(Block::Paragraph(inl));
+                }
+                let attribution = take_attribution(&mut blocks);
+                self.push_block(Block::Quote {
+                    blocks,
+                    attribution,
+                    kind: kind.map(|k| format!("{k:?}").to_lowercase()),
+                })
+            }
+            Kind::List(start) => self.push_block(Block::List {
+                start,
+                items: frame.items,
+            }),
+            Kind::Item { checked } => {
+                let mut blocks = frame.blocks;
+                if !inl.is_empty() {
+                    blocks.push(Block::Paragraph(inl));
+                }
+                if let Some(list) = self.stack.last_mut() {
+                    list.items.push(ListItem { checked, blocks });
+                }
+            }
+            Kind::FootnoteDef(label) => {
+                let mut blocks = frame.blocks;
+                if !inl.is_empty() {
+                    blocks.push(Block::Paragraph(inl));
+                }
+                self.out.footnotes.push(Footnote {
+                    id: label.clone(),
+                    label,
+                    blocks,
+                });
+            }
+            Kind::CodeBlock(language) => self.push_block(Block::Code {
+                language,
+                text: frame.text,
+            }),
+            Kind::HtmlBlock => self.push_block(Block::Html(frame.text)),
+            Kind::Metadata => {}
+            Kind::Table(al) => {
+                let mut rows = frame.rows;
+                let head = if rows.is_empty() {
+                    Vec::new()
+                } else {
+                    rows.remove(0)
+                };
+                self.push_block(Block::Table {
+                    alignments: al
+                        .iter()
+                        .map(|a| match a {
+                            Alignment::None => Align::None,
+                            Alignment::Left => Align::Left,
+                            Alignment::Center => Align::Center,
+                            Alignment::Right => Align::Right,
+                        })
+                        .collect(),
+                    head,
+                    rows,
+                })
+            }
+            Kind::TableHead | Kind::TableRow => {
+                if let Some(t) = self.stack.last_mut() {
+                    t.rows.push(frame.cells);
+                }
+            }
+            Kind::TableCell => {
+                if let Some(r) = self.stack.last_mut() {
+                    r.cells.push(inl);
+                }
+            }
+            Kind::DefList => self.push_block(Block::DefinitionList(frame.defs)),
+            Kind::DefTitle => {
+                if let Some(l) = self.stack.last_mut() {
+                    l.defs.push(Definition {
+                        term: inl,
+                        details: Vec::new(),
+                    });
+                }
+            }
+            Kind::DefDetail => {
+                let mut blocks = frame.blocks;
+                if !inl.is_empty() {
+                    blocks.push(Block::Paragraph(inl));
+                }
+                if let Some(l) = self.stack.last_mut() {
+                    match l.defs.last_mut() {
+                        Some(d) => d.details.push(blocks),
+                        None => l.defs.push(Definition {
+                            term: Vec::new(),
+                            details: vec![blocks],
+                        }),
+                    }
+                }
+            }
+            Kind::Emphasis => self.push_inline(Inline::Emphasis(inl)),
+            Kind::Strong => self.push_inline(Inline::Strong(inl)),
+            Kind::Strike => self.push_inline(Inline::Strikethrough(inl)),
+            Kind::Superscript => self.push_inline(Inline::Superscript(inl)),
+            Kind::Subscript => self.push_inline(Inline::Subscript(inl)),
+            Kind::Link { dest, title, span } => self.push_inline(Inline::Link {
+                target: LinkTarget::Unresolved { dest, span },
+                title,
+                content: inl,
+            }),
+            Kind::Image { dest, title, span } => self.push_inline(Inline::Image {
+                source: ImageSource::Unresolved { dest, span },
+                alt: Inline::plain_text(&inl),
+                title,
+            }),
+        }
+    }
+}
+
+fn is_inline_kind(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Emphasis
+            | Kind::Strong
+            | Kind::Strike
+            | Kind::Superscript
+            | Kind::Subscript
+            | Kind::Link { .. }
+            | Kind::Image { .. }
+    )
+}
+
+fn push_text(inlines: &mut Vec<Inline>, text: &str) {
+    if let Some(Inline::Text(t)) = inlines.last_mut() {
+        t.push_str(text);
+    } else {
+        inlines.push(Inline::Text(text.to_string()));
+    }
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// A quote's last paragraph is its attribution when it starts with an em dash
+/// (`— Reissing 1999`) or consists of a citation alone (`[@reissing1999]`).
+fn take_attribution(blocks: &mut Vec<Block>) -> Option<Vec<Inline>> {
+    if blocks.len() < 2 {
+        return None;
+    }
+    let Some(Block::Paragraph(inl)) = blocks.last() else {
+        return None;
+    };
+    let significant: Vec<&Inline> = inl
+        .iter()
+        .filter(|i| !matches!(i, Inline::Text(t) if t.trim().is_empty()))
+        .collect();
+    let citation_alone = significant.len() == 1 && matches!(significant[0], Inline::Citation(_));
+    let dash = matches!(inl.first(), Some(Inline::Text(t)) if t.trim_start().starts_with('—') || t.trim_start().starts_with("--"));
+    if !(citation_alone || dash) {
+        return None;
+    }
+    let Some(Block::Paragraph(mut inl)) = blocks.pop() else {
+        return None;
+    };
+    if dash {
+        if let Some(Inline::Text(t)) = inl.first_mut() {
+            *t = t
+                .trim_start()
+                .trim_start_matches(['—', '-'])
+                .trim_start()
+                .to_string();
+        }
+    }
+    Some(inl)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(s: &str) -> Parsed {
+        parse(SourceId(0), s)
+    }
+
+    #[test]
+    fn quote_with_em_dash_line_gets_an_attribution() {
+        let p = parse_str("> Here I am\n>\n> — George Michael\n");
+        match &p.blocks[0] {
+            Block::Quote {
+                blocks,
+                attribution: Some(a),
+                ..
+            } => {
+                assert_eq!(blocks.len(), 1);
+                assert_eq!(Inline::plain_text(a), "George Michael");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn quote_ending_in_a_lone_citation_gets_it_as_attribution() {
+        let p = parse_str("> A cycle evolves.\n>\n> [@crowley2006]\n");
+        match &p.blocks[0] {
+            Block::Quote {
+                attribution: Some(a),
+                ..
+            } => assert!(matches!(a[0], Inline::Citation(_))),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn citation_span_points_at_the_source() {
+        let src = "Text *x* and [@reissing1999, p. 2] end.\n";
+        let p = parse_str(src);
+        let Block::Paragraph(inl) = &p.blocks[0] else {
+            panic!()
+        };
+        let c = inl
+            .iter()
+            .find_map(|i| match i {
+                Inline::Citation(c) => Some(c),
+                _ => None,
+            })
+            .expect("citation");
+        assert_eq!(&src[c.span.range.clone()], "[@reissing1999, p. 2]");
+        assert_eq!(&src[c.items[0].span.range.clone()], "reissing1999");
+    }
+
+    #[test]
+    fn tight_list_items_hold_paragraphs_and_nested_lists() {
+        let p = parse_str("- a\n  - b\n- c\n");
+        let Block::List { items, .. } = &p.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[0].blocks[0], Block::Paragraph(_)));
+        assert!(matches!(items[0].blocks[1], Block::List { .. }));
+    }
+
+    #[test]
+    fn very_deep_nesting_is_flattened_not_overflowing() {
+        let src = ">".repeat(10_000) + " deep\n";
+        let p = parse_str(&src);
+        assert!(!p.diagnostics.is_empty());
+        assert!(!p.blocks.is_empty());
+    }
+}

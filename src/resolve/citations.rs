@@ -1,0 +1,307 @@
+//! Citations: reads the bibliography (hayagriva YAML or BibLaTeX), formats every
+//! citation of the book in reading order with hayagriva's CSL engine, and builds the
+//! reference list. Each citation links to its entry's anchor.
+//!
+//! Works on the model only; knows nothing of XHTML or PDF.
+
+use std::collections::HashSet;
+
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{FontStyle, FontWeight, IndependentStyle, Style, VerticalAlign};
+use hayagriva::{
+    archive, BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose,
+    ElemChild, ElemChildren, ElemMeta, Library, LocatorPayload, SpecificLocator,
+};
+
+use crate::diag::{Diagnostic, SourceId, Sources, Span};
+use crate::load::{BibFormat, Bibliography};
+use crate::model::{Citation, Inline, LinkTarget, Reference};
+
+/// A parsed bibliography.
+pub struct Bib {
+    pub library: Library,
+    pub source: SourceId,
+}
+
+/// Reads the bibliography file; errors point at its line.
+pub fn read(bib: &Bibliography, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Option<Bib> {
+    let text = &sources.get(bib.source).text;
+    let library = match bib.format {
+        BibFormat::HayagrivaYaml => match hayagriva::io::from_yaml_str(text) {
+            Ok(l) => l,
+            Err(e) => {
+                let off = e
+                    .location()
+                    .map(|l| sources.offset_of(bib.source, l.line(), l.column()))
+                    .unwrap_or(0);
+                let msg = e.to_string();
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                diags.push(
+                    Diagnostic::error("E0008", format!("invalid bibliography: {msg}"))
+                        .at(Span::new(bib.source, off..(off + 1).min(text.len().max(off))))
+                        .hint("entries are hayagriva YAML: `key: { type: article, title: ..., author: [...], date: 2006 }`"),
+                );
+                return None;
+            }
+        },
+        BibFormat::BibLatex => match hayagriva::io::from_biblatex_str(text) {
+            Ok(l) => l,
+            Err(errs) => {
+                for e in errs {
+                    let (range, msg) = match &e {
+                        hayagriva::io::BibLaTeXError::Parse(p) => (p.span.clone(), e.to_string()),
+                        hayagriva::io::BibLaTeXError::Type(t) => (t.span.clone(), e.to_string()),
+                    };
+                    let range = range.start.min(text.len())..range.end.min(text.len()).max(range.start.min(text.len()));
+                    diags.push(
+                        Diagnostic::error("E0008", format!("invalid bibliography: {msg}"))
+                            .at(Span::new(bib.source, range)),
+                    );
+                }
+                return None;
+            }
+        },
+    };
+    Some(Bib {
+        library,
+        source: bib.source,
+    })
+}
+
+/// Finds a bundled CSL style by name (`apa`, `vancouver`, `chicago-author-date` ...).
+pub fn style(name: &str) -> Option<IndependentStyle> {
+    let archived = archive::ArchivedStyle::by_name(name)?;
+    match archived.get() {
+        Style::Independent(s) => Some(s),
+        Style::Dependent(_) => None,
+    }
+}
+
+/// The anchor id of a reference entry.
+pub fn anchor(key: &str) -> String {
+    let slug: String = key
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    format!("ref-{slug}")
+}
+
+/// Formats `cites` (all citations, in reading order) in place and returns the
+/// reference list. `refs_part` is the index of the part holding the list.
+pub fn format(
+    cites: &mut [&mut Citation],
+    bib: &Bib,
+    style: &IndependentStyle,
+    refs_part: usize,
+    language: &str,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Reference> {
+    let locales = archive::locales();
+    let locale = Some(hayagriva::citationberg::LocaleCode(language.to_string()));
+    let mut driver = BibliographyDriver::new();
+    let mut used: HashSet<String> = HashSet::new();
+    // Which citations were handed to the driver, in order.
+    let mut requested: Vec<usize> = Vec::new();
+    for (ci, c) in cites.iter().enumerate() {
+        let mut items = Vec::new();
+        for it in &c.items {
+            let Some(entry) = bib.library.get(&it.key) else {
+                continue;
+            };
+            used.insert(it.key.clone());
+            let locator = it.locator.as_deref().map(|l| {
+                let (kind, value) = locator_of(l);
+                SpecificLocator(kind, LocatorPayload::Str(value))
+            });
+            let mut item = CitationItem::with_locator(entry, locator);
+            if it.suppress_author {
+                item = item.kind(CitePurpose::Year);
+            } else if c.narrative {
+                item = item.kind(CitePurpose::Prose);
+            }
+            items.push(item);
+        }
+        if items.is_empty() {
+            continue;
+        }
+        requested.push(ci);
+        driver.citation(CitationRequest::new(items, style, locale.clone(), &locales, None));
+    }
+    let rendered = driver.finish(BibliographyRequest::new(style, locale.clone(), &locales));
+    for (ci, rc) in requested.iter().zip(rendered.citations) {
+        let c = &mut cites[*ci];
+        let keys: Vec<String> = c.items.iter().map(|i| i.key.clone()).collect();
+        let mut linked = false;
+        let mut out = convert(&rc.citation, &keys, refs_part, &mut linked);
+        if !linked {
+            out = vec![Inline::Link {
+                target: LinkTarget::Internal {
+                    part: refs_part,
+                    anchor: Some(anchor(&keys[0])),
+                },
+                title: String::new(),
+                content: out,
+            }];
+        }
+        let first = &c.items[0];
+        let last = &c.items[c.items.len() - 1];
+        if !first.prefix.is_empty() {
+            out.insert(0, Inline::Text(format!("{} ", first.prefix)));
+        }
+        if !last.suffix.is_empty() {
+            out.push(Inline::Text(format!(" {}", last.suffix)));
+        }
+        c.rendered = out;
+    }
+    let mut refs = Vec::new();
+    if let Some(b) = rendered.bibliography {
+        for item in b.items {
+            let mut dummy = true;
+            let mut content = Vec::new();
+            if let Some(first) = &item.first_field {
+                content.extend(convert(&ElemChildren(vec![first.clone()]), &[], refs_part, &mut dummy));
+                content.push(Inline::Text(" ".into()));
+            }
+            content.extend(convert(&item.content, &[], refs_part, &mut dummy));
+            refs.push(Reference {
+                id: anchor(&item.key),
+                key: item.key,
+                content,
+            });
+        }
+    }
+    let mut unused: Vec<&str> = bib
+        .library
+        .keys()
+        .filter(|k| !used.contains(*k))
+        .collect();
+    unused.sort();
+    for k in unused {
+        diags.push(
+            Diagnostic::warning("W0102", format!("bibliography entry `{k}` is never cited"))
+                .at(key_span(bib, sources, k)),
+        );
+    }
+    refs
+}
+
+/// Where an entry's key is defined: `key:` in YAML, `{key,` in BibLaTeX.
+fn key_span(bib: &Bib, sources: &Sources, key: &str) -> Span {
+    let text = &sources.get(bib.source).text;
+    let at = text
+        .match_indices(key)
+        .find(|(i, _)| {
+            let before = text[..*i].chars().next_back();
+            let after = text[i + key.len()..].chars().next();
+            matches!(before, None | Some('\n') | Some('{')) && matches!(after, Some(':') | Some(','))
+        })
+        .map_or(0, |(i, _)| i);
+    Span::new(bib.source, at..(at + key.len()).min(text.len()))
+}
+
+/// `p. 263` → (Page, "263"); an unknown term leaves the whole text as a page.
+fn locator_of(s: &str) -> (Locator, &str) {
+    let s = s.trim();
+    let (term, rest) = match s.split_once(char::is_whitespace) {
+        Some((t, r)) => (t.to_lowercase(), r.trim()),
+        None => (String::new(), s),
+    };
+    let kind = match term.trim_end_matches('.') {
+        "p" | "pp" | "page" | "pages" => Locator::Page,
+        "chap" | "chaps" | "chapter" | "chapters" => Locator::Chapter,
+        "sec" | "secs" | "section" | "sections" | "§" | "§§" => Locator::Section,
+        "vol" | "vols" | "volume" | "volumes" => Locator::Volume,
+        "fig" | "figs" | "figure" | "figures" => Locator::Figure,
+        "para" | "paras" | "paragraph" | "paragraphs" | "¶" | "¶¶" => Locator::Paragraph,
+        "l" | "ll" | "line" | "lines" => Locator::Line,
+        "n" | "nn" | "note" | "notes" => Locator::Note,
+        "col" | "cols" | "column" => Locator::Column,
+        "book" => Locator::Book,
+        "part" => Locator::Part,
+        "verse" | "verses" => Locator::Verse,
+        _ => return (Locator::Page, s),
+    };
+    (kind, rest)
+}
+
+/// hayagriva's element tree → model inlines. Elements marking a citation item
+/// (`ElemMeta::Entry(i)`) become links to the reference entry of `keys[i]`.
+fn convert(children: &ElemChildren, keys: &[String], refs_part: usize, linked: &mut bool) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for child in &children.0 {
+        match child {
+            ElemChild::Text(f) => out.push(formatted(&f.text, &f.formatting)),
+            ElemChild::Markup(m) => out.push(Inline::Text(m.clone())),
+            ElemChild::Link { text, url } => out.push(Inline::Link {
+                target: LinkTarget::External(url.clone()),
+                title: String::new(),
+                content: vec![formatted(&text.text, &text.formatting)],
+            }),
+            ElemChild::Elem(e) => {
+                let inner = convert(&e.children, keys, refs_part, linked);
+                match (&e.meta, keys) {
+                    (Some(ElemMeta::Entry(i)), keys) if *i < keys.len() => {
+                        *linked = true;
+                        out.push(Inline::Link {
+                            target: LinkTarget::Internal {
+                                part: refs_part,
+                                anchor: Some(anchor(&keys[*i])),
+                            },
+                            title: String::new(),
+                            content: inner,
+                        });
+                    }
+                    _ => out.extend(inner),
+                }
+            }
+            ElemChild::Transparent { .. } => {}
+        }
+    }
+    merge_text(out)
+}
+
+fn formatted(text: &str, f: &hayagriva::Formatting) -> Inline {
+    let mut i = Inline::Text(text.to_string());
+    if f.font_style == FontStyle::Italic {
+        i = Inline::Emphasis(vec![i]);
+    }
+    if f.font_weight == FontWeight::Bold {
+        i = Inline::Strong(vec![i]);
+    }
+    match f.vertical_align {
+        VerticalAlign::Sup => i = Inline::Superscript(vec![i]),
+        VerticalAlign::Sub => i = Inline::Subscript(vec![i]),
+        _ => {}
+    }
+    i
+}
+
+fn merge_text(v: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
+    for i in v {
+        match (out.last_mut(), i) {
+            (Some(Inline::Text(a)), Inline::Text(b)) => a.push_str(&b),
+            (_, i) => out.push(i),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apa_and_vancouver_are_bundled() {
+        assert!(style("apa").is_some());
+        assert!(style("vancouver").is_some());
+        assert!(style("no-such-style").is_none());
+    }
+
+    #[test]
+    fn page_locators_are_recognised() {
+        assert!(matches!(locator_of("p. 263"), (Locator::Page, "263")));
+        assert!(matches!(locator_of("chap. 2"), (Locator::Chapter, "2")));
+    }
+}

@@ -1,0 +1,113 @@
+//! Ids: every part and heading gets an id unique across the book, so that links,
+//! the table of contents and both editions agree on targets.
+//!
+//! Explicit `{#id}` ids are kept (two of the same are an error naming both);
+//! generated ones are slugs of the text, numbered on collision.
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, Span};
+
+/// Hands out unique ids.
+#[derive(Default)]
+pub struct Ids {
+    taken: HashMap<String, Option<Span>>,
+}
+
+impl Ids {
+    /// Reserves an explicit id; a second use is an error naming both places.
+    pub fn explicit(&mut self, id: &str, span: Span, diags: &mut Vec<Diagnostic>) {
+        match self.taken.get(id) {
+            Some(Some(first)) => diags.push(
+                Diagnostic::error("E0009", format!("duplicate heading id `{id}`"))
+                    .at(span)
+                    .label("used again here")
+                    .related(first.clone(), "first used here")
+                    .hint("give each heading its own `{#id}`"),
+            ),
+            _ => {
+                self.taken.insert(id.to_string(), Some(span));
+            }
+        }
+    }
+
+    /// A fresh id from `text`: its slug, or the slug numbered `-2`, `-3`... if taken.
+    pub fn fresh(&mut self, text: &str, fallback: &str) -> String {
+        let base = slug(text);
+        let base = if base.is_empty() { fallback.to_string() } else { base };
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.taken.contains_key(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.taken.insert(id.clone(), None);
+        id
+    }
+}
+
+/// Lowercase letters, digits and single hyphens; starts with a letter (XML ids must).
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c == '\'' || c == '\u{2019}' {
+            // "don't" → "dont"
+        } else {
+            dash = true;
+        }
+    }
+    if out.chars().next().is_some_and(|c| !c.is_alphabetic()) {
+        out.insert_str(0, "s-");
+    }
+    // Keep ids and file names short enough for every reading system.
+    if out.len() > 60 {
+        let mut cut = 60;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        while out.ends_with('-') {
+            out.pop();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceId;
+
+    #[test]
+    fn slugs_are_xml_names() {
+        assert_eq!(slug("#1 Learn about vaginismus"), "s-1-learn-about-vaginismus");
+        assert_eq!(slug("Don't believe the myths!"), "dont-believe-the-myths");
+        assert_eq!(slug("Vaginismus: no blaming"), "vaginismus-no-blaming");
+    }
+
+    #[test]
+    fn generated_ids_are_numbered_on_collision() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.fresh("Notes", "h"), "notes");
+        assert_eq!(ids.fresh("Notes", "h"), "notes-2");
+        assert_eq!(ids.fresh("!!!", "h"), "h");
+    }
+
+    #[test]
+    fn duplicate_explicit_ids_name_both_places() {
+        let mut ids = Ids::default();
+        let mut d = Vec::new();
+        ids.explicit("x", Span::new(SourceId(0), 0..2), &mut d);
+        ids.explicit("x", Span::new(SourceId(1), 5..7), &mut d);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].related.len(), 1);
+        assert_eq!(d[0].related[0].0.source, SourceId(0));
+    }
+}

@@ -1,0 +1,261 @@
+//! Links and images: every `Unresolved` target becomes a place in the book, an
+//! absolute URL, or an embedded resource; a link to a missing part or `#id`, or an
+//! image that is missing or not an image, is an error at the reference.
+//!
+//! Reads image files (inside the book folder only); knows no output format.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Span};
+use crate::load::safe_path;
+use crate::model::{ImageSource, LinkTarget, Resource};
+
+/// What links can point at.
+pub struct Targets {
+    /// Part index by path relative to the book folder (`chapters/a.md`).
+    pub by_path: HashMap<String, usize>,
+    /// Ids defined in each part.
+    pub ids: Vec<HashSet<String>>,
+}
+
+/// Resolves images into `resources` (deduplicated by path).
+pub struct Images<'a> {
+    pub dir: &'a Path,
+    pub resources: &'a mut Vec<Resource>,
+    pub by_path: HashMap<PathBuf, usize>,
+}
+
+/// `scheme:` at the start (but not a Windows drive letter).
+pub fn is_absolute_url(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) if i > 1 => dest[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
+        _ => false,
+    }
+}
+
+/// Joins `rel` to the folder of `from` (both relative to the book), resolving `..`.
+fn join_relative(from: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves one link target found in part `part` (whose file is `rel_path`).
+pub fn link(
+    dest: &str,
+    span: &Span,
+    part: usize,
+    rel_path: &str,
+    targets: &Targets,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LinkTarget> {
+    if dest.is_empty() {
+        return None;
+    }
+    if is_absolute_url(dest) {
+        return Some(LinkTarget::External(dest.to_string()));
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(percent_decode(a))),
+        None => (dest, None),
+    };
+    let target_part = if path.is_empty() {
+        part
+    } else {
+        let joined = join_relative(rel_path, &percent_decode(path));
+        match joined.as_ref().and_then(|j| targets.by_path.get(j)) {
+            Some(&p) => p,
+            None => {
+                let is_markdown = path.ends_with(".md") || path.ends_with(".markdown");
+                let d = if is_markdown {
+                    Diagnostic::error("E0010", format!("link to `{path}`, which is not a part of the book"))
+                        .at(span.clone())
+                        .hint("link to a file listed in book.yaml, relative to this file")
+                } else {
+                    Diagnostic::warning(
+                        "W0106",
+                        format!("link to `{dest}` leads outside the book; it is printed as plain text"),
+                    )
+                    .at(span.clone())
+                    .hint("use an absolute URL (https://...) for pages on the web")
+                };
+                diags.push(d);
+                return None;
+            }
+        }
+    };
+    if let Some(a) = &anchor {
+        if !a.is_empty() && !targets.ids[target_part].contains(a) {
+            diags.push(
+                Diagnostic::error("E0010", format!("link to `#{a}`, which no heading or note defines"))
+                    .at(span.clone())
+                    .hint("heading ids come from their text (`## My title` → `#my-title`) or `{#id}`"),
+            );
+            return None;
+        }
+    }
+    Some(LinkTarget::Internal {
+        part: target_part,
+        anchor: anchor.filter(|a| !a.is_empty()),
+    })
+}
+
+impl Images<'_> {
+    /// Resolves an image reference found in the file `rel_path`.
+    pub fn image(&mut self, dest: &str, span: &Span, rel_path: &str, diags: &mut Vec<Diagnostic>) -> Option<ImageSource> {
+        if is_absolute_url(dest) {
+            diags.push(
+                Diagnostic::warning(
+                    "W0107",
+                    format!("image `{dest}` is on the web; books embed their images, so its alt text is shown instead"),
+                )
+                .at(span.clone())
+                .hint("download the image into the book folder and refer to it by a relative path"),
+            );
+            return None;
+        }
+        let Some(rel) = join_relative(rel_path, &percent_decode(dest)) else {
+            diags.push(Diagnostic::error("E0012", format!("image `{dest}` leaves the book folder")).at(span.clone()));
+            return None;
+        };
+        let path = match safe_path(self.dir, &rel) {
+            Ok(p) => p,
+            Err(d) => {
+                let mut d = d.at(span.clone());
+                d.code = if d.code == "E0004" { "E0011" } else { d.code };
+                d.message = format!("image {}", d.message);
+                diags.push(d);
+                return None;
+            }
+        };
+        if let Some(&i) = self.by_path.get(&path) {
+            return Some(ImageSource::Resource(i));
+        }
+        let data = match std::fs::read(&path) {
+            Ok(d) => d,
+            Err(e) => {
+                diags.push(Diagnostic::error("E0011", format!("cannot read image `{dest}`: {e}")).at(span.clone()));
+                return None;
+            }
+        };
+        let Some((media_type, ext)) = sniff(&data) else {
+            diags.push(
+                Diagnostic::error("E0011", format!("`{dest}` is not a PNG, JPEG, GIF, WebP or SVG image"))
+                    .at(span.clone()),
+            );
+            return None;
+        };
+        if let Err(why) = complete(&data, media_type) {
+            diags.push(Diagnostic::error("E0011", format!("image `{dest}` is damaged: {why}")).at(span.clone()));
+            return None;
+        }
+        let index = self.resources.len();
+        let stem = path
+            .file_stem()
+            .map(|s| super::ids::slug(&s.to_string_lossy()))
+            .unwrap_or_default();
+        self.resources.push(Resource {
+            name: format!("images/{index:03}-{stem}.{ext}"),
+            media_type: media_type.to_string(),
+            data,
+        });
+        self.by_path.insert(path, index);
+        Some(ImageSource::Resource(index))
+    }
+}
+
+/// The media type of an image, from its first bytes.
+pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else if data.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some(("image/jpeg", "jpg"))
+    } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
+        Some(("image/gif", "gif"))
+    } else if data.len() > 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP" {
+        Some(("image/webp", "webp"))
+    } else {
+        let head = String::from_utf8_lossy(&data[..data.len().min(1024)]).to_lowercase();
+        (head.contains("<svg")).then_some(("image/svg+xml", "svg"))
+    }
+}
+
+/// Checks that an image file is not cut short.
+fn complete(data: &[u8], media_type: &str) -> Result<(), &'static str> {
+    match media_type {
+        "image/png" if !data.windows(8).rev().take(64).any(|w| &w[4..8] == b"IEND") => {
+            Err("the PNG has no end chunk (the file is truncated)")
+        }
+        "image/jpeg" if !data.ends_with(&[0xff, 0xd9]) && !data[data.len().saturating_sub(64)..].windows(2).any(|w| w == [0xff, 0xd9]) => {
+            Err("the JPEG has no end marker (the file is truncated)")
+        }
+        "image/svg+xml" if roxml_check(data).is_err() => Err("the SVG is not well-formed XML"),
+        _ => Ok(()),
+    }
+}
+
+fn roxml_check(data: &[u8]) -> Result<(), ()> {
+    let text = std::str::from_utf8(data).map_err(|_| ())?;
+    if text.contains("</svg>") {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_joined_to_the_linking_file() {
+        assert_eq!(join_relative("chapters/a.md", "../back/b.md").as_deref(), Some("back/b.md"));
+        assert_eq!(join_relative("a.md", "b.md").as_deref(), Some("b.md"));
+        assert_eq!(join_relative("a.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn absolute_urls_are_recognised() {
+        assert!(is_absolute_url("https://example.org"));
+        assert!(is_absolute_url("mailto:a@b.c"));
+        assert!(!is_absolute_url("chapters/a.md"));
+        assert!(!is_absolute_url("#x"));
+    }
+
+    #[test]
+    fn image_types_are_sniffed_from_bytes() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest").map(|t| t.0), Some("image/png"));
+        assert_eq!(sniff(b"<?xml?><svg></svg>").map(|t| t.0), Some("image/svg+xml"));
+        assert_eq!(sniff(b"root:x:0:0"), None);
+    }
+}
