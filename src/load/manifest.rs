@@ -70,22 +70,29 @@ impl OneOrMany {
     }
 }
 
-/// A list of entries, or one entry alone.
+/// A list of entries.
 #[derive(Debug, Default)]
 pub struct Entries(pub Vec<Spanned<Entry>>);
 
 impl<'de> Deserialize<'de> for Entries {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Many(Vec<Spanned<Entry>>),
-            One(Spanned<Entry>),
+        // A visitor, not an untagged enum: untagged buffering would lose the
+        // line:column that `Spanned` records for each entry.
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of paths or glob patterns")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Entries, A::Error> {
+                let mut v = Vec::new();
+                while let Some(e) = seq.next_element::<Spanned<Entry>>()? {
+                    v.push(e);
+                }
+                Ok(Entries(v))
+            }
         }
-        Ok(match Raw::deserialize(d)? {
-            Raw::Many(v) => Entries(v),
-            Raw::One(e) => Entries(vec![e]),
-        })
+        d.deserialize_seq(V)
     }
 }
 
