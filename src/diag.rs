@@ -186,7 +186,11 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
     for f in &sources.files {
         files.add(f.path.display().to_string(), f.text.as_str());
     }
-    let config = term::Config::default();
+    let config = term::Config {
+        // rustc's look: `--> file:line:col`, `|` gutters, `^` carets.
+        chars: term::Chars::ascii(),
+        ..term::Config::default()
+    };
     let mut out = String::new();
     for d in diagnostics {
         let mut cs = match d.severity {

@@ -45,7 +45,7 @@ pub fn part(book: &Book, index: usize) -> (String, Notes) {
         PartKind::Chapter => "bodymatter",
         PartKind::Back => "backmatter",
     };
-    let _ = write!(w.out, "<body epub:type=\"{body_type}\">\n");
+    let _ = writeln!(w.out, "<body epub:type=\"{body_type}\">");
     let (etype, role, class) = semantics(p.role);
     let mut section = String::from("<section");
     if !etype.is_empty() {

@@ -78,10 +78,7 @@ pub fn load(
         );
         return None;
     }
-    let text = match read_text(&manifest_path, diags) {
-        Some(t) => t,
-        None => return None,
-    };
+    let text = read_text(&manifest_path, diags)?;
     let msrc = sources.add(manifest_path.clone(), text);
     let m = match manifest::parse(&sources.get(msrc).text) {
         Ok(m) => m,
@@ -469,11 +466,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 fn newest_mtime(sources: &Sources) -> i64 {
     let mut newest = 0;
     let mut i = 0;
-    loop {
-        // Sources has no length accessor on purpose; walk ids until one is missing.
-        let Some(path) = sources.try_path(SourceId(i)) else {
-            break;
-        };
+    while let Some(path) = sources.try_path(SourceId(i)) {
         if let Ok(t) = std::fs::metadata(path).and_then(|m| m.modified()) {
             if let Ok(d) = t.duration_since(std::time::UNIX_EPOCH) {
                 newest = newest.max(d.as_secs() as i64);

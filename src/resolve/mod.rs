@@ -321,10 +321,8 @@ fn title_from_stem(stem: &str) -> String {
 
 fn assign_heading_ids(b: &mut Block, ids: &mut ids::Ids) {
     match b {
-        Block::Heading(h) => {
-            if h.id.is_empty() {
-                h.id = ids.fresh(&Inline::plain_text(&h.content), "section");
-            }
+        Block::Heading(h) if h.id.is_empty() => {
+            h.id = ids.fresh(&Inline::plain_text(&h.content), "section");
         }
         Block::Quote { blocks, .. } => blocks.iter_mut().for_each(|b| assign_heading_ids(b, ids)),
         Block::List { items, .. } => items
