@@ -173,7 +173,12 @@ impl Diagnostic {
     pub fn location(&self, sources: &Sources) -> Option<String> {
         if let Some(span) = &self.span {
             let (l, c) = sources.line_col(span.source, span.range.start);
-            Some(format!("{}:{}:{}", sources.path(span.source).display(), l, c))
+            Some(format!(
+                "{}:{}:{}",
+                sources.path(span.source).display(),
+                l,
+                c
+            ))
         } else {
             self.path.as_ref().map(|p| p.display().to_string())
         }
@@ -247,7 +252,10 @@ mod tests {
         let id = s.add("book/ch.md".into(), "Hello [@nokey].\n".into());
         let d = Diagnostic::error("E0006", "unknown citation key `nokey`").at(Span::new(id, 7..13));
         let text = render(&s, &[d]);
-        assert!(text.contains("error[E0006]: unknown citation key `nokey`"), "{text}");
+        assert!(
+            text.contains("error[E0006]: unknown citation key `nokey`"),
+            "{text}"
+        );
         assert!(text.contains("book/ch.md:1:8"), "{text}");
         assert!(text.contains("^^^^^^"), "{text}");
     }

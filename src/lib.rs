@@ -70,7 +70,12 @@ pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
     let start = Instant::now();
     let mut r = Report::default();
     // 1. load: book.yaml and the files it names.
-    if let Some(loaded) = load::load(book_dir, source_date_epoch, &mut r.sources, &mut r.diagnostics) {
+    if let Some(loaded) = load::load(
+        book_dir,
+        source_date_epoch,
+        &mut r.sources,
+        &mut r.diagnostics,
+    ) {
         // 2.–3. parse each file once and resolve the whole book.
         r.book = resolve::resolve(loaded, &r.sources, &mut r.diagnostics);
     }
@@ -84,7 +89,11 @@ pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
 /// The output file name of a book: a slug of its title.
 pub fn output_name(book: &Book, format: Format) -> String {
     let slug = resolve::ids::slug(&book.meta.title);
-    let slug = if slug.is_empty() { "book".to_string() } else { slug };
+    let slug = if slug.is_empty() {
+        "book".to_string()
+    } else {
+        slug
+    };
     format!("{slug}.{}", format.extension())
 }
 
@@ -106,7 +115,9 @@ pub fn build(opts: &BuildOptions) -> Report {
         };
         match bytes {
             Ok(b) => rendered.push((path, b)),
-            Err(e) => r.diagnostics.push(Diagnostic::error("E0020", e).in_file(&path)),
+            Err(e) => r
+                .diagnostics
+                .push(Diagnostic::error("E0020", e).in_file(&path)),
         }
     }
     // 5. write: each edition atomically, only when all rendered.
@@ -114,7 +125,9 @@ pub fn build(opts: &BuildOptions) -> Report {
         for (path, bytes) in rendered {
             match output::write_atomic(&path, &bytes) {
                 Ok(()) => r.written.push(path),
-                Err(e) => r.diagnostics.push(Diagnostic::error("E0021", e.to_string()).in_file(&path)),
+                Err(e) => r
+                    .diagnostics
+                    .push(Diagnostic::error("E0021", e.to_string()).in_file(&path)),
             }
         }
     }

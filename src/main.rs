@@ -63,7 +63,11 @@ fn main() -> ExitCode {
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {
             Ok(()) => {
-                println!("created {} — build it with: bookbind build {}", new_dir.display(), new_dir.display());
+                println!(
+                    "created {} — build it with: bookbind build {}",
+                    new_dir.display(),
+                    new_dir.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -102,12 +106,23 @@ fn finish(report: &Report, deny_warnings: bool, built: bool) -> ExitCode {
             "error: {} error{}{}; nothing was written",
             errors,
             if errors == 1 { "" } else { "s" },
-            if warnings > 0 { format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+            if warnings > 0 {
+                format!(
+                    ", {warnings} warning{}",
+                    if warnings == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            }
         );
         return ExitCode::from(1);
     }
     if let Some(book) = &report.book {
-        let files: Vec<String> = report.written.iter().map(|p| p.display().to_string()).collect();
+        let files: Vec<String> = report
+            .written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         let _ = writeln!(
             err,
             "{} {} parts, {} words in {:.2} s{}{}",
@@ -115,8 +130,19 @@ fn finish(report: &Report, deny_warnings: bool, built: bool) -> ExitCode {
             book.parts.len(),
             book.word_count(),
             report.seconds,
-            if files.is_empty() { String::new() } else { format!(": {}", files.join(", ")) },
-            if warnings > 0 { format!(" ({warnings} warning{})", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+            if files.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", files.join(", "))
+            },
+            if warnings > 0 {
+                format!(
+                    " ({warnings} warning{})",
+                    if warnings == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            }
         );
     }
     ExitCode::SUCCESS

@@ -29,7 +29,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
@@ -67,7 +70,9 @@ mod tests {
         let p = dir.path().join("book.epub");
         write_atomic(&p, b"good").unwrap();
         // A directory where the temporary file would go makes the write fail.
-        let blocker = dir.path().join(format!(".book.epub.{}.tmp", std::process::id()));
+        let blocker = dir
+            .path()
+            .join(format!(".book.epub.{}.tmp", std::process::id()));
         fs::create_dir(&blocker).unwrap();
         assert!(write_atomic(&p, b"bad").is_err());
         assert_eq!(fs::read(&p).unwrap(), b"good");

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 
 const MANIFEST: &str = "title: Test\nbibliography: refs.yaml\nchapters:\n  - chapters/*.md\n";
-const REFS: &str = "known2020:\n  type: book\n  title: A Known Book\n  author: Doe, Jane\n  date: 2020\n";
+const REFS: &str =
+    "known2020:\n  type: book\n  title: A Known Book\n  author: Doe, Jane\n  date: 2020\n";
 
 /// Builds `files` (plus a default manifest and bibliography unless given) into a
 /// fresh folder that already holds an earlier edition; returns (status, stderr,
@@ -24,7 +25,12 @@ fn build_bad(files: &[(&str, &str)]) -> (i32, String, bool, usize) {
     std::fs::create_dir_all(&out).unwrap();
     let earlier = out.join("test.epub");
     std::fs::write(&earlier, b"earlier edition").unwrap();
-    let o = bookbind(&["build", book.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let intact = std::fs::read(&earlier).unwrap() == b"earlier edition";
     let n = std::fs::read_dir(&out).unwrap().count();
     (o.status.code().unwrap_or(-1), stderr(&o), intact, n)
@@ -33,7 +39,10 @@ fn build_bad(files: &[(&str, &str)]) -> (i32, String, bool, usize) {
 fn assert_book_error(files: &[(&str, &str)], code: &str, location: &str, words: &[&str]) {
     let (status, err, intact, n) = build_bad(files);
     assert_eq!(status, 1, "exit status; stderr:\n{err}");
-    assert!(err.contains(&format!("error[{code}]")), "no {code} in:\n{err}");
+    assert!(
+        err.contains(&format!("error[{code}]")),
+        "no {code} in:\n{err}"
+    );
     assert!(err.contains(location), "no location {location} in:\n{err}");
     for w in words {
         assert!(err.contains(w), "no {w:?} in:\n{err}");
@@ -45,7 +54,10 @@ fn assert_book_error(files: &[(&str, &str)], code: &str, location: &str, words: 
 #[test]
 fn unknown_citation_key_is_an_error_at_its_place() {
     assert_book_error(
-        &[("chapters/01.md", "# One\n\nAs shown [@known2020] and\nagain [@nokey2021, p. 3].\n")],
+        &[(
+            "chapters/01.md",
+            "# One\n\nAs shown [@known2020] and\nagain [@nokey2021, p. 3].\n",
+        )],
         "E0006",
         "chapters/01.md:4:9",
         &["nokey2021", "^^^^^^^^^"],
@@ -62,7 +74,10 @@ fn every_unknown_key_is_reported_in_one_run() {
 #[test]
 fn citation_without_bibliography_says_how_to_add_one() {
     assert_book_error(
-        &[("book.yaml", "title: T\nchapters: [chapters/*.md]\n"), ("chapters/01.md", "# One\n\nText [@doe2020].\n")],
+        &[
+            ("book.yaml", "title: T\nchapters: [chapters/*.md]\n"),
+            ("chapters/01.md", "# One\n\nText [@doe2020].\n"),
+        ],
         "E0006",
         "chapters/01.md:3:8",
         &["bibliography:"],
@@ -73,7 +88,10 @@ fn citation_without_bibliography_says_how_to_add_one() {
 fn missing_chapter_file_is_an_error_at_the_manifest_line() {
     assert_book_error(
         &[
-            ("book.yaml", "title: T\nchapters:\n  - chapters/01.md\n  - chapters/missing.md\n"),
+            (
+                "book.yaml",
+                "title: T\nchapters:\n  - chapters/01.md\n  - chapters/missing.md\n",
+            ),
             ("chapters/01.md", "# One\n"),
         ],
         "E0004",
@@ -85,7 +103,10 @@ fn missing_chapter_file_is_an_error_at_the_manifest_line() {
 #[test]
 fn glob_matching_nothing_is_an_error_at_the_manifest_line() {
     assert_book_error(
-        &[("book.yaml", "title: T\nchapters:\n  - chapterz/*.md\n"), ("chapters/01.md", "# One\n")],
+        &[
+            ("book.yaml", "title: T\nchapters:\n  - chapterz/*.md\n"),
+            ("chapters/01.md", "# One\n"),
+        ],
         "E0004",
         "book.yaml:3:5",
         &["matches no file"],
@@ -95,9 +116,10 @@ fn glob_matching_nothing_is_an_error_at_the_manifest_line() {
 #[test]
 fn link_to_a_missing_anchor_is_an_error_at_the_link() {
     assert_book_error(
-        &[
-            ("chapters/01.md", "# One\n\n## Here\n\nSee [there](#nowhere) or [here](#here).\n"),
-        ],
+        &[(
+            "chapters/01.md",
+            "# One\n\n## Here\n\nSee [there](#nowhere) or [here](#here).\n",
+        )],
         "E0010",
         "chapters/01.md:5:5",
         &["#nowhere"],
@@ -108,7 +130,10 @@ fn link_to_a_missing_anchor_is_an_error_at_the_link() {
 fn link_to_a_missing_chapter_file_is_an_error_at_the_link() {
     assert_book_error(
         &[
-            ("chapters/01.md", "# One\n\nNext: [two](02.md), [gone](03-gone.md#x).\n"),
+            (
+                "chapters/01.md",
+                "# One\n\nNext: [two](02.md), [gone](03-gone.md#x).\n",
+            ),
             ("chapters/02.md", "# Two\n"),
         ],
         "E0010",
@@ -126,18 +151,30 @@ fn links_between_chapters_resolve() {
         &[
             ("book.yaml", MANIFEST),
             ("refs.yaml", REFS),
-            ("chapters/01.md", "# One\n\nGo to [two](02.md#deep) [@known2020].\n"),
+            (
+                "chapters/01.md",
+                "# One\n\nGo to [two](02.md#deep) [@known2020].\n",
+            ),
             ("chapters/02.md", "# Two\n\n## Deep {#deep}\n\nText.\n"),
         ],
     );
     let out = dir.path().join("out");
-    let o = bookbind(&["build", book.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let epub = Epub::open(&out.join("test.epub"));
     let ch1 = epub.text("OEBPS/chapter-01.xhtml");
     assert!(ch1.contains("href=\"chapter-02.xhtml#deep\""), "{ch1}");
     let nav = epub.nav_entries();
-    assert!(nav.iter().any(|(t, h)| t == "Deep" && h == "chapter-02.xhtml#deep"), "{nav:?}");
+    assert!(
+        nav.iter()
+            .any(|(t, h)| t == "Deep" && h == "chapter-02.xhtml#deep"),
+        "{nav:?}"
+    );
 }
 
 #[test]
@@ -148,14 +185,23 @@ fn duplicate_explicit_heading_ids_name_both_places() {
     ]);
     assert_eq!(status, 1, "{err}");
     assert!(err.contains("error[E0009]"), "{err}");
-    assert!(err.contains("chapters/02.md:3:") && err.contains("chapters/01.md:3:"), "{err}");
+    assert!(
+        err.contains("chapters/02.md:3:") && err.contains("chapters/01.md:3:"),
+        "{err}"
+    );
     assert!(intact);
 }
 
 #[test]
 fn unknown_manifest_key_is_an_error_at_its_line() {
     assert_book_error(
-        &[("book.yaml", "title: T\nchapters: [chapters/*.md]\ncolour: blue\n"), ("chapters/01.md", "# One\n")],
+        &[
+            (
+                "book.yaml",
+                "title: T\nchapters: [chapters/*.md]\ncolour: blue\n",
+            ),
+            ("chapters/01.md", "# One\n"),
+        ],
         "E0002",
         "book.yaml:3:1",
         &["colour"],
@@ -165,7 +211,13 @@ fn unknown_manifest_key_is_an_error_at_its_line() {
 #[test]
 fn wrong_manifest_type_is_an_error_at_its_line() {
     assert_book_error(
-        &[("book.yaml", "title: T\nchapters: [chapters/*.md]\nepub:\n  embed-fonts: sometimes\n"), ("chapters/01.md", "# One\n")],
+        &[
+            (
+                "book.yaml",
+                "title: T\nchapters: [chapters/*.md]\nepub:\n  embed-fonts: sometimes\n",
+            ),
+            ("chapters/01.md", "# One\n"),
+        ],
         "E0002",
         "book.yaml:4:",
         &[],
@@ -175,7 +227,13 @@ fn wrong_manifest_type_is_an_error_at_its_line() {
 #[test]
 fn duplicate_manifest_key_is_an_error() {
     assert_book_error(
-        &[("book.yaml", "title: T\ntitle: U\nchapters: [chapters/*.md]\n"), ("chapters/01.md", "# One\n")],
+        &[
+            (
+                "book.yaml",
+                "title: T\ntitle: U\nchapters: [chapters/*.md]\n",
+            ),
+            ("chapters/01.md", "# One\n"),
+        ],
         "E0002",
         "book.yaml:2:",
         &["uplicate"],
@@ -185,7 +243,13 @@ fn duplicate_manifest_key_is_an_error() {
 #[test]
 fn malformed_bibliography_is_an_error_at_its_line() {
     assert_book_error(
-        &[("refs.yaml", "known2020:\n  type: book\n  title: [unclosed\n"), ("chapters/01.md", "# One\n\n[@known2020]\n")],
+        &[
+            (
+                "refs.yaml",
+                "known2020:\n  type: book\n  title: [unclosed\n",
+            ),
+            ("chapters/01.md", "# One\n\n[@known2020]\n"),
+        ],
         "E0008",
         "refs.yaml:",
         &[],
@@ -195,7 +259,12 @@ fn malformed_bibliography_is_an_error_at_its_line() {
 #[test]
 fn missing_book_yaml_names_the_path() {
     let dir = tempfile::tempdir().unwrap();
-    let o = bookbind(&["build", dir.path().to_str().unwrap(), "--out", dir.path().join("out").to_str().unwrap()]);
+    let o = bookbind(&[
+        "build",
+        dir.path().to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("book.yaml"), "{}", stderr(&o));
     assert!(!dir.path().join("out").exists());
@@ -205,20 +274,31 @@ fn missing_book_yaml_names_the_path() {
 fn chapter_that_is_not_utf8_names_file_and_offset() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("book");
-    write_book(&book, &[("book.yaml", "title: T\nchapters: [chapters/*.md]\n")]);
+    write_book(
+        &book,
+        &[("book.yaml", "title: T\nchapters: [chapters/*.md]\n")],
+    );
     std::fs::create_dir_all(book.join("chapters")).unwrap();
     std::fs::write(book.join("chapters/01.md"), b"# One\n\nCaf\xe9\n").unwrap();
     let o = bookbind(&["check", book.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("E0005") && err.contains("01.md") && err.contains("offset 10"), "{err}");
+    assert!(
+        err.contains("E0005") && err.contains("01.md") && err.contains("offset 10"),
+        "{err}"
+    );
 }
 
 #[test]
 fn paths_leaving_the_book_folder_are_refused() {
     for entry in ["../../etc/passwd", "/etc/passwd"] {
         let manifest = format!("title: T\nchapters:\n  - chapters/01.md\n  - {entry}\n");
-        assert_book_error(&[("book.yaml", &manifest), ("chapters/01.md", "# One\n")], "E0012", "book.yaml:4:5", &[]);
+        assert_book_error(
+            &[("book.yaml", &manifest), ("chapters/01.md", "# One\n")],
+            "E0012",
+            "book.yaml:4:5",
+            &[],
+        );
     }
 }
 
@@ -227,11 +307,22 @@ fn bom_and_crlf_give_the_same_book_as_lf() {
     let build = |chapter: &[u8]| -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let book = dir.path().join("book");
-        write_book(&book, &[("book.yaml", "title: T\ndate: 2020-01-01\nchapters: [chapters/*.md]\n")]);
+        write_book(
+            &book,
+            &[(
+                "book.yaml",
+                "title: T\ndate: 2020-01-01\nchapters: [chapters/*.md]\n",
+            )],
+        );
         std::fs::create_dir_all(book.join("chapters")).unwrap();
         std::fs::write(book.join("chapters/01.md"), chapter).unwrap();
         let out = dir.path().join("out");
-        let o = bookbind(&["build", book.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let o = bookbind(&[
+            "build",
+            book.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         std::fs::read(out.join("t.epub")).unwrap()
     };
@@ -242,14 +333,24 @@ fn bom_and_crlf_give_the_same_book_as_lf() {
 
 #[test]
 fn asking_for_the_pdf_is_a_usage_error_for_now() {
-    let o = bookbind(&["build", "book", "--format", "pdf", "--out", "/nonexistent/never"]);
+    let o = bookbind(&[
+        "build",
+        "book",
+        "--format",
+        "pdf",
+        "--out",
+        "/nonexistent/never",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("PDF"), "{}", stderr(&o));
 }
 
 #[test]
 fn bad_command_line_exits_with_2() {
-    assert_eq!(bookbind(&["build", "--format", "docx"]).status.code(), Some(2));
+    assert_eq!(
+        bookbind(&["build", "--format", "docx"]).status.code(),
+        Some(2)
+    );
     assert_eq!(bookbind(&["frobnicate"]).status.code(), Some(2));
 }
 

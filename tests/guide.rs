@@ -10,7 +10,12 @@ use common::*;
 fn build_guide() -> (tempfile::TempDir, Epub) {
     let out = tempfile::tempdir().unwrap();
     let book = repo().join("book");
-    let o = bookbind(&["build", book.to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    let o = bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "build failed: {}", stderr(&o));
     let epub = Epub::open(&out.path().join("vaginismus-tips-to-partners.epub"));
     (out, epub)
@@ -20,7 +25,10 @@ fn build_guide() -> (tempfile::TempDir, Epub) {
 /// generated References page.
 fn expected_titles() -> Vec<String> {
     let book = repo().join("book");
-    let mut files = vec![book.join("front/disclaimer.md"), book.join("front/epigraph.md")];
+    let mut files = vec![
+        book.join("front/disclaimer.md"),
+        book.join("front/epigraph.md"),
+    ];
     let mut chapters: Vec<_> = std::fs::read_dir(book.join("chapters"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -33,7 +41,8 @@ fn expected_titles() -> Vec<String> {
         .iter()
         .filter_map(|f| {
             let text = std::fs::read_to_string(f).unwrap();
-            text.lines().find_map(|l| l.strip_prefix("# ").map(|t| t.trim().to_string()))
+            text.lines()
+                .find_map(|l| l.strip_prefix("# ").map(|t| t.trim().to_string()))
         })
         .collect();
     titles.push("References".into());
@@ -43,9 +52,17 @@ fn expected_titles() -> Vec<String> {
 #[test]
 fn nav_titles_are_the_source_titles_in_order() {
     let (_out, epub) = build_guide();
-    let nav: Vec<String> = epub.nav_entries().into_iter().map(|(t, _)| plain_quotes(&t)).collect();
+    let nav: Vec<String> = epub
+        .nav_entries()
+        .into_iter()
+        .map(|(t, _)| plain_quotes(&t))
+        .collect();
     assert_eq!(nav, expected_titles());
-    assert_eq!(nav.iter().filter(|t| t.starts_with('#')).count(), 11, "eleven tips");
+    assert_eq!(
+        nav.iter().filter(|t| t.starts_with('#')).count(),
+        11,
+        "eleven tips"
+    );
 }
 
 #[test]
@@ -53,7 +70,11 @@ fn every_content_document_is_well_formed_xml_with_a_language() {
     let (_out, epub) = build_guide();
     let mut n = 0;
     for (name, bytes) in &epub.files {
-        if name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx") || name.ends_with(".svg") {
+        if name.ends_with(".xhtml")
+            || name.ends_with(".opf")
+            || name.ends_with(".ncx")
+            || name.ends_with(".svg")
+        {
             let text = std::str::from_utf8(bytes).unwrap();
             let doc = parse_xml(text).unwrap_or_else(|e| panic!("{name}: {e}"));
             if name.ends_with(".xhtml") {
@@ -63,21 +84,39 @@ fn every_content_document_is_well_formed_xml_with_a_language() {
         }
     }
     assert!(n >= 18, "{n} content documents");
-    assert_eq!(epub.order[0], "mimetype", "mimetype must be the first entry");
+    assert_eq!(
+        epub.order[0], "mimetype",
+        "mimetype must be the first entry"
+    );
 }
 
 #[test]
 fn the_disclaimer_has_its_own_page_before_chapter_one_and_in_the_nav() {
     let (_out, epub) = build_guide();
     let spine = epub.spine();
-    let disclaimer = spine.iter().position(|f| f.ends_with("disclaimer.xhtml")).expect("disclaimer in spine");
-    let intro = spine.iter().position(|f| f.contains("introduction")).expect("chapter 1 in spine");
+    let disclaimer = spine
+        .iter()
+        .position(|f| f.ends_with("disclaimer.xhtml"))
+        .expect("disclaimer in spine");
+    let intro = spine
+        .iter()
+        .position(|f| f.contains("introduction"))
+        .expect("chapter 1 in spine");
     assert!(disclaimer < intro);
     let text = epub.visible_text(&spine[disclaimer]);
-    assert!(text.contains("not designed to provide medical advice"), "{text}");
+    assert!(
+        text.contains("not designed to provide medical advice"),
+        "{text}"
+    );
     assert!(text.contains("confer with a health care professional specialized in vaginismus"));
-    assert!(!text.contains("Introduction"), "the disclaimer page holds only the disclaimer");
-    assert!(epub.nav_entries().iter().any(|(t, h)| t == "Disclaimer" && h.ends_with("disclaimer.xhtml")));
+    assert!(
+        !text.contains("Introduction"),
+        "the disclaimer page holds only the disclaimer"
+    );
+    assert!(epub
+        .nav_entries()
+        .iter()
+        .any(|(t, h)| t == "Disclaimer" && h.ends_with("disclaimer.xhtml")));
 }
 
 #[test]
@@ -99,21 +138,50 @@ fn both_citations_link_to_complete_reference_entries() {
         let link = format!("href=\"references.xhtml#ref-{key}\"");
         assert!(all.contains(&link), "no citation links to {key}");
     }
-    assert!(all.matches("href=\"references.xhtml#ref-reissing1999\"").count() >= 3, "Reissing is cited three times");
+    assert!(
+        all.matches("href=\"references.xhtml#ref-reissing1999\"")
+            .count()
+            >= 3,
+        "Reissing is cited three times"
+    );
     let refs = epub.text("OEBPS/references.xhtml");
     let doc = parse_xml(&refs).unwrap();
     let entry = |id: &str| -> String {
-        let n = doc.descendants().find(|n| n.attribute("id") == Some(id)).unwrap_or_else(|| panic!("no {id}"));
-        n.descendants().filter(|n| n.is_text()).map(|n| n.text().unwrap()).collect()
+        let n = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("no {id}"));
+        n.descendants()
+            .filter(|n| n.is_text())
+            .map(|n| n.text().unwrap())
+            .collect()
     };
     let c = entry("ref-crowley2006");
-    for part in ["Crowley, T.", "Richardson, D.", "Goldmeier, D.", "2006", "Recommendations for the management of vaginismus",
-                 "International Journal of STD & AIDS", "17", "(1)", "14–18"] {
+    for part in [
+        "Crowley, T.",
+        "Richardson, D.",
+        "Goldmeier, D.",
+        "2006",
+        "Recommendations for the management of vaginismus",
+        "International Journal of STD & AIDS",
+        "17",
+        "(1)",
+        "14–18",
+    ] {
         assert!(c.contains(part), "Crowley entry lacks {part:?}: {c}");
     }
     let r = entry("ref-reissing1999");
-    for part in ["Reissing, E. D.", "Binik, Y. M.", "Khalifé, S.", "1999", "Does vaginismus exist?",
-                 "Journal of Nervous and Mental Disease", "187", "(5)", "261–274"] {
+    for part in [
+        "Reissing, E. D.",
+        "Binik, Y. M.",
+        "Khalifé, S.",
+        "1999",
+        "Does vaginismus exist?",
+        "Journal of Nervous and Mental Disease",
+        "187",
+        "(5)",
+        "261–274",
+    ] {
         assert!(r.contains(part), "Reissing entry lacks {part:?}: {r}");
     }
 }
@@ -131,8 +199,14 @@ fn spelling_fixes() -> Vec<(String, String)> {
 }
 
 const NAVIGATION_LINES: &[&str] = &[
-    "For Women", "For Practitioners", "For Partners", "Sex and Vaginismus", "Vag. Central",
-    "Contact Us", "Translate this in:", "Back to Top",
+    "For Women",
+    "For Practitioners",
+    "For Partners",
+    "Sex and Vaginismus",
+    "Vag. Central",
+    "Contact Us",
+    "Translate this in:",
+    "Back to Top",
 ];
 
 #[test]
@@ -149,14 +223,26 @@ fn every_word_of_the_seed_is_in_the_epub() {
     // Word by word: `resourced` → `resources`, `everytime` → `every time`.
     let seed_words: Vec<String> = words(&body)
         .into_iter()
-        .flat_map(|w| match fixes.iter().find(|(from, _)| from.to_lowercase() == w) {
-            Some((_, to)) => words(to),
-            None => vec![w],
-        })
+        .flat_map(
+            |w| match fixes.iter().find(|(from, _)| from.to_lowercase() == w) {
+                Some((_, to)) => words(to),
+                None => vec![w],
+            },
+        )
         .collect();
-    let have: HashSet<String> = epub.spine().iter().flat_map(|f| words(&epub.visible_text(f))).collect();
-    let missing: Vec<String> = seed_words.into_iter().filter(|w| !have.contains(w)).collect();
-    assert!(missing.is_empty(), "words of the seed missing from the EPUB: {missing:?}");
+    let have: HashSet<String> = epub
+        .spine()
+        .iter()
+        .flat_map(|f| words(&epub.visible_text(f)))
+        .collect();
+    let missing: Vec<String> = seed_words
+        .into_iter()
+        .filter(|w| !have.contains(w))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "words of the seed missing from the EPUB: {missing:?}"
+    );
 }
 
 #[test]
@@ -168,18 +254,33 @@ fn same_source_date_epoch_gives_byte_identical_epubs() {
     let y = std::fs::read(b.path().join(name)).unwrap();
     assert!(x == y, "two builds differ");
     let opf = Epub::open(&a.path().join(name)).text("OEBPS/content.opf");
-    assert!(opf.contains("<meta property=\"dcterms:modified\">2026-11-24T00:00:00Z</meta>"), "{opf}");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2026-11-24T00:00:00Z</meta>"),
+        "{opf}"
+    );
 }
 
 #[test]
 fn package_metadata_includes_accessibility_properties() {
     let (_out, epub) = build_guide();
     let opf = epub.text("OEBPS/content.opf");
-    for p in ["schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
-              "schema:accessibilityHazard", "schema:accessibilitySummary", "<dc:language>en</dc:language>",
-              "<dc:rights>", "<dc:description>", "xml:lang=\"en\""] {
+    for p in [
+        "schema:accessMode",
+        "schema:accessModeSufficient",
+        "schema:accessibilityFeature",
+        "schema:accessibilityHazard",
+        "schema:accessibilitySummary",
+        "<dc:language>en</dc:language>",
+        "<dc:rights>",
+        "<dc:description>",
+        "xml:lang=\"en\"",
+    ] {
         assert!(opf.contains(p), "OPF lacks {p}");
     }
     let nav = epub.text("OEBPS/nav.xhtml");
-    assert!(nav.contains("epub:type=\"landmarks\"") && nav.contains("epub:type=\"bodymatter\"") && nav.contains("epub:type=\"toc\""));
+    assert!(
+        nav.contains("epub:type=\"landmarks\"")
+            && nav.contains("epub:type=\"bodymatter\"")
+            && nav.contains("epub:type=\"toc\"")
+    );
 }

@@ -15,8 +15,8 @@ pub struct Removed {
 }
 
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
 ];
 
 /// Sanitises `html` and returns XHTML, plus whether anything dangerous was removed.
@@ -99,7 +99,10 @@ fn push_text(out: &mut String, text: &str) {
 }
 
 fn convert_tag(tag: &str) -> String {
-    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let inner = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
     if let Some(name) = inner.strip_prefix('/') {
         let name = name.trim().to_ascii_lowercase();
         return if VOID.contains(&name.as_str()) {
@@ -127,13 +130,23 @@ fn convert_tag(tag: &str) -> String {
         if !seen.insert(k.clone()) || !is_xml_name(&k) {
             continue;
         }
-        if (k == "href" || k == "src") && !(v.starts_with('#') || is_absolute(&v)) {
-            // A relative reference to a file the book does not contain.
-            continue;
-        }
+        let v = if k == "href" || k == "src" {
+            // A relative reference would name a file the book does not contain.
+            match crate::resolve::links::web_url(&v) {
+                Some(u) if is_absolute(&u) => u,
+                _ if v.starts_with('#') => v,
+                _ => continue,
+            }
+        } else {
+            v
+        };
         out.push_str(&format!(" {k}=\"{}\"", escape_attr(&v)));
     }
-    out.push_str(if VOID.contains(&name.as_str()) { "/>" } else { ">" });
+    out.push_str(if VOID.contains(&name.as_str()) {
+        "/>"
+    } else {
+        ">"
+    });
     out
 }
 
@@ -144,7 +157,8 @@ fn is_absolute(v: &str) -> bool {
 
 fn is_xml_name(k: &str) -> bool {
     let mut c = k.chars();
-    c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
         && c.all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
         && k.matches(':').count() <= 1
         && (!k.contains(':') || k.starts_with("epub:") || k.starts_with("xml:"))

@@ -55,10 +55,16 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
     }
     b.escape_html(true);
     for (property, value) in accessibility(book) {
-        b.add_metadata_opf(Box::new(MetadataOpfV3::new(property.into(), escape_attr(&value))));
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            property.into(),
+            escape_attr(&value),
+        )));
     }
     if let Some(p) = &m.publisher {
-        b.add_metadata_opf(Box::new(MetadataOpfV3::new("dcterms:publisher".into(), escape_attr(p))));
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            "dcterms:publisher".into(),
+            escape_attr(p),
+        )));
     }
     b.stylesheet(STYLESHEET.as_bytes()).map_err(err)?;
 
@@ -68,39 +74,62 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
             let r = &book.resources[i];
             (r.name.clone(), r.data.clone(), r.media_type.clone())
         }
-        None => ("images/cover.svg".to_string(), cover_svg(book).into_bytes(), "image/svg+xml".to_string()),
+        None => (
+            "images/cover.svg".to_string(),
+            cover_svg(book).into_bytes(),
+            "image/svg+xml".to_string(),
+        ),
     };
-    b.add_cover_image(&cover_name, cover_data.as_slice(), cover_type).map_err(err)?;
+    b.add_cover_image(&cover_name, cover_data.as_slice(), cover_type)
+        .map_err(err)?;
     b.add_content(
-        EpubContent::new("cover.xhtml", cover_page(book, &cover_name).as_bytes()).reftype(ReferenceType::Cover),
+        EpubContent::new("cover.xhtml", cover_page(book, &cover_name).as_bytes())
+            .reftype(ReferenceType::Cover),
     )
     .map_err(err)?;
     for (i, r) in book.resources.iter().enumerate() {
         if Some(i) != book.cover {
-            b.add_resource(&r.name, r.data.as_slice(), r.media_type.clone()).map_err(err)?;
+            b.add_resource(&r.name, r.data.as_slice(), r.media_type.clone())
+                .map_err(err)?;
         }
     }
 
     let first_chapter = book.parts.iter().position(|p| p.kind == PartKind::Chapter);
     // The contents page closes the front matter, as in the print edition.
-    let contents_at = book.parts.iter().position(|p| p.kind != PartKind::Front).unwrap_or(book.parts.len());
+    let contents_at = book
+        .parts
+        .iter()
+        .position(|p| p.kind != PartKind::Front)
+        .unwrap_or(book.parts.len());
     for (i, p) in book.parts.iter().enumerate() {
         if i == contents_at {
-            b.add_content(EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes()).reftype(ReferenceType::Toc))
-                .map_err(err)?;
+            b.add_content(
+                EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes())
+                    .reftype(ReferenceType::Toc),
+            )
+            .map_err(err)?;
         }
         let (doc, notes) = xhtml::part(book, i);
         let file = xhtml::file_name(p);
         if notes.removed_scripts {
             diags.push(
-                Diagnostic::warning("W0104", format!("scripts or event handlers in raw HTML of `{}` were removed", p.title))
-                    .hint("e-readers do not run scripts; the rest of the HTML is kept"),
+                Diagnostic::warning(
+                    "W0104",
+                    format!(
+                        "scripts or event handlers in raw HTML of `{}` were removed",
+                        p.title
+                    ),
+                )
+                .hint("e-readers do not run scripts; the rest of the HTML is kept"),
             );
         }
         if notes.removed_controls {
             diags.push(Diagnostic::warning(
                 "W0108",
-                format!("control characters in `{}` were removed (XML does not allow them)", p.title),
+                format!(
+                    "control characters in `{}` were removed (XML does not allow them)",
+                    p.title
+                ),
             ));
         }
         let mut content = EpubContent::new(file.clone(), doc.as_bytes());
@@ -130,8 +159,11 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
         b.add_content(content).map_err(err)?;
     }
     if contents_at == book.parts.len() {
-        b.add_content(EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes()).reftype(ReferenceType::Toc))
-            .map_err(err)?;
+        b.add_content(
+            EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes())
+                .reftype(ReferenceType::Toc),
+        )
+        .map_err(err)?;
     }
     let mut out = Vec::new();
     b.generate(&mut out).map_err(err)?;
@@ -152,7 +184,8 @@ fn patch_container(epub: &[u8], lang: &str, nav: &[u8]) -> zip::result::ZipResul
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub))?;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(epub.len() + 1024)));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for i in 0..archive.len() {
         let name = archive.by_index_raw(i)?.name().to_string();
         match name.as_str() {
@@ -165,7 +198,10 @@ fn patch_container(epub: &[u8], lang: &str, nav: &[u8]) -> zip::result::ZipResul
                 archive.by_index(i)?.read_to_string(&mut opf)?;
                 let opf = opf.replacen(
                     "<package version=\"3.0\"",
-                    &format!("<package version=\"3.0\" xml:lang=\"{}\"", escape_attr(lang)),
+                    &format!(
+                        "<package version=\"3.0\" xml:lang=\"{}\"",
+                        escape_attr(lang)
+                    ),
                     1,
                 );
                 w.start_file(name, opts)?;
@@ -185,7 +221,10 @@ fn nav_document(book: &Book) -> String {
     toc_list(book, &mut out, "toc");
     out.push_str("<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>Landmarks</h2>\n<ol>\n");
     out.push_str("<li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
-    let _ = writeln!(out, "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">Contents</a></li>");
+    let _ = writeln!(
+        out,
+        "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">Contents</a></li>"
+    );
     for p in &book.parts {
         let t = match p.role {
             Role::TitlePage => Some("titlepage"),
@@ -193,11 +232,20 @@ fn nav_document(book: &Book) -> String {
             _ => None,
         };
         if let Some(t) = t {
-            let _ = writeln!(out, "<li><a epub:type=\"{t}\" href=\"{}\">{}</a></li>", xhtml::file_name(p), html::escape_text(&p.title));
+            let _ = writeln!(
+                out,
+                "<li><a epub:type=\"{t}\" href=\"{}\">{}</a></li>",
+                xhtml::file_name(p),
+                html::escape_text(&p.title)
+            );
         }
     }
     if let Some(p) = book.parts.iter().find(|p| p.kind == PartKind::Chapter) {
-        let _ = writeln!(out, "<li><a epub:type=\"bodymatter\" href=\"{}\">Start of content</a></li>", xhtml::file_name(p));
+        let _ = writeln!(
+            out,
+            "<li><a epub:type=\"bodymatter\" href=\"{}\">Start of content</a></li>",
+            xhtml::file_name(p)
+        );
     }
     out.push_str("</ol>\n</nav>\n</body>\n</html>\n");
     out
@@ -234,7 +282,12 @@ fn toc_list(book: &Book, out: &mut String, id: &str) {
                 out.push_str("</ol>\n</li>\n");
                 open_child = false;
             }
-            let _ = write!(out, "<li><a href=\"{}\">{}</a>", escape_attr(&href(e)), html::escape_text(&e.title));
+            let _ = write!(
+                out,
+                "<li><a href=\"{}\">{}</a>",
+                escape_attr(&href(e)),
+                html::escape_text(&e.title)
+            );
             if next_is_child {
                 out.push_str("\n<ol>\n");
                 open_child = true;
@@ -242,7 +295,12 @@ fn toc_list(book: &Book, out: &mut String, id: &str) {
                 out.push_str("</li>\n");
             }
         } else {
-            let _ = writeln!(out, "<li><a href=\"{}\">{}</a></li>", escape_attr(&href(e)), html::escape_text(&e.title));
+            let _ = writeln!(
+                out,
+                "<li><a href=\"{}\">{}</a></li>",
+                escape_attr(&href(e)),
+                html::escape_text(&e.title)
+            );
         }
     }
     if open_child {
@@ -257,7 +315,10 @@ fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
     let mut v = vec![
         ("schema:accessMode", "textual".to_string()),
         ("schema:accessModeSufficient", "textual".to_string()),
-        ("schema:accessibilityFeature", "structuralNavigation".to_string()),
+        (
+            "schema:accessibilityFeature",
+            "structuralNavigation".to_string(),
+        ),
         ("schema:accessibilityFeature", "tableOfContents".to_string()),
         ("schema:accessibilityFeature", "readingOrder".to_string()),
         ("schema:accessibilityHazard", "none".to_string()),
@@ -306,7 +367,12 @@ fn cover_svg(book: &Book) -> String {
             y += 72;
         }
     }
-    let _ = writeln!(s, "<line x1=\"600\" y1=\"{}\" x2=\"1000\" y2=\"{}\" stroke=\"#5b4636\" stroke-width=\"4\"/>", y + 40, y + 40);
+    let _ = writeln!(
+        s,
+        "<line x1=\"600\" y1=\"{}\" x2=\"1000\" y2=\"{}\" stroke=\"#5b4636\" stroke-width=\"4\"/>",
+        y + 40,
+        y + 40
+    );
     let mut ay = 2000;
     for l in wrap_words(&m.authors.join(", "), 34) {
         let _ = writeln!(
@@ -337,7 +403,15 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 fn cover_page(book: &Book, image: &str) -> String {
     let mut out = String::new();
     xhtml::head(&mut out, &book.meta.language, "Cover");
-    let alt = format!("Cover: {}{}", book.meta.title, if book.meta.authors.is_empty() { String::new() } else { format!(", by {}", book.meta.authors.join(", ")) });
+    let alt = format!(
+        "Cover: {}{}",
+        book.meta.title,
+        if book.meta.authors.is_empty() {
+            String::new()
+        } else {
+            format!(", by {}", book.meta.authors.join(", "))
+        }
+    );
     let _ = write!(
         out,
         "<body epub:type=\"frontmatter\">\n<section epub:type=\"cover\" class=\"cover\" aria-label=\"Cover\">\n\
@@ -351,5 +425,6 @@ fn cover_page(book: &Book, image: &str) -> String {
 /// The package identifier as a UUID when it is one, else a UUID derived from it.
 fn uuid_of(identifier: &str) -> uuid::Uuid {
     let s = identifier.trim_start_matches("urn:uuid:");
-    uuid::Uuid::parse_str(s).unwrap_or_else(|_| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, identifier.as_bytes()))
+    uuid::Uuid::parse_str(s)
+        .unwrap_or_else(|_| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, identifier.as_bytes()))
 }

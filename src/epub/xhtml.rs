@@ -182,7 +182,12 @@ impl Writer<'_> {
                 let _ = writeln!(self.out, "</h{l}>");
             }
             Block::Paragraph(inl) => {
-                if let [Inline::Image { source: ImageSource::Resource(r), alt, title }] = inl.as_slice() {
+                if let [Inline::Image {
+                    source: ImageSource::Resource(r),
+                    alt,
+                    title,
+                }] = inl.as_slice()
+                {
                     self.figure(*r, alt, title);
                     return;
                 }
@@ -203,7 +208,8 @@ impl Writer<'_> {
                         self.out.push_str("<figure class=\"quote\">\n");
                         let _ = writeln!(self.out, "<blockquote{class}>");
                         self.blocks(blocks);
-                        self.out.push_str("</blockquote>\n<figcaption class=\"attribution\">— ");
+                        self.out
+                            .push_str("</blockquote>\n<figcaption class=\"attribution\">— ");
                         self.inlines(a);
                         self.out.push_str("</figcaption>\n</figure>\n");
                     }
@@ -237,7 +243,11 @@ impl Writer<'_> {
                     }
                     self.out.push_str("</li>\n");
                 }
-                self.out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+                self.out.push_str(if start.is_some() {
+                    "</ol>\n"
+                } else {
+                    "</ul>\n"
+                });
             }
             Block::DefinitionList(defs) => {
                 self.out.push_str("<dl>\n");
@@ -417,7 +427,12 @@ impl Writer<'_> {
             Inline::Image { source, alt, title } => match source {
                 ImageSource::Resource(r) => {
                     let name = self.book.resources[*r].name.clone();
-                    let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"", escape_attr(&name), escape_attr(alt));
+                    let _ = write!(
+                        self.out,
+                        "<img src=\"{}\" alt=\"{}\"",
+                        escape_attr(&name),
+                        escape_attr(alt)
+                    );
                     if !title.is_empty() {
                         let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
                     }

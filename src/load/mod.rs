@@ -6,7 +6,6 @@
 
 pub mod manifest;
 
-
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, SourceId, Sources, Span};
@@ -73,8 +72,11 @@ pub fn load(
     let manifest_path = dir.join("book.yaml");
     if !dir.is_dir() {
         diags.push(
-            Diagnostic::error("E0001", format!("book folder `{}` not found", dir.display()))
-                .hint("give the folder that holds book.yaml, or run `bookbind init NEW_DIR`"),
+            Diagnostic::error(
+                "E0001",
+                format!("book folder `{}` not found", dir.display()),
+            )
+            .hint("give the folder that holds book.yaml, or run `bookbind init NEW_DIR`"),
         );
         return None;
     }
@@ -87,7 +89,10 @@ pub fn load(
             d = match loc {
                 Some((l, c)) => {
                     let off = sources.offset_of(msrc, l, c);
-                    d.at(Span::new(msrc, off..next_char(&sources.get(msrc).text, off)))
+                    d.at(Span::new(
+                        msrc,
+                        off..next_char(&sources.get(msrc).text, off),
+                    ))
                 }
                 None => d.in_file(&manifest_path),
             };
@@ -96,11 +101,18 @@ pub fn load(
         }
     };
     let span_of = |sources: &Sources, s: &Spanned<String>| -> Span {
-        let off = sources.offset_of(msrc, s.referenced.line() as usize, s.referenced.column() as usize);
+        let off = sources.offset_of(
+            msrc,
+            s.referenced.line() as usize,
+            s.referenced.column() as usize,
+        );
         let len = sources.get(msrc).text[off..]
             .find('\n')
             .unwrap_or(sources.get(msrc).text.len() - off);
-        Span::new(msrc, off..off + len.max(1).min(sources.get(msrc).text.len() - off))
+        Span::new(
+            msrc,
+            off..off + len.max(1).min(sources.get(msrc).text.len() - off),
+        )
     };
 
     let Manifest {
@@ -126,10 +138,7 @@ pub fn load(
         pdf: _,
     } = m;
 
-    let authors: Vec<String> = authors
-        .or(author)
-        .map(|a| a.into_vec())
-        .unwrap_or_default();
+    let authors: Vec<String> = authors.or(author).map(|a| a.into_vec()).unwrap_or_default();
     let language = match language {
         Some(l) => {
             if !valid_language_tag(&l.value) {
@@ -165,7 +174,9 @@ pub fn load(
         (PartKind::Chapter, chapters),
         (PartKind::Back, back),
     ] {
-        expand(dir, kind, entries, msrc, sources, diags, &mut seen, &mut parts, &span_of);
+        expand(
+            dir, kind, entries, msrc, sources, diags, &mut seen, &mut parts, &span_of,
+        );
     }
     if parts.iter().all(|p| p.kind != PartKind::Chapter) {
         diags.push(
@@ -177,8 +188,15 @@ pub fn load(
 
     let bibliography = bibliography.and_then(|b| {
         let span = span_of(sources, &b);
-        let path = safe_path(dir, &b.value).map_err(|e| diags.push(e.at(span.clone()))).ok()?;
-        let format = match path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() {
+        let path = safe_path(dir, &b.value)
+            .map_err(|e| diags.push(e.at(span.clone())))
+            .ok()?;
+        let format = match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_lowercase)
+            .as_deref()
+        {
             Some("yaml") | Some("yml") => BibFormat::HayagrivaYaml,
             Some("bib") => BibFormat::BibLatex,
             _ => {
@@ -197,11 +215,16 @@ pub fn load(
 
     let cover = cover.and_then(|c| {
         let span = span_of(sources, &c);
-        let path = safe_path(dir, &c.value).map_err(|e| diags.push(e.at(span.clone()))).ok()?;
+        let path = safe_path(dir, &c.value)
+            .map_err(|e| diags.push(e.at(span.clone())))
+            .ok()?;
         match std::fs::read(&path) {
             Ok(bytes) => Some((path, bytes, span)),
             Err(e) => {
-                diags.push(Diagnostic::error("E0011", format!("cannot read cover `{}`: {e}", c.value)).at(span));
+                diags.push(
+                    Diagnostic::error("E0011", format!("cannot read cover `{}`: {e}", c.value))
+                        .at(span),
+                );
                 None
             }
         }
@@ -266,15 +289,24 @@ fn expand(
                 diags.push(d.at(span));
                 continue;
             }
-            let full = format!("{}/{}", glob::Pattern::escape(&dir.to_string_lossy()), pattern);
+            let full = format!(
+                "{}/{}",
+                glob::Pattern::escape(&dir.to_string_lossy()),
+                pattern
+            );
             match glob::glob(&full) {
                 Ok(paths) => {
-                    let mut v: Vec<PathBuf> = paths.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+                    let mut v: Vec<PathBuf> = paths
+                        .filter_map(Result::ok)
+                        .filter(|p| p.is_file())
+                        .collect();
                     v.sort();
                     v
                 }
                 Err(err) => {
-                    diags.push(Diagnostic::error("E0004", format!("invalid glob pattern: {err}")).at(span));
+                    diags.push(
+                        Diagnostic::error("E0004", format!("invalid glob pattern: {err}")).at(span),
+                    );
                     continue;
                 }
             }
@@ -291,7 +323,10 @@ fn expand(
             diags.push(
                 Diagnostic::error("E0004", format!("`{pattern}` matches no file"))
                     .at(span)
-                    .hint(format!("paths are relative to the book folder `{}`", dir.display())),
+                    .hint(format!(
+                        "paths are relative to the book folder `{}`",
+                        dir.display()
+                    )),
             );
             continue;
         }
@@ -338,12 +373,19 @@ fn is_glob(p: &str) -> bool {
 fn check_relative(p: &str) -> Result<(), Diagnostic> {
     let path = Path::new(p);
     if path.is_absolute() || p.starts_with('/') || p.starts_with('\\') {
-        return Err(Diagnostic::error("E0012", format!("`{p}` is an absolute path"))
-            .hint("paths in book.yaml are relative to the book folder"));
+        return Err(
+            Diagnostic::error("E0012", format!("`{p}` is an absolute path"))
+                .hint("paths in book.yaml are relative to the book folder"),
+        );
     }
-    if path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-        return Err(Diagnostic::error("E0012", format!("`{p}` leaves the book folder"))
-            .hint("keep every file of the book inside its folder"));
+    if path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(
+            Diagnostic::error("E0012", format!("`{p}` leaves the book folder"))
+                .hint("keep every file of the book inside its folder"),
+        );
     }
     Ok(())
 }
@@ -354,14 +396,23 @@ pub fn safe_path(dir: &Path, p: &str) -> Result<PathBuf, Diagnostic> {
     check_relative(p)?;
     let joined = dir.join(p);
     let canon_dir = dir.canonicalize().map_err(|e| {
-        Diagnostic::error("E0001", format!("cannot open book folder `{}`: {e}", dir.display()))
+        Diagnostic::error(
+            "E0001",
+            format!("cannot open book folder `{}`: {e}", dir.display()),
+        )
     })?;
     match joined.canonicalize() {
         Ok(c) if c.starts_with(&canon_dir) => Ok(joined),
-        Ok(_) => Err(Diagnostic::error("E0012", format!("`{p}` points outside the book folder"))
-            .hint("a symbolic link may lead there; copy the file into the book instead")),
-        Err(_) => Err(Diagnostic::error("E0004", format!("`{p}` not found"))
-            .hint(format!("paths are relative to the book folder `{}`", dir.display()))),
+        Ok(_) => Err(
+            Diagnostic::error("E0012", format!("`{p}` points outside the book folder"))
+                .hint("a symbolic link may lead there; copy the file into the book instead"),
+        ),
+        Err(_) => Err(
+            Diagnostic::error("E0004", format!("`{p}` not found")).hint(format!(
+                "paths are relative to the book folder `{}`",
+                dir.display()
+            )),
+        ),
     }
 }
 
@@ -374,7 +425,10 @@ fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
             } else {
                 format!("cannot read `{}`: {e}", path.display())
             };
-            diags.push(Diagnostic::error("E0001", what).hint("a book folder holds a book.yaml; `bookbind init DIR` makes one"));
+            diags.push(
+                Diagnostic::error("E0001", what)
+                    .hint("a book folder holds a book.yaml; `bookbind init DIR` makes one"),
+            );
             None
         }
     }
@@ -384,7 +438,10 @@ fn read_text_at(path: &Path, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
     match std::fs::read(path) {
         Ok(bytes) => decode(path, bytes).map_err(|d| diags.push(d)).ok(),
         Err(e) => {
-            diags.push(Diagnostic::error("E0004", format!("cannot read `{}`: {e}", path.display())).at(span));
+            diags.push(
+                Diagnostic::error("E0004", format!("cannot read `{}`: {e}", path.display()))
+                    .at(span),
+            );
             None
         }
     }
@@ -395,9 +452,15 @@ fn read_text_at(path: &Path, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
 fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        Diagnostic::error("E0005", format!("`{}` is not UTF-8 text (invalid byte at offset {at})", path.display()))
-            .in_file(path)
-            .hint("save the file as UTF-8")
+        Diagnostic::error(
+            "E0005",
+            format!(
+                "`{}` is not UTF-8 text (invalid byte at offset {at})",
+                path.display()
+            ),
+        )
+        .in_file(path)
+        .hint("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     Ok(if text.contains('\r') {
@@ -408,12 +471,16 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 }
 
 fn next_char(text: &str, off: usize) -> usize {
-    text[off..].chars().next().map_or(off, |c| off + c.len_utf8())
+    text[off..]
+        .chars()
+        .next()
+        .map_or(off, |c| off + c.len_utf8())
 }
 
 /// The part's role, from its file stem without a leading number (`02-epigraph`).
 fn role_of(kind: PartKind, stem: &str) -> Role {
-    let name = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
+    let name =
+        stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
     match (kind, name.to_lowercase().as_str()) {
         (_, "title" | "titlepage" | "title-page") => Role::TitlePage,
         (_, "disclaimer") => Role::Disclaimer,
@@ -498,7 +565,14 @@ fn stable_uuid(title: &str, authors: &[String]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x80;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("urn:uuid:{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 #[cfg(test)]

@@ -28,11 +28,49 @@ pub struct FoundItem {
 
 /// Locator terms pandoc recognises at the start of a citation's suffix.
 const LOCATOR_TERMS: &[&str] = &[
-    "p.", "pp.", "page", "pages", "chap.", "chaps.", "chapter", "chapters", "sec.", "secs.",
-    "section", "sections", "vol.", "vols.", "volume", "volumes", "fig.", "figs.", "figure",
-    "figures", "para.", "paras.", "paragraph", "paragraphs", "l.", "ll.", "line", "lines",
-    "n.", "nn.", "note", "notes", "§", "§§", "¶", "¶¶", "col.", "cols.", "column", "book",
-    "part", "verse", "verses",
+    "p.",
+    "pp.",
+    "page",
+    "pages",
+    "chap.",
+    "chaps.",
+    "chapter",
+    "chapters",
+    "sec.",
+    "secs.",
+    "section",
+    "sections",
+    "vol.",
+    "vols.",
+    "volume",
+    "volumes",
+    "fig.",
+    "figs.",
+    "figure",
+    "figures",
+    "para.",
+    "paras.",
+    "paragraph",
+    "paragraphs",
+    "l.",
+    "ll.",
+    "line",
+    "lines",
+    "n.",
+    "nn.",
+    "note",
+    "notes",
+    "§",
+    "§§",
+    "¶",
+    "¶¶",
+    "col.",
+    "cols.",
+    "column",
+    "book",
+    "part",
+    "verse",
+    "verses",
 ];
 
 fn is_key_char(c: char) -> bool {
@@ -176,7 +214,10 @@ fn piece(text: &str, start: usize, end: usize) -> Option<FoundItem> {
         let r = r.trim();
         let first_word = r.split_whitespace().next().unwrap_or("");
         if LOCATOR_TERMS.contains(&first_word.to_lowercase().as_str())
-            || first_word.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || first_word
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
         {
             locator = Some(r.to_string());
         } else {
@@ -206,7 +247,10 @@ mod tests {
         assert!(!f[0].narrative);
         assert_eq!(f[0].items[0].key, "reissing1999");
         assert_eq!(f[0].items[0].locator.as_deref(), Some("p. 263"));
-        assert_eq!(&"as shown [@reissing1999, p. 263]."[f[0].range.clone()], "[@reissing1999, p. 263]");
+        assert_eq!(
+            &"as shown [@reissing1999, p. 263]."[f[0].range.clone()],
+            "[@reissing1999, p. 263]"
+        );
     }
 
     #[test]

@@ -217,10 +217,7 @@ impl Builder<'_> {
         let kind = match tag {
             Tag::Paragraph => Kind::Paragraph,
             Tag::Heading {
-                level,
-                id,
-                classes,
-                ..
+                level, id, classes, ..
             } => {
                 if let Some(id) = &id {
                     let at = self.text[range.clone()]
@@ -243,7 +240,10 @@ impl Builder<'_> {
                 CodeBlockKind::Fenced(info) => info
                     .split_whitespace()
                     .next()
-                    .map(|s| s.trim_matches(|c| c == '{' || c == '}' || c == '.').to_string())
+                    .map(|s| {
+                        s.trim_matches(|c| c == '{' || c == '}' || c == '.')
+                            .to_string()
+                    })
                     .filter(|s| !s.is_empty()),
                 CodeBlockKind::Indented => None,
             }),
@@ -299,7 +299,16 @@ impl Builder<'_> {
         if !is_inline_kind(&kind) {
             let mut top = self.stack.pop().expect("frame");
             self.flush_inlines(&mut top);
-            if !top.inlines.is_empty() && matches!(top.kind, Kind::Item { .. } | Kind::DefDetail | Kind::Root | Kind::Quote(_) | Kind::FootnoteDef(_)) {
+            if !top.inlines.is_empty()
+                && matches!(
+                    top.kind,
+                    Kind::Item { .. }
+                        | Kind::DefDetail
+                        | Kind::Root
+                        | Kind::Quote(_)
+                        | Kind::FootnoteDef(_)
+                )
+            {
                 let inl = std::mem::take(&mut top.inlines);
                 top.blocks.push(Block::Paragraph(inl));
             }
@@ -339,7 +348,9 @@ impl Builder<'_> {
             joined.push_str(t);
         }
         let to_source = |pos: usize| -> usize {
-            let i = map.partition_point(|&(js, _, _)| js <= pos).saturating_sub(1);
+            let i = map
+                .partition_point(|&(js, _, _)| js <= pos)
+                .saturating_sub(1);
             let (js, so, len) = map[i];
             so + (pos - js).min(len)
         };

@@ -52,7 +52,8 @@ pub fn read(bib: &Bibliography, sources: &Sources, diags: &mut Vec<Diagnostic>) 
                         hayagriva::io::BibLaTeXError::Parse(p) => (p.span.clone(), e.to_string()),
                         hayagriva::io::BibLaTeXError::Type(t) => (t.span.clone(), e.to_string()),
                     };
-                    let range = range.start.min(text.len())..range.end.min(text.len()).max(range.start.min(text.len()));
+                    let range = range.start.min(text.len())
+                        ..range.end.min(text.len()).max(range.start.min(text.len()));
                     diags.push(
                         Diagnostic::error("E0008", format!("invalid bibliography: {msg}"))
                             .at(Span::new(bib.source, range)),
@@ -81,7 +82,13 @@ pub fn style(name: &str) -> Option<IndependentStyle> {
 pub fn anchor(key: &str) -> String {
     let slug: String = key
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("ref-{slug}")
 }
@@ -126,7 +133,13 @@ pub fn format(
             continue;
         }
         requested.push(ci);
-        driver.citation(CitationRequest::new(items, style, locale.clone(), &locales, None));
+        driver.citation(CitationRequest::new(
+            items,
+            style,
+            locale.clone(),
+            &locales,
+            None,
+        ));
     }
     let rendered = driver.finish(BibliographyRequest::new(style, locale.clone(), &locales));
     for (ci, rc) in requested.iter().zip(rendered.citations) {
@@ -160,7 +173,12 @@ pub fn format(
             let mut dummy = true;
             let mut content = Vec::new();
             if let Some(first) = &item.first_field {
-                content.extend(convert(&ElemChildren(vec![first.clone()]), &[], refs_part, &mut dummy));
+                content.extend(convert(
+                    &ElemChildren(vec![first.clone()]),
+                    &[],
+                    refs_part,
+                    &mut dummy,
+                ));
                 content.push(Inline::Text(" ".into()));
             }
             content.extend(convert(&item.content, &[], refs_part, &mut dummy));
@@ -171,11 +189,7 @@ pub fn format(
             });
         }
     }
-    let mut unused: Vec<&str> = bib
-        .library
-        .keys()
-        .filter(|k| !used.contains(*k))
-        .collect();
+    let mut unused: Vec<&str> = bib.library.keys().filter(|k| !used.contains(*k)).collect();
     unused.sort();
     for k in unused {
         diags.push(
@@ -194,7 +208,8 @@ fn key_span(bib: &Bib, sources: &Sources, key: &str) -> Span {
         .find(|(i, _)| {
             let before = text[..*i].chars().next_back();
             let after = text[i + key.len()..].chars().next();
-            matches!(before, None | Some('\n') | Some('{')) && matches!(after, Some(':') | Some(','))
+            matches!(before, None | Some('\n') | Some('{'))
+                && matches!(after, Some(':') | Some(','))
         })
         .map_or(0, |(i, _)| i);
     Span::new(bib.source, at..(at + key.len()).min(text.len()))
@@ -227,7 +242,12 @@ fn locator_of(s: &str) -> (Locator, &str) {
 
 /// hayagriva's element tree → model inlines. Elements marking a citation item
 /// (`ElemMeta::Entry(i)`) become links to the reference entry of `keys[i]`.
-fn convert(children: &ElemChildren, keys: &[String], refs_part: usize, linked: &mut bool) -> Vec<Inline> {
+fn convert(
+    children: &ElemChildren,
+    keys: &[String],
+    refs_part: usize,
+    linked: &mut bool,
+) -> Vec<Inline> {
     let mut out = Vec::new();
     for child in &children.0 {
         match child {

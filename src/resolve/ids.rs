@@ -34,7 +34,11 @@ impl Ids {
     /// A fresh id from `text`: its slug, or the slug numbered `-2`, `-3`... if taken.
     pub fn fresh(&mut self, text: &str, fallback: &str) -> String {
         let base = slug(text);
-        let base = if base.is_empty() { fallback.to_string() } else { base };
+        let base = if base.is_empty() {
+            fallback.to_string()
+        } else {
+            base
+        };
         let mut id = base.clone();
         let mut n = 2;
         while self.taken.contains_key(&id) {
@@ -87,7 +91,10 @@ mod tests {
 
     #[test]
     fn slugs_are_xml_names() {
-        assert_eq!(slug("#1 Learn about vaginismus"), "s-1-learn-about-vaginismus");
+        assert_eq!(
+            slug("#1 Learn about vaginismus"),
+            "s-1-learn-about-vaginismus"
+        );
         assert_eq!(slug("Don't believe the myths!"), "dont-believe-the-myths");
         assert_eq!(slug("Vaginismus: no blaming"), "vaginismus-no-blaming");
     }

@@ -36,6 +36,42 @@ pub fn is_absolute_url(dest: &str) -> bool {
     }
 }
 
+/// Schemes every reading system opens (IANA-registered, EPUBCheck accepts them).
+const SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "tel", "ftp", "sms", "news", "urn", "doi", "geo",
+];
+
+/// `dest` as a valid absolute URL with a common scheme, percent-encoding what URLs
+/// do not allow (spaces, backslashes, brackets outside the host); None if it is not
+/// one (`made-up-scheme://x`, `https://../`).
+pub fn web_url(dest: &str) -> Option<String> {
+    let mut enc = String::with_capacity(dest.len());
+    for (i, c) in dest.char_indices() {
+        let allowed = c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c);
+        // A `%` not starting an escape is itself escaped.
+        let bad_percent = c == '%' && !dest[i + 1..].chars().take(2).all(|h| h.is_ascii_hexdigit());
+        if allowed && !bad_percent {
+            enc.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                enc.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    let url = url::Url::parse(&enc).ok()?;
+    if !SCHEMES.contains(&url.scheme()) {
+        return None;
+    }
+    if matches!(url.scheme(), "http" | "https" | "ftp") {
+        let host = url.host_str()?;
+        if host.is_empty() || host.starts_with('.') || host.contains("..") {
+            return None;
+        }
+    }
+    Some(enc)
+}
+
 /// Joins `rel` to the folder of `from` (both relative to the book), resolving `..`.
 fn join_relative(from: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
@@ -83,7 +119,17 @@ pub fn link(
         return None;
     }
     if is_absolute_url(dest) {
-        return Some(LinkTarget::External(dest.to_string()));
+        return match web_url(dest) {
+            Some(u) => Some(LinkTarget::External(u)),
+            None => {
+                diags.push(
+                    Diagnostic::warning("W0106", format!("`{dest}` is not a web address readers can open; it is printed as plain text"))
+                        .at(span.clone())
+                        .hint("use http:, https:, mailto: or tel: with a valid address"),
+                );
+                None
+            }
+        };
     }
     let (path, anchor) = match dest.split_once('#') {
         Some((p, a)) => (p, Some(percent_decode(a))),
@@ -98,13 +144,18 @@ pub fn link(
             None => {
                 let is_markdown = path.ends_with(".md") || path.ends_with(".markdown");
                 let d = if is_markdown {
-                    Diagnostic::error("E0010", format!("link to `{path}`, which is not a part of the book"))
-                        .at(span.clone())
-                        .hint("link to a file listed in book.yaml, relative to this file")
+                    Diagnostic::error(
+                        "E0010",
+                        format!("link to `{path}`, which is not a part of the book"),
+                    )
+                    .at(span.clone())
+                    .hint("link to a file listed in book.yaml, relative to this file")
                 } else {
                     Diagnostic::warning(
                         "W0106",
-                        format!("link to `{dest}` leads outside the book; it is printed as plain text"),
+                        format!(
+                            "link to `{dest}` leads outside the book; it is printed as plain text"
+                        ),
                     )
                     .at(span.clone())
                     .hint("use an absolute URL (https://...) for pages on the web")
@@ -117,9 +168,12 @@ pub fn link(
     if let Some(a) = &anchor {
         if !a.is_empty() && !targets.ids[target_part].contains(a) {
             diags.push(
-                Diagnostic::error("E0010", format!("link to `#{a}`, which no heading or note defines"))
-                    .at(span.clone())
-                    .hint("heading ids come from their text (`## My title` → `#my-title`) or `{#id}`"),
+                Diagnostic::error(
+                    "E0010",
+                    format!("link to `#{a}`, which no heading or note defines"),
+                )
+                .at(span.clone())
+                .hint("heading ids come from their text (`## My title` → `#my-title`) or `{#id}`"),
             );
             return None;
         }
@@ -132,7 +186,13 @@ pub fn link(
 
 impl Images<'_> {
     /// Resolves an image reference found in the file `rel_path`.
-    pub fn image(&mut self, dest: &str, span: &Span, rel_path: &str, diags: &mut Vec<Diagnostic>) -> Option<ImageSource> {
+    pub fn image(
+        &mut self,
+        dest: &str,
+        span: &Span,
+        rel_path: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<ImageSource> {
         if is_absolute_url(dest) {
             diags.push(
                 Diagnostic::warning(
@@ -145,7 +205,10 @@ impl Images<'_> {
             return None;
         }
         let Some(rel) = join_relative(rel_path, &percent_decode(dest)) else {
-            diags.push(Diagnostic::error("E0012", format!("image `{dest}` leaves the book folder")).at(span.clone()));
+            diags.push(
+                Diagnostic::error("E0012", format!("image `{dest}` leaves the book folder"))
+                    .at(span.clone()),
+            );
             return None;
         };
         let path = match safe_path(self.dir, &rel) {
@@ -164,19 +227,28 @@ impl Images<'_> {
         let data = match std::fs::read(&path) {
             Ok(d) => d,
             Err(e) => {
-                diags.push(Diagnostic::error("E0011", format!("cannot read image `{dest}`: {e}")).at(span.clone()));
+                diags.push(
+                    Diagnostic::error("E0011", format!("cannot read image `{dest}`: {e}"))
+                        .at(span.clone()),
+                );
                 return None;
             }
         };
         let Some((media_type, ext)) = sniff(&data) else {
             diags.push(
-                Diagnostic::error("E0011", format!("`{dest}` is not a PNG, JPEG, GIF, WebP or SVG image"))
-                    .at(span.clone()),
+                Diagnostic::error(
+                    "E0011",
+                    format!("`{dest}` is not a PNG, JPEG, GIF, WebP or SVG image"),
+                )
+                .at(span.clone()),
             );
             return None;
         };
         if let Err(why) = complete(&data, media_type) {
-            diags.push(Diagnostic::error("E0011", format!("image `{dest}` is damaged: {why}")).at(span.clone()));
+            diags.push(
+                Diagnostic::error("E0011", format!("image `{dest}` is damaged: {why}"))
+                    .at(span.clone()),
+            );
             return None;
         }
         let index = self.resources.len();
@@ -216,7 +288,12 @@ fn complete(data: &[u8], media_type: &str) -> Result<(), &'static str> {
         "image/png" if !data.windows(8).rev().take(64).any(|w| &w[4..8] == b"IEND") => {
             Err("the PNG has no end chunk (the file is truncated)")
         }
-        "image/jpeg" if !data.ends_with(&[0xff, 0xd9]) && !data[data.len().saturating_sub(64)..].windows(2).any(|w| w == [0xff, 0xd9]) => {
+        "image/jpeg"
+            if !data.ends_with(&[0xff, 0xd9])
+                && !data[data.len().saturating_sub(64)..]
+                    .windows(2)
+                    .any(|w| w == [0xff, 0xd9]) =>
+        {
             Err("the JPEG has no end marker (the file is truncated)")
         }
         "image/svg+xml" if roxml_check(data).is_err() => Err("the SVG is not well-formed XML"),
@@ -238,8 +315,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn web_urls_are_encoded_or_refused() {
+        assert_eq!(
+            web_url("https://example.com/?search=](uri)").as_deref(),
+            Some("https://example.com/?search=%5D(uri)")
+        );
+        assert_eq!(
+            web_url("https://example.com/a b").as_deref(),
+            Some("https://example.com/a%20b")
+        );
+        assert_eq!(web_url("made-up-scheme://foo"), None);
+        assert_eq!(web_url("https://../"), None);
+        assert_eq!(
+            web_url("mailto:a@b.example").as_deref(),
+            Some("mailto:a@b.example")
+        );
+    }
+
+    #[test]
     fn relative_paths_are_joined_to_the_linking_file() {
-        assert_eq!(join_relative("chapters/a.md", "../back/b.md").as_deref(), Some("back/b.md"));
+        assert_eq!(
+            join_relative("chapters/a.md", "../back/b.md").as_deref(),
+            Some("back/b.md")
+        );
         assert_eq!(join_relative("a.md", "b.md").as_deref(), Some("b.md"));
         assert_eq!(join_relative("a.md", "../../x.md"), None);
     }
@@ -254,8 +352,14 @@ mod tests {
 
     #[test]
     fn image_types_are_sniffed_from_bytes() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest").map(|t| t.0), Some("image/png"));
-        assert_eq!(sniff(b"<?xml?><svg></svg>").map(|t| t.0), Some("image/svg+xml"));
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\nrest").map(|t| t.0),
+            Some("image/png")
+        );
+        assert_eq!(
+            sniff(b"<?xml?><svg></svg>").map(|t| t.0),
+            Some("image/svg+xml")
+        );
         assert_eq!(sniff(b"root:x:0:0"), None);
     }
 }

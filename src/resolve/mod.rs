@@ -61,17 +61,26 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
         let title = lp
             .title
             .clone()
-            .or_else(|| heading.as_ref().map(|h| toc::collapse(&Inline::plain_text(&h.content))))
+            .or_else(|| {
+                heading
+                    .as_ref()
+                    .map(|h| toc::collapse(&Inline::plain_text(&h.content)))
+            })
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| title_from_stem(&lp.stem));
         if blocks.is_empty() && heading.is_none() {
             diags.push(
-                Diagnostic::warning("W0101", format!("`{}` is empty", sources.path(lp.source).display()))
-                    .in_file(sources.path(lp.source)),
+                Diagnostic::warning(
+                    "W0101",
+                    format!("`{}` is empty", sources.path(lp.source).display()),
+                )
+                .in_file(sources.path(lp.source)),
             );
         }
         let in_toc = match lp.role {
-            Role::TitlePage | Role::Epigraph | Role::Dedication | Role::Copyright => heading.is_some(),
+            Role::TitlePage | Role::Epigraph | Role::Dedication | Role::Copyright => {
+                heading.is_some()
+            }
             _ => true,
         };
         parts.push(Part {
@@ -142,7 +151,9 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
         for_each_inline_vec(&mut p.blocks, &mut |v| {
             for i in v.iter_mut() {
                 if let Inline::Citation(c) = i {
-                    let known = bib.as_ref().is_some_and(|b| c.items.iter().all(|it| b.library.get(&it.key).is_some()));
+                    let known = bib
+                        .as_ref()
+                        .is_some_and(|b| c.items.iter().all(|it| b.library.get(&it.key).is_some()));
                     if c.narrative && !known {
                         // `@word` that is no key: an ordinary word (a handle, a decorator).
                         *i = Inline::Text(c.source_text.clone());
@@ -159,13 +170,20 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
     let mut unknown = false;
     for c in &cites {
         for it in &c.items {
-            let known = bib.as_ref().is_some_and(|b| b.library.get(&it.key).is_some());
+            let known = bib
+                .as_ref()
+                .is_some_and(|b| b.library.get(&it.key).is_some());
             if !known {
                 unknown = true;
-                let d = Diagnostic::error("E0006", format!("unknown citation key `{}`", it.key)).at(it.span.clone());
+                let d = Diagnostic::error("E0006", format!("unknown citation key `{}`", it.key))
+                    .at(it.span.clone());
                 diags.push(match &bib {
-                    Some(_) => d.hint("add the entry to the bibliography, or fix the key's spelling"),
-                    None => d.hint("name a bibliography file in book.yaml: `bibliography: references.yaml`"),
+                    Some(_) => {
+                        d.hint("add the entry to the bibliography, or fix the key's spelling")
+                    }
+                    None => d.hint(
+                        "name a bibliography file in book.yaml: `bibliography: references.yaml`",
+                    ),
                 });
             }
         }
@@ -210,7 +228,15 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
                 }
             };
             let mut refs_cites: Vec<&mut crate::model::Citation> = cites.iter_mut().collect();
-            let refs = citations::format(&mut refs_cites, bib, style, refs_part, &loaded.language, sources, diags);
+            let refs = citations::format(
+                &mut refs_cites,
+                bib,
+                style,
+                refs_part,
+                &loaded.language,
+                sources,
+                diags,
+            );
             parts[refs_part].blocks.push(Block::References(refs));
             let mut k = 0;
             for p in parts.iter_mut() {
@@ -244,7 +270,8 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
     };
     for (pi, p) in parts.iter_mut().enumerate() {
         let rel = rel_paths[pi].clone();
-        let mut visit = |v: &mut Vec<Inline>| resolve_targets(v, pi, &rel, &targets, &mut images, diags);
+        let mut visit =
+            |v: &mut Vec<Inline>| resolve_targets(v, pi, &rel, &targets, &mut images, diags);
         for_each_inline_vec(&mut p.blocks, &mut visit);
         if let Some(h) = &mut p.heading {
             visit(&mut h.content);
@@ -255,23 +282,32 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
     }
 
     // 6. Cover.
-    let cover = loaded.cover.as_ref().and_then(|(path, data, span)| match links::sniff(data) {
-        Some((mt, ext)) => {
-            resources.push(Resource {
-                name: format!("images/cover.{ext}"),
-                media_type: mt.to_string(),
-                data: data.clone(),
-            });
-            Some(resources.len() - 1)
-        }
-        None => {
-            diags.push(
-                Diagnostic::error("E0011", format!("cover `{}` is not a PNG, JPEG, GIF, WebP or SVG image", path.display()))
+    let cover = loaded
+        .cover
+        .as_ref()
+        .and_then(|(path, data, span)| match links::sniff(data) {
+            Some((mt, ext)) => {
+                resources.push(Resource {
+                    name: format!("images/cover.{ext}"),
+                    media_type: mt.to_string(),
+                    data: data.clone(),
+                });
+                Some(resources.len() - 1)
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0011",
+                        format!(
+                            "cover `{}` is not a PNG, JPEG, GIF, WebP or SVG image",
+                            path.display()
+                        ),
+                    )
                     .at(span.clone()),
-            );
-            None
-        }
-    });
+                );
+                None
+            }
+        });
 
     let errors_after = diags.iter().filter(|d| d.is_error()).count();
     if errors_after > errors_before {
@@ -309,7 +345,8 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
 
 /// `03-tip-01-learn` → `Tip 01 learn`.
 fn title_from_stem(stem: &str) -> String {
-    let s = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == ' ');
+    let s =
+        stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == ' ');
     let s = if s.is_empty() { stem } else { s };
     let words: String = s.replace(['-', '_'], " ");
     let mut c = words.trim().chars();
@@ -356,7 +393,11 @@ fn number_footnotes(p: &mut Part, diags: &mut Vec<Diagnostic>, sources: &Sources
                 let seen = refs_seen.entry(label).or_insert(0);
                 *seen += 1;
                 *number = n;
-                *id = if *seen == 1 { format!("fnref-{n}") } else { format!("fnref-{n}-{seen}") };
+                *id = if *seen == 1 {
+                    format!("fnref-{n}")
+                } else {
+                    format!("fnref-{n}-{seen}")
+                };
             }
         }
     };
@@ -376,7 +417,10 @@ fn number_footnotes(p: &mut Part, diags: &mut Vec<Diagnostic>, sources: &Sources
     for f in defs {
         diags.push(Diagnostic::warning(
             "W0103",
-            format!("footnote `[^{}]` in `{}` is never referenced and is left out", f.label, p.title),
+            format!(
+                "footnote `[^{}]` in `{}` is never referenced and is left out",
+                f.label, p.title
+            ),
         ));
     }
 }
@@ -433,7 +477,9 @@ fn resolve_targets(
     while i < v.len() {
         let mut splice: Option<Vec<Inline>> = None;
         match &mut v[i] {
-            Inline::Link { target, content, .. } => {
+            Inline::Link {
+                target, content, ..
+            } => {
                 if let LinkTarget::Unresolved { dest, span } = target {
                     match links::link(dest, span, part, rel, targets, diags) {
                         Some(t) => *target = t,
@@ -481,7 +527,9 @@ pub fn for_each_inline_vec(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inli
             Block::Heading(h) => inlines(&mut h.content, f),
             Block::Paragraph(v) => inlines(v, f),
             Block::Quote {
-                blocks, attribution, ..
+                blocks,
+                attribution,
+                ..
             } => {
                 for_each_inline_vec(blocks, f);
                 if let Some(a) = attribution {
@@ -506,7 +554,11 @@ pub fn for_each_inline_vec(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inli
                     inlines(c, f);
                 }
             }
-            Block::Code { .. } | Block::Html(_) | Block::Math(_) | Block::Rule | Block::References(_) => {}
+            Block::Code { .. }
+            | Block::Html(_)
+            | Block::Math(_)
+            | Block::Rule
+            | Block::References(_) => {}
         }
     }
 }

@@ -19,7 +19,8 @@ pub fn build(parts: &[Part]) -> Vec<TocEntry> {
         });
         for b in &p.blocks {
             if let Block::Heading(h) = b {
-                if h.level <= 2 {
+                // A heading without text (an image, or nothing) has no TOC line.
+                if h.level <= 2 && !Inline::plain_text(&h.content).trim().is_empty() {
                     toc.push(TocEntry {
                         title: collapse(&Inline::plain_text(&h.content)),
                         level: 2,

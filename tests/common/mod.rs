@@ -57,7 +57,8 @@ pub struct Epub {
 
 impl Epub {
     pub fn open(path: &Path) -> Epub {
-        let f = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+        let f =
+            std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
         let mut z = zip::ZipArchive::new(f).expect("a zip file");
         let mut files = BTreeMap::new();
         let mut order = Vec::new();
@@ -82,7 +83,12 @@ impl Epub {
         let items: BTreeMap<String, String> = doc
             .descendants()
             .filter(|n| n.has_tag_name("item"))
-            .map(|n| (n.attribute("id").unwrap().to_string(), n.attribute("href").unwrap().to_string()))
+            .map(|n| {
+                (
+                    n.attribute("id").unwrap().to_string(),
+                    n.attribute("href").unwrap().to_string(),
+                )
+            })
             .collect();
         doc.descendants()
             .filter(|n| n.has_tag_name("itemref"))
@@ -94,12 +100,20 @@ impl Epub {
     pub fn visible_text(&self, name: &str) -> String {
         let src = self.text(name);
         let doc = parse_xml(&src).unwrap_or_else(|e| panic!("{name} is not XML: {e}"));
-        let body = doc.descendants().find(|n| n.has_tag_name("body")).expect("body");
+        let body = doc
+            .descendants()
+            .find(|n| n.has_tag_name("body"))
+            .expect("body");
         let mut out = String::new();
         for n in body.descendants() {
             if n.is_text() {
                 out.push_str(n.text().unwrap());
-            } else if n.is_element() && matches!(n.tag_name().name(), "p" | "li" | "h1" | "h2" | "h3" | "br" | "figcaption") {
+            } else if n.is_element()
+                && matches!(
+                    n.tag_name().name(),
+                    "p" | "li" | "h1" | "h2" | "h3" | "br" | "figcaption"
+                )
+            {
                 out.push(' ');
             }
         }
@@ -112,12 +126,20 @@ impl Epub {
         let doc = parse_xml(&src).expect("nav is XML");
         let toc = doc
             .descendants()
-            .find(|n| n.has_tag_name("nav") && n.attributes().any(|a| a.name() == "type" && a.value() == "toc"))
+            .find(|n| {
+                n.has_tag_name("nav")
+                    && n.attributes()
+                        .any(|a| a.name() == "type" && a.value() == "toc")
+            })
             .expect("toc nav");
         toc.descendants()
             .filter(|n| n.has_tag_name("a"))
             .map(|a| {
-                let t: String = a.descendants().filter(|n| n.is_text()).map(|n| n.text().unwrap()).collect();
+                let t: String = a
+                    .descendants()
+                    .filter(|n| n.is_text())
+                    .map(|n| n.text().unwrap())
+                    .collect();
                 (t, a.attribute("href").unwrap().to_string())
             })
             .collect()
@@ -137,7 +159,8 @@ pub fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error
 
 /// Straight quotes for comparing titles across smart punctuation.
 pub fn plain_quotes(s: &str) -> String {
-    s.replace(['\u{2019}', '\u{2018}'], "'").replace(['\u{201c}', '\u{201d}'], "\"")
+    s.replace(['\u{2019}', '\u{2018}'], "'")
+        .replace(['\u{201c}', '\u{201d}'], "\"")
 }
 
 /// Lowercased words (letters and digits, inner apostrophes kept).
@@ -147,9 +170,8 @@ pub fn words(s: &str) -> Vec<String> {
     let mut cur = String::new();
     let chars: Vec<char> = s.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let inner_apostrophe = c == '\''
-            && !cur.is_empty()
-            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        let inner_apostrophe =
+            c == '\'' && !cur.is_empty() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
         if c.is_alphanumeric() || inner_apostrophe {
             cur.push(c);
         } else if !cur.is_empty() {
