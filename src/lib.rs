@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod pdf;
 pub mod resolve;
 
 use std::path::{Path, PathBuf};

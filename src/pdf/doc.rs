@@ -1,0 +1,115 @@
+//! The laid-out document handed to the PDF writer: pages of positioned glyph runs,
+//! rules and links, plus the outline, page labels and metadata.
+//!
+//! Plain data; knows nothing of the model or of how it was laid out. Coordinates are
+//! PDF points (1/72 in) with the origin at the bottom left of the page.
+
+/// A length in PDF points (1/72 inch).
+pub type Pt = f32;
+
+/// Index of a font face in the `FontSet` (and in `write::FaceData` slices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(pub usize);
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub pages: Vec<Page>,
+    /// The outline (bookmarks), in order; nesting by `level` (1 = top).
+    pub outline: Vec<OutlineEntry>,
+    /// Page label ranges, in page order; the first starts at page 0.
+    pub labels: Vec<LabelRange>,
+    pub info: Info,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub width: Pt,
+    pub height: Pt,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Text(TextRun),
+    /// A straight line (rules, underlines).
+    Line { x1: Pt, y1: Pt, x2: Pt, y2: Pt, width: Pt },
+    /// A clickable area.
+    Link { rect: Rect, target: LinkTarget },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: Pt,
+    pub y: Pt,
+    pub width: Pt,
+    pub height: Pt,
+}
+
+/// Glyphs of one face and size on one baseline.
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    pub face: FaceId,
+    pub size: Pt,
+    /// Start of the run: x of the left edge, y of the baseline.
+    pub x: Pt,
+    pub y: Pt,
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlacedGlyph {
+    /// Glyph id in the face.
+    pub id: u16,
+    /// Offset from the run's origin.
+    pub dx: Pt,
+    pub dy: Pt,
+    /// The text this glyph stands for, for copy and search (ToUnicode): "fi" for a
+    /// ligature, "" for the second glyph of a cluster.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// A place in this document: page index and the y of the top of the target.
+    Page { page: usize, y: Pt },
+    Uri(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub title: String,
+    pub level: u8,
+    pub page: usize,
+    pub y: Pt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelStyle {
+    /// i, ii, iii
+    RomanLower,
+    /// 1, 2, 3
+    Decimal,
+    /// No number (blank pages, title page)
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelRange {
+    /// Index of the first page of the range.
+    pub start: usize,
+    pub style: LabelStyle,
+    /// Number of the first page of the range.
+    pub first: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Info {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// BCP 47, e.g. `en`.
+    pub language: String,
+    /// Seconds since the Unix epoch, for CreationDate and ModDate.
+    pub date: i64,
+}
