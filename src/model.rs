@@ -42,6 +42,41 @@ pub struct Metadata {
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub epub: EpubSettings,
+    pub pdf: PdfSettings,
+}
+
+/// Print geometry, in PDF points (1/72 in), validated at load time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfSettings {
+    pub width: f32,
+    pub height: f32,
+    /// Binding-side margin (left on rectos, right on versos).
+    pub inner: f32,
+    pub outer: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub base_size: f32,
+    /// Line height as a multiple of `base_size`.
+    pub leading: f32,
+    /// Chapters open on right-hand pages.
+    pub recto_chapters: bool,
+}
+
+impl Default for PdfSettings {
+    /// 6 × 9 in trim, 0.875/0.625 in margins, 10.5 pt on 1.35 (TYPESETTING.md).
+    fn default() -> Self {
+        PdfSettings {
+            width: 432.0,
+            height: 648.0,
+            inner: 63.0,
+            outer: 45.0,
+            top: 54.0,
+            bottom: 54.0,
+            base_size: 10.5,
+            leading: 1.35,
+            recto_chapters: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -337,6 +337,7 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
                 embed_fonts: loaded.embed_fonts,
                 fonts: Vec::new(),
             },
+            pdf: loaded.pdf,
         },
         resources,
         cover,
