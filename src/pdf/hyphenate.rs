@@ -1,1 +1,238 @@
-//! (being written)
+//! Where a word may be hyphenated at a line end: Liang's patterns (the TeX method,
+//! through `hypher`, patterns compiled in per language; linear in the word's length),
+//! restricted by the rules of book typography in TYPESETTING.md.
+//!
+//! Returns byte offsets only. Does not shape, measure or choose which point to take
+//! (that is `linebreak`'s job), and does not know whether the word ends a paragraph.
+
+/// Letters a hyphenated word keeps before the first break: TYPESETTING.md, after TeX's
+/// `\lefthyphenmin`.
+const LEFT_MIN: usize = 2;
+/// Letters carried to the next line after the last break: "-ly", "-ed" and the like
+/// look poor alone (`\righthyphenmin`).
+const RIGHT_MIN: usize = 3;
+/// Words with fewer letters are never hyphenated: the saving is too small for the
+/// interruption to reading.
+const MIN_WORD_LETTERS: usize = 6;
+
+/// Hyphens written in the text (hyphen-minus, U+2010 HYPHEN): a word containing one
+/// breaks only after it.
+const EXPLICIT_HYPHENS: [char; 2] = ['-', '\u{2010}'];
+/// Soft hyphen: the author's own break point; a word containing one breaks only there.
+const SOFT_HYPHEN: char = '\u{AD}';
+/// Apostrophes inside a word ("don't", "children’s"): the word is hyphenated in the
+/// parts between them, never next to one.
+const APOSTROPHES: [char; 3] = ['\'', '\u{2019}', '\u{2BC}'];
+
+/// Byte offsets inside `word` where a line may break with a hyphen, in increasing order.
+///
+/// `language` is a BCP 47 tag ("en", "en-GB", "de"); a language without patterns gets
+/// no points. Punctuation around the word ("(word),") is ignored. Within the word:
+/// - an explicit hyphen allows a break after it and nowhere else ("well-|known"),
+///   with at least 2 letters of the word before it and 3 after;
+/// - soft hyphens (U+00AD) are the only points; the offset is that of the soft
+///   hyphen, so the line ends before it and a visible hyphen is added;
+/// - otherwise the patterns decide, keeping at least 2 letters before a break and 3
+///   after, and never in a word shorter than 6 letters, a word with any capital
+///   (names, acronyms), or one with digits or other symbols inside.
+///
+/// Every offset is a char boundary strictly inside `word`.
+pub fn points(word: &str, language: &str) -> Vec<usize> {
+    let Some(lang) = language_of(language) else {
+        return Vec::new();
+    };
+    let Some((start, end)) = letters_span(word) else {
+        return Vec::new();
+    };
+    let core = &word[start..end];
+    let found = if core.contains(EXPLICIT_HYPHENS) {
+        after_explicit_hyphens(core)
+    } else if core.contains(SOFT_HYPHEN) {
+        before_soft_hyphens(core)
+    } else {
+        from_patterns(core, lang)
+    };
+    found.into_iter().map(|p| start + p).collect()
+}
+
+/// The hyphenation patterns for a BCP 47 tag, by its primary language subtag.
+fn language_of(tag: &str) -> Option<hypher::Lang> {
+    let primary = tag.split(['-', '_']).next()?;
+    match primary.as_bytes() {
+        [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+            hypher::Lang::from_iso([a.to_ascii_lowercase(), b.to_ascii_lowercase()])
+        }
+        _ => None,
+    }
+}
+
+/// Byte range from the first to the end of the last alphabetic character.
+fn letters_span(word: &str) -> Option<(usize, usize)> {
+    let start = word.find(char::is_alphabetic)?;
+    let (last, c) = word.char_indices().rev().find(|(_, c)| c.is_alphabetic())?;
+    Some((start, last + c.len_utf8()))
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+fn after_explicit_hyphens(core: &str) -> Vec<usize> {
+    core.char_indices()
+        .filter(|(_, c)| EXPLICIT_HYPHENS.contains(c))
+        .map(|(i, c)| (i, i + c.len_utf8()))
+        .filter(|&(before, after)| {
+            letters(&core[..before]) >= LEFT_MIN && letters(&core[after..]) >= RIGHT_MIN
+        })
+        .map(|(_, after)| after)
+        .collect()
+}
+
+fn before_soft_hyphens(core: &str) -> Vec<usize> {
+    core.char_indices()
+        .filter(|&(i, c)| c == SOFT_HYPHEN && i > 0)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn from_patterns(core: &str, lang: hypher::Lang) -> Vec<usize> {
+    let plain = |c: char| c.is_alphabetic() || APOSTROPHES.contains(&c);
+    if letters(core) < MIN_WORD_LETTERS || core.chars().any(|c| c.is_uppercase() || !plain(c)) {
+        return Vec::new();
+    }
+    let (lang_left, lang_right) = lang.bounds();
+    let (left, right) = (LEFT_MIN.max(lang_left), RIGHT_MIN.max(lang_right));
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for part in core.split(APOSTROPHES) {
+        if letters(part) >= MIN_WORD_LETTERS {
+            let mut at = offset;
+            let mut syllables = hypher::hyphenate_bounded(part, lang, left, right).peekable();
+            while let Some(syllable) = syllables.next() {
+                at += syllable.len();
+                if syllables.peek().is_some() {
+                    found.push(at);
+                }
+            }
+        }
+        // The part and the apostrophe after it (all apostrophes are one char).
+        offset += part.len();
+        offset += core[offset..].chars().next().map_or(0, char::len_utf8);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces<'a>(word: &'a str, points: &[usize]) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        for &p in points.iter().chain(std::iter::once(&word.len())) {
+            out.push(&word[from..p]);
+            from = p;
+        }
+        out
+    }
+
+    #[test]
+    fn hyphenation_gets_points_that_keep_two_letters_before_and_three_after() {
+        let word = "hyphenation";
+        let found = points(word, "en");
+        assert!(!found.is_empty());
+        assert!(found.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            found.iter().all(|&p| p >= 2 && p <= word.len() - 3),
+            "{found:?}"
+        );
+        assert_eq!(pieces(word, &found), ["hy", "phen", "ation"]);
+    }
+
+    #[test]
+    fn a_word_with_a_capital_is_not_hyphenated() {
+        assert!(points("Michael", "en").is_empty());
+        assert!(points("Hyphenation", "en").is_empty());
+        assert!(points("HYPHENATION", "en").is_empty());
+        assert!(points("iPhones", "en").is_empty());
+    }
+
+    #[test]
+    fn an_explicit_hyphen_is_the_only_break() {
+        let word = "well-known";
+        assert_eq!(points(word, "en"), [5]);
+        assert_eq!(pieces(word, &points(word, "en")), ["well-", "known"]);
+        assert_eq!(points("self-consciousness", "en"), [5]);
+        assert_eq!(points("mother\u{2010}in\u{2010}law", "en"), [9, 14]);
+    }
+
+    #[test]
+    fn an_explicit_hyphen_too_near_an_end_gives_no_break() {
+        assert!(points("x-ray", "en").is_empty());
+        assert!(points("re-do", "en").is_empty());
+    }
+
+    #[test]
+    fn words_with_apostrophes_break_only_away_from_the_apostrophe() {
+        assert!(points("don't", "en").is_empty());
+        assert!(points("don’t", "en").is_empty());
+        let word = "everybody’s";
+        let found = points(word, "en");
+        assert!(!found.is_empty());
+        let apostrophe = word.find('’').unwrap_or(0);
+        assert!(found.iter().all(|&p| p + 3 <= apostrophe), "{found:?}");
+    }
+
+    #[test]
+    fn short_words_and_words_with_digits_are_not_hyphenated() {
+        assert!(points("paper", "en").is_empty());
+        assert!(points("mp3player", "en").is_empty());
+        assert!(points("", "en").is_empty());
+        assert!(points("—", "en").is_empty());
+    }
+
+    #[test]
+    fn surrounding_punctuation_is_ignored_and_offsets_map_back() {
+        let plain = points("hyphenation", "en");
+        let quoted = "“(hyphenation),”";
+        let shift = quoted.find('h').unwrap_or(0);
+        let found = points(quoted, "en");
+        assert_eq!(found, plain.iter().map(|p| p + shift).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn offsets_are_char_boundaries_in_words_with_accents() {
+        for (word, lang) in [
+            ("Schifffahrtsgesellschaft", "de"),
+            ("übermäßigkeit", "de"),
+            ("désagréablement", "fr"),
+            ("naïvetés", "fr"),
+            ("«anticonstitutionnellement»", "fr"),
+        ] {
+            for p in points(word, lang) {
+                assert!(
+                    word.is_char_boundary(p) && p > 0 && p < word.len(),
+                    "{word} {p}"
+                );
+            }
+        }
+        assert!(!points("übermäßigkeit", "de").is_empty());
+    }
+
+    #[test]
+    fn language_tags_pick_patterns_by_their_primary_subtag() {
+        let en = points("hyphenation", "en");
+        assert_eq!(points("hyphenation", "en-GB"), en);
+        assert_eq!(points("hyphenation", "EN_us"), en);
+        assert!(!points("Silbentrennung".to_lowercase().as_str(), "de").is_empty());
+        assert!(points("hyphenation", "xx").is_empty());
+        assert!(points("hyphenation", "").is_empty());
+        assert!(points("hyphenation", "eng").is_empty());
+    }
+
+    #[test]
+    fn soft_hyphens_are_the_authors_only_break_points() {
+        let word = "hyphen\u{AD}ation";
+        assert_eq!(points(word, "en"), [6]);
+    }
+}

@@ -1,1 +1,350 @@
-//! (being written)
+//! Text shaping: one word or fragment in one face and size becomes positioned glyphs,
+//! with the font's kerning and standard ligatures (fi, fl, ff, ffi), by harfrust (a Rust
+//! port of HarfBuzz). Results are cached, so a word shaped twice costs a lookup.
+//!
+//! Does not choose faces (see `fonts::FontSet::face_for`), break lines or hyphenate,
+//! and does no bidi: right-to-left text is set left to right.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use harfrust::{Buffer, Direction, Language, Script, ShapeOptions, ShapePlan, ShaperFont};
+
+use crate::pdf::doc::{FaceId, Pt};
+use crate::pdf::fonts::{Face, FontSet};
+
+/// Shaped fragments kept before the cache is emptied and starts again. A 3 MB novel has
+/// some 50,000 distinct words; at two or three sizes each this bound is not reached,
+/// and it keeps a pathological input (every fragment unique) from growing without end.
+const MAX_CACHED_FRAGMENTS: usize = 500_000;
+
+/// One positioned glyph of shaped text, in points at the size it was shaped at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the face.
+    pub id: u16,
+    /// Byte offset in the shaped text of the first character this glyph stands for.
+    /// Non-decreasing; a ligature has the offset of its first character, and the
+    /// characters up to the next glyph's cluster are part of it.
+    pub cluster: u32,
+    /// How far the pen moves after this glyph.
+    pub advance: Pt,
+    /// Where the glyph is drawn relative to the pen (y up).
+    pub x_offset: Pt,
+    pub y_offset: Pt,
+}
+
+/// Which cache a fragment lives in: face, size and language shape alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct CacheKey {
+    face: FaceId,
+    /// `Pt::to_bits`, so sizes compare exactly.
+    size: u32,
+    /// Index into `Shaper::languages`.
+    language: usize,
+}
+
+/// Which plan shapes a fragment: the features and lookups harfrust selects for a face,
+/// script and language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct PlanKey {
+    face: FaceId,
+    script: Option<Script>,
+    language: usize,
+}
+
+/// Shapes text and remembers the results.
+///
+/// Holds one harfrust plan per face, script and language (built on first use), one
+/// reusable buffer, and the shaped fragments per face, size and language. harfrust
+/// keeps each face's parsed layout tables inside the face's `Font`, so nothing is parsed
+/// twice.
+pub struct Shaper {
+    cache: HashMap<CacheKey, HashMap<Box<str>, Arc<[Glyph]>>>,
+    cached: usize,
+    plans: HashMap<PlanKey, ShapePlan>,
+    /// Language tags seen, as given; a book has one or two.
+    languages: Vec<(String, Option<Language>)>,
+    buffer: Option<Buffer>,
+}
+
+impl Default for Shaper {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Shaper {
+    pub fn new() -> Self {
+        Shaper {
+            cache: HashMap::new(),
+            cached: 0,
+            plans: HashMap::new(),
+            languages: Vec::new(),
+            buffer: Some(Buffer::new()),
+        }
+    }
+
+    /// Shapes `text` (one word or fragment, no line breaks) in one face at `size`
+    /// points, left to right. `language` is a BCP 47 tag ("en", "de-CH"); it selects
+    /// language-specific forms where the font has them.
+    pub fn shape(
+        &mut self,
+        fonts: &FontSet,
+        face: FaceId,
+        size: Pt,
+        text: &str,
+        language: &str,
+    ) -> Arc<[Glyph]> {
+        let language = self.language_index(language);
+        let key = CacheKey {
+            face,
+            size: size.to_bits(),
+            language,
+        };
+        if let Some(glyphs) = self.cache.get(&key).and_then(|m| m.get(text)) {
+            return Arc::clone(glyphs);
+        }
+        let glyphs: Arc<[Glyph]> = if text.is_empty() {
+            Arc::from([])
+        } else {
+            self.shape_uncached(fonts.face(face), face, size, text, language)
+                .into()
+        };
+        if self.cached >= MAX_CACHED_FRAGMENTS {
+            self.cache.clear();
+            self.cached = 0;
+        }
+        self.cache
+            .entry(key)
+            .or_default()
+            .insert(text.into(), Arc::clone(&glyphs));
+        self.cached += 1;
+        glyphs
+    }
+
+    /// Width of shaped text: the sum of its advances.
+    pub fn width(
+        &mut self,
+        fonts: &FontSet,
+        face: FaceId,
+        size: Pt,
+        text: &str,
+        language: &str,
+    ) -> Pt {
+        self.shape(fonts, face, size, text, language)
+            .iter()
+            .map(|g| g.advance)
+            .sum()
+    }
+
+    fn language_index(&mut self, tag: &str) -> usize {
+        if let Some(i) = self.languages.iter().position(|(t, _)| t == tag) {
+            return i;
+        }
+        self.languages.push((tag.to_string(), Language::new(tag)));
+        self.languages.len() - 1
+    }
+
+    fn shape_uncached(
+        &mut self,
+        face: &Face,
+        id: FaceId,
+        size: Pt,
+        text: &str,
+        language: usize,
+    ) -> Vec<Glyph> {
+        let lang = self.languages.get(language).and_then(|(_, l)| l.clone());
+        let mut buffer = self.buffer.take().unwrap_or_default();
+        buffer.clear();
+        buffer.push_str(text);
+        buffer.set_direction(Direction::LeftToRight);
+        buffer.set_language(lang.clone());
+        buffer.guess_segment_properties();
+
+        let font = face.font();
+        let plan = self
+            .plans
+            .entry(PlanKey {
+                face: id,
+                script: buffer.script(),
+                language,
+            })
+            .or_insert_with(|| {
+                ShapePlan::new(
+                    font,
+                    Direction::LeftToRight,
+                    buffer.script(),
+                    lang.as_ref(),
+                    &[],
+                )
+            });
+        let shaper_font = ShaperFont::new(font);
+        let scale = size / f32::from(face.units_per_em.max(1));
+        let glyphs = match harfrust::shape(
+            &shaper_font,
+            &mut buffer,
+            ShapeOptions::new().plan(Some(plan)),
+        ) {
+            Ok(()) => buffer
+                .glyph_infos()
+                .iter()
+                .zip(buffer.glyph_positions())
+                .map(|(info, pos)| Glyph {
+                    id: u16::try_from(info.glyph_id).unwrap_or(0),
+                    cluster: info.cluster,
+                    advance: pos.x_advance as f32 * scale,
+                    x_offset: pos.x_offset as f32 * scale,
+                    y_offset: pos.y_offset as f32 * scale,
+                })
+                .collect(),
+            // Not expected with a plan built for this buffer; set the characters
+            // unshaped rather than lose them.
+            Err(_) => nominal(face, size, text),
+        };
+        self.buffer = Some(buffer);
+        glyphs
+    }
+}
+
+/// The text as the face's own glyphs, one per character, without kerning or ligatures.
+fn nominal(face: &Face, size: Pt, text: &str) -> Vec<Glyph> {
+    text.char_indices()
+        .map(|(i, c)| {
+            let id = face.glyph(c).unwrap_or(0);
+            Glyph {
+                id,
+                cluster: i as u32,
+                advance: face.advance(id) * size,
+                x_offset: 0.0,
+                y_offset: 0.0,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::fonts::Style;
+    use std::sync::OnceLock;
+
+    fn fonts() -> &'static FontSet {
+        static FONTS: OnceLock<FontSet> = OnceLock::new();
+        FONTS.get_or_init(|| FontSet::bundled().expect("bundled fonts load"))
+    }
+
+    fn regular() -> FaceId {
+        fonts().id(Style::Regular)
+    }
+
+    #[test]
+    fn office_shapes_to_a_ligature_and_its_clusters_still_cover_the_text() {
+        let mut shaper = Shaper::new();
+        let text = "office";
+        let glyphs = shaper.shape(fonts(), regular(), 10.0, text, "en");
+        assert!(glyphs.len() < text.chars().count(), "{glyphs:?}");
+        assert_eq!(glyphs[0].cluster, 0);
+        for pair in glyphs.windows(2) {
+            assert!(pair[0].cluster < pair[1].cluster, "{glyphs:?}");
+        }
+        for g in glyphs.iter() {
+            assert!(text.is_char_boundary(g.cluster as usize));
+            assert!((g.cluster as usize) < text.len());
+        }
+        // The last glyph is the final "e", on its own.
+        assert_eq!(glyphs.last().map(|g| g.cluster), Some(5));
+    }
+
+    #[test]
+    fn av_is_kerned_tighter_than_a_and_v_set_apart_in_a_face_with_kerning() {
+        // Charis SIL 6.101 has no kerning (its GPOS holds only mark positioning), so
+        // this checks that the font's pair kerning is applied, with DejaVu Sans.
+        let mut shaper = Shaper::new();
+        let f = fonts();
+        let sans = f.id(Style::Fallback);
+        let av = shaper.width(f, sans, 12.0, "AV", "en");
+        let a = shaper.width(f, sans, 12.0, "A", "en");
+        let v = shaper.width(f, sans, 12.0, "V", "en");
+        assert!(av < a + v - 0.1, "AV {av} vs A+V {}", a + v);
+    }
+
+    #[test]
+    fn width_grows_linearly_with_size() {
+        let mut shaper = Shaper::new();
+        let f = fonts();
+        let w10 = shaper.width(f, regular(), 10.0, "typesetting", "en");
+        let w20 = shaper.width(f, regular(), 20.0, "typesetting", "en");
+        let w15 = shaper.width(f, regular(), 15.0, "typesetting", "en");
+        assert!(w10 > 0.0);
+        assert!((w20 - 2.0 * w10).abs() < 1e-3, "{w10} {w20}");
+        assert!((w15 - 1.5 * w10).abs() < 1e-3, "{w10} {w15}");
+    }
+
+    #[test]
+    fn shaping_is_deterministic_and_the_cache_returns_the_same_glyphs() {
+        let f = fonts();
+        let mut one = Shaper::new();
+        let mut two = Shaper::new();
+        let a = one.shape(f, regular(), 10.5, "Affluent waffles", "en");
+        let b = one.shape(f, regular(), 10.5, "Affluent waffles", "en");
+        let c = two.shape(f, regular(), 10.5, "Affluent waffles", "en");
+        assert!(
+            Arc::ptr_eq(&a, &b),
+            "the second call is served from the cache"
+        );
+        assert_eq!(&a[..], &c[..]);
+    }
+
+    #[test]
+    fn an_empty_string_gives_no_glyphs() {
+        let mut shaper = Shaper::new();
+        assert!(shaper.shape(fonts(), regular(), 10.0, "", "en").is_empty());
+        assert_eq!(shaper.width(fonts(), regular(), 10.0, "", "en"), 0.0);
+    }
+
+    #[test]
+    fn sizes_faces_and_languages_are_cached_apart() {
+        let f = fonts();
+        let mut shaper = Shaper::new();
+        let small = shaper.width(f, regular(), 10.0, "word", "en");
+        let large = shaper.width(f, regular(), 11.0, "word", "en");
+        let bold = shaper.width(f, f.id(Style::Bold), 10.0, "word", "en");
+        let german = shaper.width(f, regular(), 10.0, "word", "de");
+        assert!(large > small);
+        assert_ne!(bold, small);
+        assert_eq!(german, small);
+    }
+
+    #[test]
+    fn monospaced_text_has_equal_advances() {
+        let mut shaper = Shaper::new();
+        let glyphs = shaper.shape(fonts(), fonts().id(Style::Mono), 9.0, "fn il(){}", "en");
+        assert_eq!(glyphs.len(), 9, "no ligatures in code");
+        let first = glyphs[0].advance;
+        assert!(glyphs.iter().all(|g| (g.advance - first).abs() < 1e-4));
+    }
+
+    #[test]
+    fn clusters_are_byte_offsets_in_text_with_accents_and_other_scripts() {
+        let f = fonts();
+        let mut shaper = Shaper::new();
+        let text = "naïve—café";
+        let glyphs = shaper.shape(f, regular(), 10.0, text, "fr");
+        let clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        assert_eq!(clusters, starts);
+        let greek = shaper.shape(f, f.id(Style::Fallback), 10.0, "λόγος", "el");
+        assert_eq!(greek.len(), 5);
+        assert!(greek.iter().all(|g| g.id != 0));
+    }
+
+    #[test]
+    fn a_character_the_face_lacks_shapes_to_the_missing_glyph() {
+        let mut shaper = Shaper::new();
+        let glyphs = shaper.shape(fonts(), regular(), 10.0, "a漢", "en");
+        assert_eq!(glyphs.len(), 2);
+        assert_ne!(glyphs[0].id, 0);
+        assert_eq!(glyphs[1].id, 0);
+    }
+}
