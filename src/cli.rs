@@ -31,8 +31,18 @@ pub enum Command {
         #[arg(long, short, default_value = "out")]
         out: PathBuf,
         /// Editions to build, comma-separated
-        #[arg(long, short, value_enum, value_delimiter = ',', default_value = "epub")]
+        #[arg(
+            long,
+            short,
+            value_enum,
+            value_delimiter = ',',
+            default_value = "epub,pdf"
+        )]
         format: Vec<FormatArg>,
+        /// Write the print layout report (pages, lines, widows, orphans, hyphenation,
+        /// word spacing) as JSON to FILE
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
         /// Treat warnings as errors
         #[arg(long)]
         deny_warnings: bool,

@@ -47,6 +47,8 @@ pub struct BuildOptions {
     pub formats: Vec<Format>,
     /// `SOURCE_DATE_EPOCH`: fixes every date in the output.
     pub source_date_epoch: Option<i64>,
+    /// Where to write the print layout report (JSON), if anywhere.
+    pub report: Option<PathBuf>,
 }
 
 /// What a build or check did: the diagnostics (with the sources they quote), the
@@ -58,6 +60,8 @@ pub struct Report {
     pub book: Option<Book>,
     pub written: Vec<PathBuf>,
     pub seconds: f64,
+    /// The print edition's layout counts, when it was built.
+    pub layout: Option<pdf::LayoutReport>,
 }
 
 impl Report {
@@ -112,7 +116,13 @@ pub fn build(opts: &BuildOptions) -> Report {
         let path = opts.out_dir.join(output_name(book, f));
         let bytes = match f {
             Format::Epub => epub::write(book, &mut r.diagnostics).map_err(|e| e.to_string()),
-            Format::Pdf => Err("the PDF edition is not implemented yet".to_string()),
+            Format::Pdf => match pdf::render(book, &mut r.diagnostics) {
+                Ok((bytes, layout)) => {
+                    r.layout = Some(layout);
+                    Ok(bytes)
+                }
+                Err(e) => Err(e.to_string()),
+            },
         };
         match bytes {
             Ok(b) => rendered.push((path, b)),
@@ -123,6 +133,9 @@ pub fn build(opts: &BuildOptions) -> Report {
     }
     // 5. write: each edition atomically, only when all rendered.
     if !r.has_errors() {
+        if let (Some(path), Some(layout)) = (&opts.report, &r.layout) {
+            rendered.push((path.clone(), layout.to_json().into_bytes()));
+        }
         for (path, bytes) in rendered {
             match output::write_atomic(&path, &bytes) {
                 Ok(()) => r.written.push(path),

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
             out,
             format,
             deny_warnings,
+            report,
         } => {
             let mut formats: Vec<Format> = Vec::new();
             for f in format {
@@ -30,16 +31,15 @@ fn main() -> ExitCode {
                     formats.push(f);
                 }
             }
-            if formats.contains(&Format::Pdf) {
-                return usage_error(
-                    "the PDF edition is not available yet in this version of bookbind; build with `--format epub`",
-                );
+            if report.is_some() && !formats.contains(&Format::Pdf) {
+                return usage_error("--report describes the print layout: add `pdf` to --format");
             }
             let opts = BuildOptions {
                 book_dir,
                 out_dir: out,
                 formats,
                 source_date_epoch: epoch,
+                report,
             };
             let report = if deny_warnings {
                 // Check first so that warnings can stop the build before anything is written.

@@ -243,7 +243,7 @@ pub enum Inline {
     Html(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LinkTarget {
     /// An absolute URL (`https:`, `mailto:` ...), left as written.
     External(String),

@@ -85,6 +85,7 @@ fn every_example_builds_alone_and_together_as_well_formed_xhtml() {
             out_dir: book.join("out"),
             formats: vec![bookbind::Format::Epub],
             source_date_epoch: Some(0),
+            report: None,
         });
         if report.has_errors() {
             for d in report.diagnostics.iter().filter(|d| d.is_error()) {

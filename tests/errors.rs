@@ -332,17 +332,22 @@ fn bom_and_crlf_give_the_same_book_as_lf() {
 }
 
 #[test]
-fn asking_for_the_pdf_is_a_usage_error_for_now() {
+fn a_layout_report_without_the_pdf_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
     let o = bookbind(&[
         "build",
         "book",
         "--format",
-        "pdf",
+        "epub",
+        "--report",
+        "r.json",
         "--out",
-        "/nonexistent/never",
+        out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("PDF"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("pdf"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing is written on a usage error");
 }
 
 #[test]

@@ -275,7 +275,11 @@ fn print_settings(
 ) -> crate::model::PdfSettings {
     let mut s = crate::model::PdfSettings::default();
     let mut bad = |v: &Spanned<String>, what: &str, hint: &str| {
-        let off = sources.offset_of(msrc, v.referenced.line() as usize, v.referenced.column() as usize);
+        let off = sources.offset_of(
+            msrc,
+            v.referenced.line() as usize,
+            v.referenced.column() as usize,
+        );
         diags.push(
             Diagnostic::error("E0003", format!("`{}` is not {what}", v.value))
                 .at(Span::new(msrc, off..off + v.value.len().max(1)))
@@ -301,7 +305,11 @@ fn print_settings(
             if let Some(v) = field {
                 match parse_length(&v.value) {
                     Some(l) if l >= 0.0 => *target = l,
-                    _ => bad(v, "a length", "write lengths with a unit: `0.75in`, `18mm`, `1.5cm`, `54pt`"),
+                    _ => bad(
+                        v,
+                        "a length",
+                        "write lengths with a unit: `0.75in`, `18mm`, `1.5cm`, `54pt`",
+                    ),
                 }
             }
         }
@@ -309,7 +317,11 @@ fn print_settings(
     if let Some(b) = &p.base_size {
         match parse_length(&b.value) {
             Some(l) if (5.0..=30.0).contains(&l) => s.base_size = l,
-            _ => bad(b, "a body size between 5pt and 30pt", "for example `10.5pt`"),
+            _ => bad(
+                b,
+                "a body size between 5pt and 30pt",
+                "for example `10.5pt`",
+            ),
         }
     }
     if let Some(l) = p.leading {
@@ -322,7 +334,11 @@ fn print_settings(
     }
     if s.inner + s.outer > s.width * 0.6 || s.top + s.bottom > s.height * 0.6 {
         if let Some(t) = &p.trim {
-            bad(t, "wide enough for its margins", "the margins leave too little room for text");
+            bad(
+                t,
+                "wide enough for its margins",
+                "the margins leave too little room for text",
+            );
         }
     }
     s
@@ -356,7 +372,10 @@ pub fn parse_trim(s: &str) -> Option<(f32, f32)> {
     let (w, h) = s.split_once(['x', 'X', '×'])?;
     let dim = |d: &str| -> Option<f32> {
         let d = d.trim();
-        d.parse::<f32>().ok().map(|n| n * 72.0).or_else(|| parse_length(d))
+        d.parse::<f32>()
+            .ok()
+            .map(|n| n * 72.0)
+            .or_else(|| parse_length(d))
     };
     let (w, h) = (dim(w)?, dim(h)?);
     (w > 72.0 && h > 72.0 && w < 72.0 * 40.0 && h < 72.0 * 40.0).then_some((w, h))

@@ -32,9 +32,18 @@ pub struct Page {
 pub enum Item {
     Text(TextRun),
     /// A straight line (rules, underlines).
-    Line { x1: Pt, y1: Pt, x2: Pt, y2: Pt, width: Pt },
+    Line {
+        x1: Pt,
+        y1: Pt,
+        x2: Pt,
+        y2: Pt,
+        width: Pt,
+    },
     /// A clickable area.
-    Link { rect: Rect, target: LinkTarget },
+    Link {
+        rect: Rect,
+        target: LinkTarget,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,7 +80,10 @@ pub struct PlacedGlyph {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkTarget {
     /// A place in this document: page index and the y of the top of the target.
-    Page { page: usize, y: Pt },
+    Page {
+        page: usize,
+        y: Pt,
+    },
     Uri(String),
 }
 

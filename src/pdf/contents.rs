@@ -1,0 +1,167 @@
+//! The printed contents page: the book's one `Toc`, each entry with dot leaders and
+//! its page number right-aligned, each a link to its page.
+//!
+//! Sets lines into the flow; the page numbers come from the caller (the previous
+//! layout pass).
+
+use super::doc::Pt;
+use super::flow::{Builder, Flow};
+use super::fonts::Style;
+use super::paragraph::{Align, Run, RunStyle, Spec};
+use crate::model::{Book, LinkTarget};
+
+/// Distance between leader dots, in ems; dots sit on a common grid so that the
+/// leaders of all entries line up.
+const LEADER_STEP_EM: f32 = 0.55;
+
+/// Adds the contents page to the flow. `numbers[k]` is the printed page number of
+/// `book.toc[k]`. `part` is the index the contents page uses for its anchor.
+pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
+    b.flow.push(Flow::Opening {
+        part,
+        recto: true,
+        sink: Some(b.text_height / 8.0),
+        running_heads: false,
+        folio: true,
+    });
+    b.flow.push(Flow::Anchor(part, None));
+    let size = b.size;
+    let title = b.size * 1.4;
+    let runs = vec![Run {
+        text: "Contents".into(),
+        style: RunStyle {
+            style: Style::Regular,
+            size: title,
+            raised: false,
+            link: None,
+        },
+    }];
+    let lines = b.ctx.set(
+        &runs,
+        &Spec {
+            width: b.width,
+            indent: 0.0,
+            hang: 0.0,
+            align: Align::Center,
+            hyphenate: false,
+        },
+        &mut b.notes,
+    );
+    for l in lines {
+        b.flow.push(Flow::Line {
+            line: l,
+            x: 0.0,
+            height: title * 1.4,
+            para: None,
+            keep_with_next: true,
+            heading: true,
+        });
+    }
+    b.flow.push(Flow::Space(b.leading * 1.5));
+    let dot_face = b.ctx.fonts.id(Style::Regular);
+    let dot = b
+        .ctx
+        .shaper
+        .shape(b.ctx.fonts, dot_face, size, ".", &b.ctx.language);
+    let num_width = b
+        .ctx
+        .shaper
+        .width(b.ctx.fonts, dot_face, size, "0000", &b.ctx.language);
+    let step = size * LEADER_STEP_EM;
+    for (k, e) in book.toc.iter().enumerate() {
+        let indent = if e.level > 1 { size * 1.5 } else { 0.0 };
+        let link = Some(LinkTarget::Internal {
+            part: e.part,
+            anchor: e.anchor.clone(),
+        });
+        let st = RunStyle {
+            style: Style::Regular,
+            size,
+            raised: false,
+            link: link.clone(),
+        };
+        if e.level == 1 {
+            b.flow.push(Flow::Space(b.leading * 0.3));
+        }
+        let text_width = b.width - indent - num_width - size;
+        let runs = vec![Run {
+            text: e.title.clone(),
+            style: st.clone(),
+        }];
+        let mut lines = b.ctx.set(
+            &runs,
+            &Spec {
+                width: text_width,
+                indent: 0.0,
+                hang: size,
+                align: Align::Left,
+                hyphenate: false,
+            },
+            &mut b.notes,
+        );
+        if lines.is_empty() {
+            continue;
+        }
+        // The page number, right-aligned, and leaders from the title to it.
+        let num = &numbers[k.min(numbers.len().saturating_sub(1))];
+        let nl = b.ctx.set(
+            &[Run {
+                text: num.clone(),
+                style: st.clone(),
+            }],
+            &Spec {
+                width: num_width * 2.0,
+                indent: 0.0,
+                hang: 0.0,
+                align: Align::Left,
+                hyphenate: false,
+            },
+            &mut b.notes,
+        );
+        if let (Some(last), Some(numline)) = (lines.last_mut(), nl.into_iter().next()) {
+            let nw: Pt = numline.pieces.iter().map(|p| p.width).sum();
+            let right = b.width - indent;
+            let end_of_title = last.pieces.last().map_or(0.0, |p| p.x + p.width);
+            let mut dots = Vec::new();
+            let start = ((indent + end_of_title + size * 0.6) / step).ceil() * step - indent;
+            let mut x = start;
+            while x + step <= right - nw - size * 0.4 {
+                if let Some(g) = dot.first() {
+                    dots.push(super::doc::PlacedGlyph {
+                        id: g.id,
+                        dx: x - start,
+                        dy: 0.0,
+                        text: ".".into(),
+                    });
+                }
+                x += step;
+            }
+            if !dots.is_empty() {
+                last.pieces.push(super::paragraph::Placed {
+                    face: dot_face,
+                    size,
+                    x: start,
+                    dy: 0.0,
+                    width: x - start,
+                    glyphs: dots,
+                    link: link.clone(),
+                });
+            }
+            for mut p in numline.pieces {
+                p.x += right - nw;
+                last.pieces.push(p);
+            }
+        }
+        let count = lines.len();
+        for (i, l) in lines.into_iter().enumerate() {
+            b.flow.push(Flow::Line {
+                line: l,
+                x: indent,
+                height: b.leading,
+                para: None,
+                keep_with_next: i + 1 < count,
+                heading: false,
+            });
+        }
+    }
+}

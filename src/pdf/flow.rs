@@ -1,0 +1,830 @@
+//! Blocks → the vertical list: lines (set by `paragraph`), spaces, rules, anchors
+//! and part openings, each marked with what pagination must respect (keep with
+//! next, position in its paragraph).
+//!
+//! Knows the book's blocks and the page width, not page breaks: `paginate` decides
+//! those.
+
+use super::doc::Pt;
+use super::fonts::Style;
+use super::paragraph::{Align, Ctx, Line, Notes, Run, RunStyle, Spec};
+use crate::model::{Block, Book, Inline, LinkTarget, Part, PartKind, Role};
+
+/// Block quotes: indent on both sides, in ems (TYPESETTING.md: ~1.5em).
+const QUOTE_INDENT_EM: f32 = 1.5;
+/// Quotes, references and notes are set a little smaller than the body.
+const QUOTE_SCALE: f32 = 0.95;
+const NOTE_SCALE: f32 = 0.88;
+const CODE_SCALE: f32 = 0.85;
+/// Paragraph first-line indent, in ems.
+const INDENT_EM: f32 = 1.0;
+/// Hanging indent of reference entries, in ems.
+const HANG_EM: f32 = 2.0;
+/// Chapter titles, relative to the body size.
+const CHAPTER_TITLE_SCALE: f32 = 1.7;
+const SECTION_SCALE: f32 = 1.15;
+
+/// Where a line sits in its paragraph, for widow and orphan control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InPara {
+    pub para: usize,
+    pub index: usize,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Flow {
+    Line {
+        line: Line,
+        /// Left edge relative to the text block.
+        x: Pt,
+        height: Pt,
+        para: Option<InPara>,
+        /// A heading line, or the first line after one: never the last on a page.
+        keep_with_next: bool,
+        heading: bool,
+    },
+    /// Vertical space, dropped at the top of a page.
+    Space(Pt),
+    /// A horizontal rule across `width`, centred.
+    Rule { width: Pt },
+    /// A place links can point to: (part, anchor id; None = the part's top).
+    Anchor(usize, Option<String>),
+    /// A part begins: on a new page (a right-hand one if `recto`), its title sunk
+    /// by `sink` when set.
+    Opening {
+        part: usize,
+        recto: bool,
+        sink: Option<Pt>,
+        running_heads: bool,
+        folio: bool,
+    },
+}
+
+pub struct Builder<'c, 'f> {
+    pub ctx: &'c mut Ctx<'f>,
+    pub width: Pt,
+    pub size: Pt,
+    pub leading: Pt,
+    pub text_height: Pt,
+    pub recto_chapters: bool,
+    pub notes: Notes,
+    pub flow: Vec<Flow>,
+    para: usize,
+    /// The next paragraph starts flush (after a heading, quote, list ...).
+    flush: bool,
+    /// The next line follows a heading: keep it with the heading.
+    after_heading: bool,
+    part: usize,
+}
+
+impl<'c, 'f> Builder<'c, 'f> {
+    pub fn new(
+        ctx: &'c mut Ctx<'f>,
+        width: Pt,
+        size: Pt,
+        leading: Pt,
+        text_height: Pt,
+        recto_chapters: bool,
+    ) -> Self {
+        Builder {
+            ctx,
+            width,
+            size,
+            leading,
+            text_height,
+            recto_chapters,
+            notes: Notes::default(),
+            flow: Vec::new(),
+            para: 0,
+            flush: true,
+            after_heading: false,
+            part: 0,
+        }
+    }
+
+    fn style(&self, style: Style, size: Pt) -> RunStyle {
+        RunStyle {
+            style,
+            size,
+            raised: false,
+            link: None,
+        }
+    }
+
+    /// Lines of a paragraph into the flow, at `x`, with the given line height.
+    fn push_lines(&mut self, lines: Vec<Line>, x: Pt, height: Pt, heading: bool) {
+        let count = lines.len();
+        self.para += 1;
+        for (index, line) in lines.into_iter().enumerate() {
+            let keep = heading || (self.after_heading && index == 0);
+            self.flow.push(Flow::Line {
+                line,
+                x,
+                height,
+                para: Some(InPara {
+                    para: self.para,
+                    index,
+                    count,
+                }),
+                keep_with_next: keep,
+                heading,
+            });
+        }
+        if !heading {
+            self.after_heading = false;
+        }
+    }
+
+    fn set(&mut self, runs: &[Run], spec: Spec) -> Vec<Line> {
+        let mut notes = std::mem::take(&mut self.notes);
+        let lines = self.ctx.set(runs, &spec, &mut notes);
+        self.notes = notes;
+        lines
+    }
+
+    /// The whole book, part by part (the contents page is added by the caller at
+    /// `contents_at`, which calls `contents`).
+    pub fn part(&mut self, book: &Book, index: usize) {
+        let p = &book.parts[index];
+        self.part = index;
+        self.flush = true;
+        self.after_heading = false;
+        match p.role {
+            Role::TitlePage if p.blocks.is_empty() => return self.title_page(book, index),
+            Role::Epigraph => {
+                self.flow.push(Flow::Opening {
+                    part: index,
+                    recto: true,
+                    sink: Some(self.text_height / 3.0),
+                    running_heads: false,
+                    folio: false,
+                });
+                self.flow.push(Flow::Anchor(index, None));
+                self.flow.push(Flow::Anchor(index, Some(p.id.clone())));
+                let w = self.width;
+                // A tenth of the width on each side.
+                self.width = w * 0.9;
+                let saved = self.size;
+                self.blocks_in(book, &p.blocks, w * 0.1);
+                self.width = w;
+                self.size = saved;
+                return;
+            }
+            _ => {}
+        }
+        let chapter = p.kind == PartKind::Chapter;
+        let recto = (chapter && self.recto_chapters)
+            || p.kind == PartKind::Front && p.role != Role::Disclaimer;
+        let sink = match p.role {
+            Role::Disclaimer => Some(self.text_height / 6.0),
+            _ => Some(self.text_height / 4.0),
+        };
+        self.flow.push(Flow::Opening {
+            part: index,
+            recto,
+            sink,
+            running_heads: p.kind != PartKind::Front,
+            folio: true,
+        });
+        self.flow.push(Flow::Anchor(index, None));
+        if let Some(h) = &p.heading {
+            self.flow.push(Flow::Anchor(index, Some(h.id.clone())));
+            let size = if p.role == Role::Disclaimer {
+                self.size * 1.2
+            } else {
+                self.size * CHAPTER_TITLE_SCALE
+            };
+            let runs = self.runs(&h.content, self.style(Style::Regular, size));
+            let lines = self.set(
+                &runs,
+                Spec {
+                    width: self.width,
+                    indent: 0.0,
+                    hang: 0.0,
+                    align: Align::Center,
+                    hyphenate: false,
+                },
+            );
+            self.push_lines(lines, 0.0, size * 1.3, true);
+            self.flow.push(Flow::Space(self.leading * 2.0));
+            self.after_heading = true;
+        }
+        self.flush = true;
+        let disclaimer = p.role == Role::Disclaimer;
+        if disclaimer {
+            self.flow.push(Flow::Rule {
+                width: self.width * 0.3,
+            });
+            self.flow.push(Flow::Space(self.leading));
+        }
+        self.blocks_in(book, &p.blocks, 0.0);
+        if disclaimer {
+            self.flow.push(Flow::Space(self.leading));
+            self.flow.push(Flow::Rule {
+                width: self.width * 0.3,
+            });
+        }
+        self.footnotes(book, p);
+    }
+
+    fn title_page(&mut self, book: &Book, index: usize) {
+        self.flow.push(Flow::Opening {
+            part: index,
+            recto: true,
+            sink: Some(self.text_height / 4.0),
+            running_heads: false,
+            folio: false,
+        });
+        self.flow.push(Flow::Anchor(index, None));
+        let m = &book.meta;
+        let big = self.size * 2.2;
+        let runs = vec![Run {
+            text: m.title.clone(),
+            style: self.style(Style::Regular, big),
+        }];
+        let lines = self.set(
+            &runs,
+            Spec {
+                width: self.width,
+                indent: 0.0,
+                hang: 0.0,
+                align: Align::Center,
+                hyphenate: false,
+            },
+        );
+        self.push_lines(lines, 0.0, big * 1.25, true);
+        if let Some(s) = &m.subtitle {
+            self.flow.push(Flow::Space(self.leading));
+            let size = self.size * 1.2;
+            let runs = vec![Run {
+                text: s.clone(),
+                style: self.style(Style::Italic, size),
+            }];
+            let lines = self.set(
+                &runs,
+                Spec {
+                    width: self.width,
+                    indent: 0.0,
+                    hang: 0.0,
+                    align: Align::Center,
+                    hyphenate: false,
+                },
+            );
+            self.push_lines(lines, 0.0, size * 1.35, true);
+        }
+        self.flow.push(Flow::Space(self.leading * 2.0));
+        self.flow.push(Flow::Rule {
+            width: self.width * 0.25,
+        });
+        self.flow.push(Flow::Space(self.leading * 2.0));
+        if !m.authors.is_empty() {
+            let size = self.size * 1.15;
+            let runs = vec![Run {
+                text: m.authors.join(", "),
+                style: self.style(Style::Regular, size),
+            }];
+            let lines = self.set(
+                &runs,
+                Spec {
+                    width: self.width,
+                    indent: 0.0,
+                    hang: 0.0,
+                    align: Align::Center,
+                    hyphenate: false,
+                },
+            );
+            self.push_lines(lines, 0.0, size * 1.35, false);
+        }
+        if let Some(p) = &m.publisher {
+            self.flow.push(Flow::Space(self.leading * 4.0));
+            let runs = vec![Run {
+                text: p.clone(),
+                style: self.style(Style::Regular, self.size),
+            }];
+            let lines = self.set(
+                &runs,
+                Spec {
+                    width: self.width,
+                    indent: 0.0,
+                    hang: 0.0,
+                    align: Align::Center,
+                    hyphenate: false,
+                },
+            );
+            self.push_lines(lines, 0.0, self.leading, false);
+        }
+    }
+
+    fn blocks_in(&mut self, book: &Book, blocks: &[Block], x: Pt) {
+        for b in blocks {
+            self.block(book, b, x);
+        }
+    }
+
+    fn block(&mut self, book: &Book, b: &Block, x: Pt) {
+        let size = self.size;
+        match b {
+            Block::Heading(h) => {
+                let (st, scale) = match h.level {
+                    1 | 2 => (Style::Bold, SECTION_SCALE),
+                    3 => (Style::Bold, 1.0),
+                    _ => (Style::BoldItalic, 1.0),
+                };
+                let hs = size * scale;
+                self.flow.push(Flow::Space(self.leading));
+                self.flow.push(Flow::Anchor(self.part, Some(h.id.clone())));
+                let runs = self.runs(&h.content, self.style(st, hs));
+                let lines = self.set(
+                    &runs,
+                    Spec {
+                        width: self.width - x,
+                        indent: 0.0,
+                        hang: 0.0,
+                        align: Align::Left,
+                        hyphenate: false,
+                    },
+                );
+                self.push_lines(lines, x, self.leading.max(hs * 1.25), true);
+                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.flush = true;
+                self.after_heading = true;
+            }
+            Block::Paragraph(inl) => {
+                let runs = self.runs(inl, self.style(Style::Regular, size));
+                let indent = if self.flush { 0.0 } else { size * INDENT_EM };
+                let lines = self.set(
+                    &runs,
+                    Spec {
+                        width: self.width - x,
+                        indent,
+                        hang: 0.0,
+                        align: Align::Justify,
+                        hyphenate: true,
+                    },
+                );
+                self.push_lines(lines, x, self.leading, false);
+                self.flush = false;
+            }
+            Block::Quote {
+                blocks,
+                attribution,
+                ..
+            } => {
+                let ind = size * QUOTE_INDENT_EM;
+                let (w, s) = (self.width, self.size);
+                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.width = w - ind;
+                self.size = s * QUOTE_SCALE;
+                self.flush = true;
+                self.blocks_in(book, blocks, x + ind);
+                if let Some(a) = attribution {
+                    let mut runs = vec![Run {
+                        text: "— ".into(),
+                        style: self.style(Style::Italic, self.size),
+                    }];
+                    runs.extend(self.runs(a, self.style(Style::Italic, self.size)));
+                    let lines = self.set(
+                        &runs,
+                        Spec {
+                            width: self.width - x - ind,
+                            indent: 0.0,
+                            hang: 0.0,
+                            align: Align::Right,
+                            hyphenate: false,
+                        },
+                    );
+                    self.push_lines(lines, x + ind, self.leading, false);
+                }
+                self.width = w;
+                self.size = s;
+                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.flush = true;
+            }
+            Block::List { start, items } => {
+                let ind = size * 1.5;
+                self.flow.push(Flow::Space(self.leading * 0.25));
+                for (k, it) in items.iter().enumerate() {
+                    let marker = match start {
+                        Some(n) => format!("{}.", n + k as u64),
+                        None => "•".to_string(),
+                    };
+                    let marker = match it.checked {
+                        Some(true) => format!("{marker} ☑"),
+                        Some(false) => format!("{marker} ☐"),
+                        None => marker,
+                    };
+                    let first = self.flow.len();
+                    self.flush = true;
+                    self.blocks_in(book, &it.blocks, x + ind);
+                    // The marker hangs in the indent, on the item's first line.
+                    let mruns = vec![Run {
+                        text: marker,
+                        style: self.style(Style::Regular, size),
+                    }];
+                    let m = self.set(
+                        &mruns,
+                        Spec {
+                            width: ind,
+                            indent: 0.0,
+                            hang: 0.0,
+                            align: Align::Left,
+                            hyphenate: false,
+                        },
+                    );
+                    if let Some(ml) = m.into_iter().next() {
+                        if let Some(Flow::Line { line, x: lx, .. }) = self.flow[first..]
+                            .iter_mut()
+                            .find(|f| matches!(f, Flow::Line { .. }))
+                        {
+                            let gap = size * 0.5;
+                            let mw: Pt = ml.pieces.iter().map(|p| p.width).sum();
+                            for mut p in ml.pieces {
+                                p.x = p.x - mw - gap + (x + ind - *lx);
+                                line.pieces.insert(0, p);
+                            }
+                        }
+                    }
+                }
+                self.flow.push(Flow::Space(self.leading * 0.25));
+                self.flush = true;
+            }
+            Block::DefinitionList(defs) => {
+                for d in defs {
+                    let runs = self.runs(&d.term, self.style(Style::Bold, size));
+                    let lines = self.set(
+                        &runs,
+                        Spec {
+                            width: self.width - x,
+                            indent: 0.0,
+                            hang: 0.0,
+                            align: Align::Left,
+                            hyphenate: false,
+                        },
+                    );
+                    self.push_lines(lines, x, self.leading, false);
+                    for det in &d.details {
+                        self.flush = true;
+                        self.blocks_in(book, det, x + size * 1.5);
+                    }
+                }
+                self.flush = true;
+            }
+            Block::Code { text, .. } => {
+                let cs = size * CODE_SCALE;
+                self.flow.push(Flow::Space(self.leading * 0.5));
+                for l in text.trim_end_matches('\n').split('\n') {
+                    let runs = vec![Run {
+                        text: l.replace('\t', "    "),
+                        style: self.style(Style::Mono, cs),
+                    }];
+                    let mut lines = self.set(
+                        &runs,
+                        Spec {
+                            width: self.width - x - size,
+                            indent: 0.0,
+                            hang: 0.0,
+                            align: Align::Left,
+                            hyphenate: false,
+                        },
+                    );
+                    if lines.is_empty() {
+                        lines.push(Line {
+                            max_size: cs,
+                            ..Line::default()
+                        });
+                    }
+                    self.push_lines(lines, x + size, self.leading * 0.92, false);
+                }
+                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.flush = true;
+            }
+            Block::Table { head, rows, .. } => self.table(head, rows, x),
+            Block::Html(h) => {
+                let text = strip_tags(h);
+                if !text.trim().is_empty() {
+                    let runs = vec![Run {
+                        text,
+                        style: self.style(Style::Regular, size),
+                    }];
+                    let lines = self.set(
+                        &runs,
+                        Spec {
+                            width: self.width - x,
+                            indent: 0.0,
+                            hang: 0.0,
+                            align: Align::Left,
+                            hyphenate: true,
+                        },
+                    );
+                    self.push_lines(lines, x, self.leading, false);
+                }
+            }
+            Block::Math(m) => {
+                let runs = vec![Run {
+                    text: m.clone(),
+                    style: self.style(Style::Mono, size * CODE_SCALE),
+                }];
+                let lines = self.set(
+                    &runs,
+                    Spec {
+                        width: self.width - x,
+                        indent: 0.0,
+                        hang: 0.0,
+                        align: Align::Center,
+                        hyphenate: false,
+                    },
+                );
+                self.push_lines(lines, x, self.leading, false);
+            }
+            Block::Rule => {
+                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.flow.push(Flow::Rule {
+                    width: self.width * 0.3,
+                });
+                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.flush = true;
+            }
+            Block::References(refs) => {
+                let rs = size * QUOTE_SCALE;
+                for r in refs {
+                    self.flow.push(Flow::Anchor(self.part, Some(r.id.clone())));
+                    let runs = self.runs(&r.content, self.style(Style::Regular, rs));
+                    let lines = self.set(
+                        &runs,
+                        Spec {
+                            width: self.width - x,
+                            indent: 0.0,
+                            hang: rs * HANG_EM,
+                            align: Align::Justify,
+                            hyphenate: true,
+                        },
+                    );
+                    self.push_lines(lines, x, self.leading * 0.95, false);
+                    self.flow.push(Flow::Space(self.leading * 0.3));
+                }
+            }
+        }
+    }
+
+    /// A simple table: columns share the width by their content, cells wrap.
+    fn table(&mut self, head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], x: Pt) {
+        let size = self.size * 0.9;
+        let cols = head
+            .len()
+            .max(rows.iter().map(Vec::len).max().unwrap_or(0))
+            .max(1);
+        let gap = size;
+        let avail = self.width - x - gap * (cols as Pt - 1.0);
+        let mut natural = vec![size; cols];
+        for row in std::iter::once(head).chain(rows.iter().map(|r| r.as_slice())) {
+            for (c, cell) in row.iter().enumerate() {
+                let w = Inline::plain_text(cell).chars().count() as Pt * size * 0.5;
+                natural[c] = natural[c].max(w.min(avail));
+            }
+        }
+        let total: Pt = natural.iter().sum();
+        let widths: Vec<Pt> = natural
+            .iter()
+            .map(|w| (w / total * avail).max(size * 2.0))
+            .collect();
+        self.flow.push(Flow::Space(self.leading * 0.5));
+        let mut first = true;
+        for row in std::iter::once(head).chain(rows.iter().map(|r| r.as_slice())) {
+            if row.is_empty() {
+                continue;
+            }
+            let st = if first && !head.is_empty() {
+                Style::Bold
+            } else {
+                Style::Regular
+            };
+            let mut cell_lines: Vec<Vec<Line>> = Vec::new();
+            for (c, cell) in row.iter().enumerate() {
+                let runs = self.runs(cell, self.style(st, size));
+                cell_lines.push(self.set(
+                    &runs,
+                    Spec {
+                        width: widths[c],
+                        indent: 0.0,
+                        hang: 0.0,
+                        align: Align::Left,
+                        hyphenate: true,
+                    },
+                ));
+            }
+            let n = cell_lines.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            let mut merged = Vec::with_capacity(n);
+            for i in 0..n {
+                let mut line = Line {
+                    max_size: size,
+                    ..Line::default()
+                };
+                let mut cx = 0.0;
+                for (c, lines) in cell_lines.iter().enumerate() {
+                    if let Some(l) = lines.get(i) {
+                        for p in &l.pieces {
+                            let mut p = p.clone();
+                            p.x += cx;
+                            line.pieces.push(p);
+                        }
+                    }
+                    cx += widths[c] + gap;
+                }
+                merged.push(line);
+            }
+            self.push_lines(merged, x, self.leading, false);
+            if first && !head.is_empty() {
+                self.flow.push(Flow::Rule {
+                    width: self.width - x,
+                });
+            }
+            first = false;
+        }
+        self.flow.push(Flow::Space(self.leading * 0.5));
+        self.flush = true;
+    }
+
+    /// Footnotes as notes at the end of their chapter.
+    fn footnotes(&mut self, book: &Book, p: &Part) {
+        if p.footnotes.is_empty() {
+            return;
+        }
+        self.flow.push(Flow::Space(self.leading));
+        self.flow.push(Flow::Rule {
+            width: self.width * 0.3,
+        });
+        let ns = self.size * NOTE_SCALE;
+        let saved = self.size;
+        self.size = ns;
+        for (k, f) in p.footnotes.iter().enumerate() {
+            self.flow.push(Flow::Anchor(self.part, Some(f.id.clone())));
+            let first = self.flow.len();
+            self.flush = true;
+            self.blocks_in(book, &f.blocks, ns * 1.5);
+            let num = vec![Run {
+                text: format!("{}.", k + 1),
+                style: self.style(Style::Regular, ns),
+            }];
+            let m = self.set(
+                &num,
+                Spec {
+                    width: ns * 1.5,
+                    indent: 0.0,
+                    hang: 0.0,
+                    align: Align::Left,
+                    hyphenate: false,
+                },
+            );
+            if let Some(ml) = m.into_iter().next() {
+                if let Some(Flow::Line { line, .. }) = self.flow[first..]
+                    .iter_mut()
+                    .find(|f| matches!(f, Flow::Line { .. }))
+                {
+                    for mut piece in ml.pieces {
+                        piece.x -= ns * 1.5;
+                        line.pieces.insert(0, piece);
+                    }
+                }
+            }
+        }
+        self.size = saved;
+    }
+
+    /// Inline content → styled runs.
+    pub fn runs(&self, inl: &[Inline], base: RunStyle) -> Vec<Run> {
+        let mut out = Vec::new();
+        self.runs_into(inl, &base, &mut out);
+        out
+    }
+
+    fn runs_into(&self, inl: &[Inline], st: &RunStyle, out: &mut Vec<Run>) {
+        let push = |out: &mut Vec<Run>, text: String, style: &RunStyle| {
+            // Soft line ends in the source are spaces on the page.
+            let text = text.replace('\n', " ");
+            match out.last_mut() {
+                Some(r) if r.style == *style => r.text.push_str(&text),
+                _ => out.push(Run {
+                    text,
+                    style: style.clone(),
+                }),
+            }
+        };
+        for i in inl {
+            match i {
+                Inline::Text(t) => push(out, t.clone(), st),
+                Inline::Emphasis(c) => {
+                    let s = RunStyle {
+                        style: toggle_italic(st.style),
+                        ..st.clone()
+                    };
+                    self.runs_into(c, &s, out);
+                }
+                Inline::Strong(c) => {
+                    let s = RunStyle {
+                        style: bold(st.style),
+                        ..st.clone()
+                    };
+                    self.runs_into(c, &s, out);
+                }
+                Inline::Strikethrough(c) | Inline::Subscript(c) => self.runs_into(c, st, out),
+                Inline::Superscript(c) => {
+                    let s = RunStyle {
+                        raised: true,
+                        ..st.clone()
+                    };
+                    self.runs_into(c, &s, out);
+                }
+                Inline::Code(c) | Inline::Math(c) => {
+                    let s = RunStyle {
+                        style: Style::Mono,
+                        size: st.size * 0.92,
+                        ..st.clone()
+                    };
+                    push(out, c.clone(), &s);
+                }
+                Inline::Link {
+                    target, content, ..
+                } => {
+                    let link = match target {
+                        LinkTarget::Unresolved { .. } => None,
+                        LinkTarget::External(u) if u.is_empty() => None,
+                        t => Some(t.clone()),
+                    };
+                    let s = RunStyle { link, ..st.clone() };
+                    self.runs_into(content, &s, out);
+                }
+                Inline::Image { alt, .. } => {
+                    let s = RunStyle {
+                        style: toggle_italic(st.style),
+                        ..st.clone()
+                    };
+                    push(out, format!("[{alt}]"), &s);
+                }
+                Inline::Citation(c) => self.runs_into(&c.rendered, st, out),
+                Inline::FootnoteRef { number, .. } => {
+                    let s = RunStyle {
+                        raised: true,
+                        link: Some(LinkTarget::Internal {
+                            part: self.part,
+                            anchor: Some(format!("fn-{number}")),
+                        }),
+                        ..st.clone()
+                    };
+                    out.push(Run {
+                        text: number.to_string(),
+                        style: s,
+                    });
+                }
+                Inline::LineBreak => out.push(Run {
+                    text: "\n".into(),
+                    style: st.clone(),
+                }),
+                Inline::Html(h) => {
+                    let t = strip_tags(h);
+                    if !t.is_empty() {
+                        push(out, t, st);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn toggle_italic(s: Style) -> Style {
+    match s {
+        Style::Regular => Style::Italic,
+        Style::Italic => Style::Regular,
+        Style::Bold => Style::BoldItalic,
+        Style::BoldItalic => Style::Bold,
+        other => other,
+    }
+}
+
+fn bold(s: Style) -> Style {
+    match s {
+        Style::Regular => Style::Bold,
+        Style::Italic => Style::BoldItalic,
+        other => other,
+    }
+}
+
+/// The text of an HTML fragment: tags dropped, common entities decoded.
+fn strip_tags(h: &str) -> String {
+    let mut out = String::with_capacity(h.len());
+    let mut in_tag = false;
+    for c in h.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", "\u{a0}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

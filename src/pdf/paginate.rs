@@ -1,0 +1,271 @@
+//! The vertical list → pages. Fills each page line by line and, where the page is
+//! full, backs up to the nearest legal break: not after a heading or the first
+//! line that follows it, not after a paragraph's first line (orphan), not before
+//! its last (widow). Parts open on new pages (right-hand ones where asked, with an
+//! unnumbered blank verso before them when needed).
+//!
+//! Knows the flow and the text block's height; not fonts, not PDF.
+
+use std::collections::HashMap;
+
+use super::doc::Pt;
+use super::flow::{Flow, InPara};
+use super::paragraph::Line;
+
+/// A page as laid out: what goes where, in text-block coordinates (x from the
+/// block's left edge, y down from its top edge).
+#[derive(Debug, Clone, Default)]
+pub struct LaidPage {
+    /// The part the page belongs to (for running heads); None for a blank page.
+    pub part: Option<usize>,
+    /// The first page of a part: no running head.
+    pub opening: bool,
+    pub running_heads: bool,
+    pub folio: bool,
+    pub lines: Vec<PlacedLine>,
+    /// Rules, centred on the text block: (y, width).
+    pub rules: Vec<(Pt, Pt)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlacedLine {
+    pub line: Line,
+    pub x: Pt,
+    /// Baseline, down from the top of the text block.
+    pub y: Pt,
+    pub para: Option<InPara>,
+    pub heading: bool,
+}
+
+/// Counts from the finished pages, for the layout report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Breaks {
+    pub widows: usize,
+    pub orphans: usize,
+    pub stranded_headings: usize,
+}
+
+pub struct Paginated {
+    pub pages: Vec<LaidPage>,
+    /// (part, anchor) → (page index, y from the top of the text block).
+    pub anchors: HashMap<(usize, Option<String>), (usize, Pt)>,
+    pub breaks: Breaks,
+}
+
+/// Height a flow item takes on the page.
+fn height(f: &Flow, leading: Pt) -> Pt {
+    match f {
+        Flow::Line { height, .. } => *height,
+        Flow::Space(s) => *s,
+        Flow::Rule { .. } => leading * 0.5,
+        Flow::Anchor(..) | Flow::Opening { .. } => 0.0,
+    }
+}
+
+/// The line nearest before `k` in `items[from..k]`, skipping spaces and anchors.
+fn content_before(items: &[&Flow], from: usize, k: usize) -> Option<usize> {
+    (from..k)
+        .rev()
+        .find(|&i| matches!(items[i], Flow::Line { .. } | Flow::Rule { .. }))
+}
+
+fn content_from(items: &[&Flow], k: usize) -> Option<usize> {
+    (k..items.len()).find(|&i| matches!(items[i], Flow::Line { .. } | Flow::Rule { .. }))
+}
+
+fn para_of(f: &Flow) -> Option<InPara> {
+    match f {
+        Flow::Line { para, .. } => *para,
+        _ => None,
+    }
+}
+
+/// May the page end just before `items[k]`?
+fn legal(items: &[&Flow], from: usize, k: usize) -> bool {
+    let Some(p) = content_before(items, from, k) else {
+        return false;
+    };
+    if let Flow::Line {
+        keep_with_next: true,
+        ..
+    } = items[p]
+    {
+        return false;
+    }
+    if let (Some(a), Some(n)) = (
+        para_of(items[p]),
+        content_from(items, k).and_then(|n| para_of(items[n])),
+    ) {
+        if a.para == n.para && (n.index < 2 || n.count - n.index < 2) {
+            return false;
+        }
+    }
+    true
+}
+
+pub fn paginate(flow: &[Flow], text_height: Pt, leading: Pt) -> Paginated {
+    let mut pages: Vec<LaidPage> = Vec::new();
+    let mut anchors = HashMap::new();
+    // Segments: each Opening begins one.
+    let mut i = 0;
+    while i < flow.len() {
+        let (part, recto, sink, running_heads, folio) = match &flow[i] {
+            Flow::Opening {
+                part,
+                recto,
+                sink,
+                running_heads,
+                folio,
+            } => (Some(*part), *recto, *sink, *running_heads, *folio),
+            _ => (None, false, None, true, true),
+        };
+        let seg_start = if part.is_some() { i + 1 } else { i };
+        let mut seg_end = seg_start;
+        while seg_end < flow.len() && !matches!(flow[seg_end], Flow::Opening { .. }) {
+            seg_end += 1;
+        }
+        if recto && pages.len() % 2 == 1 {
+            pages.push(LaidPage::default());
+        }
+        let items: Vec<&Flow> = flow[seg_start..seg_end].iter().collect();
+        lay_segment(
+            &items,
+            part,
+            sink.unwrap_or(0.0),
+            running_heads,
+            folio,
+            text_height,
+            leading,
+            &mut pages,
+            &mut anchors,
+        );
+        i = seg_end;
+    }
+    let breaks = count_breaks(&pages);
+    Paginated {
+        pages,
+        anchors,
+        breaks,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lay_segment(
+    items: &[&Flow],
+    part: Option<usize>,
+    sink: Pt,
+    running_heads: bool,
+    folio: bool,
+    text_height: Pt,
+    leading: Pt,
+    pages: &mut Vec<LaidPage>,
+    anchors: &mut HashMap<(usize, Option<String>), (usize, Pt)>,
+) {
+    let mut start = 0;
+    let mut first = true;
+    loop {
+        // Spaces do not open a page (except the sink of an opening).
+        if !first {
+            while start < items.len() && matches!(items[start], Flow::Space(_)) {
+                start += 1;
+            }
+        }
+        if start >= items.len() && !first {
+            break;
+        }
+        let mut y = if first { sink } else { 0.0 };
+        let mut j = start;
+        while j < items.len() {
+            let h = height(items[j], leading);
+            if y + h > text_height + 0.01 && j > start {
+                break;
+            }
+            y += h;
+            j += 1;
+        }
+        let mut end = j;
+        if j < items.len() {
+            let mut k = j;
+            while k > start && !legal(items, start, k) {
+                k -= 1;
+            }
+            if k > start {
+                end = k;
+            }
+            // Anchors and spaces at the foot go with what follows them.
+            while end > start + 1 && matches!(items[end - 1], Flow::Anchor(..) | Flow::Space(_)) {
+                end -= 1;
+            }
+        }
+        let mut page = LaidPage {
+            part,
+            opening: first && part.is_some(),
+            running_heads,
+            folio,
+            ..LaidPage::default()
+        };
+        let index = pages.len();
+        let mut y = if first { sink } else { 0.0 };
+        for f in &items[start..end] {
+            match f {
+                Flow::Line {
+                    line,
+                    x,
+                    height,
+                    para,
+                    heading,
+                    ..
+                } => {
+                    // Baseline: the line box's height less its share of descent.
+                    page.lines.push(PlacedLine {
+                        line: line.clone(),
+                        x: *x,
+                        y: y + height * 0.78,
+                        para: *para,
+                        heading: *heading,
+                    });
+                    y += height;
+                }
+                Flow::Space(s) => y += s,
+                Flow::Rule { width } => {
+                    page.rules.push((y + leading * 0.25, *width));
+                    y += leading * 0.5;
+                }
+                Flow::Anchor(p, a) => {
+                    anchors.entry((*p, a.clone())).or_insert((index, y));
+                }
+                Flow::Opening { .. } => {}
+            }
+        }
+        pages.push(page);
+        first = false;
+        if end >= items.len() {
+            break;
+        }
+        start = end;
+    }
+}
+
+/// Widows, orphans and stranded headings as the pages ended up.
+fn count_breaks(pages: &[LaidPage]) -> Breaks {
+    let mut b = Breaks::default();
+    for w in pages.windows(2) {
+        let (Some(last), Some(next)) = (w[0].lines.last(), w[1].lines.first()) else {
+            continue;
+        };
+        if last.heading {
+            b.stranded_headings += 1;
+        }
+        if let (Some(a), Some(n)) = (last.para, next.para) {
+            if a.para == n.para && a.count > 1 {
+                if a.index == 0 {
+                    b.orphans += 1;
+                }
+                if n.index + 1 == n.count {
+                    b.widows += 1;
+                }
+            }
+        }
+    }
+    b
+}

@@ -1,0 +1,599 @@
+//! One paragraph: styled runs of text → shaped word pieces → box/glue/penalty items
+//! → lines (total fit when justified, first fit when ragged or centred) → glyphs
+//! placed on each line.
+//!
+//! Words are shaped whole, once, and cut at hyphenation points and break
+//! opportunities only between clusters, so ligatures stay whole. Knows nothing of
+//! pages; the caller stacks the lines.
+
+use std::sync::Arc;
+
+use super::doc::{FaceId, PlacedGlyph, Pt};
+use super::fonts::{FontSet, Style};
+use super::hyphenate;
+use super::linebreak::{self, Item, Params, INFINITY_PENALTY};
+use super::shape::{Glyph, Shaper};
+use crate::model::LinkTarget;
+
+/// Penalty for breaking at a hyphenation point (TYPESETTING.md: 50).
+const HYPHEN_PENALTY: f32 = 50.0;
+/// Penalty for breaking after an explicit hyphen or dash inside a word.
+const EXPLICIT_BREAK_PENALTY: f32 = 50.0;
+/// parfillskip: the last line's stretch, "infinite" against ordinary glue.
+const FILL: Pt = 100_000.0;
+
+/// How text of a run looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunStyle {
+    pub style: Style,
+    pub size: Pt,
+    /// Raised (footnote numbers): drawn smaller and higher.
+    pub raised: bool,
+    pub link: Option<LinkTarget>,
+}
+
+/// A piece of text in one style. `\n` inside is a forced line break.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub text: String,
+    pub style: RunStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+/// The shape of the paragraph.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub width: Pt,
+    /// Indent of the first line.
+    pub indent: Pt,
+    /// Indent of every line after the first (hanging indent).
+    pub hang: Pt,
+    pub align: Align,
+    pub hyphenate: bool,
+}
+
+/// Glyphs of one face and size placed on a line, relative to the line's left edge.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub face: FaceId,
+    pub size: Pt,
+    pub x: Pt,
+    pub dy: Pt,
+    pub width: Pt,
+    pub glyphs: Vec<PlacedGlyph>,
+    pub link: Option<LinkTarget>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    pub pieces: Vec<Placed>,
+    /// Ends with a hyphen added at a hyphenation point.
+    pub hyphenated: bool,
+    /// Space width over natural space width, for justified lines other than the last.
+    pub space_ratio: Option<f32>,
+    pub overfull: bool,
+    /// Largest size on the line, for its height.
+    pub max_size: Pt,
+}
+
+/// What setting a paragraph noticed.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Characters no bundled face has.
+    pub missing: Vec<char>,
+    pub overfull: usize,
+}
+
+/// Shared state for setting many paragraphs.
+pub struct Ctx<'a> {
+    pub fonts: &'a FontSet,
+    pub shaper: Shaper,
+    pub language: String,
+}
+
+/// One unit of the item list with what to draw for it.
+enum Unit {
+    Piece(Placed),
+    Glue {
+        natural: Pt,
+        stretch: Pt,
+        shrink: Pt,
+    },
+    /// A break point; `hyphen` is drawn only if the line ends here.
+    Break {
+        hyphen: Option<Placed>,
+        penalty: f32,
+        flagged: bool,
+    },
+    /// A forced line break (`\n`) or the paragraph's end.
+    Forced,
+}
+
+impl Ctx<'_> {
+    /// Sets `runs` as a paragraph of the given shape.
+    pub fn set(&mut self, runs: &[Run], spec: &Spec, notes: &mut Notes) -> Vec<Line> {
+        let units = self.units(runs, spec, notes);
+        if units.iter().all(|u| !matches!(u, Unit::Piece(_))) {
+            return Vec::new();
+        }
+        let width_of = |n: usize| -> Pt {
+            let indent = if n == 0 { spec.indent } else { spec.hang };
+            (spec.width - indent).max(1.0)
+        };
+        let (items, map) = items_of(&units, spec.align == Align::Justify);
+        let breaks: Vec<(usize, f32)> = if spec.align == Align::Justify {
+            let out = linebreak::linebreak(&items, &width_of, &Params::default());
+            notes.overfull += out.overfull.len();
+            out.breaks.iter().map(|b| (b.index, b.ratio)).collect()
+        } else {
+            first_fit(&items, &width_of)
+        };
+        let mut lines = Vec::with_capacity(breaks.len());
+        let mut start = 0;
+        for (n, &(end, ratio)) in breaks.iter().enumerate() {
+            let last = n + 1 == breaks.len();
+            let mut line = self.line(&units, &map, start, end, ratio, spec, n, last);
+            if spec.align == Align::Justify {
+                let natural: Pt = line.pieces.last().map_or(0.0, |p| p.x + p.width);
+                line.overfull = natural > width_of(n) + 0.5 + indent_of(spec, n);
+            }
+            lines.push(line);
+            start = end + 1;
+        }
+        lines
+    }
+
+    /// Runs → units: pieces of shaped text, glue for spaces, break points.
+    fn units(&mut self, runs: &[Run], spec: &Spec, notes: &mut Notes) -> Vec<Unit> {
+        let mut units = Vec::new();
+        for run in runs {
+            let st = &run.style;
+            let size = if st.raised { st.size * 0.65 } else { st.size };
+            let dy = if st.raised { st.size * 0.35 } else { 0.0 };
+            for (i, line) in run.text.split('\n').enumerate() {
+                if i > 0 {
+                    units.push(Unit::Forced);
+                }
+                let mut rest = line;
+                while !rest.is_empty() {
+                    let ws = rest.len() - rest.trim_start().len();
+                    if ws > 0 {
+                        self.glue(&mut units, st.style, size);
+                        rest = &rest[ws..];
+                        continue;
+                    }
+                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    let word = &rest[..end];
+                    self.word(
+                        &mut units,
+                        word,
+                        st,
+                        size,
+                        dy,
+                        spec.hyphenate && !st.raised,
+                        notes,
+                    );
+                    rest = &rest[end..];
+                }
+            }
+        }
+        // No trailing glue before the end.
+        while matches!(units.last(), Some(Unit::Glue { .. })) {
+            units.pop();
+        }
+        units.push(Unit::Forced);
+        units
+    }
+
+    fn glue(&mut self, units: &mut Vec<Unit>, style: Style, size: Pt) {
+        if matches!(
+            units.last(),
+            Some(Unit::Glue { .. }) | None | Some(Unit::Forced)
+        ) {
+            return;
+        }
+        let face = self.fonts.id(style);
+        let w = self
+            .shaper
+            .width(self.fonts, face, size, " ", &self.language);
+        let w = if w > 0.0 { w } else { size * 0.25 };
+        units.push(Unit::Glue {
+            natural: w,
+            stretch: w / 2.0,
+            shrink: w / 3.0,
+        });
+    }
+
+    /// One word (no spaces) in one style: split by face (fallback for missing
+    /// glyphs), shaped whole per face, cut at break opportunities.
+    #[allow(clippy::too_many_arguments)]
+    fn word(
+        &mut self,
+        units: &mut Vec<Unit>,
+        word: &str,
+        st: &RunStyle,
+        size: Pt,
+        dy: Pt,
+        hyphenate: bool,
+        notes: &mut Notes,
+    ) {
+        // Break opportunities: after explicit hyphens and dashes (UAX #14), and at
+        // hyphenation points of the word.
+        let mut cuts: Vec<(usize, bool)> = Vec::new(); // (byte offset, is hyphenation point)
+        for (pos, op) in unicode_linebreak::linebreaks(word) {
+            if pos < word.len() && op == unicode_linebreak::BreakOpportunity::Allowed {
+                cuts.push((pos, false));
+            }
+        }
+        if hyphenate && cuts.is_empty() {
+            for p in hyphenate::points(word, &self.language) {
+                cuts.push((p, true));
+            }
+        }
+        cuts.sort_by_key(|c| c.0);
+        // Face segments.
+        let mut segs: Vec<(usize, usize, FaceId)> = Vec::new();
+        for (i, c) in word.char_indices() {
+            let face = match self.fonts.face_for(st.style, c) {
+                Some(f) => f,
+                None => {
+                    if !notes.missing.contains(&c) {
+                        notes.missing.push(c);
+                    }
+                    self.fonts.id(Style::Fallback)
+                }
+            };
+            match segs.last_mut() {
+                Some(s) if s.2 == face => s.1 = i + c.len_utf8(),
+                _ => segs.push((i, i + c.len_utf8(), face)),
+            }
+        }
+        for (s0, s1, face) in segs {
+            let text = &word[s0..s1];
+            let glyphs = self
+                .shaper
+                .shape(self.fonts, face, size, text, &self.language);
+            let local: Vec<(usize, bool)> = cuts
+                .iter()
+                .filter(|(c, _)| *c > s0 && *c < s1)
+                .map(|(c, h)| (c - s0, *h))
+                .collect();
+            let mut from = 0;
+            for (cut, is_hyphenation) in local
+                .iter()
+                .copied()
+                .chain(std::iter::once((text.len(), false)))
+            {
+                // Only between clusters: a ligature spanning the cut keeps it whole.
+                if cut < text.len() && !glyphs.iter().any(|g| g.cluster as usize == cut) {
+                    continue;
+                }
+                let piece = placed(&glyphs, text, from, cut, face, size, dy, st.link.clone());
+                if piece.glyphs.is_empty() {
+                    continue;
+                }
+                units.push(Unit::Piece(piece));
+                if cut < text.len() {
+                    let hyphen = if is_hyphenation {
+                        let hg = self
+                            .shaper
+                            .shape(self.fonts, face, size, "-", &self.language);
+                        Some(placed(&hg, "-", 0, 1, face, size, dy, st.link.clone()))
+                    } else {
+                        None
+                    };
+                    units.push(Unit::Break {
+                        hyphen,
+                        penalty: if is_hyphenation {
+                            HYPHEN_PENALTY
+                        } else {
+                            EXPLICIT_BREAK_PENALTY
+                        },
+                        flagged: true,
+                    });
+                }
+                from = cut;
+            }
+        }
+    }
+
+    /// Places the units from `start` to the break at item `end` on one line.
+    #[allow(clippy::too_many_arguments)]
+    fn line(
+        &self,
+        units: &[Unit],
+        map: &[usize],
+        start: usize,
+        end: usize,
+        ratio: f32,
+        spec: &Spec,
+        n: usize,
+        last: bool,
+    ) -> Line {
+        let mut line = Line::default();
+        let width = spec.width - indent_of(spec, n);
+        let mut x = 0.0;
+        let mut spaces = 0usize;
+        let mut natural_spaces = 0.0;
+        let mut actual_spaces = 0.0;
+        // Leading glue and breaks after a line break are dropped.
+        let mut began = false;
+        for (k, &u) in map.iter().enumerate().take(end + 1).skip(start) {
+            match &units[u] {
+                Unit::Piece(p) => {
+                    began = true;
+                    let mut p = p.clone();
+                    p.x = x;
+                    x += p.width;
+                    line.max_size = line.max_size.max(p.size);
+                    line.pieces.push(p);
+                }
+                Unit::Glue {
+                    natural,
+                    stretch,
+                    shrink,
+                } if began => {
+                    let space_at = x;
+                    // The last line's ratio is tiny: parfillskip takes the slack.
+                    let w = if spec.align != Align::Justify {
+                        *natural
+                    } else if ratio >= 0.0 {
+                        natural + ratio * stretch
+                    } else {
+                        natural + ratio * shrink
+                    };
+                    spaces += 1;
+                    natural_spaces += natural;
+                    actual_spaces += w;
+                    x += w;
+                    // A real space glyph where the space is, so that text
+                    // extraction, search and copy see words (the writer places
+                    // every glyph exactly, so its advance does not matter).
+                    if k != end {
+                        if let Some(prev) = line.pieces.last() {
+                            if let Some(id) = self.fonts.face(prev.face).glyph(' ') {
+                                line.pieces.push(Placed {
+                                    face: prev.face,
+                                    size: prev.size,
+                                    x: space_at,
+                                    dy: prev.dy,
+                                    width: w,
+                                    glyphs: vec![PlacedGlyph {
+                                        id,
+                                        dx: 0.0,
+                                        dy: 0.0,
+                                        text: " ".into(),
+                                    }],
+                                    link: None,
+                                });
+                            }
+                        }
+                    }
+                }
+                Unit::Break {
+                    hyphen: Some(h), ..
+                } if k == end => {
+                    let mut h = h.clone();
+                    h.x = x;
+                    x += h.width;
+                    line.pieces.push(h);
+                    line.hyphenated = true;
+                }
+                _ => {}
+            }
+        }
+        let natural_width = x;
+        let shift = match spec.align {
+            Align::Center => ((width - natural_width) / 2.0).max(0.0),
+            Align::Right => (width - natural_width).max(0.0),
+            _ => 0.0,
+        } + indent_of(spec, n);
+        for p in &mut line.pieces {
+            p.x += shift;
+        }
+        if spec.align == Align::Justify && !last && spaces > 0 && natural_spaces > 0.0 {
+            line.space_ratio = Some(actual_spaces / natural_spaces);
+        }
+        if line.max_size == 0.0 {
+            line.max_size = units
+                .iter()
+                .find_map(|u| match u {
+                    Unit::Piece(p) => Some(p.size),
+                    _ => None,
+                })
+                .unwrap_or(10.0);
+        }
+        line
+    }
+}
+
+fn indent_of(spec: &Spec, n: usize) -> Pt {
+    if n == 0 {
+        spec.indent
+    } else {
+        spec.hang
+    }
+}
+
+/// Units → linebreak items, and for each item the unit it came from. Every
+/// paragraph ends with the finishing items (no break, parfillskip, forced break).
+fn items_of(units: &[Unit], justify: bool) -> (Vec<Item>, Vec<usize>) {
+    let mut items = Vec::with_capacity(units.len() + 3);
+    let mut map = Vec::with_capacity(units.len() + 3);
+    for (i, u) in units.iter().enumerate() {
+        match u {
+            Unit::Piece(p) => {
+                items.push(Item::Box { width: p.width });
+                map.push(i);
+            }
+            Unit::Glue {
+                natural,
+                stretch,
+                shrink,
+            } => {
+                let (st, sh) = if justify {
+                    (*stretch, *shrink)
+                } else {
+                    (0.0, 0.0)
+                };
+                items.push(Item::Glue {
+                    width: *natural,
+                    stretch: st,
+                    shrink: sh,
+                });
+                map.push(i);
+            }
+            Unit::Break {
+                hyphen,
+                penalty,
+                flagged,
+            } => {
+                items.push(Item::Penalty {
+                    width: hyphen.as_ref().map_or(0.0, |h| h.width),
+                    penalty: *penalty,
+                    flagged: *flagged,
+                });
+                map.push(i);
+            }
+            Unit::Forced => {
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: INFINITY_PENALTY,
+                    flagged: false,
+                });
+                map.push(i);
+                items.push(Item::Glue {
+                    width: 0.0,
+                    stretch: FILL,
+                    shrink: 0.0,
+                });
+                map.push(i);
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: -INFINITY_PENALTY,
+                    flagged: false,
+                });
+                map.push(i);
+            }
+        }
+    }
+    (items, map)
+}
+
+/// First fit, for ragged and centred text: the longest line that fits, breaking
+/// at the last legal break; a piece wider than the line gets a line of its own.
+fn first_fit(items: &[Item], width_of: &dyn Fn(usize) -> Pt) -> Vec<(usize, f32)> {
+    let mut breaks = Vec::new();
+    let mut line_start = 0;
+    let mut x: Pt = 0.0;
+    let mut last_legal: Option<(usize, Pt)> = None;
+    let mut i = 0;
+    while i < items.len() {
+        let n = breaks.len();
+        match items[i] {
+            Item::Box { width } => {
+                if x + width > width_of(n) && x > 0.0 {
+                    if let Some((b, _)) = last_legal {
+                        breaks.push((b, 0.0));
+                        i = b + 1;
+                        // Skip glue and penalties at the start of the next line.
+                        while i < items.len() && !matches!(items[i], Item::Box { .. }) {
+                            if let Item::Penalty { penalty, .. } = items[i] {
+                                if penalty <= -INFINITY_PENALTY {
+                                    break;
+                                }
+                            }
+                            i += 1;
+                        }
+                        line_start = i;
+                        x = 0.0;
+                        last_legal = None;
+                        continue;
+                    }
+                }
+                x += width;
+            }
+            Item::Glue { width, .. } => {
+                if i > line_start && matches!(items[i - 1], Item::Box { .. }) {
+                    last_legal = Some((i, x));
+                }
+                x += width;
+            }
+            Item::Penalty { penalty, width, .. } => {
+                if penalty <= -INFINITY_PENALTY {
+                    breaks.push((i, 0.0));
+                    line_start = i + 1;
+                    x = 0.0;
+                    last_legal = None;
+                } else if penalty < INFINITY_PENALTY && x + width <= width_of(n) {
+                    last_legal = Some((i, x));
+                }
+            }
+        }
+        i += 1;
+    }
+    // Merge the empty lines a forced break right after a break would make.
+    breaks.dedup_by_key(|b| b.0);
+    breaks
+}
+
+/// Glyphs of `glyphs` whose clusters fall in `text[from..to]`, placed from x = 0.
+#[allow(clippy::too_many_arguments)]
+fn placed(
+    glyphs: &Arc<[Glyph]>,
+    text: &str,
+    from: usize,
+    to: usize,
+    face: FaceId,
+    size: Pt,
+    dy: Pt,
+    link: Option<LinkTarget>,
+) -> Placed {
+    let mut out = Vec::new();
+    let mut x = 0.0;
+    let mut clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
+    clusters.sort_unstable();
+    clusters.dedup();
+    let mut seen: Vec<usize> = Vec::new();
+    for g in glyphs.iter() {
+        let c = g.cluster as usize;
+        if c < from || c >= to {
+            continue;
+        }
+        let next = clusters
+            .iter()
+            .copied()
+            .find(|&k| k > c)
+            .unwrap_or(text.len())
+            .min(text.len());
+        let t = if seen.contains(&c) {
+            String::new()
+        } else {
+            seen.push(c);
+            text.get(c..next).unwrap_or("").to_string()
+        };
+        out.push(PlacedGlyph {
+            id: g.id,
+            dx: x + g.x_offset,
+            dy: g.y_offset,
+            text: t,
+        });
+        x += g.advance;
+    }
+    Placed {
+        face,
+        size,
+        x: 0.0,
+        dy,
+        width: x,
+        glyphs: out,
+        link,
+    }
+}

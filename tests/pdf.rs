@@ -1,0 +1,221 @@
+//! The guide's print edition, read back with lopdf: outline = the EPUB's nav,
+//! disclaimer before chapter 1, both references, page labels roman then arabic,
+//! page size = trim, and a layout report with no widows, orphans or overfull lines.
+
+mod common;
+
+use common::*;
+use lopdf::{Document, Object};
+
+struct Built {
+    _dir: tempfile::TempDir,
+    pdf: Document,
+    bytes: Vec<u8>,
+    epub: Epub,
+    report: String,
+}
+
+fn build() -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let report = dir.path().join("layout.json");
+    let o = bookbind(&[
+        "build",
+        repo().join("book").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(out.join("vaginismus-tips-to-partners.pdf")).unwrap();
+    Built {
+        pdf: Document::load_mem(&bytes).expect("a PDF lopdf can read"),
+        bytes,
+        epub: Epub::open(&out.join("vaginismus-tips-to-partners.epub")),
+        report: std::fs::read_to_string(report).unwrap(),
+        _dir: dir,
+    }
+}
+
+fn text_string(o: &Object) -> String {
+    match o {
+        Object::String(b, _) => {
+            if b.starts_with(&[0xfe, 0xff]) {
+                let u: Vec<u16> = b[2..]
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                String::from_utf16_lossy(&u)
+            } else {
+                b.iter().map(|&c| c as char).collect()
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// (level, title) of the outline, in order.
+fn outline(doc: &Document) -> Vec<(usize, String)> {
+    fn walk(
+        doc: &Document,
+        first: Option<lopdf::ObjectId>,
+        level: usize,
+        out: &mut Vec<(usize, String)>,
+    ) {
+        let mut cur = first;
+        while let Some(id) = cur {
+            let d = doc.get_dictionary(id).unwrap();
+            out.push((level, text_string(d.get(b"Title").unwrap())));
+            walk(
+                doc,
+                d.get(b"First").and_then(Object::as_reference).ok(),
+                level + 1,
+                out,
+            );
+            cur = d.get(b"Next").and_then(Object::as_reference).ok();
+        }
+    }
+    let catalog = doc.catalog().unwrap();
+    let outlines = catalog
+        .get(b"Outlines")
+        .and_then(Object::as_reference)
+        .expect("an outline");
+    let first = doc
+        .get_dictionary(outlines)
+        .unwrap()
+        .get(b"First")
+        .and_then(Object::as_reference)
+        .ok();
+    let mut out = Vec::new();
+    walk(doc, first, 1, &mut out);
+    out
+}
+
+fn page_texts(doc: &Document) -> Vec<String> {
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    pages
+        .iter()
+        .map(|&p| doc.extract_text(&[p]).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn the_outline_is_the_epub_nav() {
+    let b = build();
+    let nav: Vec<String> = b.epub.nav_entries().into_iter().map(|(t, _)| t).collect();
+    let pdf: Vec<String> = outline(&b.pdf).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(pdf, nav);
+}
+
+#[test]
+fn the_disclaimer_comes_before_chapter_one_and_the_references_have_both_entries() {
+    let b = build();
+    // Compare without spaces and hyphens: lines end in hyphenated words.
+    let squash = |t: &str| {
+        t.chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+    };
+    let texts: Vec<String> = page_texts(&b.pdf).iter().map(|t| squash(t)).collect();
+    let find = |needle: &str| {
+        texts
+            .iter()
+            .position(|t| t.contains(&squash(needle)))
+            .unwrap_or_else(|| panic!("{needle:?} not in the PDF"))
+    };
+    let disclaimer = find("not designed to provide medical advice");
+    let chapter1 = find("After days, months, or maybe years");
+    assert!(disclaimer < chapter1);
+    let crowley = find("Recommendations for the management of vaginismus: BASHH");
+    let reissing = find("Does vaginismus exist? A critical review");
+    assert!(crowley > chapter1 && reissing > chapter1);
+}
+
+#[test]
+fn pages_are_the_trim_size_and_labelled_roman_then_arabic() {
+    let b = build();
+    for (_, id) in b.pdf.get_pages() {
+        let page = b.pdf.get_dictionary(id).unwrap();
+        let mb = page.get(b"MediaBox").unwrap().as_array().unwrap();
+        let n: Vec<f32> = mb
+            .iter()
+            .map(|o| {
+                o.as_float()
+                    .or_else(|_| o.as_i64().map(|i| i as f32))
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(n, vec![0.0, 0.0, 432.0, 648.0], "6 × 9 in");
+    }
+    let labels = b
+        .pdf
+        .catalog()
+        .unwrap()
+        .get(b"PageLabels")
+        .expect("page labels");
+    let labels = match labels {
+        Object::Reference(r) => b.pdf.get_object(*r).unwrap(),
+        o => o,
+    };
+    let nums = labels
+        .as_dict()
+        .unwrap()
+        .get(b"Nums")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    let styles: Vec<String> = nums
+        .iter()
+        .filter_map(|o| match o {
+            Object::Dictionary(d) => d
+                .get(b"S")
+                .ok()
+                .and_then(|s| s.as_name().ok())
+                .map(|n| String::from_utf8_lossy(n).into_owned()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(styles, vec!["r".to_string(), "D".to_string()]);
+}
+
+#[test]
+fn the_layout_report_has_no_widows_orphans_or_overfull_lines() {
+    let b = build();
+    let r = &b.report;
+    for key in [
+        "pages",
+        "lines",
+        "overfull_lines",
+        "widows",
+        "orphans",
+        "stranded_headings",
+        "hyphenated_lines",
+        "max_consecutive_hyphenated",
+        "word_space_ratio",
+    ] {
+        assert!(r.contains(&format!("\"{key}\"")), "report lacks {key}: {r}");
+    }
+    let num = |key: &str| -> i64 {
+        let at = r.find(&format!("\"{key}\": ")).unwrap() + key.len() + 4;
+        r[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    assert!(num("pages") > 10 && num("lines") > 300, "{r}");
+    assert_eq!(num("overfull_lines"), 0, "{r}");
+    assert_eq!(num("widows"), 0, "{r}");
+    assert_eq!(num("orphans"), 0, "{r}");
+    assert_eq!(num("stranded_headings"), 0, "{r}");
+    assert!(num("max_consecutive_hyphenated") <= 2, "{r}");
+}
+
+#[test]
+fn same_source_date_epoch_gives_byte_identical_pdfs() {
+    let a = build();
+    let b = build();
+    assert!(a.bytes == b.bytes, "two builds differ");
+}
