@@ -274,6 +274,20 @@ fn print_settings(
     diags: &mut Vec<Diagnostic>,
 ) -> crate::model::PdfSettings {
     let mut s = crate::model::PdfSettings::default();
+    if let Some(f) = &p.font {
+        let off = sources.offset_of(
+            msrc,
+            f.referenced.line() as usize,
+            f.referenced.column() as usize,
+        );
+        diags.push(
+            Diagnostic::warning(
+                "W0111",
+                "`pdf.font` is not supported yet; the bundled Charis SIL is used",
+            )
+            .at(Span::new(msrc, off..off + f.value.len().max(1))),
+        );
+    }
     let mut bad = |v: &Spanned<String>, what: &str, hint: &str| {
         let off = sources.offset_of(
             msrc,

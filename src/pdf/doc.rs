@@ -74,7 +74,71 @@ pub struct PlacedGlyph {
     pub dy: Pt,
     /// The text this glyph stands for, for copy and search (ToUnicode): "fi" for a
     /// ligature, "" for the second glyph of a cluster.
-    pub text: String,
+    pub text: GlyphText,
+}
+
+/// A glyph's text, kept inline when short (nearly always: one letter, a ligature's
+/// two or three), so that a thousand-page book does not allocate once per glyph.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct GlyphText(Repr);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Repr {
+    Inline { len: u8, buf: [u8; 22] },
+    Heap(Box<str>),
+}
+
+impl Default for Repr {
+    fn default() -> Self {
+        Repr::Inline {
+            len: 0,
+            buf: [0; 22],
+        }
+    }
+}
+
+impl GlyphText {
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Only ever filled from a whole `&str`, so the bytes are UTF-8.
+            Repr::Inline { len, buf } => std::str::from_utf8(&buf[..*len as usize]).unwrap_or(""),
+            Repr::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for GlyphText {
+    fn from(s: &str) -> Self {
+        if s.len() <= 22 {
+            let mut buf = [0; 22];
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            GlyphText(Repr::Inline {
+                len: s.len() as u8,
+                buf,
+            })
+        } else {
+            GlyphText(Repr::Heap(s.into()))
+        }
+    }
+}
+
+impl From<String> for GlyphText {
+    fn from(s: String) -> Self {
+        GlyphText::from(s.as_str())
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

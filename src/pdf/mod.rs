@@ -158,10 +158,9 @@ pub fn typeset(
         .iter()
         .position(|p| p.kind != PartKind::Front)
         .unwrap_or(book.parts.len());
-    let mut numbers: Vec<String> = vec!["000".into(); book.toc.len()];
-    let mut result;
-    let mut pass = 0;
-    loop {
+    // The parts are set once; only the contents page and the pagination are
+    // redone while the contents' page numbers settle.
+    let (parts_flow, notes) = {
         let mut b = flow::Builder::new(
             &mut ctx,
             g.text_width(),
@@ -171,17 +170,35 @@ pub fn typeset(
             s.recto_chapters,
         );
         for i in 0..book.parts.len() {
-            if i == contents_at {
-                contents::contents(&mut b, book, &numbers, contents_part);
-            }
             b.part(book, i);
         }
-        if contents_at == book.parts.len() {
-            contents::contents(&mut b, book, &numbers, contents_part);
-        }
-        let notes = std::mem::take(&mut b.notes);
-        let flow = std::mem::take(&mut b.flow);
-        let pages = paginate::paginate(&flow, g.text_height(), g.leading);
+        (std::mem::take(&mut b.flow), std::mem::take(&mut b.notes))
+    };
+    let split = parts_flow
+        .iter()
+        .position(|f| matches!(f, flow::Flow::Opening { part, .. } if *part == contents_at))
+        .unwrap_or(parts_flow.len());
+    let contents_flow = |ctx: &mut Ctx, numbers: &[String]| -> Vec<flow::Flow> {
+        let mut b = flow::Builder::new(
+            ctx,
+            g.text_width(),
+            g.size,
+            g.leading,
+            g.text_height(),
+            s.recto_chapters,
+        );
+        contents::contents(&mut b, book, numbers, contents_part);
+        std::mem::take(&mut b.flow)
+    };
+    let mut numbers: Vec<String> = vec!["000".into(); book.toc.len()];
+    let mut cflow = contents_flow(&mut ctx, &numbers);
+    for _ in 0..MAX_PASSES {
+        let all: Vec<&flow::Flow> = parts_flow[..split]
+            .iter()
+            .chain(cflow.iter())
+            .chain(parts_flow[split..].iter())
+            .collect();
+        let pages = paginate::paginate(&all, g.text_height(), g.leading);
         let first_chapter = first_chapter_page(book, &pages);
         let new_numbers: Vec<String> = book
             .toc
@@ -194,15 +211,18 @@ pub fn typeset(
                 p.map_or("?".into(), |(page, _)| folio(*page, first_chapter))
             })
             .collect();
-        pass += 1;
-        let settled = new_numbers == numbers;
-        numbers = new_numbers;
-        result = (pages, notes);
-        if settled || pass >= MAX_PASSES {
+        if new_numbers == numbers {
             break;
         }
+        numbers = new_numbers;
+        cflow = contents_flow(&mut ctx, &numbers);
     }
-    let (pages, notes) = result;
+    let all: Vec<&flow::Flow> = parts_flow[..split]
+        .iter()
+        .chain(cflow.iter())
+        .chain(parts_flow[split..].iter())
+        .collect();
+    let pages = paginate::paginate(&all, g.text_height(), g.leading);
     for c in &notes.missing {
         diags.push(Diagnostic::warning(
             "W0109",

@@ -15,21 +15,22 @@ use super::paragraph::Line;
 /// A page as laid out: what goes where, in text-block coordinates (x from the
 /// block's left edge, y down from its top edge).
 #[derive(Debug, Clone, Default)]
-pub struct LaidPage {
+pub struct LaidPage<'a> {
     /// The part the page belongs to (for running heads); None for a blank page.
     pub part: Option<usize>,
     /// The first page of a part: no running head.
     pub opening: bool,
     pub running_heads: bool,
     pub folio: bool,
-    pub lines: Vec<PlacedLine>,
+    pub lines: Vec<PlacedLine<'a>>,
     /// Rules, centred on the text block: (y, width).
     pub rules: Vec<(Pt, Pt)>,
 }
 
 #[derive(Debug, Clone)]
-pub struct PlacedLine {
-    pub line: Line,
+pub struct PlacedLine<'a> {
+    /// Borrowed from the flow: pages are laid out several times, lines set once.
+    pub line: &'a Line,
     pub x: Pt,
     /// Baseline, down from the top of the text block.
     pub y: Pt,
@@ -45,8 +46,8 @@ pub struct Breaks {
     pub stranded_headings: usize,
 }
 
-pub struct Paginated {
-    pub pages: Vec<LaidPage>,
+pub struct Paginated<'a> {
+    pub pages: Vec<LaidPage<'a>>,
     /// (part, anchor) → (page index, y from the top of the text block).
     pub anchors: HashMap<(usize, Option<String>), (usize, Pt)>,
     pub breaks: Breaks,
@@ -103,13 +104,13 @@ fn legal(items: &[&Flow], from: usize, k: usize) -> bool {
     true
 }
 
-pub fn paginate(flow: &[Flow], text_height: Pt, leading: Pt) -> Paginated {
+pub fn paginate<'a>(flow: &[&'a Flow], text_height: Pt, leading: Pt) -> Paginated<'a> {
     let mut pages: Vec<LaidPage> = Vec::new();
     let mut anchors = HashMap::new();
     // Segments: each Opening begins one.
     let mut i = 0;
     while i < flow.len() {
-        let (part, recto, sink, running_heads, folio) = match &flow[i] {
+        let (part, recto, sink, running_heads, folio) = match flow[i] {
             Flow::Opening {
                 part,
                 recto,
@@ -127,9 +128,9 @@ pub fn paginate(flow: &[Flow], text_height: Pt, leading: Pt) -> Paginated {
         if recto && pages.len() % 2 == 1 {
             pages.push(LaidPage::default());
         }
-        let items: Vec<&Flow> = flow[seg_start..seg_end].iter().collect();
+        let items = &flow[seg_start..seg_end];
         lay_segment(
-            &items,
+            items,
             part,
             sink.unwrap_or(0.0),
             running_heads,
@@ -150,15 +151,15 @@ pub fn paginate(flow: &[Flow], text_height: Pt, leading: Pt) -> Paginated {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn lay_segment(
-    items: &[&Flow],
+fn lay_segment<'a>(
+    items: &[&'a Flow],
     part: Option<usize>,
     sink: Pt,
     running_heads: bool,
     folio: bool,
     text_height: Pt,
     leading: Pt,
-    pages: &mut Vec<LaidPage>,
+    pages: &mut Vec<LaidPage<'a>>,
     anchors: &mut HashMap<(usize, Option<String>), (usize, Pt)>,
 ) {
     let mut start = 0;
@@ -206,7 +207,7 @@ fn lay_segment(
         };
         let index = pages.len();
         let mut y = if first { sink } else { 0.0 };
-        for f in &items[start..end] {
+        for &f in &items[start..end] {
             match f {
                 Flow::Line {
                     line,
@@ -218,7 +219,7 @@ fn lay_segment(
                 } => {
                     // Baseline: the line box's height less its share of descent.
                     page.lines.push(PlacedLine {
-                        line: line.clone(),
+                        line,
                         x: *x,
                         y: y + height * 0.78,
                         para: *para,
@@ -247,7 +248,7 @@ fn lay_segment(
 }
 
 /// Widows, orphans and stranded headings as the pages ended up.
-fn count_breaks(pages: &[LaidPage]) -> Breaks {
+fn count_breaks(pages: &[LaidPage<'_>]) -> Breaks {
     let mut b = Breaks::default();
     for w in pages.windows(2) {
         let (Some(last), Some(next)) = (w[0].lines.last(), w[1].lines.first()) else {

@@ -574,10 +574,10 @@ fn placed(
             .unwrap_or(text.len())
             .min(text.len());
         let t = if seen.contains(&c) {
-            String::new()
+            super::doc::GlyphText::default()
         } else {
             seen.push(c);
-            text.get(c..next).unwrap_or("").to_string()
+            text.get(c..next).unwrap_or("").into()
         };
         out.push(PlacedGlyph {
             id: g.id,

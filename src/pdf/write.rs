@@ -308,7 +308,7 @@ fn collect_fonts(doc: &Document) -> BTreeMap<usize, FaceUsage> {
                     .texts
                     .entry(glyph.id)
                     .or_default()
-                    .entry(glyph.text.clone())
+                    .entry(glyph.text.to_string())
                     .or_default() += 1;
             }
         }
@@ -1182,7 +1182,7 @@ mod tests {
                     id: gid.to_u32() as u16,
                     dx: pen,
                     dy,
-                    text: text.to_string(),
+                    text: text.into(),
                 };
                 pen += metrics.advance_width(gid).unwrap_or(0.0);
                 if text == " " {
@@ -1847,7 +1847,7 @@ mod tests {
             id: 1,
             dx: 0.0,
             dy: 0.0,
-            text: text.to_string(),
+            text: text.into(),
         };
         let glyphs = [glyph(""), glyph("e"), glyph(""), glyph("f"), glyph("i")];
         let sizes: Vec<usize> = clusters(&glyphs).map(<[PlacedGlyph]>::len).collect();
