@@ -219,3 +219,56 @@ fn same_source_date_epoch_gives_byte_identical_pdfs() {
     let b = build();
     assert!(a.bytes == b.bytes, "two builds differ");
 }
+
+#[test]
+fn a_picture_alone_in_its_paragraph_is_drawn_in_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, 40, 20);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&vec![120u8; 40 * 20 * 3]).unwrap();
+    }
+    write_book(
+        &book,
+        &[
+            (
+                "book.yaml",
+                "title: Pictures\ndate: 2026-01-01\nchapters: [chapters/*.md]\n",
+            ),
+            (
+                "chapters/01.md",
+                "# One\n\nBefore.\n\n![A grey box](grey.png \"Figure 1\")\n\nAfter.\n",
+            ),
+        ],
+    );
+    std::fs::write(book.join("chapters/grey.png"), &png_bytes).unwrap();
+    let out = dir.path().join("out");
+    let o = bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = Document::load(out.join("pictures.pdf")).unwrap();
+    let images = pdf
+        .objects
+        .values()
+        .filter(|o| match o {
+            Object::Stream(s) => {
+                s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice())
+            }
+            _ => false,
+        })
+        .count();
+    assert_eq!(images, 1, "one image XObject");
+    let epub = Epub::open(&out.join("pictures.epub"));
+    assert!(
+        epub.files.keys().any(|k| k.ends_with(".png")),
+        "the EPUB carries the image too"
+    );
+}

@@ -19,6 +19,29 @@ pub struct Document {
     /// Page label ranges, in page order; the first starts at page 0.
     pub labels: Vec<LabelRange>,
     pub info: Info,
+    /// Images drawn by `Item::Image`, by index.
+    pub images: Vec<Image>,
+}
+
+/// A raster image as the PDF carries it.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// Pixels.
+    pub width: u32,
+    pub height: u32,
+    pub data: ImageData,
+}
+
+#[derive(Debug, Clone)]
+pub enum ImageData {
+    /// A JPEG file, embedded as is; `components` is 1 (gray), 3 (RGB) or 4 (CMYK).
+    Jpeg { bytes: Vec<u8>, components: u8 },
+    /// 8-bit samples, gray or RGB, with an optional 8-bit alpha channel.
+    Raw {
+        samples: Vec<u8>,
+        gray: bool,
+        alpha: Option<Vec<u8>>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -43,6 +66,11 @@ pub enum Item {
     Link {
         rect: Rect,
         target: LinkTarget,
+    },
+    /// `Document::images[image]` scaled into `rect`.
+    Image {
+        image: usize,
+        rect: Rect,
     },
 }
 

@@ -48,6 +48,13 @@ pub enum Flow {
     Space(Pt),
     /// A horizontal rule across `width`, centred.
     Rule { width: Pt },
+    /// `Builder::images[image]`, `width` × `height`, at `x`.
+    Image {
+        image: usize,
+        x: Pt,
+        width: Pt,
+        height: Pt,
+    },
     /// A place links can point to: (part, anchor id; None = the part's top).
     Anchor(usize, Option<String>),
     /// A part begins: on a new page (a right-hand one if `recto`), its title sunk
@@ -70,6 +77,12 @@ pub struct Builder<'c, 'f> {
     pub recto_chapters: bool,
     pub notes: Notes,
     pub flow: Vec<Flow>,
+    /// Decoded images, in first-use order (the document's image list).
+    pub images: Vec<super::doc::Image>,
+    /// Resource index → index in `images` (None: cannot be drawn).
+    decoded: std::collections::HashMap<usize, Option<usize>>,
+    /// Images that could not be drawn, with why.
+    pub undrawn: Vec<(String, String)>,
     para: usize,
     /// The next paragraph starts flush (after a heading, quote, list ...).
     flush: bool,
@@ -96,6 +109,9 @@ impl<'c, 'f> Builder<'c, 'f> {
             recto_chapters,
             notes: Notes::default(),
             flow: Vec::new(),
+            images: Vec::new(),
+            decoded: std::collections::HashMap::new(),
+            undrawn: Vec::new(),
             para: 0,
             flush: true,
             after_heading: false,
@@ -350,6 +366,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 self.flush = true;
                 self.after_heading = true;
             }
+            Block::Paragraph(inl) if self.figure(book, inl, x) => {}
             Block::Paragraph(inl) => {
                 let runs = self.runs(inl, self.style(Style::Regular, size));
                 let indent = if self.flush { 0.0 } else { size * INDENT_EM };
@@ -565,6 +582,80 @@ impl<'c, 'f> Builder<'c, 'f> {
                 }
             }
         }
+    }
+
+    /// A paragraph that is one image alone becomes a figure: scaled to fit the
+    /// measure (and two thirds of the page height), centred, its title as caption.
+    /// Returns false when the paragraph is not one, or the image cannot be drawn.
+    fn figure(&mut self, book: &Book, inl: &[Inline], x: Pt) -> bool {
+        let [Inline::Image {
+            source: crate::model::ImageSource::Resource(r),
+            title,
+            ..
+        }] = inl
+        else {
+            return false;
+        };
+        let r = *r;
+        let index = match self.decoded.get(&r) {
+            Some(i) => *i,
+            None => {
+                let res = &book.resources[r];
+                let i = match super::image::decode(&res.data, &res.media_type) {
+                    Ok(img) => {
+                        self.images.push(img);
+                        Some(self.images.len() - 1)
+                    }
+                    Err(why) => {
+                        self.undrawn.push((res.name.clone(), why));
+                        None
+                    }
+                };
+                self.decoded.insert(r, i);
+                i
+            }
+        };
+        let Some(image) = index else {
+            return false;
+        };
+        let (pw, ph) = (
+            self.images[image].width as Pt,
+            self.images[image].height as Pt,
+        );
+        // Pixels at 150 dpi, then no wider than the measure nor taller than 2/3 page.
+        let measure = self.width - x;
+        let mut w = pw * 72.0 / 150.0;
+        let mut h = ph * 72.0 / 150.0;
+        let scale = (measure / w).min(self.text_height * 2.0 / 3.0 / h).min(1.0);
+        w *= scale;
+        h *= scale;
+        self.flow.push(Flow::Space(self.leading * 0.5));
+        self.flow.push(Flow::Image {
+            image,
+            x: x + (measure - w) / 2.0,
+            width: w,
+            height: h,
+        });
+        if !title.is_empty() {
+            let runs = vec![Run {
+                text: title.clone(),
+                style: self.style(Style::Italic, self.size * NOTE_SCALE),
+            }];
+            let lines = self.set(
+                &runs,
+                Spec {
+                    width: measure,
+                    indent: 0.0,
+                    hang: 0.0,
+                    align: Align::Center,
+                    hyphenate: false,
+                },
+            );
+            self.push_lines(lines, x, self.leading, false);
+        }
+        self.flow.push(Flow::Space(self.leading * 0.5));
+        self.flush = true;
+        true
     }
 
     /// A simple table: columns share the width by their content, cells wrap.

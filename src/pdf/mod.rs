@@ -11,6 +11,7 @@ pub mod doc;
 pub mod flow;
 pub mod fonts;
 pub mod hyphenate;
+pub mod image;
 pub mod linebreak;
 pub mod paginate;
 pub mod paragraph;
@@ -160,7 +161,7 @@ pub fn typeset(
         .unwrap_or(book.parts.len());
     // The parts are set once; only the contents page and the pagination are
     // redone while the contents' page numbers settle.
-    let (parts_flow, notes) = {
+    let (parts_flow, notes, images) = {
         let mut b = flow::Builder::new(
             &mut ctx,
             g.text_width(),
@@ -172,7 +173,17 @@ pub fn typeset(
         for i in 0..book.parts.len() {
             b.part(book, i);
         }
-        (std::mem::take(&mut b.flow), std::mem::take(&mut b.notes))
+        for (name, why) in &b.undrawn {
+            diags.push(Diagnostic::warning(
+                "W0112",
+                format!("image `{name}` is printed as its alt text: {why}"),
+            ));
+        }
+        (
+            std::mem::take(&mut b.flow),
+            std::mem::take(&mut b.notes),
+            std::mem::take(&mut b.images),
+        )
     };
     let split = parts_flow
         .iter()
@@ -242,7 +253,8 @@ pub fn typeset(
         ));
     }
     let report = report(&pages, notes.overfull);
-    let document = place(book, &g, &pages, &mut ctx);
+    let mut document = place(book, &g, &pages, &mut ctx);
+    document.images = images;
     (document, report)
 }
 
@@ -370,6 +382,17 @@ fn place(book: &Book, g: &Geometry, p: &Paginated, ctx: &mut Ctx) -> Document {
                 }
             }
             out.items.extend(runs.into_iter().map(Item::Text));
+        }
+        for &(image, ix, iy, w, h) in &page.images {
+            out.items.push(Item::Image {
+                image,
+                rect: Rect {
+                    x: left + ix,
+                    y: g.y(iy + h),
+                    width: w,
+                    height: h,
+                },
+            });
         }
         for (ry, w) in &page.rules {
             let x = left + (g.text_width() - w) / 2.0;

@@ -25,6 +25,8 @@ pub struct LaidPage<'a> {
     pub lines: Vec<PlacedLine<'a>>,
     /// Rules, centred on the text block: (y, width).
     pub rules: Vec<(Pt, Pt)>,
+    /// Images: (image, x, y of the top edge, width, height).
+    pub images: Vec<(usize, Pt, Pt, Pt, Pt)>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,19 +61,28 @@ fn height(f: &Flow, leading: Pt) -> Pt {
         Flow::Line { height, .. } => *height,
         Flow::Space(s) => *s,
         Flow::Rule { .. } => leading * 0.5,
+        Flow::Image { height, .. } => *height,
         Flow::Anchor(..) | Flow::Opening { .. } => 0.0,
     }
 }
 
 /// The line nearest before `k` in `items[from..k]`, skipping spaces and anchors.
 fn content_before(items: &[&Flow], from: usize, k: usize) -> Option<usize> {
-    (from..k)
-        .rev()
-        .find(|&i| matches!(items[i], Flow::Line { .. } | Flow::Rule { .. }))
+    (from..k).rev().find(|&i| {
+        matches!(
+            items[i],
+            Flow::Line { .. } | Flow::Rule { .. } | Flow::Image { .. }
+        )
+    })
 }
 
 fn content_from(items: &[&Flow], k: usize) -> Option<usize> {
-    (k..items.len()).find(|&i| matches!(items[i], Flow::Line { .. } | Flow::Rule { .. }))
+    (k..items.len()).find(|&i| {
+        matches!(
+            items[i],
+            Flow::Line { .. } | Flow::Rule { .. } | Flow::Image { .. }
+        )
+    })
 }
 
 fn para_of(f: &Flow) -> Option<InPara> {
@@ -225,6 +236,15 @@ fn lay_segment<'a>(
                         para: *para,
                         heading: *heading,
                     });
+                    y += height;
+                }
+                Flow::Image {
+                    image,
+                    x,
+                    width,
+                    height,
+                } => {
+                    page.images.push((*image, *x, y, *width, *height));
                     y += height;
                 }
                 Flow::Space(s) => y += s,

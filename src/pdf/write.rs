@@ -115,7 +115,16 @@ pub fn write(doc: &Document, faces: &[FaceData]) -> Result<Vec<u8>, WriteError> 
         );
         fonts.insert(face, embedded);
     }
-    let resources_id = pdf.add_object(dictionary! { "Font" => font_resources });
+    let mut resources = dictionary! { "Font" => font_resources };
+    if !doc.images.is_empty() {
+        let mut xobjects = Dictionary::new();
+        for (i, image) in doc.images.iter().enumerate() {
+            let id = embed_image(&mut pdf, image);
+            xobjects.set(format!("Im{i}"), Object::Reference(id));
+        }
+        resources.set("XObject", xobjects);
+    }
+    let resources_id = pdf.add_object(resources);
 
     let pages_id = pdf.new_object_id();
     let page_ids: Vec<ObjectId> = doc.pages.iter().map(|_| pdf.new_object_id()).collect();
@@ -240,6 +249,16 @@ fn check(doc: &Document, faces: usize) -> Result<(), WriteError> {
                             });
                         }
                         finite("a link target's y", *y)?;
+                    }
+                }
+                Item::Image { image, rect } => {
+                    for value in [rect.x, rect.y, rect.width, rect.height] {
+                        finite("an image rectangle", value)?;
+                    }
+                    if *image >= doc.images.len() {
+                        return Err(WriteError::Serialize(format!(
+                            "image {image} does not exist"
+                        )));
                     }
                 }
             }
@@ -607,6 +626,25 @@ fn write_page(
                 ));
                 ops.push(Operation::new("S", vec![]));
             }
+            Item::Image { image, rect } => {
+                ops.push(Operation::new("q", vec![]));
+                ops.push(Operation::new(
+                    "cm",
+                    vec![
+                        Object::Real(rect.width),
+                        0.into(),
+                        0.into(),
+                        Object::Real(rect.height),
+                        Object::Real(rect.x),
+                        Object::Real(rect.y),
+                    ],
+                ));
+                ops.push(Operation::new(
+                    "Do",
+                    vec![Object::Name(format!("Im{image}").into_bytes())],
+                ));
+                ops.push(Operation::new("Q", vec![]));
+            }
             Item::Link { rect, target } => {
                 let mut annot = dictionary! {
                     "Type" => "Annot",
@@ -655,6 +693,62 @@ fn write_page(
     }
     pdf.set_object(page_ids[index], dict);
     Ok(())
+}
+
+/// An image XObject: JPEG as is (DCTDecode, never recompressed); raw samples
+/// compressed with the rest of the file, alpha as a soft mask.
+fn embed_image(pdf: &mut lopdf::Document, image: &crate::pdf::doc::Image) -> ObjectId {
+    use crate::pdf::doc::ImageData;
+    let base = |cs: &str| {
+        dictionary! {
+            "Type" => "XObject",
+            "Subtype" => "Image",
+            "Width" => image.width as i64,
+            "Height" => image.height as i64,
+            "ColorSpace" => cs.to_string(),
+            "BitsPerComponent" => 8,
+        }
+    };
+    match &image.data {
+        ImageData::Jpeg { bytes, components } => {
+            let cs = match components {
+                1 => "DeviceGray",
+                4 => "DeviceCMYK",
+                _ => "DeviceRGB",
+            };
+            let mut dict = base(cs);
+            dict.set("Filter", "DCTDecode");
+            if *components == 4 {
+                // Adobe's CMYK JPEGs are stored inverted.
+                dict.set(
+                    "Decode",
+                    vec![
+                        1.into(),
+                        0.into(),
+                        1.into(),
+                        0.into(),
+                        1.into(),
+                        0.into(),
+                        1.into(),
+                        0.into(),
+                    ],
+                );
+            }
+            pdf.add_object(Stream::new(dict, bytes.clone()).with_compression(false))
+        }
+        ImageData::Raw {
+            samples,
+            gray,
+            alpha,
+        } => {
+            let mut dict = base(if *gray { "DeviceGray" } else { "DeviceRGB" });
+            if let Some(a) = alpha {
+                let mask = pdf.add_object(Stream::new(base("DeviceGray"), a.clone()));
+                dict.set("SMask", mask);
+            }
+            pdf.add_object(Stream::new(dict, samples.clone()))
+        }
+    }
 }
 
 /// Draws one run in its own text object. Glyphs on one baseline share a `TJ` whose
@@ -1267,6 +1361,7 @@ mod tests {
             )],
         };
         Document {
+            images: Vec::new(),
             pages: vec![page_one, page_two],
             outline: vec![
                 OutlineEntry {
