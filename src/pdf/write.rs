@@ -1214,18 +1214,56 @@ impl CivilTime {
 /// Compresses the streams and serializes the file, with a trailer /ID hashed from the
 /// file written without it: the same document always gets the same id.
 fn finish(mut pdf: lopdf::Document) -> Result<Vec<u8>, WriteError> {
-    pdf.compress();
-    let mut draft = Vec::new();
-    pdf.save_to(&mut draft)
-        .map_err(|e| WriteError::Serialize(e.to_string()))?;
-    let mut id = fnv1a(&draft, FNV_OFFSET).to_be_bytes().to_vec();
-    id.extend_from_slice(&fnv1a(&draft, FNV_OFFSET ^ 0x5bd1_e995).to_be_bytes());
-    let id = Object::String(id, StringFormat::Hexadecimal);
+    compress(&mut pdf);
+    // Serialise once with a placeholder /ID of the final length, hash the bytes, then
+    // write the hash over the placeholder (same length: offsets stay valid).
+    let placeholder = vec![0u8; 16];
+    let id = Object::String(placeholder.clone(), StringFormat::Hexadecimal);
     pdf.trailer.set("ID", vec![id.clone(), id]);
-    let mut out = Vec::with_capacity(draft.len() + 80);
+    let mut out = Vec::new();
     pdf.save_to(&mut out)
         .map_err(|e| WriteError::Serialize(e.to_string()))?;
+    let mut hash = fnv1a(&out, FNV_OFFSET).to_be_bytes().to_vec();
+    hash.extend_from_slice(&fnv1a(&out, FNV_OFFSET ^ 0x5bd1_e995).to_be_bytes());
+    let hex_placeholder = format!("<{}>", "00".repeat(16));
+    let hex: String = hash.iter().map(|b| format!("{b:02X}")).collect();
+    let hex = format!("<{hex}>");
+    let tail = out.len().saturating_sub(1024);
+    let mut at = tail;
+    while let Some(i) = find(&out[at..], hex_placeholder.as_bytes()) {
+        let start = at + i;
+        out[start..start + hex.len()].copy_from_slice(hex.as_bytes());
+        at = start + hex.len();
+    }
     Ok(out)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Flate-compresses every stream that allows it and has no filter yet. Level 4:
+/// lopdf's own `compress` uses the slowest level, which cost a thousand-page book
+/// more time than the whole layout for a few per cent of size.
+fn compress(pdf: &mut lopdf::Document) {
+    use std::io::Write as _;
+    const LEVEL: u32 = 4;
+    for object in pdf.objects.values_mut() {
+        if let Object::Stream(stream) = object {
+            if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(LEVEL));
+            if enc.write_all(&stream.content).is_ok() {
+                if let Ok(data) = enc.finish() {
+                    if data.len() < stream.content.len() {
+                        stream.dict.set("Filter", "FlateDecode");
+                        stream.set_content(data);
+                    }
+                }
+            }
+        }
+    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
