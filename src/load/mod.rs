@@ -4,6 +4,7 @@
 //! diagnostic at the manifest line or the file at fault, and loading goes on so
 //! that one run reports them all.
 
+pub mod clean;
 pub mod manifest;
 
 use std::path::{Path, PathBuf};
@@ -81,8 +82,8 @@ pub fn load(
         );
         return None;
     }
-    let text = read_text(&manifest_path, diags)?;
-    let msrc = sources.add(manifest_path.clone(), text);
+    let read = read_text(&manifest_path, diags)?;
+    let msrc = add_source(sources, diags, manifest_path.clone(), read);
     let m = match manifest::parse(&sources.get(msrc).text) {
         Ok(m) => m,
         Err((msg, loc)) => {
@@ -117,15 +118,15 @@ pub fn load(
     };
 
     let Manifest {
-        title,
-        subtitle,
+        mut title,
+        mut subtitle,
         authors,
         author,
         language,
-        identifier,
-        publisher,
-        rights,
-        description,
+        mut identifier,
+        mut publisher,
+        mut rights,
+        mut description,
         subjects,
         date,
         bibliography,
@@ -139,7 +140,35 @@ pub fn load(
         pdf,
     } = m;
 
-    let authors: Vec<String> = authors.or(author).map(|a| a.into_vec()).unwrap_or_default();
+    let mut authors: Vec<String> = authors.or(author).map(|a| a.into_vec()).unwrap_or_default();
+    let mut subjects: Vec<String> = subjects.map(|s| s.into_vec()).unwrap_or_default();
+    // The file itself is clean by now; YAML escapes (`"\a"`, `"\x07"`) can still
+    // put control characters into values.
+    let removed: usize = [&mut title.value]
+        .into_iter()
+        .chain(subtitle.iter_mut())
+        .chain(identifier.iter_mut())
+        .chain(publisher.iter_mut())
+        .chain(rights.iter_mut())
+        .chain(description.iter_mut())
+        .chain(authors.iter_mut())
+        .chain(subjects.iter_mut())
+        .map(clean::strip_in_place)
+        .sum();
+    if removed > 0 {
+        diags.push(
+            Diagnostic::warning(
+                "W0108",
+                format!(
+                    "{removed} control character{} removed from the metadata in `{}`",
+                    if removed == 1 { "" } else { "s" },
+                    manifest_path.display()
+                ),
+            )
+            .in_file(&manifest_path)
+            .hint("an escape such as `\\a` or `\\x07` in a quoted YAML string makes one"),
+        );
+    }
     let language = match language {
         Some(l) => {
             if !valid_language_tag(&l.value) {
@@ -209,8 +238,8 @@ pub fn load(
                 return None;
             }
         };
-        let text = read_text_at(&path, span, diags)?;
-        let source = sources.add(path, text);
+        let read = read_text_at(&path, span, diags)?;
+        let source = add_source(sources, diags, path, read);
         Some(Bibliography { source, format })
     });
 
@@ -237,6 +266,14 @@ pub fn load(
         defined: title.defined,
     });
 
+    // The print font is read by the PDF edition; it must stay inside the book too.
+    if let Some(f) = &pdf.font {
+        if let Err(d) = safe_path(dir, &f.value) {
+            if d.code == "E0012" {
+                diags.push(d.at(span_of(sources, f)));
+            }
+        }
+    }
     let pdf = print_settings(pdf, msrc, sources, diags);
     let modified = source_date_epoch
         .or(date_epoch)
@@ -253,7 +290,7 @@ pub fn load(
         publisher,
         rights,
         description,
-        subjects: subjects.map(|s| s.into_vec()).unwrap_or_default(),
+        subjects,
         date: date.map(|d| d.value),
         modified,
         title_page: title_page.unwrap_or(true),
@@ -477,21 +514,28 @@ fn expand(
                 continue;
             }
             seen.push(path.clone());
-            let Some(text) = read_text_at(&path, span.clone(), diags) else {
+            let Some(read) = read_text_at(&path, span.clone(), diags) else {
                 continue;
             };
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let source = sources.add(path, text);
+            let source = add_source(sources, diags, path, read);
+            let mut title = e.value.title.clone();
+            if title.as_mut().is_some_and(|t| clean::strip_in_place(t) > 0) {
+                diags.push(
+                    Diagnostic::warning("W0108", "control characters removed from this title")
+                        .at(span.clone()),
+                );
+            }
             parts.push(LoadedPart {
                 kind,
                 role: role_of(kind, &stem),
                 source,
                 stem,
                 rel_path: rel_str,
-                title: e.value.title.clone(),
+                title,
             });
         }
     }
@@ -548,7 +592,58 @@ pub fn safe_path(dir: &Path, p: &str) -> Result<PathBuf, Diagnostic> {
     }
 }
 
-fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+/// A text file as read: UTF-8, normalised, without control characters.
+struct Read {
+    text: String,
+    removed: clean::Removed,
+}
+
+/// Adds a file to `sources`, with a warning at the first place where control
+/// characters were removed from it.
+fn add_source(
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+    path: PathBuf,
+    read: Read,
+) -> SourceId {
+    let Read { text, removed } = read;
+    let id = sources.add(path, text);
+    if let Some(&(first, c)) = removed.places.first() {
+        let text = &sources.get(id).text;
+        let mut lines: Vec<usize> = removed
+            .places
+            .iter()
+            .map(|&(off, _)| sources.line_col(id, off).0)
+            .collect();
+        lines.dedup();
+        let mut where_ = lines
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if removed.count > removed.places.len() {
+            where_.push_str(", ...");
+        }
+        let n = removed.count;
+        diags.push(
+            Diagnostic::warning(
+                "W0108",
+                format!(
+                    "{n} control character{} removed from `{}` (line{} {where_})",
+                    if n == 1 { "" } else { "s" },
+                    sources.path(id).display(),
+                    if lines.len() == 1 { "" } else { "s" },
+                ),
+            )
+            .at(Span::new(id, first..next_char(text, first)))
+            .label(format!("{} was here", clean::code_point(c)))
+            .hint("they are invisible and no e-reader or font shows them; they often come from text pasted out of a PDF or a word processor"),
+        );
+    }
+    id
+}
+
+fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Read> {
     match std::fs::read(path) {
         Ok(bytes) => decode(path, bytes).map_err(|d| diags.push(d)).ok(),
         Err(e) => {
@@ -566,7 +661,7 @@ fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     }
 }
 
-fn read_text_at(path: &Path, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn read_text_at(path: &Path, span: Span, diags: &mut Vec<Diagnostic>) -> Option<Read> {
     match std::fs::read(path) {
         Ok(bytes) => decode(path, bytes).map_err(|d| diags.push(d)).ok(),
         Err(e) => {
@@ -580,8 +675,9 @@ fn read_text_at(path: &Path, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
 }
 
 /// UTF-8 only; a BOM is dropped and CRLF/CR line ends become LF, so that the same
-/// text gives the same book whatever editor saved it.
-fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+/// text gives the same book whatever editor saved it. Control characters are
+/// removed (`clean`).
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<Read, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Diagnostic::error(
@@ -595,10 +691,19 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         .hint("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(if text.contains('\r') {
+    let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
+    };
+    let (clean, removed) = clean::strip(&text);
+    let clean = match clean {
+        std::borrow::Cow::Owned(t) => Some(t),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    Ok(Read {
+        text: clean.unwrap_or(text),
+        removed,
     })
 }
 

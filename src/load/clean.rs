@@ -1,0 +1,101 @@
+//! Characters no edition can carry: the C0 controls except tab and line feed, DEL,
+//! the C1 controls, and U+FFFE/U+FFFF. XML forbids most of them and no font draws
+//! any, so they are removed from every text as it is read, and both editions get
+//! the same clean text.
+//!
+//! Removes and counts; the caller reports where.
+
+/// Whether `c` is removed from the book's text.
+pub fn is_forbidden(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{8}'
+            | '\u{b}'
+            | '\u{c}'
+            | '\u{e}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{fffe}'
+            | '\u{ffff}'
+    )
+}
+
+/// What `strip` removed: the first few places (byte offsets in the cleaned text,
+/// with the character that was there) and how many in all.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Removed {
+    pub count: usize,
+    pub places: Vec<(usize, char)>,
+}
+
+/// How many places are remembered for the warning.
+const PLACES: usize = 8;
+
+impl Removed {
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+/// `text` without forbidden characters; borrowed when it has none (the usual case).
+pub fn strip(text: &str) -> (std::borrow::Cow<'_, str>, Removed) {
+    let mut removed = Removed::default();
+    if !text.chars().any(is_forbidden) {
+        return (text.into(), removed);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_forbidden(c) {
+            removed.count += 1;
+            if removed.places.len() < PLACES {
+                removed.places.push((out.len(), c));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    (out.into(), removed)
+}
+
+/// Strips `s` in place; returns how many characters were removed.
+pub fn strip_in_place(s: &mut String) -> usize {
+    let (clean, removed) = strip(s);
+    if removed.is_empty() {
+        return 0;
+    }
+    *s = clean.into_owned();
+    removed.count
+}
+
+/// `U+0007` for messages.
+pub fn code_point(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_removed_and_their_places_kept() {
+        let (t, r) = strip("a\u{7}b\u{0}\nc\u{1f}\td\u{85}");
+        assert_eq!(t, "ab\nc\td");
+        assert_eq!(r.count, 4);
+        assert_eq!(r.places[0], (1, '\u{7}'));
+        assert_eq!(r.places[1], (2, '\u{0}'));
+    }
+
+    #[test]
+    fn clean_text_is_borrowed_untouched() {
+        let (t, r) = strip("tab\there\nline – “quotes” ∑");
+        assert!(matches!(t, std::borrow::Cow::Borrowed(_)));
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn every_listed_control_is_forbidden_and_tab_and_newline_are_not() {
+        for c in (0u32..=8).chain([0xb, 0xc]).chain(0xe..=0x1f) {
+            assert!(is_forbidden(char::from_u32(c).unwrap()), "{c:#x}");
+        }
+        assert!(!is_forbidden('\t') && !is_forbidden('\n') && !is_forbidden(' '));
+    }
+}
