@@ -102,14 +102,17 @@ fn key_end(text: &str, start: usize) -> Option<usize> {
     (end > start).then_some(end)
 }
 
-/// Finds every citation in `text`.
+/// Finds every citation in `text`. Linear in its length: brackets are paired in
+/// one pass, and only innermost pairs (the only ones that can be citations) are
+/// read, so `[[[[...]]]]` costs no more than `[...]`.
 pub fn find(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
+    let pairs = innermost_brackets(text);
     let mut i = 0;
     while i < text.len() {
         let c = text[i..].chars().next().unwrap_or(' ');
         if c == '[' {
-            if let Some(close) = matching_bracket(text, i) {
+            if let Some(&close) = pairs.get(&i) {
                 if let Some(items) = bracketed(text, i + 1, close) {
                     out.push(Found {
                         range: i..close + 1,
@@ -147,21 +150,28 @@ pub fn find(text: &str) -> Vec<Found> {
     out
 }
 
-fn matching_bracket(text: &str, open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (j, c) in text[open..].char_indices() {
+/// Open → close offsets of the bracket pairs that hold no other bracket.
+fn innermost_brackets(text: &str) -> std::collections::HashMap<usize, usize> {
+    let mut pairs = std::collections::HashMap::new();
+    // Open brackets, each with whether a pair closed inside it.
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    for (j, c) in text.char_indices() {
         match c {
-            '[' => depth += 1,
+            '[' => open.push((j, false)),
             ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(open + j);
+                if let Some((o, nested)) = open.pop() {
+                    if !nested {
+                        pairs.insert(o, j);
+                    }
+                    if let Some(outer) = open.last_mut() {
+                        outer.1 = true;
+                    }
                 }
             }
             _ => {}
         }
     }
-    None
+    pairs
 }
 
 /// The items of `[...]` between `start` and `end`, if every `;`-separated piece holds
@@ -268,6 +278,22 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert!(f[0].narrative);
         assert_eq!(f[0].items[0].key, "reissing1999");
+    }
+
+    #[test]
+    fn deeply_nested_brackets_are_read_in_linear_time() {
+        let text = format!("{}@a{}", "[".repeat(200_000), "]".repeat(200_000));
+        let start = std::time::Instant::now();
+        let f = find(&text);
+        assert_eq!(f.len(), 1, "the innermost pair is a citation");
+        assert!(start.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn a_citation_inside_brackets_is_still_found() {
+        let f = find("(see [in [@a, p. 2] too])");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].items[0].key, "a");
     }
 
     #[test]
