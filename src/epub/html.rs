@@ -1,37 +1,21 @@
 //! Raw HTML from the Markdown source → well-formed, safe XHTML.
 //!
 //! ammonia (html5ever underneath) parses the fragment as a browser would, closes
-//! what is open and removes scripts, event handlers, frames and obsolete tags. Its
+//! what is open and removes scripts, event handlers, frames and obsolete tags (the
+//! parser has already reported them, at their place in the source). Its
 //! output is balanced HTML; the small pass below (ours: no maintained crate turns
 //! HTML into XHTML) closes void elements, re-escapes attribute values for XML and
 //! replaces images, whose files would not be in the book, by their alt text.
 
 use std::collections::HashSet;
 
-/// What was removed, for a warning.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Removed {
-    pub scripts_or_handlers: bool,
-}
-
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
     "wbr",
 ];
 
-/// Sanitises `html` and returns XHTML, plus whether anything dangerous was removed.
-pub fn to_xhtml(html: &str) -> (String, Removed) {
-    let mut removed = Removed::default();
-    let lower = html.to_ascii_lowercase();
-    if lower.contains("<script")
-        || lower.contains("<iframe")
-        || lower.contains("<object")
-        || lower.contains("<embed")
-        || lower.contains("javascript:")
-        || has_event_handler(&lower)
-    {
-        removed.scripts_or_handlers = true;
-    }
+/// Sanitises `html` and returns XHTML.
+pub fn to_xhtml(html: &str) -> String {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["acronym", "center", "strike", "tt", "big", "font"])
         .add_generic_attributes(["id", "class", "dir", "epub:type"])
@@ -39,24 +23,7 @@ pub fn to_xhtml(html: &str) -> (String, Removed) {
         .strip_comments(true)
         .url_relative(ammonia::UrlRelative::PassThrough);
     let clean = b.clean(html).to_string();
-    (fix_up(&clean), removed)
-}
-
-fn has_event_handler(lower: &str) -> bool {
-    let bytes = lower.as_bytes();
-    lower.match_indices("on").any(|(i, _)| {
-        i > 0
-            && bytes[i - 1].is_ascii_whitespace()
-            && lower[i + 2..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .count()
-                > 2
-            && lower[i + 2..]
-                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
-                .trim_start()
-                .starts_with('=')
-    })
+    fix_up(&clean)
 }
 
 /// Balanced HTML (as html5ever serialises it) → XHTML.
@@ -235,27 +202,25 @@ mod tests {
 
     #[test]
     fn void_elements_are_closed_and_scripts_removed() {
-        let (x, r) = to_xhtml("<p>a<br>b<script>alert(1)</script></p>");
+        let x = to_xhtml("<p>a<br>b<script>alert(1)</script></p>");
         assert_eq!(x, "<p>a<br/>b</p>");
-        assert!(r.scripts_or_handlers);
     }
 
     #[test]
     fn unclosed_tags_are_closed_and_handlers_dropped() {
-        let (x, r) = to_xhtml("<div onclick=\"x()\"><em>open");
+        let x = to_xhtml("<div onclick=\"x()\"><em>open");
         assert_eq!(x, "<div><em>open</em></div>");
-        assert!(r.scripts_or_handlers);
     }
 
     #[test]
     fn entities_become_xml_safe() {
-        let (x, _) = to_xhtml("<span title=\"a<b\">x&nbsp;y &copy;</span>");
+        let x = to_xhtml("<span title=\"a<b\">x&nbsp;y &copy;</span>");
         assert_eq!(x, "<span title=\"a&lt;b\">x&#160;y ©</span>");
     }
 
     #[test]
     fn images_become_their_alt_text() {
-        let (x, _) = to_xhtml("<p><img src=\"x.png\" alt=\"A & B\"></p>");
+        let x = to_xhtml("<p><img src=\"x.png\" alt=\"A & B\"></p>");
         assert_eq!(x, "<p>A &amp; B</p>");
     }
 }

@@ -111,18 +111,6 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
         }
         let (doc, notes) = xhtml::part(book, i);
         let file = xhtml::file_name(p);
-        if notes.removed_scripts {
-            diags.push(
-                Diagnostic::warning(
-                    "W0104",
-                    format!(
-                        "scripts or event handlers in raw HTML of `{}` were removed",
-                        p.title
-                    ),
-                )
-                .hint("e-readers do not run scripts; the rest of the HTML is kept"),
-            );
-        }
         if notes.removed_controls {
             diags.push(Diagnostic::warning(
                 "W0108",

@@ -17,9 +17,8 @@ pub fn file_name(part: &Part) -> String {
 /// What rendering a part noticed.
 #[derive(Debug, Default)]
 pub struct Notes {
-    /// Raw HTML had scripts or event handlers, which were removed.
-    pub removed_scripts: bool,
-    /// Control characters were removed.
+    /// Control characters were removed (the loader removes them first; this is a
+    /// last guard for text made after loading).
     pub removed_controls: bool,
 }
 
@@ -313,8 +312,7 @@ impl Writer<'_> {
                 self.out.push_str("</table>\n");
             }
             Block::Html(h) => {
-                let (x, removed) = html::to_xhtml(h);
-                self.notes.removed_scripts |= removed.scripts_or_handlers;
+                let x = html::to_xhtml(h);
                 self.out.push_str(&x);
                 self.out.push('\n');
             }
@@ -375,8 +373,7 @@ impl Writer<'_> {
             let _ = write!(self.out, "</{t}>");
         }
         let raw = std::mem::replace(&mut self.out, saved);
-        let (x, removed) = html::to_xhtml(&raw);
-        self.notes.removed_scripts |= removed.scripts_or_handlers;
+        let x = html::to_xhtml(&raw);
         self.out.push_str(&x);
     }
 

@@ -8,15 +8,16 @@ use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 
-use super::cite;
+use super::{cite, html};
 use crate::diag::{Diagnostic, SourceId, Span};
 use crate::model::{
     Align, Block, Citation, CiteItem, Definition, Footnote, Heading, ImageSource, Inline,
     LinkTarget, ListItem,
 };
 
-/// Deepest nesting of block containers (quotes, lists) accepted; deeper input would
-/// risk the stack of every later recursive stage.
+/// Deepest nesting of block containers (quotes, lists) accepted, and of inline
+/// formatting (emphasis, links); deeper input would risk the stack of every later
+/// recursive stage, in both editions.
 pub const MAX_DEPTH: usize = 64;
 
 /// The blocks of one file, and the footnote definitions found in it.
@@ -100,6 +101,8 @@ struct Frame {
     cells: Vec<Vec<Inline>>,
     defs: Vec<Definition>,
     text: String,
+    /// Where pieces of `text` come from: (offset in `text`, offset in the source).
+    text_map: Vec<(usize, usize)>,
 }
 
 impl Frame {
@@ -114,6 +117,7 @@ impl Frame {
             cells: Vec::new(),
             defs: Vec::new(),
             text: String::new(),
+            text_map: Vec::new(),
         }
     }
 }
@@ -125,6 +129,11 @@ struct Builder<'a> {
     out: Parsed,
     /// Container depth beyond MAX_DEPTH: content is kept flat, reported once.
     too_deep: usize,
+    /// The same for inline formatting.
+    inline_too_deep: usize,
+    inline_depth_reported: bool,
+    /// Inside an inline `<script>` or `<style>` element, whose content is dropped.
+    in_code_element: Option<&'static str>,
 }
 
 /// Parses one Markdown file.
@@ -135,6 +144,9 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         stack: vec![Frame::new(Kind::Root)],
         out: Parsed::default(),
         too_deep: 0,
+        inline_too_deep: 0,
+        inline_depth_reported: false,
+        in_code_element: None,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         b.event(event, range);
@@ -151,7 +163,48 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
 fn is_container(kind: &Kind) -> bool {
     matches!(
         kind,
-        Kind::Quote(_) | Kind::List(_) | Kind::Item { .. } | Kind::FootnoteDef(_)
+        Kind::Quote(_)
+            | Kind::List(_)
+            | Kind::Item { .. }
+            | Kind::FootnoteDef(_)
+            | Kind::DefList
+            | Kind::DefTitle
+            | Kind::DefDetail
+    )
+}
+
+fn is_container_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+    )
+}
+
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// Frames whose content may be blocks, where the content of containers nested too
+/// deep is kept (a list holds items only, so an item is never dropped).
+fn holds_blocks(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Root | Kind::Quote(_) | Kind::Item { .. } | Kind::FootnoteDef(_) | Kind::DefDetail
     )
 }
 
@@ -164,14 +217,40 @@ impl Builder<'_> {
         self.stack.last_mut().expect("root frame")
     }
 
+    fn in_html_block(&self) -> bool {
+        matches!(self.stack.last().map(|f| &f.kind), Some(Kind::HtmlBlock))
+    }
+
     fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        if let Some(name) = self.in_code_element {
+            // The content of an inline <script> or <style> is code, not text.
+            match &event {
+                Event::Text(_)
+                | Event::Code(_)
+                | Event::InlineMath(_)
+                | Event::DisplayMath(_)
+                | Event::SoftBreak
+                | Event::HardBreak
+                | Event::FootnoteReference(_) => return,
+                Event::InlineHtml(h) | Event::Html(h) if !self.in_html_block() => {
+                    if html::closes(h, name) {
+                        self.in_code_element = None;
+                    }
+                    return;
+                }
+                Event::End(end) if !is_inline_end(end) => self.in_code_element = None,
+                _ => {}
+            }
+        }
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(end) => {
-                if matches!(end, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item)
-                    && self.too_deep > 0
-                {
+                if self.too_deep > 0 && is_container_end(&end) {
                     self.too_deep -= 1;
+                    return;
+                }
+                if self.inline_too_deep > 0 && is_inline_end(&end) {
+                    self.inline_too_deep -= 1;
                     return;
                 }
                 self.close()
@@ -179,7 +258,10 @@ impl Builder<'_> {
             Event::Text(t) => {
                 let top = self.top();
                 match top.kind {
-                    Kind::CodeBlock(_) | Kind::HtmlBlock | Kind::Metadata => top.text.push_str(&t),
+                    Kind::CodeBlock(_) | Kind::HtmlBlock | Kind::Metadata => {
+                        top.text_map.push((top.text.len(), range.start));
+                        top.text.push_str(&t)
+                    }
                     _ => top.pending.push((t.into_string(), range.start)),
                 }
             }
@@ -189,12 +271,13 @@ impl Builder<'_> {
             Event::Html(h) => {
                 let top = self.top();
                 if matches!(top.kind, Kind::HtmlBlock) {
+                    top.text_map.push((top.text.len(), range.start));
                     top.text.push_str(&h);
                 } else {
-                    self.push_inline(Inline::Html(h.into_string()));
+                    self.inline_html(&h, range);
                 }
             }
-            Event::InlineHtml(h) => self.push_inline(Inline::Html(h.into_string())),
+            Event::InlineHtml(h) => self.inline_html(&h, range),
             Event::FootnoteReference(label) => self.push_inline(Inline::FootnoteRef {
                 number: 0,
                 id: label.into_string(),
@@ -279,19 +362,24 @@ impl Builder<'_> {
             },
             Tag::MetadataBlock(_) => Kind::Metadata,
         };
-        if is_container(&kind) {
-            let depth = self.stack.iter().filter(|f| is_container(&f.kind)).count();
+        if is_inline_kind(&kind) {
+            let depth = self
+                .stack
+                .iter()
+                .filter(|f| is_inline_kind(&f.kind))
+                .count();
             if depth >= MAX_DEPTH {
-                if self.too_deep == 0 {
+                if !self.inline_depth_reported {
+                    self.inline_depth_reported = true;
                     self.out.diagnostics.push(
                         Diagnostic::warning(
                             "W0105",
-                            format!("quotes and lists nested deeper than {MAX_DEPTH} levels are flattened"),
+                            format!("emphasis, links and other inline formatting nested deeper than {MAX_DEPTH} levels are flattened"),
                         )
                         .at(self.span(range.start..range.start + 1)),
                     );
                 }
-                self.too_deep += 1;
+                self.inline_too_deep += 1;
                 return;
             }
         }
@@ -314,7 +402,61 @@ impl Builder<'_> {
             }
             self.stack.push(top);
         }
+        if is_container(&kind) {
+            let depth = self.stack.iter().filter(|f| is_container(&f.kind)).count();
+            if depth >= MAX_DEPTH && holds_blocks(&self.top().kind) {
+                if self.too_deep == 0 {
+                    self.out.diagnostics.push(
+                        Diagnostic::warning(
+                            "W0105",
+                            format!("quotes and lists nested deeper than {MAX_DEPTH} levels are flattened"),
+                        )
+                        .at(self.span(range.start..range.start + 1)),
+                    );
+                }
+                self.too_deep += 1;
+                return;
+            }
+        }
         self.stack.push(Frame::new(kind));
+    }
+
+    /// Raw inline HTML: comments are dropped, `<script>`/`<style>` with their content,
+    /// and anything that would run code is reported here (the EPUB removes it).
+    fn inline_html(&mut self, h: &str, range: std::ops::Range<usize>) {
+        if h.starts_with("<!--") {
+            return;
+        }
+        let start = range.start;
+        self.warn_dangers(h, |off| (start + off).min(range.end));
+        if let Some(name) = html::opens_code_element(h) {
+            self.in_code_element = Some(name);
+            return;
+        }
+        self.push_inline(Inline::Html(h.to_string()));
+    }
+
+    /// One warning for the scripts, handlers and frames in a piece of raw HTML, at
+    /// the first of them.
+    fn warn_dangers(&mut self, h: &str, to_source: impl Fn(usize) -> usize) {
+        let found = html::dangers(h);
+        let Some(first) = found.first() else {
+            return;
+        };
+        let more = match found.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more here)"),
+        };
+        let span = self.span(to_source(first.range.start)..to_source(first.range.end));
+        self.out.diagnostics.push(
+            Diagnostic::warning(
+                "W0104",
+                format!("{} in raw HTML is removed{more}", first.what),
+            )
+            .at(span)
+            .label("removed")
+            .hint("e-readers and print run no scripts; the rest of the HTML is kept"),
+        );
     }
 
     fn push_inline(&mut self, inline: Inline) {
@@ -449,7 +591,18 @@ impl Builder<'_> {
                 language,
                 text: frame.text,
             }),
-            Kind::HtmlBlock => self.push_block(Block::Html(frame.text)),
+            Kind::HtmlBlock => {
+                let map = std::mem::take(&mut frame.text_map);
+                self.warn_dangers(&frame.text, |off| {
+                    let i = map.partition_point(|&(t, _)| t <= off).saturating_sub(1);
+                    map.get(i).map_or(off, |&(t, src)| src + (off - t))
+                });
+                let text = html::strip_non_text(&frame.text);
+                if !text.trim().is_empty() {
+                    let text = text.into_owned();
+                    self.push_block(Block::Html(text));
+                }
+            }
             Kind::Metadata => {}
             Kind::Table(al) => {
                 let mut rows = frame.rows;

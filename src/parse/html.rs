@@ -1,0 +1,288 @@
+//! Raw HTML in Markdown: finds what no book may carry (scripts, event handlers,
+//! frames and plugins, `javascript:` URLs) so that it is reported at its place, and
+//! removes what is not text (`<script>` and `<style>` elements, comments) so that
+//! neither edition prints it.
+//!
+//! Does not make HTML well-formed or safe for EPUB: the EPUB back end does that
+//! (`epub::html`, with ammonia). Linear in the length of the HTML.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Something dangerous in raw HTML, with its byte range there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub range: Range<usize>,
+    /// What it is, for the message: "a `<script>` element", "the event handler `onclick`".
+    pub what: String,
+}
+
+/// Elements that run code or embed other documents.
+const ACTIVE: &[&str] = &[
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet",
+];
+
+/// URL schemes that run code.
+const ACTIVE_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:text/html"];
+
+/// Every dangerous tag or attribute in `html`, in order.
+pub fn dangers(html: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for tag in tags(html).filter(|t| !t.closing) {
+        if let Some(name) = ACTIVE.iter().find(|n| tag.name.eq_ignore_ascii_case(n)) {
+            out.push(Finding {
+                range: tag.range.clone(),
+                what: format!("a `<{name}>` element"),
+            });
+            continue;
+        }
+        for a in &tag.attrs {
+            let name = &html[a.name.clone()];
+            let value = a.value.clone().map_or("", |v| &html[v]);
+            let value: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            // Every handler is `on` and a word of three letters or more (`oncut`).
+            if name.len() > 4
+                && name.as_bytes()[..2].eq_ignore_ascii_case(b"on")
+                && name[2..].bytes().all(|c| c.is_ascii_alphabetic())
+            {
+                out.push(Finding {
+                    range: a.name.start..a.end,
+                    what: format!("the event handler `{}`", name.to_ascii_lowercase()),
+                });
+            } else if let Some(s) = ACTIVE_SCHEMES.iter().find(|s| value.starts_with(*s)) {
+                out.push(Finding {
+                    range: a.name.start..a.end,
+                    what: format!("a `{s}` URL"),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `html` without comments and without `<script>` and `<style>` elements (their
+/// content is code, not text; an unclosed one runs to the end).
+pub fn strip_non_text(html: &str) -> Cow<'_, str> {
+    let lower = html.to_ascii_lowercase();
+    if !(lower.contains("<!--") || lower.contains("<script") || lower.contains("<style")) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut i = 0;
+    while let Some(lt) = lower[i..].find('<').map(|k| i + k) {
+        out.push_str(&html[i..lt]);
+        let rest = &lower[lt..];
+        let end = if let Some(comment) = rest.strip_prefix("<!--") {
+            comment.find("-->").map_or(lower.len(), |k| lt + 4 + k + 3)
+        } else if let Some(name) = ["script", "style"]
+            .into_iter()
+            .find(|n| rest[1..].starts_with(n) && ends_name(&rest[1 + n.len()..]))
+        {
+            let close = format!("</{name}");
+            rest.find(&close)
+                .map(|k| lt + k)
+                .and_then(|c| lower[c..].find('>').map(|g| c + g + 1))
+                .unwrap_or(lower.len())
+        } else {
+            out.push('<');
+            lt + 1
+        };
+        i = end;
+    }
+    out.push_str(&html[i..]);
+    Cow::Owned(out)
+}
+
+/// Whether an inline HTML tag opens a `<script>` or `<style>` element, whose
+/// content (the following text) is then dropped: `"script"` or `"style"`.
+pub fn opens_code_element(tag: &str) -> Option<&'static str> {
+    let t = tags(tag).next()?;
+    if t.closing || tag.trim_end().ends_with("/>") {
+        return None;
+    }
+    ["script", "style"]
+        .into_iter()
+        .find(|n| t.name.eq_ignore_ascii_case(n))
+}
+
+/// Whether an inline HTML tag is `</name>`.
+pub fn closes(tag: &str, name: &str) -> bool {
+    tags(tag)
+        .next()
+        .is_some_and(|t| t.closing && t.name.eq_ignore_ascii_case(name))
+}
+
+fn ends_name(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_none_or(|c| c.is_whitespace() || c == '>' || c == '/')
+}
+
+struct Tag<'a> {
+    name: &'a str,
+    closing: bool,
+    range: Range<usize>,
+    attrs: Vec<Attr>,
+}
+
+struct Attr {
+    name: Range<usize>,
+    value: Option<Range<usize>>,
+    end: usize,
+}
+
+/// The tags of `html` as a browser tokenises them, roughly: `<` and a letter (or
+/// `/` and a letter) open a tag, quoted values may hold `>`, comments are skipped.
+fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
+    let b = html.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if b[i] != b'<' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            if html[i..].starts_with("<!--") {
+                i = html[i + 4..].find("-->").map_or(b.len(), |k| i + 4 + k + 3);
+                continue;
+            }
+            let mut j = i + 1;
+            let closing = b.get(j) == Some(&b'/');
+            if closing {
+                j += 1;
+            }
+            if !b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+                i += 1;
+                continue;
+            }
+            let name_start = j;
+            while j < b.len() && !(b[j].is_ascii_whitespace() || b[j] == b'>' || b[j] == b'/') {
+                j += 1;
+            }
+            let name = &html[name_start..j];
+            let mut attrs = Vec::new();
+            loop {
+                while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                    j += 1;
+                }
+                if j >= b.len() || b[j] == b'>' {
+                    break;
+                }
+                let an = j;
+                while j < b.len()
+                    && !(b[j].is_ascii_whitespace() || b[j] == b'>' || b[j] == b'/' || b[j] == b'=')
+                {
+                    j += 1;
+                }
+                // A lone `=` (or `"`) where a name should be: step over it.
+                if j == an {
+                    j += 1;
+                    continue;
+                }
+                let name = an..j;
+                let mut k = j;
+                while k < b.len() && b[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                let mut value = None;
+                if b.get(k) == Some(&b'=') {
+                    k += 1;
+                    while k < b.len() && b[k].is_ascii_whitespace() {
+                        k += 1;
+                    }
+                    match b.get(k) {
+                        Some(&q) if q == b'"' || q == b'\'' => {
+                            let vs = k + 1;
+                            let ve = html[vs..].find(q as char).map_or(b.len(), |e| vs + e);
+                            value = Some(vs..ve);
+                            k = (ve + 1).min(b.len());
+                        }
+                        _ => {
+                            let vs = k;
+                            while k < b.len() && !(b[k].is_ascii_whitespace() || b[k] == b'>') {
+                                k += 1;
+                            }
+                            value = Some(vs..k);
+                        }
+                    }
+                    j = k;
+                }
+                attrs.push(Attr {
+                    name,
+                    value,
+                    end: j,
+                });
+            }
+            i = (j + 1).min(b.len());
+            return Some(Tag {
+                name,
+                closing,
+                range: start..i,
+                attrs,
+            });
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn whats(html: &str) -> Vec<String> {
+        dangers(html).into_iter().map(|f| f.what).collect()
+    }
+
+    #[test]
+    fn scripts_handlers_frames_and_script_urls_are_found_at_their_place() {
+        let html = "<p onclick=\"x()\">a</p><SCRIPT>b</SCRIPT><iframe src=x></iframe>\
+                    <a href=' javascript:alert(1)'>c</a><div\nonmouseover=y>";
+        let f = dangers(html);
+        assert_eq!(
+            whats(html),
+            [
+                "the event handler `onclick`",
+                "a `<script>` element",
+                "a `<iframe>` element",
+                "a `javascript:` URL",
+                "the event handler `onmouseover`"
+            ]
+        );
+        assert_eq!(&html[f[0].range.clone()], "onclick=\"x()\"");
+        assert_eq!(&html[f[1].range.clone()], "<SCRIPT>");
+    }
+
+    #[test]
+    fn harmless_html_and_text_mentioning_scripts_are_not_flagged() {
+        assert!(whats("<p class=\"online\">Use javascript: carefully, on=1</p>").is_empty());
+        assert!(whats("<span one=\"1\">once</span> <!-- <script> -->").is_empty());
+        assert!(whats("a < b and c > d <3").is_empty());
+    }
+
+    #[test]
+    fn script_and_style_content_and_comments_are_removed() {
+        assert_eq!(
+            strip_non_text("<p>a<script>alert(1)</script>b<!-- note -->c<style>p{}</style>d</p>"),
+            "<p>abcd</p>"
+        );
+        assert_eq!(strip_non_text("<div>x<script>never closed"), "<div>x");
+        assert_eq!(
+            strip_non_text("<scripts>kept</scripts>"),
+            "<scripts>kept</scripts>"
+        );
+    }
+
+    #[test]
+    fn inline_script_tags_open_and_close_code_elements() {
+        assert_eq!(opens_code_element("<script type=\"x\">"), Some("script"));
+        assert_eq!(opens_code_element("<script/>"), None);
+        assert_eq!(opens_code_element("<span>"), None);
+        assert!(closes("</Script >", "script"));
+        assert!(!closes("<script>", "script"));
+    }
+}
