@@ -204,7 +204,18 @@ impl Images<'_> {
             );
             return None;
         }
-        let Some(rel) = join_relative(rel_path, &percent_decode(dest)) else {
+        let decoded = percent_decode(dest);
+        if decoded.starts_with(['/', '\\']) || decoded.get(1..2) == Some(":") {
+            diags.push(
+                Diagnostic::error("E0012", format!("image `{dest}` is an absolute path"))
+                    .at(span.clone())
+                    .hint(
+                        "copy the image into the book folder and refer to it relative to this file",
+                    ),
+            );
+            return None;
+        }
+        let Some(rel) = join_relative(rel_path, &decoded) else {
             diags.push(
                 Diagnostic::error("E0012", format!("image `{dest}` leaves the book folder"))
                     .at(span.clone()),
@@ -214,10 +225,17 @@ impl Images<'_> {
         let path = match safe_path(self.dir, &rel) {
             Ok(p) => p,
             Err(d) => {
-                let mut d = d.at(span.clone());
-                d.code = if d.code == "E0004" { "E0011" } else { d.code };
-                d.message = format!("image {}", d.message);
-                diags.push(d);
+                let d = if d.code == "E0004" {
+                    Diagnostic::error("E0011", format!("image `{dest}` not found"))
+                        .hint(format!("looked for `{rel}` in the book folder"))
+                } else {
+                    // `rel` has no `..`: what leads outside is a symbolic link.
+                    Diagnostic {
+                        message: format!("image `{dest}` points outside the book folder"),
+                        ..d
+                    }
+                };
+                diags.push(d.at(span.clone()));
                 return None;
             }
         };
@@ -282,12 +300,10 @@ pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// Checks that an image file is not cut short.
+/// Checks that an image file is not cut short: its structure must reach its end.
 fn complete(data: &[u8], media_type: &str) -> Result<(), &'static str> {
     match media_type {
-        "image/png" if !data.windows(8).rev().take(64).any(|w| &w[4..8] == b"IEND") => {
-            Err("the PNG has no end chunk (the file is truncated)")
-        }
+        "image/png" => png_complete(data),
         "image/jpeg"
             if !data.ends_with(&[0xff, 0xd9])
                 && !data[data.len().saturating_sub(64)..]
@@ -296,8 +312,45 @@ fn complete(data: &[u8], media_type: &str) -> Result<(), &'static str> {
         {
             Err("the JPEG has no end marker (the file is truncated)")
         }
+        // The trailer `;` ends every GIF (some writers pad after it with zeros).
+        "image/gif" if data.iter().rev().find(|&&b| b != 0) != Some(&0x3b) || data.len() < 14 => {
+            Err("the GIF has no trailer (the file is truncated)")
+        }
+        "image/webp" => {
+            let size = u32::from_le_bytes([data[4], data[5], data[6], data[7]]) as usize;
+            if size.saturating_add(8) > data.len() {
+                Err("the WebP is shorter than its header says (the file is truncated)")
+            } else {
+                Ok(())
+            }
+        }
         "image/svg+xml" if roxml_check(data).is_err() => Err("the SVG is not well-formed XML"),
         _ => Ok(()),
+    }
+}
+
+/// Walks the chunks of a PNG: each must fit in the file, IHDR first, IEND last.
+fn png_complete(data: &[u8]) -> Result<(), &'static str> {
+    let mut at = 8;
+    let mut first = true;
+    loop {
+        let Some(head) = data.get(at..at + 8) else {
+            return Err("the PNG has no end chunk (the file is truncated)");
+        };
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind = &head[4..8];
+        if first && kind != b"IHDR" {
+            return Err("the PNG does not start with its header chunk");
+        }
+        first = false;
+        let end = at.saturating_add(12).saturating_add(len);
+        if end > data.len() {
+            return Err("a PNG chunk runs past the end of the file (the file is truncated)");
+        }
+        if kind == b"IEND" {
+            return Ok(());
+        }
+        at = end;
     }
 }
 
@@ -348,6 +401,21 @@ mod tests {
         assert!(is_absolute_url("mailto:a@b.c"));
         assert!(!is_absolute_url("chapters/a.md"));
         assert!(!is_absolute_url("#x"));
+    }
+
+    #[test]
+    fn truncated_images_are_found() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\0IEND\xaeB`\x82";
+        assert_eq!(complete(png, "image/png"), Ok(()));
+        for cut in [8, 20, 33, png.len() - 1] {
+            assert!(complete(&png[..cut], "image/png").is_err(), "cut at {cut}");
+        }
+        let gif = b"GIF89a\x01\0\x01\0\0\0\0,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;";
+        assert_eq!(complete(gif, "image/gif"), Ok(()));
+        assert!(complete(&gif[..gif.len() - 1], "image/gif").is_err());
+        let webp = b"RIFF\x0c\0\0\0WEBPVP8 \0\0\0\0";
+        assert_eq!(complete(webp, "image/webp"), Ok(()));
+        assert!(complete(&webp[..15], "image/webp").is_err());
     }
 
     #[test]
