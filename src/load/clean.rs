@@ -19,16 +19,17 @@ pub fn is_forbidden(c: char) -> bool {
     )
 }
 
-/// What `strip` removed: the first few places (byte offsets in the cleaned text,
-/// with the character that was there) and how many in all.
+/// What `strip` removed: the first place on each of the first few lines that had
+/// any (byte offsets in the cleaned text, with the character that was there), and
+/// how many in all.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Removed {
     pub count: usize,
     pub places: Vec<(usize, char)>,
 }
 
-/// How many places are remembered for the warning.
-const PLACES: usize = 8;
+/// How many lines are remembered for the warning.
+pub const PLACES: usize = 8;
 
 impl Removed {
     pub fn is_empty(&self) -> bool {
@@ -43,13 +44,16 @@ pub fn strip(text: &str) -> (std::borrow::Cow<'_, str>, Removed) {
         return (text.into(), removed);
     }
     let mut out = String::with_capacity(text.len());
+    let mut new_line = true;
     for c in text.chars() {
         if is_forbidden(c) {
             removed.count += 1;
-            if removed.places.len() < PLACES {
+            if new_line && removed.places.len() < PLACES {
                 removed.places.push((out.len(), c));
+                new_line = false;
             }
         } else {
+            new_line |= c == '\n';
             out.push(c);
         }
     }
@@ -80,8 +84,8 @@ mod tests {
         let (t, r) = strip("a\u{7}b\u{0}\nc\u{1f}\td\u{85}");
         assert_eq!(t, "ab\nc\td");
         assert_eq!(r.count, 4);
-        assert_eq!(r.places[0], (1, '\u{7}'));
-        assert_eq!(r.places[1], (2, '\u{0}'));
+        // The first on each line.
+        assert_eq!(r.places, [(1, '\u{7}'), (4, '\u{1f}')]);
     }
 
     #[test]

@@ -610,18 +610,17 @@ fn add_source(
     let id = sources.add(path, text);
     if let Some(&(first, c)) = removed.places.first() {
         let text = &sources.get(id).text;
-        let mut lines: Vec<usize> = removed
+        let lines: Vec<usize> = removed
             .places
             .iter()
             .map(|&(off, _)| sources.line_col(id, off).0)
             .collect();
-        lines.dedup();
         let mut where_ = lines
             .iter()
             .map(usize::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        if removed.count > removed.places.len() {
+        if lines.len() == clean::PLACES {
             where_.push_str(", ...");
         }
         let n = removed.count;
