@@ -189,6 +189,26 @@ pub fn format(
             });
         }
     }
+    // The bibliography file is clean, but YAML escapes (`"\a"`) can still put
+    // control characters into its values.
+    let removed: usize = cites
+        .iter_mut()
+        .map(|c| strip_controls(&mut c.rendered))
+        .chain(refs.iter_mut().map(|r| strip_controls(&mut r.content)))
+        .sum();
+    if removed > 0 {
+        diags.push(
+            Diagnostic::warning(
+                "W0108",
+                format!(
+                    "{removed} control character{} removed from the entries of `{}`",
+                    if removed == 1 { "" } else { "s" },
+                    sources.path(bib.source).display()
+                ),
+            )
+            .in_file(sources.path(bib.source)),
+        );
+    }
     let mut unused: Vec<&str> = bib.library.keys().filter(|k| !used.contains(*k)).collect();
     unused.sort();
     for k in unused {
@@ -198,6 +218,22 @@ pub fn format(
         );
     }
     refs
+}
+
+/// Removes control characters from formatted text; returns how many.
+fn strip_controls(v: &mut [Inline]) -> usize {
+    v.iter_mut()
+        .map(|i| match i {
+            Inline::Text(t) => crate::load::clean::strip_in_place(t),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. } => strip_controls(c),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Where an entry's key is defined: `key:` in YAML, `{key,` in BibLaTeX.
