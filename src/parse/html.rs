@@ -97,6 +97,77 @@ pub fn strip_non_text(html: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Elements without content: they never nest.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Nesting of raw HTML elements, to flatten what is nested deeper than a limit
+/// (deeper HTML would cost the HTML parser quadratic time and e-readers their
+/// stack). Tags opened beyond the limit are dropped, and as many closing tags
+/// after them; their text is kept.
+#[derive(Debug, Default, Clone)]
+pub struct Depth {
+    open: usize,
+    dropped: usize,
+    /// Whether anything was dropped, for one warning.
+    pub flattened: bool,
+}
+
+impl Depth {
+    /// Whether the tag `tag` (one whole tag, as inline HTML comes) is kept.
+    pub fn keep(&mut self, tag: &str, max: usize) -> bool {
+        match tags(tag).next() {
+            Some(t) => self.keep_tag(&t, tag, max),
+            None => true,
+        }
+    }
+
+    fn keep_tag(&mut self, t: &Tag, text: &str, max: usize) -> bool {
+        let void = VOID.iter().any(|v| t.name.eq_ignore_ascii_case(v))
+            || text[t.range.clone()].ends_with("/>");
+        if void {
+            return true;
+        }
+        if t.closing {
+            if self.dropped > 0 {
+                self.dropped -= 1;
+                return false;
+            }
+            self.open = self.open.saturating_sub(1);
+            return true;
+        }
+        if self.open >= max {
+            self.dropped += 1;
+            self.flattened = true;
+            return false;
+        }
+        self.open += 1;
+        true
+    }
+}
+
+/// `html` with the tags nested deeper than `max` removed (see `Depth`).
+pub fn flatten<'a>(html: &'a str, max: usize, depth: &mut Depth) -> Cow<'a, str> {
+    let mut out: Option<String> = None;
+    let mut last = 0;
+    for t in tags(html) {
+        if !depth.keep_tag(&t, html, max) {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[last..t.range.start]);
+            last = t.range.end;
+        }
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&html[last..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(html),
+    }
+}
+
 /// Whether an inline HTML tag opens a `<script>` or `<style>` element, whose
 /// content (the following text) is then dropped: `"script"` or `"style"`.
 pub fn opens_code_element(tag: &str) -> Option<&'static str> {
@@ -275,6 +346,21 @@ mod tests {
             strip_non_text("<scripts>kept</scripts>"),
             "<scripts>kept</scripts>"
         );
+    }
+
+    #[test]
+    fn html_nested_too_deep_is_flattened_and_its_text_kept() {
+        let html = format!("{}x{}", "<div>".repeat(100), "</div>".repeat(100));
+        let mut d = Depth::default();
+        let flat = flatten(&html, 3, &mut d);
+        assert_eq!(flat, "<div><div><div>x</div></div></div>");
+        assert!(d.flattened);
+        let mut d = Depth::default();
+        assert_eq!(
+            flatten("<p>a<br>b<img src=x/></p>", 1, &mut d),
+            "<p>a<br>b<img src=x/></p>"
+        );
+        assert!(!d.flattened);
     }
 
     #[test]

@@ -134,6 +134,9 @@ struct Builder<'a> {
     inline_depth_reported: bool,
     /// Inside an inline `<script>` or `<style>` element, whose content is dropped.
     in_code_element: Option<&'static str>,
+    /// Nesting of inline raw HTML in the current block.
+    html_depth: html::Depth,
+    html_depth_reported: bool,
 }
 
 /// Parses one Markdown file.
@@ -147,6 +150,8 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         inline_too_deep: 0,
         inline_depth_reported: false,
         in_code_element: None,
+        html_depth: html::Depth::default(),
+        html_depth_reported: false,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         b.event(event, range);
@@ -433,7 +438,24 @@ impl Builder<'_> {
             self.in_code_element = Some(name);
             return;
         }
+        if !self.html_depth.keep(h, MAX_DEPTH) {
+            self.report_html_depth(range);
+            return;
+        }
         self.push_inline(Inline::Html(h.to_string()));
+    }
+
+    fn report_html_depth(&mut self, range: std::ops::Range<usize>) {
+        if !self.html_depth_reported {
+            self.html_depth_reported = true;
+            self.out.diagnostics.push(
+                Diagnostic::warning(
+                    "W0105",
+                    format!("raw HTML nested deeper than {MAX_DEPTH} levels is flattened"),
+                )
+                .at(self.span(range.start..(range.start + 1).min(range.end))),
+            );
+        }
     }
 
     /// One warning for the scripts, handlers and frames in a piece of raw HTML, at
@@ -531,6 +553,10 @@ impl Builder<'_> {
 
     fn close(&mut self) {
         let mut frame = self.stack.pop().expect("frame");
+        if !is_inline_kind(&frame.kind) {
+            // Inline HTML left open in a block is closed there.
+            self.html_depth = html::Depth::default();
+        }
         self.flush_inlines(&mut frame);
         let inl = std::mem::take(&mut frame.inlines);
         match frame.kind {
@@ -598,8 +624,13 @@ impl Builder<'_> {
                     map.get(i).map_or(off, |&(t, src)| src + (off - t))
                 });
                 let text = html::strip_non_text(&frame.text);
+                let mut depth = html::Depth::default();
+                let text = html::flatten(&text, MAX_DEPTH, &mut depth).into_owned();
+                if depth.flattened {
+                    let start = map.first().map_or(0, |&(_, s)| s);
+                    self.report_html_depth(start..start + 1);
+                }
                 if !text.trim().is_empty() {
-                    let text = text.into_owned();
                     self.push_block(Block::Html(text));
                 }
             }
