@@ -83,6 +83,12 @@ pub struct Builder<'c, 'f> {
     decoded: std::collections::HashMap<usize, Option<usize>>,
     /// Images that could not be drawn, with why.
     pub undrawn: Vec<(String, String)>,
+    /// Characters no face has, with the part they were first met in.
+    pub missing_in: Vec<(char, usize)>,
+    /// Parts with lines that stick out, and how many.
+    pub overfull_in: Vec<(usize, usize)>,
+    /// Parts with words longer than a line, and how many.
+    pub long_words_in: Vec<(usize, usize)>,
     para: usize,
     /// The next paragraph starts flush (after a heading, quote, list ...).
     flush: bool,
@@ -112,6 +118,9 @@ impl<'c, 'f> Builder<'c, 'f> {
             images: Vec::new(),
             decoded: std::collections::HashMap::new(),
             undrawn: Vec::new(),
+            missing_in: Vec::new(),
+            overfull_in: Vec::new(),
+            long_words_in: Vec::new(),
             para: 0,
             flush: true,
             after_heading: false,
@@ -154,7 +163,20 @@ impl<'c, 'f> Builder<'c, 'f> {
 
     fn set(&mut self, runs: &[Run], spec: Spec) -> Vec<Line> {
         let mut notes = std::mem::take(&mut self.notes);
+        let (missing, overfull, long) = (notes.missing.len(), notes.overfull, notes.long_words);
         let lines = self.ctx.set(runs, &spec, &mut notes);
+        // Where problems were found, for warnings that name the part.
+        for &c in &notes.missing[missing..] {
+            self.missing_in.push((c, self.part));
+        }
+        if notes.overfull > overfull {
+            self.overfull_in
+                .push((self.part, notes.overfull - overfull));
+        }
+        if notes.long_words > long {
+            self.long_words_in
+                .push((self.part, notes.long_words - long));
+        }
         self.notes = notes;
         lines
     }

@@ -161,7 +161,7 @@ pub fn typeset(
         .unwrap_or(book.parts.len());
     // The parts are set once; only the contents page and the pagination are
     // redone while the contents' page numbers settle.
-    let (parts_flow, notes, images) = {
+    let (parts_flow, notes, images, missing_in, overfull_in, long_words_in) = {
         let mut b = flow::Builder::new(
             &mut ctx,
             g.text_width(),
@@ -183,6 +183,9 @@ pub fn typeset(
             std::mem::take(&mut b.flow),
             std::mem::take(&mut b.notes),
             std::mem::take(&mut b.images),
+            std::mem::take(&mut b.missing_in),
+            std::mem::take(&mut b.overfull_in),
+            std::mem::take(&mut b.long_words_in),
         )
     };
     let split = parts_flow
@@ -234,22 +237,34 @@ pub fn typeset(
         .chain(parts_flow[split..].iter())
         .collect();
     let pages = paginate::paginate(&all, g.text_height(), g.leading);
-    for c in &notes.missing {
+    let title = |p: usize| {
+        book.parts
+            .get(p)
+            .map_or_else(|| "Contents".to_string(), |x| x.title.clone())
+    };
+    for (c, part) in &missing_in {
         diags.push(Diagnostic::warning(
             "W0109",
             format!(
-                "no bundled font has the character {c:?} (U+{:04X}); it prints as a blank box",
-                *c as u32
+                "no bundled font has the character {c:?} (U+{:04X}), first used in “{}”; it prints as a blank box",
+                *c as u32,
+                title(*part)
             ),
         ));
     }
-    if notes.overfull > 0 {
+    for (part, n) in &long_words_in {
+        diags.push(Diagnostic::warning(
+            "W0113",
+            format!(
+                "{n} word(s) in “{}” are longer than a line and were broken between letters",
+                title(*part)
+            ),
+        ));
+    }
+    for (part, n) in &overfull_in {
         diags.push(Diagnostic::warning(
             "W0110",
-            format!(
-                "{} line(s) could not be set within the measure and stick out into the margin",
-                notes.overfull
-            ),
+            format!("{n} line(s) in “{}” could not be set within the measure and stick out into the margin", title(*part)),
         ));
     }
     let report = report(&pages, notes.overfull);

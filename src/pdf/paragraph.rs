@@ -19,6 +19,9 @@ use crate::model::LinkTarget;
 const HYPHEN_PENALTY: f32 = 50.0;
 /// Penalty for breaking after an explicit hyphen or dash inside a word.
 const EXPLICIT_BREAK_PENALTY: f32 = 50.0;
+/// Breaking inside a word longer than the line: allowed, but only when nothing else
+/// fits (high, below the infinite penalty).
+const EMERGENCY_BREAK_PENALTY: f32 = 5_000.0;
 /// parfillskip: the last line's stretch, "infinite" against ordinary glue.
 const FILL: Pt = 100_000.0;
 
@@ -89,6 +92,8 @@ pub struct Notes {
     /// Characters no bundled face has.
     pub missing: Vec<char>,
     pub overfull: usize,
+    /// Words wider than the measure, broken between letters where needed.
+    pub long_words: usize,
 }
 
 /// Shared state for setting many paragraphs.
@@ -178,6 +183,7 @@ impl Ctx<'_> {
                         size,
                         dy,
                         spec.hyphenate && !st.raised,
+                        spec.width,
                         notes,
                     );
                     rest = &rest[end..];
@@ -222,6 +228,7 @@ impl Ctx<'_> {
         size: Pt,
         dy: Pt,
         hyphenate: bool,
+        measure: Pt,
         notes: &mut Notes,
     ) {
         // Break opportunities: after explicit hyphens and dashes (UAX #14), and at
@@ -260,11 +267,33 @@ impl Ctx<'_> {
             let glyphs = self
                 .shaper
                 .shape(self.fonts, face, size, text, &self.language);
-            let local: Vec<(usize, bool)> = cuts
+            let mut local: Vec<(usize, bool)> = cuts
                 .iter()
                 .filter(|(c, _)| *c > s0 && *c < s1)
                 .map(|(c, h)| (c - s0, *h))
                 .collect();
+            // A word wider than the measure (a URL, a long chemical name, a run of
+            // characters with no space) may break anywhere between clusters, at a
+            // cost: cuts every third of a line, with the emergency penalty.
+            let total: Pt = glyphs.iter().map(|g| g.advance).sum();
+            let mut emergency = Vec::new();
+            if total > measure {
+                notes.long_words += 1;
+                let step = (measure / 3.0).max(size);
+                let mut acc = 0.0;
+                for (i, g) in glyphs.iter().enumerate() {
+                    if acc >= step && (i == 0 || glyphs[i - 1].cluster != g.cluster) {
+                        emergency.push(g.cluster as usize);
+                        acc = 0.0;
+                    }
+                    acc += g.advance;
+                }
+                for &c in &emergency {
+                    local.push((c, false));
+                }
+                local.sort_by_key(|c| c.0);
+                local.dedup_by_key(|c| c.0);
+            }
             let mut from = 0;
             for (cut, is_hyphenation) in local
                 .iter()
@@ -272,7 +301,11 @@ impl Ctx<'_> {
                 .chain(std::iter::once((text.len(), false)))
             {
                 // Only between clusters: a ligature spanning the cut keeps it whole.
-                if cut < text.len() && !glyphs.iter().any(|g| g.cluster as usize == cut) {
+                if cut < text.len()
+                    && glyphs
+                        .binary_search_by_key(&cut, |g| g.cluster as usize)
+                        .is_err()
+                {
                     continue;
                 }
                 let piece = placed(&glyphs, text, from, cut, face, size, dy, st.link.clone());
@@ -289,14 +322,17 @@ impl Ctx<'_> {
                     } else {
                         None
                     };
+                    let forced_cut = !is_hyphenation && emergency.binary_search(&cut).is_ok();
                     units.push(Unit::Break {
                         hyphen,
                         penalty: if is_hyphenation {
                             HYPHEN_PENALTY
+                        } else if forced_cut {
+                            EMERGENCY_BREAK_PENALTY
                         } else {
                             EXPLICIT_BREAK_PENALTY
                         },
-                        flagged: true,
+                        flagged: !forced_cut,
                     });
                 }
                 from = cut;
@@ -544,7 +580,10 @@ fn first_fit(items: &[Item], width_of: &dyn Fn(usize) -> Pt) -> Vec<(usize, f32)
     breaks
 }
 
-/// Glyphs of `glyphs` whose clusters fall in `text[from..to]`, placed from x = 0.
+/// The glyphs whose clusters fall in `text[from..to]`, placed from x = 0. Shaping is
+/// left to right, so clusters never decrease and those glyphs are one run of
+/// indices: found by binary search, each cluster's text taken once. Linear in the
+/// piece, whatever the length of the word.
 #[allow(clippy::too_many_arguments)]
 fn placed(
     glyphs: &Arc<[Glyph]>,
@@ -556,28 +595,21 @@ fn placed(
     dy: Pt,
     link: Option<LinkTarget>,
 ) -> Placed {
-    let mut out = Vec::new();
+    let lo = glyphs.partition_point(|g| (g.cluster as usize) < from);
+    let hi = glyphs.partition_point(|g| (g.cluster as usize) < to);
+    let mut out = Vec::with_capacity(hi - lo);
     let mut x = 0.0;
-    let mut clusters: Vec<usize> = glyphs.iter().map(|g| g.cluster as usize).collect();
-    clusters.sort_unstable();
-    clusters.dedup();
-    let mut seen: Vec<usize> = Vec::new();
-    for g in glyphs.iter() {
+    for i in lo..hi {
+        let g = &glyphs[i];
         let c = g.cluster as usize;
-        if c < from || c >= to {
-            continue;
-        }
-        let next = clusters
-            .iter()
-            .copied()
-            .find(|&k| k > c)
-            .unwrap_or(text.len())
-            .min(text.len());
-        let t = if seen.contains(&c) {
+        let t = if i > lo && glyphs[i - 1].cluster == g.cluster {
             super::doc::GlyphText::default()
         } else {
-            seen.push(c);
-            text.get(c..next).unwrap_or("").into()
+            let next = glyphs[i + 1..]
+                .iter()
+                .find(|n| n.cluster != g.cluster)
+                .map_or(text.len(), |n| (n.cluster as usize).min(text.len()));
+            text.get(c..next.max(c)).unwrap_or("").into()
         };
         out.push(PlacedGlyph {
             id: g.id,

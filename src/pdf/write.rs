@@ -1253,7 +1253,8 @@ fn compress(pdf: &mut lopdf::Document) {
             if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
                 continue;
             }
-            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(LEVEL));
+            let mut enc =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(LEVEL));
             if enc.write_all(&stream.content).is_ok() {
                 if let Ok(data) = enc.finish() {
                     if data.len() < stream.content.len() {
