@@ -770,14 +770,21 @@ fn draw_run(run: &TextRun, face: &EmbeddedFace, ops: &mut Vec<Operation>) {
     ));
     let mut line = GlyphLine::default();
     for cluster in clusters(&run.glyphs) {
-        let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
-        let mapped: String = cluster
-            .iter()
-            .filter_map(|g| face.unicode.get(&face.code(g.id)))
-            .map(String::as_str)
-            .collect();
-        let actual = mapped != text;
+        // One glyph per cluster is the common case: compare without building strings.
+        let actual = match cluster {
+            [g] => face.unicode.get(&face.code(g.id)).map(String::as_str) != Some(g.text.as_str()),
+            _ => {
+                let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
+                let mapped: String = cluster
+                    .iter()
+                    .filter_map(|g| face.unicode.get(&face.code(g.id)))
+                    .map(String::as_str)
+                    .collect();
+                mapped != text
+            }
+        };
         if actual {
+            let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
             line.flush(ops);
             ops.push(Operation::new(
                 "BDC",
