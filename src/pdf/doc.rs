@@ -112,7 +112,7 @@ pub struct GlyphText(Repr);
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Repr {
-    Inline { len: u8, buf: [u8; 22] },
+    Inline { len: u8, buf: [u8; 14] },
     Heap(Box<str>),
 }
 
@@ -120,7 +120,7 @@ impl Default for Repr {
     fn default() -> Self {
         Repr::Inline {
             len: 0,
-            buf: [0; 22],
+            buf: [0; 14],
         }
     }
 }
@@ -137,8 +137,8 @@ impl GlyphText {
 
 impl From<&str> for GlyphText {
     fn from(s: &str) -> Self {
-        if s.len() <= 22 {
-            let mut buf = [0; 22];
+        if s.len() <= 14 {
+            let mut buf = [0; 14];
             buf[..s.len()].copy_from_slice(s.as_bytes());
             GlyphText(Repr::Inline {
                 len: s.len() as u8,

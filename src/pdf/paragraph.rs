@@ -392,22 +392,16 @@ impl Ctx<'_> {
                     // A real space glyph where the space is, so that text
                     // extraction, search and copy see words (the writer places
                     // every glyph exactly, so its advance does not matter).
+                    // It joins the piece before it (its width, used for link areas,
+                    // stays that of the text).
                     if k != end {
-                        if let Some(prev) = line.pieces.last() {
+                        if let Some(prev) = line.pieces.last_mut() {
                             if let Some(id) = self.fonts.face(prev.face).glyph(' ') {
-                                line.pieces.push(Placed {
-                                    face: prev.face,
-                                    size: prev.size,
-                                    x: space_at,
-                                    dy: prev.dy,
-                                    width: w,
-                                    glyphs: vec![PlacedGlyph {
-                                        id,
-                                        dx: 0.0,
-                                        dy: 0.0,
-                                        text: " ".into(),
-                                    }],
-                                    link: None,
+                                prev.glyphs.push(PlacedGlyph {
+                                    id,
+                                    dx: space_at - prev.x,
+                                    dy: 0.0,
+                                    text: " ".into(),
                                 });
                             }
                         }
