@@ -93,6 +93,14 @@ pub fn anchor(key: &str) -> String {
     format!("ref-{slug}")
 }
 
+/// The CSL locales bundled with hayagriva, parsed once per process: parsing them
+/// costs more than formatting a whole book's citations.
+fn locales() -> &'static [hayagriva::citationberg::Locale] {
+    static LOCALES: std::sync::OnceLock<Vec<hayagriva::citationberg::Locale>> =
+        std::sync::OnceLock::new();
+    LOCALES.get_or_init(archive::locales)
+}
+
 /// Formats `cites` (all citations, in reading order) in place and returns the
 /// reference list. `refs_part` is the index of the part holding the list.
 pub fn format(
@@ -104,7 +112,7 @@ pub fn format(
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Reference> {
-    let locales = archive::locales();
+    let locales = locales();
     let locale = Some(hayagriva::citationberg::LocaleCode(language.to_string()));
     let mut driver = BibliographyDriver::new();
     let mut used: HashSet<String> = HashSet::new();
@@ -137,11 +145,11 @@ pub fn format(
             items,
             style,
             locale.clone(),
-            &locales,
+            locales,
             None,
         ));
     }
-    let rendered = driver.finish(BibliographyRequest::new(style, locale.clone(), &locales));
+    let rendered = driver.finish(BibliographyRequest::new(style, locale.clone(), locales));
     for (ci, rc) in requested.iter().zip(rendered.citations) {
         let c = &mut cites[*ci];
         let keys: Vec<String> = c.items.iter().map(|i| i.key.clone()).collect();
