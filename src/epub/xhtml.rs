@@ -65,7 +65,7 @@ pub fn part(book: &Book, index: usize) -> (String, Notes) {
         _ => {
             if let Some(h) = &p.heading {
                 let _ = write!(w.out, "<h1 id=\"{}\">", escape_attr(&h.id));
-                w.inlines(&h.content);
+                w.inline_container(&h.content, None);
                 w.out.push_str("</h1>\n");
             }
             let blocks = &p.blocks;
@@ -209,7 +209,7 @@ impl Writer<'_> {
                         self.blocks(blocks);
                         self.out
                             .push_str("</blockquote>\n<figcaption class=\"attribution\">— ");
-                        self.inlines(a);
+                        self.inline_container(a, None);
                         self.out.push_str("</figcaption>\n</figure>\n");
                     }
                     None => {

@@ -1,0 +1,67 @@
+//! Inputs that once broke a build, found by the property test or the fuzzers, each
+//! named for what went wrong. Each must bind both editions, every XML file of the
+//! EPUB well-formed.
+
+mod common;
+
+use common::*;
+
+/// Binds one chapter (and an empty second one) through the library; returns the
+/// EPUB.
+fn bind(chapter: &str) -> Epub {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    write_book(
+        &book,
+        &[
+            (
+                "book.yaml",
+                "title: Regression\ndate: 2024-01-01\nchapters:\n  - chapters/*.md\n",
+            ),
+            ("chapters/01.md", chapter),
+        ],
+    );
+    let out = dir.path().join("out");
+    let report = bookbind::build(&bookbind::BuildOptions {
+        book_dir: book,
+        out_dir: out.clone(),
+        formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
+        source_date_epoch: Some(0),
+        report: None,
+    });
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let pdf = std::fs::read(out.join("regression.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let epub = Epub::open(&out.join("regression.epub"));
+    for (name, bytes) in &epub.files {
+        if name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx") {
+            let text = std::str::from_utf8(bytes).unwrap();
+            if let Err(e) = parse_xml(text) {
+                panic!("{name} is not well-formed: {e}\n{text}");
+            }
+        }
+    }
+    epub
+}
+
+/// Property test, seed 7: the part's opening heading was written without making
+/// its raw HTML well-formed (`<h1><span>—</h1>`).
+#[test]
+fn raw_html_in_a_part_heading_is_made_well_formed() {
+    let epub = bind("<span onclick=\"x()\">---\n===\n");
+    let ch = epub.text("OEBPS/chapter-01.xhtml");
+    assert!(!ch.contains("onclick"), "{ch}");
+    bind("# Title <b>bold\n\nText.\n");
+}
+
+/// Found with the heading above: a quote's attribution had the same fault.
+#[test]
+fn raw_html_in_a_quote_attribution_is_made_well_formed() {
+    bind("# One\n\n> Quoted.\n>\n> — <i>Someone\n");
+}
