@@ -36,17 +36,9 @@ pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
             link: None,
         },
     }];
-    let lines = b.ctx.set(
-        &runs,
-        &Spec {
-            width: b.width,
-            indent: 0.0,
-            hang: 0.0,
-            align: Align::Center,
-            hyphenate: false,
-        },
-        &mut b.notes,
-    );
+    let lines = b
+        .ctx
+        .set(&runs, &Spec::plain(b.width, Align::Center), &mut b.notes);
     for l in lines {
         b.flow.push(Flow::Line {
             line: l,
@@ -109,13 +101,7 @@ pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
                 text: num.clone(),
                 style: st.clone(),
             }],
-            &Spec {
-                width: num_width * 2.0,
-                indent: 0.0,
-                hang: 0.0,
-                align: Align::Left,
-                hyphenate: false,
-            },
+            &Spec::plain(num_width * 2.0, Align::Left),
             &mut b.notes,
         );
         if let (Some(last), Some(numline)) = (lines.last_mut(), nl.into_iter().next()) {

@@ -234,16 +234,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 self.size * CHAPTER_TITLE_SCALE
             };
             let runs = self.runs(&h.content, self.style(Style::Regular, size));
-            let lines = self.set(
-                &runs,
-                Spec {
-                    width: self.width,
-                    indent: 0.0,
-                    hang: 0.0,
-                    align: Align::Center,
-                    hyphenate: false,
-                },
-            );
+            let lines = self.set(&runs, Spec::plain(self.width, Align::Center));
             self.push_lines(lines, 0.0, size * 1.3, true);
             self.flow.push(Flow::Space(self.leading * 2.0));
             self.after_heading = true;
@@ -266,6 +257,16 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.footnotes(book, p);
     }
 
+    /// One centred line (or more, if it must wrap) of `text`.
+    fn centred(&mut self, text: &str, style: Style, size: Pt, height: Pt, keep: bool) {
+        let runs = vec![Run {
+            text: text.to_string(),
+            style: self.style(style, size),
+        }];
+        let lines = self.set(&runs, Spec::plain(self.width, Align::Center));
+        self.push_lines(lines, 0.0, height, keep);
+    }
+
     fn title_page(&mut self, book: &Book, index: usize) {
         self.flow.push(Flow::Opening {
             part: index,
@@ -277,39 +278,11 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flow.push(Flow::Anchor(index, None));
         let m = &book.meta;
         let big = self.size * 2.2;
-        let runs = vec![Run {
-            text: m.title.clone(),
-            style: self.style(Style::Regular, big),
-        }];
-        let lines = self.set(
-            &runs,
-            Spec {
-                width: self.width,
-                indent: 0.0,
-                hang: 0.0,
-                align: Align::Center,
-                hyphenate: false,
-            },
-        );
-        self.push_lines(lines, 0.0, big * 1.25, true);
+        self.centred(&m.title, Style::Regular, big, big * 1.25, true);
         if let Some(s) = &m.subtitle {
             self.flow.push(Flow::Space(self.leading));
             let size = self.size * 1.2;
-            let runs = vec![Run {
-                text: s.clone(),
-                style: self.style(Style::Italic, size),
-            }];
-            let lines = self.set(
-                &runs,
-                Spec {
-                    width: self.width,
-                    indent: 0.0,
-                    hang: 0.0,
-                    align: Align::Center,
-                    hyphenate: false,
-                },
-            );
-            self.push_lines(lines, 0.0, size * 1.35, true);
+            self.centred(s, Style::Italic, size, size * 1.35, true);
         }
         self.flow.push(Flow::Space(self.leading * 2.0));
         self.flow.push(Flow::Rule {
@@ -318,39 +291,17 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flow.push(Flow::Space(self.leading * 2.0));
         if !m.authors.is_empty() {
             let size = self.size * 1.15;
-            let runs = vec![Run {
-                text: m.authors.join(", "),
-                style: self.style(Style::Regular, size),
-            }];
-            let lines = self.set(
-                &runs,
-                Spec {
-                    width: self.width,
-                    indent: 0.0,
-                    hang: 0.0,
-                    align: Align::Center,
-                    hyphenate: false,
-                },
+            self.centred(
+                &m.authors.join(", "),
+                Style::Regular,
+                size,
+                size * 1.35,
+                false,
             );
-            self.push_lines(lines, 0.0, size * 1.35, false);
         }
         if let Some(p) = &m.publisher {
             self.flow.push(Flow::Space(self.leading * 4.0));
-            let runs = vec![Run {
-                text: p.clone(),
-                style: self.style(Style::Regular, self.size),
-            }];
-            let lines = self.set(
-                &runs,
-                Spec {
-                    width: self.width,
-                    indent: 0.0,
-                    hang: 0.0,
-                    align: Align::Center,
-                    hyphenate: false,
-                },
-            );
-            self.push_lines(lines, 0.0, self.leading, false);
+            self.centred(p, Style::Regular, self.size, self.leading, false);
         }
     }
 
@@ -373,16 +324,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 self.flow.push(Flow::Space(self.leading));
                 self.flow.push(Flow::Anchor(self.part, Some(h.id.clone())));
                 let runs = self.runs(&h.content, self.style(st, hs));
-                let lines = self.set(
-                    &runs,
-                    Spec {
-                        width: self.width - x,
-                        indent: 0.0,
-                        hang: 0.0,
-                        align: Align::Left,
-                        hyphenate: false,
-                    },
-                );
+                let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
                 self.push_lines(lines, x, self.leading.max(hs * 1.25), true);
                 self.flow.push(Flow::Space(self.leading * 0.5));
                 self.flush = true;
@@ -423,16 +365,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                         style: self.style(Style::Italic, self.size),
                     }];
                     runs.extend(self.runs(a, self.style(Style::Italic, self.size)));
-                    let lines = self.set(
-                        &runs,
-                        Spec {
-                            width: self.width - x - ind,
-                            indent: 0.0,
-                            hang: 0.0,
-                            align: Align::Right,
-                            hyphenate: false,
-                        },
-                    );
+                    let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Right));
                     self.push_lines(lines, x + ind, self.leading, false);
                 }
                 self.width = w;
@@ -461,16 +394,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                         text: marker,
                         style: self.style(Style::Regular, size),
                     }];
-                    let m = self.set(
-                        &mruns,
-                        Spec {
-                            width: ind,
-                            indent: 0.0,
-                            hang: 0.0,
-                            align: Align::Left,
-                            hyphenate: false,
-                        },
-                    );
+                    let m = self.set(&mruns, Spec::plain(ind, Align::Left));
                     if let Some(ml) = m.into_iter().next() {
                         if let Some(Flow::Line { line, x: lx, .. }) = self.flow[first..]
                             .iter_mut()
@@ -491,16 +415,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             Block::DefinitionList(defs) => {
                 for d in defs {
                     let runs = self.runs(&d.term, self.style(Style::Bold, size));
-                    let lines = self.set(
-                        &runs,
-                        Spec {
-                            width: self.width - x,
-                            indent: 0.0,
-                            hang: 0.0,
-                            align: Align::Left,
-                            hyphenate: false,
-                        },
-                    );
+                    let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
                     self.push_lines(lines, x, self.leading, false);
                     for det in &d.details {
                         self.flush = true;
@@ -517,16 +432,8 @@ impl<'c, 'f> Builder<'c, 'f> {
                         text: l.replace('\t', "    "),
                         style: self.style(Style::Mono, cs),
                     }];
-                    let mut lines = self.set(
-                        &runs,
-                        Spec {
-                            width: self.width - x - size,
-                            indent: 0.0,
-                            hang: 0.0,
-                            align: Align::Left,
-                            hyphenate: false,
-                        },
-                    );
+                    let mut lines =
+                        self.set(&runs, Spec::plain(self.width - x - size, Align::Left));
                     if lines.is_empty() {
                         lines.push(Line {
                             max_size: cs,
@@ -564,16 +471,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                     text: m.clone(),
                     style: self.style(Style::Mono, size * CODE_SCALE),
                 }];
-                let lines = self.set(
-                    &runs,
-                    Spec {
-                        width: self.width - x,
-                        indent: 0.0,
-                        hang: 0.0,
-                        align: Align::Center,
-                        hyphenate: false,
-                    },
-                );
+                let lines = self.set(&runs, Spec::plain(self.width - x, Align::Center));
                 self.push_lines(lines, x, self.leading, false);
             }
             Block::Rule => {
@@ -663,16 +561,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 text: title.clone(),
                 style: self.style(Style::Italic, self.size * NOTE_SCALE),
             }];
-            let lines = self.set(
-                &runs,
-                Spec {
-                    width: measure,
-                    indent: 0.0,
-                    hang: 0.0,
-                    align: Align::Center,
-                    hyphenate: false,
-                },
-            );
+            let lines = self.set(&runs, Spec::plain(measure, Align::Center));
             self.push_lines(lines, x, self.leading, false);
         }
         self.flow.push(Flow::Space(self.leading * 0.5));
@@ -779,16 +668,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 text: format!("{}.", k + 1),
                 style: self.style(Style::Regular, ns),
             }];
-            let m = self.set(
-                &num,
-                Spec {
-                    width: ns * 1.5,
-                    indent: 0.0,
-                    hang: 0.0,
-                    align: Align::Left,
-                    hyphenate: false,
-                },
-            );
+            let m = self.set(&num, Spec::plain(ns * 1.5, Align::Left));
             if let Some(ml) = m.into_iter().next() {
                 if let Some(Flow::Line { line, .. }) = self.flow[first..]
                     .iter_mut()

@@ -62,6 +62,19 @@ pub struct Spec {
     pub hyphenate: bool,
 }
 
+impl Spec {
+    /// No indent, no hyphenation: headings, titles, captions, running heads.
+    pub fn plain(width: Pt, align: Align) -> Spec {
+        Spec {
+            width,
+            indent: 0.0,
+            hang: 0.0,
+            align,
+            hyphenate: false,
+        }
+    }
+}
+
 /// Glyphs of one face and size placed on a line, relative to the line's left edge.
 #[derive(Debug, Clone)]
 pub struct Placed {
