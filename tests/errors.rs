@@ -72,6 +72,64 @@ fn every_unknown_key_is_reported_in_one_run() {
 }
 
 #[test]
+fn malformed_citation_is_an_error_at_its_place() {
+    assert_book_error(
+        &[(
+            "chapters/01.md",
+            "# One\n\nAs shown [@known2020]\nand [see @known2020 @known2020, p. 3].\n",
+        )],
+        "E0014",
+        "chapters/01.md:4:5",
+        &["[see @known2020 @known2020, p. 3]", "`;`"],
+    );
+}
+
+#[test]
+fn escaped_brackets_are_text_not_a_malformed_citation() {
+    let (status, err, _, _) = build_bad(&[(
+        "chapters/01.md",
+        "# One\n\nWrite \\[@known2020 @other] to show [@known2020].\n",
+    )]);
+    assert_eq!(status, 0, "{err}");
+}
+
+#[test]
+fn malformed_yaml_is_an_error_at_its_line() {
+    for (manifest, at) in [
+        (
+            "title: [unclosed\nchapters: [chapters/*.md]\n",
+            "book.yaml:1:8",
+        ),
+        (
+            "title: T\nchapters:\n  - chapters/*.md\n   bad: indent\n",
+            "book.yaml:4:",
+        ),
+        ("title: T\nchapters: [a, b\nback: []\n", "book.yaml:"),
+    ] {
+        assert_book_error(
+            &[("book.yaml", manifest), ("chapters/01.md", "# One\n")],
+            "E0002",
+            at,
+            &[],
+        );
+    }
+}
+
+#[test]
+fn a_book_folder_that_is_a_file_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("book.md");
+    std::fs::write(&file, "# Not a folder\n").unwrap();
+    let o = bookbind(&["check", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error[E0001]") && stderr(&o).contains("book.md"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn citation_without_bibliography_says_how_to_add_one() {
     assert_book_error(
         &[

@@ -106,7 +106,15 @@ fn key_end(text: &str, start: usize) -> Option<usize> {
 /// one pass, and only innermost pairs (the only ones that can be citations) are
 /// read, so `[[[[...]]]]` costs no more than `[...]`.
 pub fn find(text: &str) -> Vec<Found> {
+    find_all(text).0
+}
+
+/// Citations, and brackets that hold an `@key` but are not pandoc's syntax
+/// (`[@a @b]`, `[@a; ]`, `[see @; @b]`): those are text for pandoc, and most
+/// likely a typo here, so the caller reports them.
+pub fn find_all(text: &str) -> (Vec<Found>, Vec<Range<usize>>) {
     let mut out = Vec::new();
+    let mut malformed = Vec::new();
     let pairs = innermost_brackets(text);
     let mut i = 0;
     while i < text.len() {
@@ -119,6 +127,11 @@ pub fn find(text: &str) -> Vec<Found> {
                         narrative: false,
                         items,
                     });
+                    i = close + 1;
+                    continue;
+                }
+                if has_key(&text[i + 1..close]) {
+                    malformed.push(i..close + 1);
                     i = close + 1;
                     continue;
                 }
@@ -147,7 +160,19 @@ pub fn find(text: &str) -> Vec<Found> {
         }
         i += c.len_utf8();
     }
-    out
+    (out, malformed)
+}
+
+/// Whether `s` holds an `@key` where a citation's key would start.
+fn has_key(s: &str) -> bool {
+    s.char_indices().any(|(j, c)| {
+        c == '@'
+            && s[..j]
+                .chars()
+                .next_back()
+                .is_none_or(|p| p.is_whitespace() || p == '-' || p == ';')
+            && key_end(s, j + 1).is_some()
+    })
 }
 
 /// Open → close offsets of the bracket pairs that hold no other bracket.
@@ -294,6 +319,18 @@ mod tests {
         let f = find("(see [in [@a, p. 2] too])");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].items[0].key, "a");
+    }
+
+    #[test]
+    fn brackets_with_a_key_that_are_not_citations_are_malformed() {
+        for text in ["[@a @b]", "[@a, p. 3; ]", "[see @; @b]", "x [-@a @b] y"] {
+            let (found, bad) = find_all(text);
+            assert!(found.is_empty(), "{text}");
+            assert_eq!(bad.len(), 1, "{text}");
+        }
+        for text in ["[@]", "[mail jo@example.org]", "[a @ b]", "[@a; @b]"] {
+            assert!(find_all(text).1.is_empty(), "{text}");
+        }
     }
 
     #[test]

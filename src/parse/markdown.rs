@@ -88,13 +88,22 @@ enum Kind {
     Metadata,
 }
 
+/// A piece of text and where it starts in the source. `literal` leading bytes were
+/// written escaped (`\[`, `\@`) or as an entity (`&#64;`): they are text, never
+/// citation syntax.
+struct Piece {
+    text: String,
+    source: usize,
+    literal: usize,
+}
+
 struct Frame {
     kind: Kind,
     blocks: Vec<Block>,
     inlines: Vec<Inline>,
-    /// Plain text not yet turned into inlines: (text, source offset) pieces, kept
-    /// apart so that citations spanning several events are found with their spans.
-    pending: Vec<(String, usize)>,
+    /// Plain text not yet turned into inlines, kept apart so that citations spanning
+    /// several events are found with their spans.
+    pending: Vec<Piece>,
     /// Rows of a table, items of a list, definitions, cells.
     items: Vec<ListItem>,
     rows: Vec<Vec<Vec<Inline>>>,
@@ -267,7 +276,14 @@ impl Builder<'_> {
                         top.text_map.push((top.text.len(), range.start));
                         top.text.push_str(&t)
                     }
-                    _ => top.pending.push((t.into_string(), range.start)),
+                    _ => {
+                        let literal = literal_prefix(self.text, &t, range.clone());
+                        self.top().pending.push(Piece {
+                            text: t.into_string(),
+                            source: range.start,
+                            literal,
+                        });
+                    }
                 }
             }
             Event::Code(c) => self.push_inline(Inline::Code(c.into_string())),
@@ -287,7 +303,11 @@ impl Builder<'_> {
                 number: 0,
                 id: label.into_string(),
             }),
-            Event::SoftBreak => self.top().pending.push(("\n".into(), range.start)),
+            Event::SoftBreak => self.top().pending.push(Piece {
+                text: "\n".into(),
+                source: range.start,
+                literal: 0,
+            }),
             Event::HardBreak => self.push_inline(Inline::LineBreak),
             Event::Rule => self.push_block(Block::Rule),
             Event::TaskListMarker(done) => {
@@ -506,10 +526,15 @@ impl Builder<'_> {
         }
         let pieces = std::mem::take(&mut frame.pending);
         let mut joined = String::new();
+        // The same text with literal characters blanked out, for finding citations.
+        let mut syntax = String::new();
         let mut map: Vec<(usize, usize, usize)> = Vec::new(); // (joined start, source start, len)
-        for (t, off) in &pieces {
-            map.push((joined.len(), *off, t.len()));
-            joined.push_str(t);
+        for p in &pieces {
+            map.push((joined.len(), p.source, p.text.len()));
+            joined.push_str(&p.text);
+            let literal = p.literal.min(p.text.len());
+            syntax.extend(std::iter::repeat_n(' ', literal));
+            syntax.push_str(&p.text[literal..]);
         }
         let to_source = |pos: usize| -> usize {
             let i = map
@@ -518,7 +543,18 @@ impl Builder<'_> {
             let (js, so, len) = map[i];
             so + (pos - js).min(len)
         };
-        let found = cite::find(&joined);
+        let (found, malformed) = cite::find_all(&syntax);
+        for r in malformed {
+            self.out.diagnostics.push(
+                Diagnostic::error(
+                    "E0014",
+                    format!("`{}` is not a citation bookbind can read", &joined[r.clone()]),
+                )
+                .at(self.span(to_source(r.start)..to_source(r.end)))
+                .label("one `@key` between each `;`")
+                .hint("write `[@key]`, `[@key, p. 3]` or `[see @a; @b, ch. 2]`; to print it as text, escape the bracket: `\\[`"),
+            );
+        }
         let mut last = 0;
         for f in found {
             if f.range.start > last {
@@ -709,6 +745,24 @@ impl Builder<'_> {
     }
 }
 
+/// How many leading bytes of a text event are literal: all of it when the source
+/// differs (an entity, `&#64;`), its first character when a backslash escapes it.
+fn literal_prefix(source: &str, text: &str, range: std::ops::Range<usize>) -> usize {
+    if source.get(range.clone()) != Some(text) {
+        return text.len();
+    }
+    let backslashes = source.as_bytes()[..range.start]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    if backslashes % 2 == 1 {
+        text.chars().next().map_or(0, char::len_utf8)
+    } else {
+        0
+    }
+}
+
 fn is_inline_kind(kind: &Kind) -> bool {
     matches!(
         kind,
@@ -826,6 +880,34 @@ mod tests {
             .expect("citation");
         assert_eq!(&src[c.span.range.clone()], "[@reissing1999, p. 2]");
         assert_eq!(&src[c.items[0].span.range.clone()], "reissing1999");
+    }
+
+    #[test]
+    fn escaped_brackets_and_at_signs_are_not_citation_syntax() {
+        for src in [
+            "a \\[@k1] b\n",
+            "a \\@k1 b\n",
+            "a &#64;k1 b\n",
+            "\\[@a @b]\n",
+        ] {
+            let p = parse_str(src);
+            assert!(p.diagnostics.is_empty(), "{src}: {:?}", p.diagnostics);
+            let Block::Paragraph(inl) = &p.blocks[0] else {
+                panic!()
+            };
+            // `\[@k1]` is a bracket and a narrative `@k1`, as in pandoc.
+            let bracketed = |i: &Inline| matches!(i, Inline::Citation(c) if !c.narrative);
+            let narrative = |i: &Inline| matches!(i, Inline::Citation(c) if c.narrative);
+            assert!(!inl.iter().any(bracketed), "{src}: {inl:?}");
+            assert!(
+                src.contains("\\[") || !inl.iter().any(narrative),
+                "{src}: {inl:?}"
+            );
+        }
+        let p = parse_str("[@a @b] and [@c]\n");
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].code, "E0014");
+        assert_eq!(p.diagnostics[0].span.as_ref().unwrap().range, 0..7);
     }
 
     #[test]
