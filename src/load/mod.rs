@@ -6,6 +6,7 @@
 
 pub mod clean;
 pub mod manifest;
+pub mod memory;
 
 use std::path::{Path, PathBuf};
 
