@@ -404,6 +404,41 @@ fn cover_font_chapter_and_bibliography_links_pointing_outside_are_refused() {
     assert!(!run.err.contains("Private"), "{}", run.err);
 }
 
+#[cfg(unix)]
+#[test]
+fn pipes_inside_the_book_are_refused_without_being_opened() {
+    // Opening a FIFO for reading blocks until a writer comes: a build that ends
+    // proves none was opened.
+    let manifest = "title: Test\nbibliography: refs.bib\ncover: cover.png\n\
+                    chapters:\n  - chapters/01.md\n  - chapters/02.md\n";
+    let run = build_within(
+        &[
+            text("book.yaml", manifest),
+            text("chapters/01.md", "# One\n\n![x](../images/x.png)\n"),
+        ],
+        |book| {
+            std::fs::create_dir_all(book.join("images")).unwrap();
+            for p in ["refs.bib", "cover.png", "chapters/02.md", "images/x.png"] {
+                let made = Command::new("mkfifo")
+                    .arg(book.join(p))
+                    .status()
+                    .is_ok_and(|s| s.success());
+                assert!(made, "mkfifo {p}");
+            }
+        },
+        30,
+    );
+    for at in [
+        "book.yaml:2:",
+        "book.yaml:3:",
+        "book.yaml:6:",
+        "chapters/01.md:3:1",
+    ] {
+        run.assert_error(if at.ends_with(":1") { "E0011" } else { "E0004" }, at);
+    }
+    assert!(run.err.contains("not a file"), "{}", run.err);
+}
+
 // ---------------------------------------------------------------------------
 // Raw HTML
 

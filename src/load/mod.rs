@@ -568,7 +568,8 @@ fn check_relative(p: &str) -> Result<(), Diagnostic> {
 }
 
 /// Joins a relative path to the book folder, refusing anything that leads outside it
-/// (absolute paths, `..`, symlinks pointing elsewhere). Missing files are an error.
+/// (absolute paths, `..`, symlinks pointing elsewhere). Missing files, and anything
+/// that is not a regular file, are an error; nothing is opened.
 pub fn safe_path(dir: &Path, p: &str) -> Result<PathBuf, Diagnostic> {
     check_relative(p)?;
     let joined = dir.join(p);
@@ -579,6 +580,11 @@ pub fn safe_path(dir: &Path, p: &str) -> Result<PathBuf, Diagnostic> {
         )
     })?;
     match joined.canonicalize() {
+        // A folder, pipe or device is never read: a pipe would block the build.
+        Ok(c) if c.starts_with(&canon_dir) && !c.is_file() => Err(Diagnostic::error(
+            "E0004",
+            format!("`{p}` is not a file (a folder, pipe or device)"),
+        )),
         Ok(c) if c.starts_with(&canon_dir) => Ok(joined),
         Ok(_) => Err(
             Diagnostic::error("E0012", format!("`{p}` points outside the book folder"))

@@ -225,9 +225,11 @@ impl Images<'_> {
         let path = match safe_path(self.dir, &rel) {
             Ok(p) => p,
             Err(d) => {
-                let d = if d.code == "E0004" {
+                let d = if d.code == "E0004" && d.message.ends_with("not found") {
                     Diagnostic::error("E0011", format!("image `{dest}` not found"))
                         .hint(format!("looked for `{rel}` in the book folder"))
+                } else if d.code == "E0004" {
+                    Diagnostic::error("E0011", format!("image `{dest}` is not a file"))
                 } else {
                     // `rel` has no `..`: what leads outside is a symbolic link.
                     Diagnostic {
