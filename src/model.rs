@@ -81,18 +81,8 @@ impl Default for PdfSettings {
 
 #[derive(Debug, Clone, Default)]
 pub struct EpubSettings {
+    /// Asked for in the manifest; not done yet (a warning says so at load).
     pub embed_fonts: bool,
-    /// Font files (name in the container, bytes) to embed when `embed_fonts` is set.
-    pub fonts: Vec<FontFile>,
-}
-
-#[derive(Debug, Clone)]
-pub struct FontFile {
-    pub file_name: String,
-    pub family: String,
-    pub italic: bool,
-    pub bold: bool,
-    pub data: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]

@@ -335,7 +335,6 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
         settings: Settings {
             epub: EpubSettings {
                 embed_fonts: loaded.embed_fonts,
-                fonts: Vec::new(),
             },
             pdf: loaded.pdf,
         },
