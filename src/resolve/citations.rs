@@ -70,12 +70,28 @@ pub fn read(bib: &Bibliography, sources: &Sources, diags: &mut Vec<Diagnostic>) 
 }
 
 /// Finds a bundled CSL style by name (`apa`, `vancouver`, `chicago-author-date` ...).
-pub fn style(name: &str) -> Option<IndependentStyle> {
-    let archived = archive::ArchivedStyle::by_name(name)?;
-    match archived.get() {
-        Style::Independent(s) => Some(s),
-        Style::Dependent(_) => None,
+/// Each is decoded once per process and kept: decoding costs more than formatting a
+/// book's citations (the fuzzers bind thousands of books a second).
+pub fn style(name: &str) -> Option<&'static IndependentStyle> {
+    type Cache = std::collections::HashMap<String, Option<&'static IndependentStyle>>;
+    static STYLES: std::sync::OnceLock<std::sync::Mutex<Cache>> = std::sync::OnceLock::new();
+    let mut styles = STYLES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(s) = styles.get(name) {
+        return *s;
     }
+    let style = archive::ArchivedStyle::by_name(name).and_then(|a| match a.get() {
+        // Leaked on purpose: at most one per bundled style, for the whole run.
+        Style::Independent(s) => Some(&*Box::leak(Box::new(s))),
+        Style::Dependent(_) => None,
+    });
+    // Unknown names are not kept: they come from manifests, without bound.
+    if style.is_some() {
+        styles.insert(name.to_string(), style);
+    }
+    style
 }
 
 /// The anchor id of a reference entry.
