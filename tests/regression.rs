@@ -65,3 +65,13 @@ fn raw_html_in_a_part_heading_is_made_well_formed() {
 fn raw_html_in_a_quote_attribution_is_made_well_formed() {
     bind("# One\n\n> Quoted.\n>\n> — <i>Someone\n");
 }
+
+/// Fuzzer (markdown_to_xhtml, crash-02e7e2cb): a character reference to a control
+/// character in raw HTML (`&#1;`) came out of the HTML sanitiser as the character,
+/// which XML forbids.
+#[test]
+fn character_references_to_control_characters_in_raw_html_are_dropped() {
+    let epub = bind("<div>\n*Emphasized\u{0}ed 20;&#64;&#1;\n\u{b2}* text.\n</div>\n");
+    assert!(epub.text("OEBPS/chapter-01.xhtml").contains("@"));
+    bind("<p title=\"a&#1;b&#x1f;\">c&#11;d</p>\n\nText &#1; and [a](https://example.com/ \"t&#2;\").\n");
+}

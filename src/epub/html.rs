@@ -61,8 +61,15 @@ fn tag_end(s: &str) -> Option<usize> {
 }
 
 fn push_text(out: &mut String, text: &str) {
-    // html5ever writes &nbsp; which XML does not define.
-    out.push_str(&text.replace("&nbsp;", "&#160;"));
+    // html5ever writes &nbsp; which XML does not define, and decodes character
+    // references such as `&#1;` into characters XML forbids.
+    let text = text.replace("&nbsp;", "&#160;");
+    out.extend(text.chars().filter(|&c| is_xml_char(c)));
+}
+
+/// Whether XML 1.0 allows `c` in a document (Rust strings hold no surrogates).
+pub fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 fn convert_tag(tag: &str) -> String {
@@ -176,6 +183,7 @@ pub fn escape_text(s: &str) -> String {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
+            c if !is_xml_char(c) => {}
             c => o.push(c),
         }
     }
@@ -190,6 +198,7 @@ pub fn escape_attr(s: &str) -> String {
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
+            c if !is_xml_char(c) => {}
             c => o.push(c),
         }
     }
@@ -216,6 +225,14 @@ mod tests {
     fn entities_become_xml_safe() {
         let x = to_xhtml("<span title=\"a<b\">x&nbsp;y &copy;</span>");
         assert_eq!(x, "<span title=\"a&lt;b\">x&#160;y ©</span>");
+    }
+
+    #[test]
+    fn character_references_to_forbidden_characters_are_dropped() {
+        let x = to_xhtml("<p title=\"a&#1;b\">c&#1;d&#x0B;e</p>");
+        assert_eq!(x, "<p title=\"ab\">cde</p>");
+        assert_eq!(escape_attr("a\u{1}\"b"), "a&quot;b");
+        assert_eq!(escape_text("a\u{ffff}<b"), "a&lt;b");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use pulldown_cmark::{
 
 use super::{cite, html};
 use crate::diag::{Diagnostic, SourceId, Span};
+use crate::load::clean;
 use crate::model::{
     Align, Block, Citation, CiteItem, Definition, Footnote, Heading, ImageSource, Inline,
     LinkTarget, ListItem,
@@ -270,6 +271,7 @@ impl Builder<'_> {
                 self.close()
             }
             Event::Text(t) => {
+                let t = self.decoded(t.into_string(), range.clone());
                 let top = self.top();
                 match top.kind {
                     Kind::CodeBlock(_) | Kind::HtmlBlock | Kind::Metadata => {
@@ -279,7 +281,7 @@ impl Builder<'_> {
                     _ => {
                         let literal = literal_prefix(self.text, &t, range.clone());
                         self.top().pending.push(Piece {
-                            text: t.into_string(),
+                            text: t,
                             source: range.start,
                             literal,
                         });
@@ -375,14 +377,14 @@ impl Builder<'_> {
                 dest_url, title, ..
             } => Kind::Link {
                 dest: dest_url.into_string(),
-                title: title.into_string(),
+                title: self.decoded(title.into_string(), range.clone()),
                 span: self.span(range.clone()),
             },
             Tag::Image {
                 dest_url, title, ..
             } => Kind::Image {
                 dest: dest_url.into_string(),
-                title: title.into_string(),
+                title: self.decoded(title.into_string(), range.clone()),
                 span: self.span(range.clone()),
             },
             Tag::MetadataBlock(_) => Kind::Metadata,
@@ -444,6 +446,28 @@ impl Builder<'_> {
             }
         }
         self.stack.push(Frame::new(kind));
+    }
+
+    /// Text after entities were decoded: `&#1;` makes a control character the file
+    /// did not hold (the loader removed those); it is removed here, with a warning.
+    fn decoded(&mut self, text: String, range: std::ops::Range<usize>) -> String {
+        let (clean, removed) = clean::strip(&text);
+        let Some(&(_, c)) = removed.places.first() else {
+            return text;
+        };
+        let clean = clean.into_owned();
+        self.out.diagnostics.push(
+            Diagnostic::warning(
+                "W0108",
+                format!(
+                    "a character reference to the control character {} is removed",
+                    clean::code_point(c)
+                ),
+            )
+            .at(self.span(range))
+            .hint("no e-reader or font shows it; write the character you mean, or `&ndash;`, `&hellip;` ..."),
+        );
+        clean
     }
 
     /// Raw inline HTML: comments are dropped, `<script>`/`<style>` with their content,
@@ -908,6 +932,21 @@ mod tests {
         assert_eq!(p.diagnostics.len(), 1);
         assert_eq!(p.diagnostics[0].code, "E0014");
         assert_eq!(p.diagnostics[0].span.as_ref().unwrap().range, 0..7);
+    }
+
+    #[test]
+    fn references_to_control_characters_are_removed_with_a_warning() {
+        let p = parse_str("a&#1;b [l](u \"t&#x7;\")\n");
+        let Block::Paragraph(inl) = &p.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(Inline::plain_text(inl), "ab l");
+        let Some(Inline::Link { title, .. }) = inl.last() else {
+            panic!("{inl:?}")
+        };
+        assert_eq!(title, "t");
+        assert_eq!(p.diagnostics.len(), 2);
+        assert!(p.diagnostics.iter().all(|d| d.code == "W0108"));
     }
 
     #[test]
