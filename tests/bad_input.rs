@@ -839,7 +839,6 @@ fn a_one_megabyte_paragraph_without_spaces_builds_the_epub_quickly() {
 }
 
 #[test]
-#[ignore = "the print layout of a 1 MB word is quadratic (40 KB: 21 s, 1 MB: hours in a debug build); reported to the typesetter"]
 fn a_one_megabyte_paragraph_without_spaces_builds_the_pdf_in_a_minute() {
     let md = megabyte_word();
     let run = build_formats(&[text("chapters/01.md", &md)], |_| {}, "pdf", 60);
