@@ -175,6 +175,9 @@ fn lay_segment<'a>(
 ) {
     let mut start = 0;
     let mut first = true;
+    // The height this page may fill: a right-hand page runs one line short when the
+    // left-hand page facing it had to, so that the spread ends on one line.
+    let mut room = text_height;
     loop {
         // Spaces do not open a page (except the sink of an opening).
         if !first {
@@ -189,7 +192,7 @@ fn lay_segment<'a>(
         let mut j = start;
         while j < items.len() {
             let h = height(items[j], leading);
-            if y + h > text_height + 0.01 && j > start {
+            if y + h > room + 0.01 && j > start {
                 break;
             }
             y += h;
@@ -209,6 +212,20 @@ fn lay_segment<'a>(
                 end -= 1;
             }
         }
+        let index = pages.len();
+        room = text_height;
+        if j < items.len() && index % 2 == 1 {
+            // A left-hand page ended early to keep a paragraph or heading whole:
+            // by one line only, the page facing it ends there too.
+            let short: Pt = items[end..j]
+                .iter()
+                .filter(|f| matches!(f, Flow::Line { .. }))
+                .map(|f| height(f, leading))
+                .sum();
+            if short > 0.01 && short <= leading * 1.05 {
+                room = text_height - short;
+            }
+        }
         let mut page = LaidPage {
             part,
             opening: first && part.is_some(),
@@ -216,7 +233,6 @@ fn lay_segment<'a>(
             folio,
             ..LaidPage::default()
         };
-        let index = pages.len();
         let mut y = if first { sink } else { 0.0 };
         for &f in &items[start..end] {
             match f {
@@ -289,4 +305,91 @@ fn count_breaks(pages: &[LaidPage<'_>]) -> Breaks {
         }
     }
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(id: usize, count: usize) -> Vec<Flow> {
+        (0..count)
+            .map(|index| Flow::Line {
+                line: Line::default(),
+                x: 0.0,
+                height: 10.0,
+                para: Some(InPara {
+                    para: id,
+                    index,
+                    count,
+                }),
+                keep_with_next: false,
+                heading: false,
+            })
+            .collect()
+    }
+
+    fn lay(flow: &[Flow]) -> Paginated<'_> {
+        let refs: Vec<&Flow> = flow.iter().collect();
+        paginate(&refs, 100.0, 10.0)
+    }
+
+    #[test]
+    fn a_last_line_alone_moves_with_the_line_before_it() {
+        let mut flow = para(1, 10);
+        flow.extend(para(2, 11));
+        let p = lay(&flow);
+        assert_eq!(
+            p.pages[1].lines.len(),
+            9,
+            "page 2 gives up a line to avoid a widow"
+        );
+        assert_eq!(p.breaks, Breaks::default());
+    }
+
+    #[test]
+    fn a_first_line_alone_at_the_foot_moves_to_the_next_page() {
+        let mut flow = para(1, 9);
+        flow.extend(para(2, 5));
+        let p = lay(&flow);
+        assert_eq!(p.pages[0].lines.len(), 9);
+        assert_eq!(p.pages[1].lines.len(), 5);
+        assert_eq!(p.breaks.orphans, 0);
+    }
+
+    #[test]
+    fn the_page_facing_a_short_left_hand_page_ends_on_the_same_line() {
+        let mut flow = para(1, 10);
+        flow.extend(para(2, 11));
+        flow.extend(para(3, 30));
+        let p = lay(&flow);
+        assert_eq!(p.pages[1].lines.len(), 9);
+        assert_eq!(
+            p.pages[2].lines.len(),
+            9,
+            "the recto of the spread runs short too"
+        );
+        assert_eq!(p.pages[3].lines.len(), 10, "the next spread is full again");
+    }
+
+    #[test]
+    fn a_heading_is_never_the_last_line_of_a_page() {
+        let mut flow = para(1, 9);
+        flow.push(Flow::Line {
+            line: Line::default(),
+            x: 0.0,
+            height: 10.0,
+            para: Some(InPara {
+                para: 2,
+                index: 0,
+                count: 1,
+            }),
+            keep_with_next: true,
+            heading: true,
+        });
+        flow.extend(para(3, 5));
+        let p = lay(&flow);
+        assert_eq!(p.pages[0].lines.len(), 9);
+        assert!(p.pages[1].lines[0].heading);
+        assert_eq!(p.breaks.stranded_headings, 0);
+    }
 }
