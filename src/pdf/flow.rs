@@ -161,6 +161,16 @@ impl<'c, 'f> Builder<'c, 'f> {
         }
     }
 
+    /// Vertical space; space right after space takes the larger, not the sum (two
+    /// quotes in a row are one quote's space apart).
+    fn space(&mut self, h: Pt) {
+        if let Some(Flow::Space(prev)) = self.flow.last_mut() {
+            *prev = prev.max(h);
+        } else {
+            self.flow.push(Flow::Space(h));
+        }
+    }
+
     fn set(&mut self, runs: &[Run], spec: Spec) -> Vec<Line> {
         let mut notes = std::mem::take(&mut self.notes);
         let (missing, overfull, long) = (notes.missing.len(), notes.overfull, notes.long_words);
@@ -236,7 +246,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             let runs = self.runs(&h.content, self.style(Style::Regular, size));
             let lines = self.set(&runs, Spec::plain(self.width, Align::Center));
             self.push_lines(lines, 0.0, size * 1.3, true);
-            self.flow.push(Flow::Space(self.leading * 2.0));
+            self.space(self.leading * 2.0);
             self.after_heading = true;
         }
         self.flush = true;
@@ -245,11 +255,11 @@ impl<'c, 'f> Builder<'c, 'f> {
             self.flow.push(Flow::Rule {
                 width: self.width * 0.3,
             });
-            self.flow.push(Flow::Space(self.leading));
+            self.space(self.leading);
         }
         self.blocks_in(book, &p.blocks, 0.0);
         if disclaimer {
-            self.flow.push(Flow::Space(self.leading));
+            self.space(self.leading);
             self.flow.push(Flow::Rule {
                 width: self.width * 0.3,
             });
@@ -280,15 +290,15 @@ impl<'c, 'f> Builder<'c, 'f> {
         let big = self.size * 2.2;
         self.centred(&m.title, Style::Regular, big, big * 1.25, true);
         if let Some(s) = &m.subtitle {
-            self.flow.push(Flow::Space(self.leading));
+            self.space(self.leading);
             let size = self.size * 1.2;
             self.centred(s, Style::Italic, size, size * 1.35, true);
         }
-        self.flow.push(Flow::Space(self.leading * 2.0));
+        self.space(self.leading * 2.0);
         self.flow.push(Flow::Rule {
             width: self.width * 0.25,
         });
-        self.flow.push(Flow::Space(self.leading * 2.0));
+        self.space(self.leading * 2.0);
         if !m.authors.is_empty() {
             let size = self.size * 1.15;
             self.centred(
@@ -300,7 +310,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             );
         }
         if let Some(p) = &m.publisher {
-            self.flow.push(Flow::Space(self.leading * 4.0));
+            self.space(self.leading * 4.0);
             self.centred(p, Style::Regular, self.size, self.leading, false);
         }
     }
@@ -321,12 +331,12 @@ impl<'c, 'f> Builder<'c, 'f> {
                     _ => (Style::BoldItalic, 1.0),
                 };
                 let hs = size * scale;
-                self.flow.push(Flow::Space(self.leading));
+                self.space(self.leading);
                 self.flow.push(Flow::Anchor(self.part, Some(h.id.clone())));
                 let runs = self.runs(&h.content, self.style(st, hs));
                 let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
                 self.push_lines(lines, x, self.leading.max(hs * 1.25), true);
-                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.space(self.leading * 0.5);
                 self.flush = true;
                 self.after_heading = true;
             }
@@ -354,7 +364,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             } => {
                 let ind = size * QUOTE_INDENT_EM;
                 let (w, s) = (self.width, self.size);
-                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.space(self.leading * 0.5);
                 self.width = w - ind;
                 self.size = s * QUOTE_SCALE;
                 self.flush = true;
@@ -370,12 +380,12 @@ impl<'c, 'f> Builder<'c, 'f> {
                 }
                 self.width = w;
                 self.size = s;
-                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.space(self.leading * 0.5);
                 self.flush = true;
             }
             Block::List { start, items } => {
                 let ind = size * 1.5;
-                self.flow.push(Flow::Space(self.leading * 0.25));
+                self.space(self.leading * 0.25);
                 for (k, it) in items.iter().enumerate() {
                     let marker = match start {
                         Some(n) => format!("{}.", n + k as u64),
@@ -409,7 +419,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                         }
                     }
                 }
-                self.flow.push(Flow::Space(self.leading * 0.25));
+                self.space(self.leading * 0.25);
                 self.flush = true;
             }
             Block::DefinitionList(defs) => {
@@ -426,7 +436,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             }
             Block::Code { text, .. } => {
                 let cs = size * CODE_SCALE;
-                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.space(self.leading * 0.5);
                 for l in text.trim_end_matches('\n').split('\n') {
                     let runs = vec![Run {
                         text: l.replace('\t', "    "),
@@ -442,7 +452,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                     }
                     self.push_lines(lines, x + size, self.leading * 0.92, false);
                 }
-                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.space(self.leading * 0.5);
                 self.flush = true;
             }
             Block::Table { head, rows, .. } => self.table(head, rows, x),
@@ -475,11 +485,11 @@ impl<'c, 'f> Builder<'c, 'f> {
                 self.push_lines(lines, x, self.leading, false);
             }
             Block::Rule => {
-                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.space(self.leading * 0.5);
                 self.flow.push(Flow::Rule {
                     width: self.width * 0.3,
                 });
-                self.flow.push(Flow::Space(self.leading * 0.5));
+                self.space(self.leading * 0.5);
                 self.flush = true;
             }
             Block::References(refs) => {
@@ -498,7 +508,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                         },
                     );
                     self.push_lines(lines, x, self.leading * 0.95, false);
-                    self.flow.push(Flow::Space(self.leading * 0.3));
+                    self.space(self.leading * 0.3);
                 }
             }
         }
@@ -549,7 +559,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         let scale = (measure / w).min(self.text_height * 2.0 / 3.0 / h).min(1.0);
         w *= scale;
         h *= scale;
-        self.flow.push(Flow::Space(self.leading * 0.5));
+        self.space(self.leading * 0.5);
         self.flow.push(Flow::Image {
             image,
             x: x + (measure - w) / 2.0,
@@ -564,7 +574,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             let lines = self.set(&runs, Spec::plain(measure, Align::Center));
             self.push_lines(lines, x, self.leading, false);
         }
-        self.flow.push(Flow::Space(self.leading * 0.5));
+        self.space(self.leading * 0.5);
         self.flush = true;
         true
     }
@@ -590,7 +600,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             .iter()
             .map(|w| (w / total * avail).max(size * 2.0))
             .collect();
-        self.flow.push(Flow::Space(self.leading * 0.5));
+        self.space(self.leading * 0.5);
         let mut first = true;
         for row in std::iter::once(head).chain(rows.iter().map(|r| r.as_slice())) {
             if row.is_empty() {
@@ -643,7 +653,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             }
             first = false;
         }
-        self.flow.push(Flow::Space(self.leading * 0.5));
+        self.space(self.leading * 0.5);
         self.flush = true;
     }
 
@@ -652,7 +662,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         if p.footnotes.is_empty() {
             return;
         }
-        self.flow.push(Flow::Space(self.leading));
+        self.space(self.leading);
         self.flow.push(Flow::Rule {
             width: self.width * 0.3,
         });

@@ -181,13 +181,13 @@ impl Ctx<'_> {
                 }
                 let mut rest = line;
                 while !rest.is_empty() {
-                    let ws = rest.len() - rest.trim_start().len();
+                    let ws = rest.len() - rest.trim_start_matches(breaking_space).len();
                     if ws > 0 {
                         self.glue(&mut units, st.style, size);
                         rest = &rest[ws..];
                         continue;
                     }
-                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    let end = rest.find(breaking_space).unwrap_or(rest.len());
                     let word = &rest[..end];
                     self.word(
                         &mut units,
@@ -455,6 +455,12 @@ impl Ctx<'_> {
         }
         line
     }
+}
+
+/// A space a line may break at: any white space but the no-break ones (U+00A0,
+/// U+2007, U+202F), which stay inside their word.
+fn breaking_space(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
 }
 
 fn indent_of(spec: &Spec, n: usize) -> Pt {
