@@ -24,6 +24,64 @@ const HANG_EM: f32 = 2.0;
 const CHAPTER_TITLE_SCALE: f32 = 1.7;
 const SECTION_SCALE: f32 = 1.15;
 
+/// Problems met while setting the book, with the part they were met in.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Characters no face has, with the part they were first met in.
+    pub missing: Vec<(char, usize)>,
+    /// Parts with lines that stick out, and how many.
+    pub overfull: Vec<(usize, usize)>,
+    /// Parts with words longer than a line, and how many.
+    pub long_words: Vec<(usize, usize)>,
+    /// Images that could not be drawn (name, why).
+    pub undrawn: Vec<(String, String)>,
+}
+
+impl Findings {
+    /// The findings as warnings naming the part (W0109, W0110, W0112, W0113).
+    pub fn diagnostics(&self, book: &Book) -> Vec<crate::diag::Diagnostic> {
+        use crate::diag::Diagnostic;
+        let title = |p: usize| {
+            book.parts
+                .get(p)
+                .map_or_else(|| "Contents".to_string(), |x| x.title.clone())
+        };
+        let mut out = Vec::new();
+        for (c, part) in &self.missing {
+            out.push(Diagnostic::warning(
+                "W0109",
+                format!(
+                    "no bundled font has the character {c:?} (U+{:04X}), first used in “{}”; it prints as a blank box",
+                    *c as u32,
+                    title(*part)
+                ),
+            ));
+        }
+        for (part, n) in &self.long_words {
+            out.push(Diagnostic::warning(
+                "W0113",
+                format!(
+                    "{n} word(s) in “{}” are longer than a line and were broken between letters",
+                    title(*part)
+                ),
+            ));
+        }
+        for (part, n) in &self.overfull {
+            out.push(Diagnostic::warning(
+                "W0110",
+                format!("{n} line(s) in “{}” could not be set within the measure and stick out into the margin", title(*part)),
+            ));
+        }
+        for (name, why) in &self.undrawn {
+            out.push(Diagnostic::warning(
+                "W0112",
+                format!("image `{name}` is printed as its alt text: {why}"),
+            ));
+        }
+        out
+    }
+}
+
 /// Where a line sits in its paragraph, for widow and orphan control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InPara {
@@ -81,14 +139,8 @@ pub struct Builder<'c, 'f> {
     pub images: Vec<super::doc::Image>,
     /// Resource index → index in `images` (None: cannot be drawn).
     decoded: std::collections::HashMap<usize, Option<usize>>,
-    /// Images that could not be drawn, with why.
-    pub undrawn: Vec<(String, String)>,
-    /// Characters no face has, with the part they were first met in.
-    pub missing_in: Vec<(char, usize)>,
-    /// Parts with lines that stick out, and how many.
-    pub overfull_in: Vec<(usize, usize)>,
-    /// Parts with words longer than a line, and how many.
-    pub long_words_in: Vec<(usize, usize)>,
+    /// What setting the book noticed, by part, for warnings.
+    pub findings: Findings,
     para: usize,
     /// The next paragraph starts flush (after a heading, quote, list ...).
     flush: bool,
@@ -117,10 +169,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             flow: Vec::new(),
             images: Vec::new(),
             decoded: std::collections::HashMap::new(),
-            undrawn: Vec::new(),
-            missing_in: Vec::new(),
-            overfull_in: Vec::new(),
-            long_words_in: Vec::new(),
+            findings: Findings::default(),
             para: 0,
             flush: true,
             after_heading: false,
@@ -177,14 +226,16 @@ impl<'c, 'f> Builder<'c, 'f> {
         let lines = self.ctx.set(runs, &spec, &mut notes);
         // Where problems were found, for warnings that name the part.
         for &c in &notes.missing[missing..] {
-            self.missing_in.push((c, self.part));
+            self.findings.missing.push((c, self.part));
         }
         if notes.overfull > overfull {
-            self.overfull_in
+            self.findings
+                .overfull
                 .push((self.part, notes.overfull - overfull));
         }
         if notes.long_words > long {
-            self.long_words_in
+            self.findings
+                .long_words
                 .push((self.part, notes.long_words - long));
         }
         self.notes = notes;
@@ -537,7 +588,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                         Some(self.images.len() - 1)
                     }
                     Err(why) => {
-                        self.undrawn.push((res.name.clone(), why));
+                        self.findings.undrawn.push((res.name.clone(), why));
                         None
                     }
                 };

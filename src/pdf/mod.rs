@@ -161,7 +161,7 @@ pub fn typeset(
         .unwrap_or(book.parts.len());
     // The parts are set once; only the contents page and the pagination are
     // redone while the contents' page numbers settle.
-    let (parts_flow, notes, images, missing_in, overfull_in, long_words_in) = {
+    let (parts_flow, notes, images) = {
         let mut b = flow::Builder::new(
             &mut ctx,
             g.text_width(),
@@ -173,19 +173,11 @@ pub fn typeset(
         for i in 0..book.parts.len() {
             b.part(book, i);
         }
-        for (name, why) in &b.undrawn {
-            diags.push(Diagnostic::warning(
-                "W0112",
-                format!("image `{name}` is printed as its alt text: {why}"),
-            ));
-        }
+        diags.extend(b.findings.diagnostics(book));
         (
             std::mem::take(&mut b.flow),
             std::mem::take(&mut b.notes),
             std::mem::take(&mut b.images),
-            std::mem::take(&mut b.missing_in),
-            std::mem::take(&mut b.overfull_in),
-            std::mem::take(&mut b.long_words_in),
         )
     };
     let split = parts_flow
@@ -237,36 +229,6 @@ pub fn typeset(
         .chain(parts_flow[split..].iter())
         .collect();
     let pages = paginate::paginate(&all, g.text_height(), g.leading);
-    let title = |p: usize| {
-        book.parts
-            .get(p)
-            .map_or_else(|| "Contents".to_string(), |x| x.title.clone())
-    };
-    for (c, part) in &missing_in {
-        diags.push(Diagnostic::warning(
-            "W0109",
-            format!(
-                "no bundled font has the character {c:?} (U+{:04X}), first used in “{}”; it prints as a blank box",
-                *c as u32,
-                title(*part)
-            ),
-        ));
-    }
-    for (part, n) in &long_words_in {
-        diags.push(Diagnostic::warning(
-            "W0113",
-            format!(
-                "{n} word(s) in “{}” are longer than a line and were broken between letters",
-                title(*part)
-            ),
-        ));
-    }
-    for (part, n) in &overfull_in {
-        diags.push(Diagnostic::warning(
-            "W0110",
-            format!("{n} line(s) in “{}” could not be set within the measure and stick out into the margin", title(*part)),
-        ));
-    }
     let report = report(&pages, notes.overfull);
     let mut document = place(book, &g, &pages, &mut ctx);
     document.images = images;
