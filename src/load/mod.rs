@@ -278,8 +278,11 @@ pub fn load(
     let pdf = print_settings(pdf, msrc, sources, diags);
     if epub.embed_fonts {
         diags.push(
-            Diagnostic::warning("W0114", "`epub.embed-fonts` is not supported yet; reading systems use their own fonts")
-                .in_file(sources.path(msrc).to_path_buf()),
+            Diagnostic::warning(
+                "W0114",
+                "`epub.embed-fonts` is not supported yet; reading systems use their own fonts",
+            )
+            .in_file(sources.path(msrc).to_path_buf()),
         );
     }
     let modified = source_date_epoch

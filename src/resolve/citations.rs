@@ -117,9 +117,14 @@ const EN_US_LOCALE: &str = include_str!("locales-en-US.xml");
 /// The CSL locales for `language`, parsed once per process: English ones from the
 /// bundled en-US file, any other language from hayagriva's whole archive.
 fn locales(language: &str) -> &'static [hayagriva::citationberg::Locale] {
-    static EN: std::sync::OnceLock<Vec<hayagriva::citationberg::Locale>> = std::sync::OnceLock::new();
-    static ALL: std::sync::OnceLock<Vec<hayagriva::citationberg::Locale>> = std::sync::OnceLock::new();
-    let english = language.split(['-', '_']).next().is_some_and(|l| l.eq_ignore_ascii_case("en"));
+    static EN: std::sync::OnceLock<Vec<hayagriva::citationberg::Locale>> =
+        std::sync::OnceLock::new();
+    static ALL: std::sync::OnceLock<Vec<hayagriva::citationberg::Locale>> =
+        std::sync::OnceLock::new();
+    let english = language
+        .split(['-', '_'])
+        .next()
+        .is_some_and(|l| l.eq_ignore_ascii_case("en"));
     if english {
         let en = EN.get_or_init(|| {
             hayagriva::citationberg::LocaleFile::from_xml(EN_US_LOCALE)
