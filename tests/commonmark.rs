@@ -71,7 +71,8 @@ fn the_spec_has_its_examples() {
 /// one of the errors spec examples make on purpose (links and images to files that
 /// are not there). Then every example that built alone is built as one book, which
 /// must succeed too. With BOOKBIND_COMMONMARK_EPUB=PATH set, that EPUB is copied
-/// there (CI runs EPUBCheck on it).
+/// there, and its PDF beside it with the extension `.pdf` (CI runs EPUBCheck, qpdf
+/// and mutool on them).
 #[test]
 fn every_example_builds_alone_and_together_as_well_formed_xhtml() {
     let ex = examples();
@@ -119,7 +120,11 @@ fn every_example_builds_alone_and_together_as_well_formed_xhtml() {
     let path = out.join("commonmark-examples.epub");
     let epub = Epub::open(&path);
     assert!(assert_all_xhtml_parses(&epub) >= clean.len());
+    let pdf = out.join("commonmark-examples.pdf");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "the PDF edition is built too");
     if let Some(keep) = std::env::var_os("BOOKBIND_COMMONMARK_EPUB") {
-        std::fs::copy(&path, keep).unwrap();
+        let keep = std::path::PathBuf::from(keep);
+        std::fs::copy(&path, &keep).unwrap();
+        std::fs::copy(&pdf, keep.with_extension("pdf")).unwrap();
     }
 }
