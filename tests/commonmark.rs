@@ -121,7 +121,10 @@ fn every_example_builds_alone_and_together_as_well_formed_xhtml() {
     let epub = Epub::open(&path);
     assert!(assert_all_xhtml_parses(&epub) >= clean.len());
     let pdf = out.join("commonmark-examples.pdf");
-    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "the PDF edition is built too");
+    assert!(
+        std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
+        "the PDF edition is built too"
+    );
     if let Some(keep) = std::env::var_os("BOOKBIND_COMMONMARK_EPUB") {
         let keep = std::path::PathBuf::from(keep);
         std::fs::copy(&path, &keep).unwrap();

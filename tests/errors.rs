@@ -429,3 +429,33 @@ fn check_writes_nothing_and_reports_success() {
     assert!(stderr(&o).contains("checked"), "{}", stderr(&o));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_heading_does_not_take_an_id_written_in_raw_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    write_book(
+        &book,
+        &[
+            (
+                "book.yaml",
+                "title: T\ndate: 2020-01-01\nchapters: [chapters/*.md]\n",
+            ),
+            (
+                "chapters/01.md",
+                "# One\n\n<div id=\"notes\">Raw.</div>\n\n## Notes\n\nText.\n",
+            ),
+        ],
+    );
+    let out = dir.path().join("out");
+    let o = bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let x = Epub::open(&out.join("t.epub")).text("OEBPS/chapter-01.xhtml");
+    assert_eq!(x.matches("id=\"notes\"").count(), 1, "{x}");
+    assert!(x.contains("<h2 id=\"notes-2\""), "{x}");
+}

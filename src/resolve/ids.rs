@@ -31,6 +31,13 @@ impl Ids {
         }
     }
 
+    /// Marks an id as taken without claiming it (ids written in raw HTML): generated
+    /// ids then avoid it. Raw HTML in two parts may repeat an id; each part is a file
+    /// of its own in the EPUB.
+    pub fn reserve(&mut self, id: &str) {
+        self.taken.entry(id.to_string()).or_insert(None);
+    }
+
     /// A fresh id from `text`: its slug, or the slug numbered `-2`, `-3`... if taken.
     pub fn fresh(&mut self, text: &str, fallback: &str) -> String {
         let base = slug(text);
@@ -105,6 +112,13 @@ mod tests {
         assert_eq!(ids.fresh("Notes", "h"), "notes");
         assert_eq!(ids.fresh("Notes", "h"), "notes-2");
         assert_eq!(ids.fresh("!!!", "h"), "h");
+    }
+
+    #[test]
+    fn generated_ids_avoid_ids_reserved_by_raw_html() {
+        let mut ids = Ids::default();
+        ids.reserve("notes");
+        assert_eq!(ids.fresh("Notes", "h"), "notes-2");
     }
 
     #[test]

@@ -101,6 +101,14 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
     for (id, span) in &explicit {
         ids.explicit(id, span.clone(), diags);
     }
+    // Ids in raw HTML are the author's: generated ones must not repeat them.
+    let mut raw = Vec::new();
+    for p in &parts {
+        raw_html_ids(&p.blocks, &mut raw);
+    }
+    for id in &raw {
+        ids.reserve(id);
+    }
     for p in parts.iter_mut() {
         // File names and ids must start with a letter: `01-intro` → `chapter-01-intro`.
         let base = if p.id.starts_with(|c: char| c.is_ascii_digit()) {
@@ -443,17 +451,7 @@ fn defined_ids(p: &Part) -> HashSet<String> {
                 Block::References(rs) => rs.iter().for_each(|r| {
                     s.insert(r.id.clone());
                 }),
-                Block::Html(h) => {
-                    // Raw HTML may define anchors with id="..." or name="...".
-                    for attr in ["id=\"", "name=\""] {
-                        for (i, _) in h.match_indices(attr) {
-                            let rest = &h[i + attr.len()..];
-                            if let Some(end) = rest.find('"') {
-                                s.insert(rest[..end].to_string());
-                            }
-                        }
-                    }
-                }
+                Block::Html(h) => s.extend(html_ids(h)),
                 _ => {}
             }
         }
@@ -463,6 +461,36 @@ fn defined_ids(p: &Part) -> HashSet<String> {
         s.insert(f.id.clone());
     }
     s
+}
+
+/// Anchors raw HTML defines with `id="..."` or `name="..."`.
+fn html_ids(h: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["id=\"", "name=\""] {
+        for (i, _) in h.match_indices(attr) {
+            let rest = &h[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(rest[..end].to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Ids written in the raw HTML blocks of `blocks`, at any depth.
+fn raw_html_ids(blocks: &[Block], out: &mut Vec<String>) {
+    for b in blocks {
+        match b {
+            Block::Html(h) => out.extend(html_ids(h)),
+            Block::Quote { blocks, .. } => raw_html_ids(blocks, out),
+            Block::List { items, .. } => items.iter().for_each(|i| raw_html_ids(&i.blocks, out)),
+            Block::DefinitionList(ds) => ds
+                .iter()
+                .flat_map(|d| &d.details)
+                .for_each(|d| raw_html_ids(d, out)),
+            _ => {}
+        }
+    }
 }
 
 fn resolve_targets(
