@@ -271,6 +271,17 @@ impl Images<'_> {
             );
             return None;
         }
+        if media_type == "image/svg+xml" && scripted_svg(&data) {
+            diags.push(
+                Diagnostic::error(
+                    "E0011",
+                    format!("image `{dest}` is an SVG with scripts or event handlers"),
+                )
+                .at(span.clone())
+                .hint("books carry no scripts: export the drawing again without them, or as PNG"),
+            );
+            return None;
+        }
         let index = self.resources.len();
         let stem = path
             .file_stem()
@@ -300,6 +311,20 @@ pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
         let head = String::from_utf8_lossy(&data[..data.len().min(1024)]).to_lowercase();
         (head.contains("<svg")).then_some(("image/svg+xml", "svg"))
     }
+}
+
+/// An SVG that would run code: `<script>`, `on...=` handlers, `javascript:` links or
+/// foreign HTML. Reading systems refuse such images, and EPUBCheck flags them.
+pub fn scripted_svg(data: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(data).to_ascii_lowercase();
+    text.contains("<script")
+        || text.contains("javascript:")
+        || text.contains("<foreignobject")
+        || text.match_indices(" on").any(|(i, _)| {
+            let rest = &text[i + 3..];
+            let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+            name_len > 2 && rest[name_len..].trim_start().starts_with('=')
+        })
 }
 
 /// Checks that an image file is not cut short: its structure must reach its end.
@@ -385,6 +410,13 @@ mod tests {
             web_url("mailto:a@b.example").as_deref(),
             Some("mailto:a@b.example")
         );
+    }
+
+    #[test]
+    fn svg_with_scripts_is_recognised() {
+        assert!(scripted_svg(b"<svg><script>alert(1)</script></svg>"));
+        assert!(scripted_svg(b"<svg onload=\"x()\"></svg>"));
+        assert!(!scripted_svg(b"<svg><text>one two</text></svg>"));
     }
 
     #[test]

@@ -294,6 +294,19 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
         .cover
         .as_ref()
         .and_then(|(path, data, span)| match links::sniff(data) {
+            Some(("image/svg+xml", _)) if links::scripted_svg(data) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0011",
+                        format!(
+                            "cover `{}` is an SVG with scripts or event handlers",
+                            path.display()
+                        ),
+                    )
+                    .at(span.clone()),
+                );
+                None
+            }
             Some((mt, ext)) => {
                 resources.push(Resource {
                     name: format!("images/cover.{ext}"),
