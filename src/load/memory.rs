@@ -53,17 +53,12 @@ pub fn from_markdown(
         // A folder that does not exist: every image is "not found".
         dir: PathBuf::from("/nonexistent-bookbind-book"),
         manifest_source,
-        title: manifest.title.value.clone(),
-        subtitle: None,
-        authors: Vec::new(),
-        language: "en".into(),
-        identifier: "urn:uuid:00000000-0000-4000-8000-000000000000".into(),
-        publisher: None,
-        rights: None,
-        description: None,
-        subjects: Vec::new(),
-        date: None,
-        modified: 0,
+        meta: crate::model::Metadata {
+            title: manifest.title.value.clone(),
+            language: "en".into(),
+            identifier: "urn:uuid:00000000-0000-4000-8000-000000000000".into(),
+            ..Default::default()
+        },
         title_page: true,
         parts,
         bibliography: None,

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use crate::diag::{Diagnostic, Sources, Span};
 use crate::load::Loaded;
 use crate::model::{
-    Block, Book, EpubSettings, Heading, ImageSource, Inline, LinkTarget, Metadata, Part, PartKind,
-    Resource, Role, Settings,
+    Block, Book, EpubSettings, Heading, ImageSource, Inline, LinkTarget, Part, PartKind, Resource,
+    Role, Settings,
 };
 use crate::parse::markdown::{self, Parsed};
 
@@ -241,7 +241,7 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
                 bib,
                 style,
                 refs_part,
-                &loaded.language,
+                &loaded.meta.language,
                 sources,
                 diags,
             );
@@ -338,19 +338,7 @@ pub fn resolve(loaded: Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) -
     // 7. The one table of contents.
     let toc = toc::build(&parts);
     Some(Book {
-        meta: Metadata {
-            title: loaded.title,
-            subtitle: loaded.subtitle,
-            authors: loaded.authors,
-            language: loaded.language,
-            identifier: loaded.identifier,
-            publisher: loaded.publisher,
-            rights: loaded.rights,
-            description: loaded.description,
-            subjects: loaded.subjects,
-            date: loaded.date,
-            modified: loaded.modified,
-        },
+        meta: loaded.meta,
         parts,
         toc,
         settings: Settings {
