@@ -6,7 +6,7 @@
 #![no_main]
 
 use bookbind::diag::Sources;
-use bookbind::pdf::{fonts::FontSet, typeset, write};
+use bookbind::pdf::{fonts::FontSet, typeset, write_document};
 use libfuzzer_sys::fuzz_target;
 
 thread_local! {
@@ -27,15 +27,7 @@ fuzz_target!(|data: &[u8]| {
     };
     FONTS.with(|fonts| {
         let (document, _report) = typeset(&book, fonts, &mut diags);
-        let faces: Vec<write::FaceData> = fonts
-            .faces()
-            .iter()
-            .map(|f| write::FaceData {
-                name: &f.name,
-                data: f.data,
-            })
-            .collect();
-        match write::write(&document, &faces) {
+        match write_document(&document, fonts) {
             Ok(bytes) => assert!(bytes.starts_with(b"%PDF")),
             Err(e) => panic!("the PDF could not be written: {e}"),
         }

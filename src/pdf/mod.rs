@@ -86,6 +86,11 @@ pub fn render(
 ) -> Result<(Vec<u8>, LayoutReport), PdfError> {
     let fonts = FontSet::bundled().map_err(|e| PdfError::Fonts(e.to_string()))?;
     let (document, report) = typeset(book, &fonts, diags);
+    Ok((write_document(&document, &fonts)?, report))
+}
+
+/// Writes a laid-out document with the faces of `fonts`.
+pub fn write_document(document: &Document, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
     let faces: Vec<write::FaceData> = fonts
         .faces()
         .iter()
@@ -94,8 +99,7 @@ pub fn render(
             data: f.data,
         })
         .collect();
-    let bytes = write::write(&document, &faces).map_err(|e| PdfError::Write(e.to_string()))?;
-    Ok((bytes, report))
+    write::write(document, &faces).map_err(|e| PdfError::Write(e.to_string()))
 }
 
 /// Page geometry in points.
@@ -387,52 +391,31 @@ fn place(book: &Book, g: &Geometry, p: &Paginated, ctx: &mut Ctx) -> Document {
         if let Some(part) = page.part {
             let number = folio(index, first_chapter);
             let recto = index % 2 == 0;
+            let width = g.text_width();
+            let mut head = |text: &str, style: Style, y: Pt, align: Align| {
+                head_line(ctx, &mut out, text, style, head_size, left, width, y, align)
+            };
             if page.opening || !page.running_heads {
                 if page.folio {
-                    let y = g.bottom - g.leading * 1.5;
-                    head_line(
-                        ctx,
-                        &mut out,
+                    head(
                         &number,
                         Style::Regular,
-                        head_size,
-                        left,
-                        g.text_width(),
-                        y,
+                        g.bottom - g.leading * 1.5,
                         Align::Center,
                     );
                 }
             } else {
                 let y = g.height - g.top + g.leading;
-                let title = if recto {
-                    book.parts
-                        .get(part)
-                        .map_or(book.meta.title.clone(), |p| p.title.clone())
-                } else {
-                    book.meta.title.clone()
+                let title = match book.parts.get(part) {
+                    Some(p) if recto => p.title.as_str(),
+                    _ => book.meta.title.as_str(),
                 };
-                head_line(
-                    ctx,
-                    &mut out,
-                    &title,
-                    Style::Italic,
-                    head_size,
-                    left,
-                    g.text_width(),
-                    y,
-                    Align::Center,
-                );
-                let align = if recto { Align::Right } else { Align::Left };
-                head_line(
-                    ctx,
-                    &mut out,
+                head(title, Style::Italic, y, Align::Center);
+                head(
                     &number,
                     Style::Regular,
-                    head_size,
-                    left,
-                    g.text_width(),
                     y,
-                    align,
+                    if recto { Align::Right } else { Align::Left },
                 );
             }
         }
