@@ -110,13 +110,7 @@ fn every_example_builds_alone_and_together_as_well_formed_xhtml() {
     let book = dir.path().join("all");
     write_examples_book(&book, &clean);
     let out = dir.path().join("out");
-    let o = bookbind(&[
-        "build",
-        book.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_ok(&book, &out);
     let path = out.join("commonmark-examples.epub");
     let epub = Epub::open(&path);
     assert!(assert_all_xhtml_parses(&epub) >= clean.len());

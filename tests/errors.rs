@@ -217,13 +217,7 @@ fn links_between_chapters_resolve() {
         ],
     );
     let out = dir.path().join("out");
-    let o = bookbind(&[
-        "build",
-        book.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_ok(&book, &out);
     let epub = Epub::open(&out.join("test.epub"));
     let ch1 = epub.text("OEBPS/chapter-01.xhtml");
     assert!(ch1.contains("href=\"chapter-02.xhtml#deep\""), "{ch1}");
@@ -375,13 +369,7 @@ fn bom_and_crlf_give_the_same_book_as_lf() {
         std::fs::create_dir_all(book.join("chapters")).unwrap();
         std::fs::write(book.join("chapters/01.md"), chapter).unwrap();
         let out = dir.path().join("out");
-        let o = bookbind(&[
-            "build",
-            book.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        build_ok(&book, &out);
         std::fs::read(out.join("t.epub")).unwrap()
     };
     let lf = build(b"# One\n\nA line\nand another.\n");
@@ -448,13 +436,7 @@ fn a_heading_does_not_take_an_id_written_in_raw_html() {
         ],
     );
     let out = dir.path().join("out");
-    let o = bookbind(&[
-        "build",
-        book.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_ok(&book, &out);
     let x = Epub::open(&out.join("t.epub")).text("OEBPS/chapter-01.xhtml");
     assert_eq!(x.matches("id=\"notes\"").count(), 1, "{x}");
     assert!(x.contains("<h2 id=\"notes-2\""), "{x}");

@@ -247,13 +247,7 @@ fn a_picture_alone_in_its_paragraph_is_drawn_in_the_pdf() {
     );
     std::fs::write(book.join("chapters/grey.png"), &png_bytes).unwrap();
     let out = dir.path().join("out");
-    let o = bookbind(&[
-        "build",
-        book.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    build_ok(&book, &out);
     let pdf = Document::load(out.join("pictures.pdf")).unwrap();
     let images = pdf
         .objects

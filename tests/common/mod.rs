@@ -22,6 +22,17 @@ pub fn bookbind(args: &[&str]) -> Output {
         .expect("bookbind runs")
 }
 
+/// Builds the book in `book` (both editions) into `out` and asserts it succeeded.
+pub fn build_ok(book: &Path, out: &Path) {
+    let o = bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
