@@ -14,22 +14,25 @@
 //! 1. [`check`] rejects numbers and references a PDF cannot carry;
 //! 2. [`collect_fonts`] finds the glyphs each face uses and the text each stands for;
 //! 3. [`embed_face`] subsets a face with `subsetter` and writes it as a Type0 font;
-//! 4. [`write_page`] draws text with `TJ`, rules with `S`, links as annotations;
+//! 4. [`page_content`] draws text with `TJ`, rules with `S`, links as annotations, on
+//!    as many threads as there are cores; [`add_page`] adds them in page order;
 //! 5. [`write_outline`], [`page_labels`] and [`write_metadata`] complete the catalog;
 //! 6. [`finish`] compresses and serializes, with an /ID hashed from the content.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use lopdf::content::{Content, Operation};
 use lopdf::xref::XrefType;
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
+use rayon::prelude::*;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::raw::TableProvider;
 use skrifa::string::StringId;
 use skrifa::{FontRef, GlyphId, MetadataProvider, Tag};
 use subsetter::GlyphRemapper;
 
-use crate::pdf::doc::{Document, Item, LabelStyle, LinkTarget, PlacedGlyph, Pt, Rect, TextRun};
+use crate::pdf::doc::{
+    Document, GlyphText, Item, LabelStyle, LinkTarget, PlacedGlyph, Pt, Rect, TextRun,
+};
 
 /// One font face's file, as handed to [`write`]. Its index in the slice is `FaceId.0`.
 #[derive(Debug, Clone, Copy)]
@@ -128,16 +131,16 @@ pub fn write(doc: &Document, faces: &[FaceData]) -> Result<Vec<u8>, WriteError> 
 
     let pages_id = pdf.new_object_id();
     let page_ids: Vec<ObjectId> = doc.pages.iter().map(|_| pdf.new_object_id()).collect();
-    for (index, page) in doc.pages.iter().enumerate() {
-        write_page(
-            &mut pdf,
-            page,
-            index,
-            &page_ids,
-            pages_id,
-            resources_id,
-            &fonts,
-        )?;
+    // Pages are drawn and compressed in parallel, then added in order: the same
+    // objects and ids whatever the number of threads.
+    let contents: Vec<PageContent> = doc
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(index, page)| page_content(page, index, &page_ids, &fonts))
+        .collect();
+    for ((page, content), &page_id) in doc.pages.iter().zip(contents).zip(&page_ids) {
+        add_page(&mut pdf, page, content, page_id, pages_id, resources_id);
     }
     pdf.set_object(
         pages_id,
@@ -305,11 +308,57 @@ struct FaceUsage {
     texts: BTreeMap<u16, BTreeMap<String, usize>>,
 }
 
+/// What one face draws, gathered in tables indexed by glyph id: a thousand-page book
+/// draws three million glyphs, too many for a map lookup and a string each.
+#[derive(Default)]
+struct DenseUsage {
+    used: Vec<bool>,
+    /// Per glyph, each text it stands for and how often (nearly always one entry).
+    texts: Vec<Vec<(GlyphText, usize)>>,
+}
+
+impl DenseUsage {
+    fn add(&mut self, glyph: &PlacedGlyph) {
+        let id = usize::from(glyph.id);
+        if self.used.len() <= id {
+            self.used.resize(id + 1, false);
+            self.texts.resize_with(id + 1, Vec::new);
+        }
+        self.used[id] = true;
+        if glyph.text.is_empty() {
+            return;
+        }
+        let texts = &mut self.texts[id];
+        match texts.iter_mut().find(|(t, _)| *t == glyph.text) {
+            Some((_, n)) => *n += 1,
+            None => texts.push((glyph.text.clone(), 1)),
+        }
+    }
+
+    fn finish(self) -> FaceUsage {
+        let mut usage = FaceUsage::default();
+        for (id, (used, texts)) in self.used.into_iter().zip(self.texts).enumerate() {
+            if !used {
+                continue;
+            }
+            let id = id as u16;
+            usage.glyphs.insert(id);
+            if !texts.is_empty() {
+                usage.texts.insert(
+                    id,
+                    texts.into_iter().map(|(t, n)| (t.to_string(), n)).collect(),
+                );
+            }
+        }
+        usage
+    }
+}
+
 /// Walks the document once, gathering per face the glyph ids used and what text each
 /// glyph carries. A glyph with empty text belongs to the cluster before it and adds
 /// nothing.
 fn collect_fonts(doc: &Document) -> BTreeMap<usize, FaceUsage> {
-    let mut usage: BTreeMap<usize, FaceUsage> = BTreeMap::new();
+    let mut usage: BTreeMap<usize, DenseUsage> = BTreeMap::new();
     for run in doc
         .pages
         .iter()
@@ -321,18 +370,13 @@ fn collect_fonts(doc: &Document) -> BTreeMap<usize, FaceUsage> {
     {
         let face = usage.entry(run.face.0).or_default();
         for glyph in &run.glyphs {
-            face.glyphs.insert(glyph.id);
-            if !glyph.text.is_empty() {
-                *face
-                    .texts
-                    .entry(glyph.id)
-                    .or_default()
-                    .entry(glyph.text.to_string())
-                    .or_default() += 1;
-            }
+            face.add(glyph);
         }
     }
     usage
+        .into_iter()
+        .map(|(face, dense)| (face, dense.finish()))
+        .collect()
 }
 
 /// A face as written into the PDF: its resource name, the subset's codes and widths, and
@@ -341,19 +385,26 @@ fn collect_fonts(doc: &Document) -> BTreeMap<usize, FaceUsage> {
 struct EmbeddedFace {
     resource: String,
     font_id: ObjectId,
-    /// Original glyph id → code in the content stream (the subset's glyph id).
-    codes: BTreeMap<u16, u16>,
+    /// Original glyph id → code in the content stream (the subset's glyph id), by
+    /// glyph id; 0 (.notdef) for glyphs not collected.
+    codes: Vec<u16>,
     /// Advance of each code in thousandths of an em, exactly as written in /W.
     widths: Vec<f32>,
-    /// What ToUnicode maps each code to; codes without text are absent.
-    unicode: BTreeMap<u16, String>,
+    /// What ToUnicode maps each code to, by code; codes without text are None.
+    unicode_by_code: Vec<Option<String>>,
 }
 
 impl EmbeddedFace {
     fn code(&self, glyph: u16) -> u16 {
         // Every glyph drawn was collected before subsetting, so the lookup succeeds;
         // .notdef is the harmless answer if it ever did not.
-        self.codes.get(&glyph).copied().unwrap_or(0)
+        self.codes.get(usize::from(glyph)).copied().unwrap_or(0)
+    }
+
+    fn unicode(&self, code: u16) -> Option<&str> {
+        self.unicode_by_code
+            .get(usize::from(code))
+            .and_then(|t| t.as_deref())
     }
 
     fn width(&self, code: u16) -> f64 {
@@ -413,10 +464,12 @@ fn embed_face(
             name: face.name.to_string(),
             source,
         })?;
-    let codes: BTreeMap<u16, u16> = used
-        .iter()
-        .filter_map(|&g| Some((g, remapper.get(g)?)))
-        .collect();
+    let mut codes = vec![0u16; used.last().map_or(0, |&g| usize::from(g) + 1)];
+    for &g in &used {
+        if let Some(code) = remapper.get(g) {
+            codes[usize::from(g)] = code;
+        }
+    }
 
     // Widths of .notdef and the used glyphs, by code; rounded to 1/1000 so that the
     // value in /W and the one the TJ arithmetic uses are the same number.
@@ -439,7 +492,8 @@ fn embed_face(
             let (text, _) = texts
                 .iter()
                 .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
-            Some((*codes.get(glyph)?, truncate_utf16(text, MAX_UNICODE_UNITS)))
+            let code = *codes.get(usize::from(*glyph))?;
+            Some((code, truncate_utf16(text, MAX_UNICODE_UNITS)))
         })
         .collect();
 
@@ -527,8 +581,16 @@ fn embed_face(
         resource: format!("F{index}"),
         font_id,
         codes,
+        unicode_by_code: {
+            let mut by_code = vec![None; widths.len()];
+            for (&code, text) in &unicode {
+                if let Some(slot) = by_code.get_mut(usize::from(code)) {
+                    *slot = Some(text.clone());
+                }
+            }
+            by_code
+        },
         widths,
-        unicode,
     })
 }
 
@@ -588,24 +650,33 @@ fn to_unicode_cmap(unicode: &BTreeMap<u16, String>) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Writes one page: its content stream, its link annotations and the page object.
-fn write_page(
-    pdf: &mut lopdf::Document,
+/// One page's drawing, made apart from the lopdf document so that pages can be made
+/// on several threads: the content stream (compressed when that is smaller) and the
+/// link annotations.
+struct PageContent {
+    stream: Vec<u8>,
+    compressed: bool,
+    annots: Vec<Dictionary>,
+}
+
+/// Draws one page: text with `TJ`, rules with `S`, images with `Do`, links as
+/// annotations. The content stream is written as bytes directly (no lopdf operation
+/// objects: a thousand-page book has millions of glyphs) and compressed here, on the
+/// page's thread.
+fn page_content(
     page: &crate::pdf::doc::Page,
     index: usize,
     page_ids: &[ObjectId],
-    pages_id: ObjectId,
-    resources_id: ObjectId,
     fonts: &BTreeMap<usize, EmbeddedFace>,
-) -> Result<(), WriteError> {
-    let mut ops = Vec::new();
+) -> PageContent {
+    let mut out = Ops::default();
     let mut annots = Vec::new();
     for item in &page.items {
         match item {
             Item::Text(run) => {
                 // Runs without glyphs used no face, so none was embedded for them.
                 if let Some(face) = fonts.get(&run.face.0) {
-                    draw_run(run, face, &mut ops);
+                    draw_run(run, face, &mut out);
                 }
             }
             Item::Line {
@@ -615,35 +686,27 @@ fn write_page(
                 y2,
                 width,
             } => {
-                ops.push(Operation::new("w", vec![Object::Real(*width)]));
-                ops.push(Operation::new(
-                    "m",
-                    vec![Object::Real(*x1), Object::Real(*y1)],
-                ));
-                ops.push(Operation::new(
-                    "l",
-                    vec![Object::Real(*x2), Object::Real(*y2)],
-                ));
-                ops.push(Operation::new("S", vec![]));
+                out.num(*width);
+                out.op("w");
+                out.num(*x1);
+                out.num(*y1);
+                out.op("m");
+                out.num(*x2);
+                out.num(*y2);
+                out.op("l");
+                out.op("S");
             }
             Item::Image { image, rect } => {
-                ops.push(Operation::new("q", vec![]));
-                ops.push(Operation::new(
-                    "cm",
-                    vec![
-                        Object::Real(rect.width),
-                        0.into(),
-                        0.into(),
-                        Object::Real(rect.height),
-                        Object::Real(rect.x),
-                        Object::Real(rect.y),
-                    ],
-                ));
-                ops.push(Operation::new(
-                    "Do",
-                    vec![Object::Name(format!("Im{image}").into_bytes())],
-                ));
-                ops.push(Operation::new("Q", vec![]));
+                out.op("q");
+                out.num(rect.width);
+                out.raw(b"0 0 ");
+                out.num(rect.height);
+                out.num(rect.x);
+                out.num(rect.y);
+                out.op("cm");
+                out.raw(format!("/Im{image} ").as_bytes());
+                out.op("Do");
+                out.op("Q");
             }
             Item::Link { rect, target } => {
                 let mut annot = dictionary! {
@@ -666,14 +729,41 @@ fn write_page(
                         annot.set("Dest", destination(page_ids[*page], *y))
                     }
                 }
-                annots.push(Object::Reference(pdf.add_object(annot)));
+                annots.push(annot);
             }
         }
     }
-    let content = Content { operations: ops }
-        .encode()
-        .map_err(|e| WriteError::Serialize(e.to_string()))?;
-    let contents_id = pdf.add_object(Stream::new(Dictionary::new(), content));
+    let content = out.0;
+    let (stream, compressed) = match deflate(&content) {
+        Some(data) if data.len() < content.len() => (data, true),
+        _ => (content, false),
+    };
+    PageContent {
+        stream,
+        compressed,
+        annots,
+    }
+}
+
+/// Adds one page's objects: its link annotations, its content stream, the page.
+fn add_page(
+    pdf: &mut lopdf::Document,
+    page: &crate::pdf::doc::Page,
+    content: PageContent,
+    page_id: ObjectId,
+    pages_id: ObjectId,
+    resources_id: ObjectId,
+) {
+    let annots: Vec<Object> = content
+        .annots
+        .into_iter()
+        .map(|a| Object::Reference(pdf.add_object(a)))
+        .collect();
+    let mut stream_dict = Dictionary::new();
+    if content.compressed {
+        stream_dict.set("Filter", "FlateDecode");
+    }
+    let contents_id = pdf.add_object(Stream::new(stream_dict, content.stream));
     let box_ = vec![
         0.into(),
         0.into(),
@@ -691,8 +781,89 @@ fn write_page(
     if !annots.is_empty() {
         dict.set("Annots", annots);
     }
-    pdf.set_object(page_ids[index], dict);
-    Ok(())
+    pdf.set_object(page_id, dict);
+}
+
+/// A content stream being written: operands, each followed by a space, then the
+/// operator and a newline, as lopdf's own encoder lays them out.
+#[derive(Default)]
+struct Ops(Vec<u8>);
+
+impl Ops {
+    fn op(&mut self, operator: &str) {
+        self.0.extend_from_slice(operator.as_bytes());
+        self.0.push(b'\n');
+    }
+
+    fn raw(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    /// A number as lopdf writes a real: the shortest decimal that reads back as the
+    /// same f32, never in exponent form.
+    fn num(&mut self, value: f32) {
+        use std::io::Write as _;
+        if value == value.trunc() && value.abs() < 1e9 {
+            self.int(value as i64);
+        } else {
+            // Writing to a Vec cannot fail.
+            let _ = write!(self.0, "{value}");
+        }
+        self.0.push(b' ');
+    }
+
+    fn int(&mut self, value: i64) {
+        let mut buf = itoa::Buffer::new();
+        self.0.extend_from_slice(buf.format(value).as_bytes());
+    }
+
+    /// `hundredths / 100` with at most two decimals: the TJ numbers, which are
+    /// rounded to that step.
+    fn hundredths(&mut self, hundredths: i64) {
+        if hundredths < 0 {
+            self.0.push(b'-');
+        }
+        let h = hundredths.unsigned_abs();
+        self.int((h / 100) as i64);
+        let frac = h % 100;
+        if frac != 0 {
+            self.0.push(b'.');
+            self.0.push(b'0' + (frac / 10) as u8);
+            if frac % 10 != 0 {
+                self.0.push(b'0' + (frac % 10) as u8);
+            }
+        }
+    }
+
+    /// Two-byte codes as a hexadecimal string.
+    fn hex_codes(&mut self, codes: &[u8]) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        self.0.push(b'<');
+        for &b in codes {
+            self.0.push(HEX[usize::from(b >> 4)]);
+            self.0.push(HEX[usize::from(b & 15)]);
+        }
+        self.0.push(b'>');
+    }
+
+    /// A text string operand (see [`text_string`]): literal ASCII with `(`, `)` and
+    /// `\\` escaped, or UTF-16BE hexadecimal with a byte order mark.
+    fn text(&mut self, text: &str) {
+        if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            self.0.push(b'(');
+            for b in text.bytes() {
+                if matches!(b, b'(' | b')' | b'\\') {
+                    self.0.push(b'\\');
+                }
+                self.0.push(b);
+            }
+            self.0.push(b')');
+        } else {
+            let mut bytes = vec![0xFE, 0xFF];
+            bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+            self.hex_codes(&bytes);
+        }
+    }
 }
 
 /// An image XObject: JPEG as is (DCTDecode, never recompressed); raw samples
@@ -756,54 +927,48 @@ fn embed_image(pdf: &mut lopdf::Document, image: &crate::pdf::doc::Image) -> Obj
 /// position of the next glyph; a change of baseline (dy) starts a new `Tm`. A cluster
 /// whose text the ToUnicode map cannot give back (a glyph that stands for different
 /// text elsewhere) is wrapped in a /Span with /ActualText.
-fn draw_run(run: &TextRun, face: &EmbeddedFace, ops: &mut Vec<Operation>) {
+fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
     if run.glyphs.is_empty() {
         return;
     }
-    ops.push(Operation::new("BT", vec![]));
-    ops.push(Operation::new(
-        "Tf",
-        vec![
-            Object::Name(face.resource.clone().into_bytes()),
-            Object::Real(run.size),
-        ],
-    ));
+    out.op("BT");
+    out.raw(b"/");
+    out.raw(face.resource.as_bytes());
+    out.raw(b" ");
+    out.num(run.size);
+    out.op("Tf");
     let mut line = GlyphLine::default();
     for cluster in clusters(&run.glyphs) {
         // One glyph per cluster is the common case: compare without building strings.
         let actual = match cluster {
-            [g] => face.unicode.get(&face.code(g.id)).map(String::as_str) != Some(g.text.as_str()),
+            [g] => face.unicode(face.code(g.id)) != Some(g.text.as_str()),
             _ => {
                 let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
                 let mapped: String = cluster
                     .iter()
-                    .filter_map(|g| face.unicode.get(&face.code(g.id)))
-                    .map(String::as_str)
+                    .filter_map(|g| face.unicode(face.code(g.id)))
                     .collect();
                 mapped != text
             }
         };
         if actual {
             let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
-            line.flush(ops);
-            ops.push(Operation::new(
-                "BDC",
-                vec![
-                    "Span".into(),
-                    dictionary! { "ActualText" => text_string(&text) }.into(),
-                ],
-            ));
+            line.flush(out);
+            out.raw(b"/Span <</ActualText ");
+            out.text(&text);
+            out.raw(b">> ");
+            out.op("BDC");
         }
         for glyph in cluster {
-            line.place(run, glyph, face, ops);
+            line.place(run, glyph, face, out);
         }
         if actual {
-            line.flush(ops);
-            ops.push(Operation::new("EMC", vec![]));
+            line.flush(out);
+            out.op("EMC");
         }
     }
-    line.flush(ops);
-    ops.push(Operation::new("ET", vec![]));
+    line.flush(out);
+    out.op("ET");
 }
 
 /// Splits glyphs into clusters: a glyph with text starts one, glyphs with empty text
@@ -827,23 +992,18 @@ fn clusters(glyphs: &[PlacedGlyph]) -> impl Iterator<Item = &[PlacedGlyph]> {
 const KERN_STEPS: f64 = 100.0;
 
 /// The `TJ` being built: where its `Tm` put the origin, where the viewer's pen is now
-/// (in thousandths of an em from that origin), and the array so far.
+/// (in thousandths of an em from that origin), and the array so far (written out
+/// when the line is flushed).
 #[derive(Default)]
 struct GlyphLine {
     origin: Option<(f64, f32)>,
     pen: f64,
-    array: Vec<Object>,
+    array: Vec<u8>,
     codes: Vec<u8>,
 }
 
 impl GlyphLine {
-    fn place(
-        &mut self,
-        run: &TextRun,
-        glyph: &PlacedGlyph,
-        face: &EmbeddedFace,
-        ops: &mut Vec<Operation>,
-    ) {
+    fn place(&mut self, run: &TextRun, glyph: &PlacedGlyph, face: &EmbeddedFace, out: &mut Ops) {
         let x = (f64::from(run.x) + f64::from(glyph.dx)) as f32;
         let y = (f64::from(run.y) + f64::from(glyph.dy)) as f32;
         let size = f64::from(run.size);
@@ -851,27 +1011,21 @@ impl GlyphLine {
             Some((x0, y0)) if y0 == y => {
                 let target = (f64::from(x) - x0) * 1000.0 / size;
                 // A TJ number n moves the pen by -n/1000 em; round it to what is written.
-                let kern = ((self.pen - target) * KERN_STEPS).round() / KERN_STEPS;
+                let kern = ((self.pen - target) * KERN_STEPS).round();
                 if kern != 0.0 {
                     self.push_codes();
-                    let kern = kern as f32;
-                    self.array.push(Object::Real(kern));
-                    self.pen -= f64::from(kern);
+                    let mut number = Ops(std::mem::take(&mut self.array));
+                    number.hundredths(kern as i64);
+                    self.array = number.0;
+                    self.pen -= kern / KERN_STEPS;
                 }
             }
             _ => {
-                self.flush(ops);
-                ops.push(Operation::new(
-                    "Tm",
-                    vec![
-                        1.into(),
-                        0.into(),
-                        0.into(),
-                        1.into(),
-                        Object::Real(x),
-                        Object::Real(y),
-                    ],
-                ));
+                self.flush(out);
+                out.raw(b"1 0 0 1 ");
+                out.num(x);
+                out.num(y);
+                out.op("Tm");
                 self.origin = Some((f64::from(x), y));
                 self.pen = 0.0;
             }
@@ -883,19 +1037,21 @@ impl GlyphLine {
 
     fn push_codes(&mut self) {
         if !self.codes.is_empty() {
-            let codes = std::mem::take(&mut self.codes);
-            self.array
-                .push(Object::String(codes, StringFormat::Hexadecimal));
+            let mut array = Ops(std::mem::take(&mut self.array));
+            array.hex_codes(&self.codes);
+            self.array = array.0;
+            self.codes.clear();
         }
     }
 
-    fn flush(&mut self, ops: &mut Vec<Operation>) {
+    fn flush(&mut self, out: &mut Ops) {
         self.push_codes();
         if !self.array.is_empty() {
-            ops.push(Operation::new(
-                "TJ",
-                vec![Object::Array(std::mem::take(&mut self.array))],
-            ));
+            out.raw(b"[");
+            out.raw(&self.array);
+            out.raw(b"] ");
+            out.op("TJ");
+            self.array.clear();
         }
         self.origin = None;
     }
@@ -1249,29 +1405,35 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Flate-compresses every stream that allows it and has no filter yet. Level 4:
-/// lopdf's own `compress` uses the slowest level, which cost a thousand-page book
-/// more time than the whole layout for a few per cent of size.
+/// Flate-compresses every stream that allows it and has no filter yet (the page
+/// contents are compressed when they are drawn).
 fn compress(pdf: &mut lopdf::Document) {
-    use std::io::Write as _;
-    const LEVEL: u32 = 4;
     for object in pdf.objects.values_mut() {
         if let Object::Stream(stream) = object {
             if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
                 continue;
             }
-            let mut enc =
-                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(LEVEL));
-            if enc.write_all(&stream.content).is_ok() {
-                if let Ok(data) = enc.finish() {
-                    if data.len() < stream.content.len() {
-                        stream.dict.set("Filter", "FlateDecode");
-                        stream.set_content(data);
-                    }
+            if let Some(data) = deflate(&stream.content) {
+                if data.len() < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(data);
                 }
             }
         }
     }
+}
+
+/// Zlib at level 4: lopdf's own `compress` uses the slowest level, which cost a
+/// thousand-page book more time than the whole layout for a few per cent of size.
+fn deflate(data: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write as _;
+    const LEVEL: u32 = 4;
+    let mut enc = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::new(LEVEL),
+    );
+    enc.write_all(data).ok()?;
+    enc.finish().ok()
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -1962,13 +2124,44 @@ mod tests {
             panic!("non-ASCII text is not a hex string");
         };
         assert_eq!(bytes, [0xFE, 0xFF, 0x00, 0xE9, 0xD8, 0x3D, 0xDE, 0x00]);
-        let op = Operation::new("Tj", vec![text_string("x) (y \\")]);
-        let written = Content {
-            operations: vec![op],
+        // The content stream's own writer escapes the same way, and lopdf reads back
+        // the exact text.
+        let mut ops = Ops::default();
+        ops.text("x) (y \\");
+        ops.raw(b" ");
+        ops.op("Tj");
+        ops.text("é");
+        ops.raw(b" ");
+        ops.op("Tj");
+        assert_eq!(ops.0, b"(x\\) \\(y \\\\) Tj\n<FEFF00E9> Tj\n");
+        let decoded = lopdf::content::Content::decode(&ops.0).expect("decodes");
+        assert_eq!(
+            decoded.operations[0].operands,
+            [Object::String(b"x) (y \\".to_vec(), StringFormat::Literal)]
+        );
+    }
+
+    #[test]
+    fn content_numbers_are_plain_decimals_that_read_back_exactly() {
+        let mut ops = Ops::default();
+        for v in [0.0f32, 12.0, -3.0, 0.1, 431.99997, -0.000_012_5, 1e12] {
+            ops.num(v);
         }
-        .encode()
-        .expect("encodes");
-        assert_eq!(written, b"(x\\) \\(y \\\\) Tj");
+        for h in [0i64, 5, 50, -7, -1234, 100_001] {
+            ops.hundredths(h);
+            ops.raw(b" ");
+        }
+        let text = String::from_utf8(ops.0).expect("ASCII");
+        assert_eq!(
+            text,
+            "0 12 -3 0.1 431.99997 -0.0000125 1000000000000 0 0.05 0.5 -0.07 -12.34 1000.01 "
+        );
+        for (word, want) in
+            text.split_whitespace()
+                .zip([0.0f32, 12.0, -3.0, 0.1, 431.99997, -0.000_012_5, 1e12])
+        {
+            assert_eq!(word.parse::<f32>().expect("a number"), want);
+        }
     }
 
     #[test]
