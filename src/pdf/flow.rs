@@ -126,6 +126,82 @@ pub enum Flow {
     },
 }
 
+/// What setting some parts gave: their flow and what it refers to. Parts are set on
+/// several threads, each into its own `Set`, and appended in book order.
+#[derive(Default)]
+pub struct Set {
+    pub flow: Vec<Flow>,
+    pub notes: Notes,
+    /// Decoded images, in first-use order; `Flow::Image` indexes this.
+    pub images: Vec<super::doc::Image>,
+    pub findings: Findings,
+    /// Resource index → index in `images` (None: cannot be drawn).
+    decoded: std::collections::HashMap<usize, Option<usize>>,
+    /// Paragraphs numbered so far.
+    paras: usize,
+}
+
+impl Set {
+    /// Appends the set of the parts that follow, so that the result is what setting
+    /// all of them in one builder gives: paragraph numbers continue, an image used
+    /// in both is decoded and reported once, a missing character is reported where
+    /// it was first met.
+    pub fn append(&mut self, next: Set) {
+        // The next set's image indices, in its first-use order, to ours.
+        let mut theirs: Vec<(usize, Option<usize>)> = next.decoded.into_iter().collect();
+        theirs.sort_by_key(|&(r, i)| (i.is_none(), i, r));
+        let mut images: Vec<Option<super::doc::Image>> =
+            next.images.into_iter().map(Some).collect();
+        let mut map = vec![0usize; images.len()];
+        for (r, local) in theirs {
+            let ours = match self.decoded.get(&r) {
+                Some(&known) => known,
+                None => {
+                    let global = local.and_then(|l| images[l].take()).map(|image| {
+                        self.images.push(image);
+                        self.images.len() - 1
+                    });
+                    self.decoded.insert(r, global);
+                    global
+                }
+            };
+            if let (Some(l), Some(g)) = (local, ours) {
+                map[l] = g;
+            }
+        }
+        let offset = self.paras;
+        self.flow.extend(next.flow.into_iter().map(|mut f| {
+            match &mut f {
+                Flow::Image { image, .. } => *image = map[*image],
+                Flow::Line { para: Some(p), .. } => p.para += offset,
+                _ => {}
+            }
+            f
+        }));
+        self.paras += next.paras;
+        for c in next.notes.missing {
+            if !self.notes.missing.contains(&c) {
+                self.notes.missing.push(c);
+            }
+        }
+        self.notes.overfull += next.notes.overfull;
+        self.notes.long_words += next.notes.long_words;
+        let f = next.findings;
+        for (c, part) in f.missing {
+            if !self.findings.missing.iter().any(|&(m, _)| m == c) {
+                self.findings.missing.push((c, part));
+            }
+        }
+        self.findings.overfull.extend(f.overfull);
+        self.findings.long_words.extend(f.long_words);
+        for u in f.undrawn {
+            if !self.findings.undrawn.contains(&u) {
+                self.findings.undrawn.push(u);
+            }
+        }
+    }
+}
+
 pub struct Builder<'c, 'f> {
     pub ctx: &'c mut Ctx<'f>,
     pub width: Pt,
@@ -174,6 +250,18 @@ impl<'c, 'f> Builder<'c, 'f> {
             flush: true,
             after_heading: false,
             part: 0,
+        }
+    }
+
+    /// What was set, for [`Set::append`].
+    pub fn finish(self) -> Set {
+        Set {
+            flow: self.flow,
+            notes: self.notes,
+            images: self.images,
+            findings: self.findings,
+            decoded: self.decoded,
+            paras: self.para,
         }
     }
 

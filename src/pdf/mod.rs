@@ -20,6 +20,8 @@ pub mod write;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::model::{Book, LinkTarget, PartKind};
 use doc::{Document, Info, Item, LabelRange, LabelStyle, OutlineEntry, Page, Pt, Rect, TextRun};
@@ -164,25 +166,38 @@ pub fn typeset(
         .position(|p| p.kind != PartKind::Front)
         .unwrap_or(book.parts.len());
     // The parts are set once; only the contents page and the pagination are
-    // redone while the contents' page numbers settle.
+    // redone while the contents' page numbers settle. Parts are independent, so
+    // they are set in parallel, each thread with its own shaper (and word cache),
+    // and appended in book order: the same flow whatever the number of threads.
     let (parts_flow, notes, images) = {
-        let mut b = flow::Builder::new(
-            &mut ctx,
-            g.text_width(),
-            g.size,
-            g.leading,
-            g.text_height(),
-            s.recto_chapters,
-        );
-        for i in 0..book.parts.len() {
-            b.part(book, i);
+        let sets: Vec<flow::Set> = (0..book.parts.len())
+            .into_par_iter()
+            .map_init(
+                || Ctx {
+                    fonts,
+                    shaper: shape::Shaper::new(),
+                    language: book.meta.language.clone(),
+                },
+                |ctx, i| {
+                    let mut b = flow::Builder::new(
+                        ctx,
+                        g.text_width(),
+                        g.size,
+                        g.leading,
+                        g.text_height(),
+                        s.recto_chapters,
+                    );
+                    b.part(book, i);
+                    b.finish()
+                },
+            )
+            .collect();
+        let mut all = flow::Set::default();
+        for set in sets {
+            all.append(set);
         }
-        diags.extend(b.findings.diagnostics(book));
-        (
-            std::mem::take(&mut b.flow),
-            std::mem::take(&mut b.notes),
-            std::mem::take(&mut b.images),
-        )
+        diags.extend(all.findings.diagnostics(book));
+        (all.flow, all.notes, all.images)
     };
     let split = parts_flow
         .iter()
