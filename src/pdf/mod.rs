@@ -249,7 +249,15 @@ pub fn typeset(
         .collect();
     let pages = paginate::paginate(&all, g.text_height(), g.leading);
     let report = report(&pages, notes.overfull);
-    let mut document = place(book, &g, &pages, &mut ctx);
+    let pages = pages.detach();
+    drop(all);
+    // One flow, owned, in the order paginated: placing moves its lines out.
+    let mut parts_flow = parts_flow;
+    let after = parts_flow.split_off(split);
+    let mut flow = parts_flow;
+    flow.extend(cflow);
+    flow.extend(after);
+    let mut document = place(book, &g, &pages, &mut flow, &mut ctx);
     document.images = images;
     (document, report)
 }
@@ -329,7 +337,13 @@ fn report(p: &Paginated, overfull: usize) -> LayoutReport {
 
 /// Places the laid-out pages on paper: text, rules, running heads, folios, links,
 /// outline, page labels, metadata.
-fn place(book: &Book, g: &Geometry, p: &Paginated, ctx: &mut Ctx) -> Document {
+fn place(
+    book: &Book,
+    g: &Geometry,
+    p: &Paginated,
+    flow: &mut [flow::Flow],
+    ctx: &mut Ctx,
+) -> Document {
     let first_chapter = first_chapter_page(book, p);
     let mut doc = Document::default();
     let head_size = g.size * 0.85;
@@ -341,28 +355,21 @@ fn place(book: &Book, g: &Geometry, p: &Paginated, ctx: &mut Ctx) -> Document {
             items: Vec::new(),
         };
         for l in &page.lines {
+            // The line is taken out of the flow (moved, not copied) and freed here.
+            let line = match flow
+                .get_mut(l.item)
+                .map(|f| std::mem::replace(f, flow::Flow::Space(0.0)))
+            {
+                Some(flow::Flow::Line { line, .. }) => line,
+                _ => continue,
+            };
             // Pieces of one face and size on the line become one run.
             let mut runs: Vec<TextRun> = Vec::new();
-            for piece in &l.line.pieces {
+            let mut rest: usize = line.pieces.iter().map(|p| p.glyphs.len()).sum();
+            for piece in line.pieces {
                 let x = left + l.x + piece.x;
                 let y = g.y(l.y) + piece.dy;
-                match runs.last_mut() {
-                    Some(r) if r.face == piece.face && r.size == piece.size && r.y == y => {
-                        let shift = x - r.x;
-                        r.glyphs
-                            .extend(piece.glyphs.iter().map(|gl| doc::PlacedGlyph {
-                                dx: gl.dx + shift,
-                                ..gl.clone()
-                            }));
-                    }
-                    _ => runs.push(TextRun {
-                        face: piece.face,
-                        size: piece.size,
-                        x,
-                        y,
-                        glyphs: piece.glyphs.clone(),
-                    }),
-                }
+                rest -= piece.glyphs.len();
                 if let Some(target) = &piece.link {
                     if let Some(t) = link_target(target, p, g) {
                         out.items.push(Item::Link {
@@ -376,8 +383,33 @@ fn place(book: &Book, g: &Geometry, p: &Paginated, ctx: &mut Ctx) -> Document {
                         });
                     }
                 }
+                match runs.last_mut() {
+                    Some(r) if r.face == piece.face && r.size == piece.size && r.y == y => {
+                        let shift = x - r.x;
+                        r.glyphs
+                            .extend(piece.glyphs.into_iter().map(|gl| doc::PlacedGlyph {
+                                dx: gl.dx + shift,
+                                ..gl
+                            }));
+                    }
+                    _ => {
+                        // Room for the rest of the line, which is nearly always one run.
+                        let mut glyphs = piece.glyphs;
+                        glyphs.reserve_exact(rest);
+                        runs.push(TextRun {
+                            face: piece.face,
+                            size: piece.size,
+                            x,
+                            y,
+                            glyphs,
+                        })
+                    }
+                }
             }
-            out.items.extend(runs.into_iter().map(Item::Text));
+            out.items.extend(runs.into_iter().map(|mut r| {
+                r.glyphs.shrink_to_fit();
+                Item::Text(r)
+            }));
         }
         for &(image, ix, iy, w, h) in &page.images {
             out.items.push(Item::Image {

@@ -32,7 +32,10 @@ pub struct LaidPage<'a> {
 #[derive(Debug, Clone)]
 pub struct PlacedLine<'a> {
     /// Borrowed from the flow: pages are laid out several times, lines set once.
+    /// After [`Paginated::detach`], an empty line: the flow's line is at `item`.
     pub line: &'a Line,
+    /// Index of the line's item in the flow given to [`paginate`].
+    pub item: usize,
     pub x: Pt,
     /// Baseline, down from the top of the text block.
     pub y: Pt,
@@ -53,6 +56,51 @@ pub struct Paginated<'a> {
     /// (part, anchor) → (page index, y from the top of the text block).
     pub anchors: HashMap<(usize, Option<String>), (usize, Pt)>,
     pub breaks: Breaks,
+}
+
+/// The line every detached page points at.
+static NO_LINE: Line = Line {
+    pieces: Vec::new(),
+    hyphenated: false,
+    space_ratio: None,
+    overfull: false,
+    max_size: 0.0,
+};
+
+impl Paginated<'_> {
+    /// The same pages, no longer borrowing the flow: each line keeps its `item`
+    /// index and points at an empty line. Placing then takes the lines out of the
+    /// flow by index and frees them as it goes, so that a long book is not held twice.
+    pub fn detach(self) -> Paginated<'static> {
+        Paginated {
+            pages: self
+                .pages
+                .into_iter()
+                .map(|p| LaidPage {
+                    lines: p
+                        .lines
+                        .into_iter()
+                        .map(|l| PlacedLine {
+                            line: &NO_LINE,
+                            item: l.item,
+                            x: l.x,
+                            y: l.y,
+                            para: l.para,
+                            heading: l.heading,
+                        })
+                        .collect(),
+                    part: p.part,
+                    opening: p.opening,
+                    running_heads: p.running_heads,
+                    folio: p.folio,
+                    rules: p.rules,
+                    images: p.images,
+                })
+                .collect(),
+            anchors: self.anchors,
+            breaks: self.breaks,
+        }
+    }
 }
 
 /// Height a flow item takes on the page.
@@ -142,6 +190,7 @@ pub fn paginate<'a>(flow: &[&'a Flow], text_height: Pt, leading: Pt) -> Paginate
         let items = &flow[seg_start..seg_end];
         lay_segment(
             items,
+            seg_start,
             part,
             sink.unwrap_or(0.0),
             running_heads,
@@ -164,6 +213,7 @@ pub fn paginate<'a>(flow: &[&'a Flow], text_height: Pt, leading: Pt) -> Paginate
 #[allow(clippy::too_many_arguments)]
 fn lay_segment<'a>(
     items: &[&'a Flow],
+    offset: usize,
     part: Option<usize>,
     sink: Pt,
     running_heads: bool,
@@ -234,7 +284,7 @@ fn lay_segment<'a>(
             ..LaidPage::default()
         };
         let mut y = if first { sink } else { 0.0 };
-        for &f in &items[start..end] {
+        for (k, &f) in items[start..end].iter().enumerate() {
             match f {
                 Flow::Line {
                     line,
@@ -247,6 +297,7 @@ fn lay_segment<'a>(
                     // Baseline: the line box's height less its share of descent.
                     page.lines.push(PlacedLine {
                         line,
+                        item: offset + start + k,
                         x: *x,
                         y: y + height * 0.78,
                         para: *para,

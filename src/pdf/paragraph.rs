@@ -378,7 +378,14 @@ impl Ctx<'_> {
             match &units[u] {
                 Unit::Piece(p) => {
                     began = true;
-                    let mut p = p.clone();
+                    // Room for the space glyph that may join it (below).
+                    let mut glyphs = Vec::with_capacity(p.glyphs.len() + 1);
+                    glyphs.extend_from_slice(&p.glyphs);
+                    let mut p = Placed {
+                        glyphs,
+                        link: p.link.clone(),
+                        ..*p
+                    };
                     p.x = x;
                     x += p.width;
                     line.max_size = line.max_size.max(p.size);
