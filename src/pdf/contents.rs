@@ -130,7 +130,7 @@ pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
                     dy: 0.0,
                     width: x - start,
                     glyphs: dots,
-                    link: link.clone(),
+                    link: link.clone().map(Box::new),
                 });
             }
             for mut p in numline.pieces {

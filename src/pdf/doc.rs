@@ -112,8 +112,14 @@ pub struct GlyphText(Repr);
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Repr {
-    Inline { len: u8, buf: [u8; 14] },
-    Heap(Box<str>),
+    Inline {
+        len: u8,
+        buf: [u8; 14],
+    },
+    /// Doubly boxed: a thin pointer keeps the whole at 16 bytes, so that a glyph
+    /// takes 32.
+    #[allow(clippy::box_collection, clippy::redundant_allocation)]
+    Heap(Box<Box<str>>),
 }
 
 impl Default for Repr {
@@ -130,7 +136,7 @@ impl GlyphText {
         match &self.0 {
             // Only ever filled from a whole `&str`, so the bytes are UTF-8.
             Repr::Inline { len, buf } => std::str::from_utf8(&buf[..*len as usize]).unwrap_or(""),
-            Repr::Heap(s) => s,
+            Repr::Heap(s) => s.as_ref(),
         }
     }
 }
@@ -145,7 +151,7 @@ impl From<&str> for GlyphText {
                 buf,
             })
         } else {
-            GlyphText(Repr::Heap(s.into()))
+            GlyphText(Repr::Heap(Box::new(s.into())))
         }
     }
 }
@@ -216,4 +222,21 @@ pub struct Info {
     pub language: String,
     /// Seconds since the Unix epoch, for CreationDate and ModDate.
     pub date: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_text_keeps_short_and_long_texts_and_a_glyph_stays_small() {
+        for text in ["", "f", "fi", "é", "ffi", "👩‍👩‍👧‍👦", &"x".repeat(200)] {
+            assert_eq!(GlyphText::from(text).as_str(), text);
+        }
+        assert_eq!(GlyphText::from("fi"), GlyphText::from("fi".to_string()));
+        // A thousand-page book holds millions of glyphs, twice over while it is
+        // placed: their size is its memory.
+        assert_eq!(std::mem::size_of::<GlyphText>(), 16);
+        assert!(std::mem::size_of::<PlacedGlyph>() <= 32);
+    }
 }

@@ -370,7 +370,7 @@ fn place(
                 let x = left + l.x + piece.x;
                 let y = g.y(l.y) + piece.dy;
                 rest -= piece.glyphs.len();
-                if let Some(target) = &piece.link {
+                if let Some(target) = piece.link.as_deref() {
                     if let Some(t) = link_target(target, p, g) {
                         out.items.push(Item::Link {
                             rect: Rect {

@@ -84,7 +84,8 @@ pub struct Placed {
     pub dy: Pt,
     pub width: Pt,
     pub glyphs: Vec<PlacedGlyph>,
-    pub link: Option<LinkTarget>,
+    /// Boxed: most pieces have none, and a long book has a million pieces.
+    pub link: Option<Box<LinkTarget>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -321,7 +322,7 @@ impl Ctx<'_> {
                 {
                     continue;
                 }
-                let piece = placed(&glyphs, text, from, cut, face, size, dy, st.link.clone());
+                let piece = placed(&glyphs, text, from, cut, face, size, dy, st.link.as_ref());
                 if piece.glyphs.is_empty() {
                     continue;
                 }
@@ -331,7 +332,7 @@ impl Ctx<'_> {
                         let hg = self
                             .shaper
                             .shape(self.fonts, face, size, "-", &self.language);
-                        Some(placed(&hg, "-", 0, 1, face, size, dy, st.link.clone()))
+                        Some(placed(&hg, "-", 0, 1, face, size, dy, st.link.as_ref()))
                     } else {
                         None
                     };
@@ -366,7 +367,18 @@ impl Ctx<'_> {
         n: usize,
         last: bool,
     ) -> Line {
-        let mut line = Line::default();
+        let mut line = Line {
+            // Sized exactly: a long book holds a million pieces.
+            pieces: Vec::with_capacity(
+                map.iter()
+                    .take(end + 1)
+                    .skip(start)
+                    .filter(|&&u| matches!(units[u], Unit::Piece(_)))
+                    .count()
+                    + 1,
+            ),
+            ..Line::default()
+        };
         let width = spec.width - indent_of(spec, n);
         let mut x = 0.0;
         let mut spaces = 0usize;
@@ -613,7 +625,7 @@ fn placed(
     face: FaceId,
     size: Pt,
     dy: Pt,
-    link: Option<LinkTarget>,
+    link: Option<&LinkTarget>,
 ) -> Placed {
     let lo = glyphs.partition_point(|g| (g.cluster as usize) < from);
     let hi = glyphs.partition_point(|g| (g.cluster as usize) < to);
@@ -646,6 +658,6 @@ fn placed(
         dy,
         width: x,
         glyphs: out,
-        link,
+        link: link.map(|l| Box::new(l.clone())),
     }
 }
