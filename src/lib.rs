@@ -21,6 +21,8 @@ pub mod resolve;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use diag::{Diagnostic, Sources};
 use model::Book;
 
@@ -110,22 +112,35 @@ pub fn build(opts: &BuildOptions) -> Report {
     let Some(book) = r.book.as_ref() else {
         return r;
     };
-    // 4. render every edition in memory.
+    // 4. render every edition in memory, the editions side by side (each also
+    //    uses every core itself); diagnostics are kept in the order of the formats.
+    let editions: Vec<_> = opts
+        .formats
+        .par_iter()
+        .map(|&f| {
+            let path = opts.out_dir.join(output_name(book, f));
+            let mut diags = Vec::new();
+            let bytes = match f {
+                Format::Epub => epub::write(book, &mut diags)
+                    .map(|b| (b, None))
+                    .map_err(|e| e.to_string()),
+                Format::Pdf => pdf::render(book, &mut diags)
+                    .map(|(b, layout)| (b, Some(layout)))
+                    .map_err(|e| e.to_string()),
+            };
+            (path, bytes, diags)
+        })
+        .collect();
     let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for &f in &opts.formats {
-        let path = opts.out_dir.join(output_name(book, f));
-        let bytes = match f {
-            Format::Epub => epub::write(book, &mut r.diagnostics).map_err(|e| e.to_string()),
-            Format::Pdf => match pdf::render(book, &mut r.diagnostics) {
-                Ok((bytes, layout)) => {
-                    r.layout = Some(layout);
-                    Ok(bytes)
-                }
-                Err(e) => Err(e.to_string()),
-            },
-        };
+    for (path, bytes, diags) in editions {
+        r.diagnostics.extend(diags);
         match bytes {
-            Ok(b) => rendered.push((path, b)),
+            Ok((b, layout)) => {
+                if layout.is_some() {
+                    r.layout = layout;
+                }
+                rendered.push((path, b));
+            }
             Err(e) => r
                 .diagnostics
                 .push(Diagnostic::error("E0020", e).in_file(&path)),

@@ -189,7 +189,7 @@ pub fn load(
     };
 
     let mut parts = Vec::new();
-    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for (kind, entries) in [
         (PartKind::Front, front),
         (PartKind::Chapter, chapters),
@@ -442,7 +442,7 @@ fn expand(
     msrc: SourceId,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
-    seen: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
     parts: &mut Vec<LoadedPart>,
     span_of: &dyn Fn(&Sources, &Spanned<String>) -> Span,
 ) {
@@ -512,10 +512,10 @@ fn expand(
                     continue;
                 }
             };
-            if seen.contains(&path) {
+            // A set: a book of two thousand chapters would compare paths four million times.
+            if !seen.insert(path.clone()) {
                 continue;
             }
-            seen.push(path.clone());
             let Some(read) = read_text_at(&path, span.clone(), diags) else {
                 continue;
             };

@@ -12,6 +12,9 @@ use crate::diag::{Diagnostic, Span};
 #[derive(Default)]
 pub struct Ids {
     taken: HashMap<String, Option<Span>>,
+    /// Per base, the suffix to try first: the one after the last given. The same
+    /// heading in a thousand chapters would otherwise try 2, 3, 4 … each time.
+    next: HashMap<String, usize>,
 }
 
 impl Ids {
@@ -47,10 +50,17 @@ impl Ids {
             base
         };
         let mut id = base.clone();
-        let mut n = 2;
-        while self.taken.contains_key(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.taken.contains_key(&id) {
+            // Ids are only ever added, so no suffix below the last one given is free.
+            let mut n = self.next.get(&base).copied().unwrap_or(2);
+            loop {
+                id = format!("{base}-{n}");
+                n += 1;
+                if !self.taken.contains_key(&id) {
+                    break;
+                }
+            }
+            self.next.insert(base, n);
         }
         self.taken.insert(id.clone(), None);
         id
