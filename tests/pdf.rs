@@ -266,3 +266,68 @@ fn a_picture_alone_in_its_paragraph_is_drawn_in_the_pdf() {
         "the EPUB carries the image too"
     );
 }
+
+/// Chapters are set on several threads and joined in book order: what they share (a
+/// picture, a character no font has) comes out as if they were set one after another.
+#[test]
+fn chapters_set_in_parallel_share_one_picture_and_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, 30, 10);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&vec![90u8; 30 * 10 * 3]).unwrap();
+    }
+    let mut files = vec![(
+        "book.yaml".to_string(),
+        "title: Shared\ndate: 2026-01-01\nchapters: [chapters/*.md]\n".to_string(),
+    )];
+    for n in 1..=40 {
+        let mut text = format!("# Chapter {n}\n\nWords of chapter {n}.\n\n![Box](box.png)\n\n");
+        if n == 7 || n == 31 {
+            text.push_str("A sign no font has: \u{A000}.\n");
+        }
+        files.push((format!("chapters/{n:02}.md"), text));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_book(&book, &refs);
+    std::fs::write(book.join("chapters/box.png"), &png_bytes).unwrap();
+    let out = dir.path().join("out");
+    let o = common::bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let err = common::stderr(&o);
+    assert_eq!(err.matches("W0109").count(), 1, "{err}");
+    assert!(err.contains("first used in “Chapter 7”"), "{err}");
+    let pdf = Document::load(out.join("shared.pdf")).unwrap();
+    let images = pdf
+        .objects
+        .values()
+        .filter(|o| match o {
+            Object::Stream(s) => {
+                s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice())
+            }
+            _ => false,
+        })
+        .count();
+    assert_eq!(images, 1, "one image XObject for forty uses");
+    let texts = page_texts(&pdf).join("\n");
+    let mut at = 0;
+    for n in 1..=40 {
+        let needle = format!("Words of chapter {n}.");
+        let found = texts[at..]
+            .find(&needle)
+            .unwrap_or_else(|| panic!("chapter {n} missing or out of order"));
+        at += found + needle.len();
+    }
+}
