@@ -213,6 +213,33 @@ fn the_layout_report_has_no_widows_orphans_or_overfull_lines() {
     assert!(num("max_consecutive_hyphenated") <= 2, "{r}");
 }
 
+/// Chapters are set, pages drawn and editions made on as many threads as there are
+/// cores: one thread and several must give the same bytes.
+#[test]
+fn the_number_of_threads_does_not_change_a_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let build_with = |threads: &str| {
+        let out = dir.path().join(format!("out-{threads}"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_bookbind"))
+            .args(["build", repo().join("book").to_str().unwrap(), "--out"])
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("bookbind runs");
+        assert!(o.status.success(), "{}", stderr(&o));
+        ["pdf", "epub"].map(|ext| {
+            std::fs::read(out.join(format!("vaginismus-tips-to-partners.{ext}"))).unwrap()
+        })
+    };
+    let one = build_with("1");
+    for threads in ["2", "5"] {
+        let many = build_with(threads);
+        assert!(one[0] == many[0], "the PDF differs with {threads} threads");
+        assert!(one[1] == many[1], "the EPUB differs with {threads} threads");
+    }
+}
+
 #[test]
 fn same_source_date_epoch_gives_byte_identical_pdfs() {
     let a = build();
