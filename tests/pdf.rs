@@ -192,6 +192,7 @@ fn the_layout_report_has_no_widows_orphans_or_overfull_lines() {
         "stranded_headings",
         "hyphenated_lines",
         "max_consecutive_hyphenated",
+        "hyphenated_page_ends",
         "word_space_ratio",
     ] {
         assert!(r.contains(&format!("\"{key}\"")), "report lacks {key}: {r}");
@@ -211,6 +212,7 @@ fn the_layout_report_has_no_widows_orphans_or_overfull_lines() {
     assert_eq!(num("orphans"), 0, "{r}");
     assert_eq!(num("stranded_headings"), 0, "{r}");
     assert!(num("max_consecutive_hyphenated") <= 2, "{r}");
+    assert_eq!(num("hyphenated_page_ends"), 0, "{r}");
 }
 
 /// Chapters are set, pages drawn and editions made on as many threads as there are

@@ -43,6 +43,8 @@ pub struct LayoutReport {
     pub stranded_headings: usize,
     pub hyphenated_lines: usize,
     pub max_consecutive_hyphenated: usize,
+    /// Pages whose last line ends in a hyphen (a word broken across pages).
+    pub hyphenated_page_ends: usize,
     /// Justified lines (not paragraph ends) by space width over natural space
     /// width, in buckets of 0.1 keyed by their lower bound ("0.9", "1.0", ...).
     pub word_space_ratio: BTreeMap<String, usize>,
@@ -58,7 +60,7 @@ impl LayoutReport {
             .collect();
         format!(
             "{{\n  \"pages\": {},\n  \"lines\": {},\n  \"overfull_lines\": {},\n  \"widows\": {},\n  \"orphans\": {},\n  \
-             \"stranded_headings\": {},\n  \"hyphenated_lines\": {},\n  \"max_consecutive_hyphenated\": {},\n  \
+             \"stranded_headings\": {},\n  \"hyphenated_lines\": {},\n  \"max_consecutive_hyphenated\": {},\n  \"hyphenated_page_ends\": {},\n  \
              \"word_space_ratio\": {{{}}}\n}}\n",
             self.pages,
             self.lines,
@@ -68,6 +70,7 @@ impl LayoutReport {
             self.stranded_headings,
             self.hyphenated_lines,
             self.max_consecutive_hyphenated,
+            self.hyphenated_page_ends,
             hist.join(", ")
         )
     }
@@ -317,6 +320,9 @@ fn report(p: &Paginated, overfull: usize) -> LayoutReport {
     };
     let mut run = 0;
     for page in &p.pages {
+        if page.lines.last().is_some_and(|l| l.line.hyphenated) {
+            r.hyphenated_page_ends += 1;
+        }
         for l in &page.lines {
             r.lines += 1;
             if l.line.hyphenated {

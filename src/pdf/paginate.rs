@@ -145,12 +145,15 @@ fn legal(items: &[&Flow], from: usize, k: usize) -> bool {
     let Some(p) = content_before(items, from, k) else {
         return false;
     };
-    if let Flow::Line {
-        keep_with_next: true,
-        ..
-    } = items[p]
-    {
-        return false;
+    match items[p] {
+        Flow::Line {
+            keep_with_next: true,
+            ..
+        } => return false,
+        // No word broken across a page: the reader would turn the page mid-word,
+        // and the two halves no longer read (or search, or copy) as one.
+        Flow::Line { line, .. } if line.hyphenated => return false,
+        _ => {}
     }
     if let (Some(a), Some(n)) = (
         para_of(items[p]),
@@ -420,6 +423,20 @@ mod tests {
             "the recto of the spread runs short too"
         );
         assert_eq!(p.pages[3].lines.len(), 10, "the next spread is full again");
+    }
+
+    #[test]
+    fn a_page_does_not_end_on_a_hyphen() {
+        let mut flow = para(1, 25);
+        if let Flow::Line { line, .. } = &mut flow[9] {
+            line.hyphenated = true;
+        }
+        let p = lay(&flow);
+        assert_eq!(p.pages[0].lines.len(), 9, "the hyphenated line goes over");
+        assert!(!p.pages[0].lines.last().expect("lines").line.hyphenated);
+        assert_eq!(p.breaks, Breaks::default());
+        // Without the hyphen the page is full.
+        assert_eq!(lay(&para(1, 25)).pages[0].lines.len(), 10);
     }
 
     #[test]
