@@ -249,18 +249,38 @@ fn same_source_date_epoch_gives_byte_identical_pdfs() {
     assert!(a.bytes == b.bytes, "two builds differ");
 }
 
+/// A flat grey RGB PNG of `w` × `h` pixels.
+fn grey_png(w: u32, h: u32, shade: u8) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut enc = png::Encoder::new(&mut bytes, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().unwrap();
+    writer
+        .write_image_data(&vec![shade; (w * h * 3) as usize])
+        .unwrap();
+    writer.finish().unwrap();
+    bytes
+}
+
+/// How many image XObjects the PDF holds.
+fn image_xobjects(pdf: &Document) -> usize {
+    pdf.objects
+        .values()
+        .filter(|o| match o {
+            Object::Stream(s) => {
+                s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice())
+            }
+            _ => false,
+        })
+        .count()
+}
+
 #[test]
 fn a_picture_alone_in_its_paragraph_is_drawn_in_the_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("book");
-    let mut png_bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png_bytes, 40, 20);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().unwrap();
-        w.write_image_data(&vec![120u8; 40 * 20 * 3]).unwrap();
-    }
+    let png_bytes = grey_png(40, 20, 120);
     write_book(
         &book,
         &[
@@ -278,16 +298,7 @@ fn a_picture_alone_in_its_paragraph_is_drawn_in_the_pdf() {
     let out = dir.path().join("out");
     build_ok(&book, &out);
     let pdf = Document::load(out.join("pictures.pdf")).unwrap();
-    let images = pdf
-        .objects
-        .values()
-        .filter(|o| match o {
-            Object::Stream(s) => {
-                s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice())
-            }
-            _ => false,
-        })
-        .count();
+    let images = image_xobjects(&pdf);
     assert_eq!(images, 1, "one image XObject");
     let epub = Epub::open(&out.join("pictures.epub"));
     assert!(
@@ -302,14 +313,7 @@ fn a_picture_alone_in_its_paragraph_is_drawn_in_the_pdf() {
 fn chapters_set_in_parallel_share_one_picture_and_one_warning() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("book");
-    let mut png_bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png_bytes, 30, 10);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().unwrap();
-        w.write_image_data(&vec![90u8; 30 * 10 * 3]).unwrap();
-    }
+    let png_bytes = grey_png(30, 10, 90);
     let mut files = vec![(
         "book.yaml".to_string(),
         "title: Shared\ndate: 2026-01-01\nchapters: [chapters/*.md]\n".to_string(),
@@ -339,16 +343,7 @@ fn chapters_set_in_parallel_share_one_picture_and_one_warning() {
     assert_eq!(err.matches("W0109").count(), 1, "{err}");
     assert!(err.contains("first used in “Chapter 7”"), "{err}");
     let pdf = Document::load(out.join("shared.pdf")).unwrap();
-    let images = pdf
-        .objects
-        .values()
-        .filter(|o| match o {
-            Object::Stream(s) => {
-                s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image".as_slice())
-            }
-            _ => false,
-        })
-        .count();
+    let images = image_xobjects(&pdf);
     assert_eq!(images, 1, "one image XObject for forty uses");
     let texts = page_texts(&pdf).join("\n");
     let mut at = 0;

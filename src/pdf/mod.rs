@@ -134,6 +134,18 @@ impl Geometry {
             self.outer
         }
     }
+    /// A flow builder for this text block.
+    fn builder<'c, 'f>(&self, ctx: &'c mut Ctx<'f>, recto_chapters: bool) -> flow::Builder<'c, 'f> {
+        flow::Builder::new(
+            ctx,
+            self.text_width(),
+            self.size,
+            self.leading,
+            self.text_height(),
+            recto_chapters,
+        )
+    }
+
     /// PDF y of a distance down from the top of the text block.
     fn y(&self, down: Pt) -> Pt {
         self.height - self.top - down
@@ -182,14 +194,7 @@ pub fn typeset(
                     language: book.meta.language.clone(),
                 },
                 |ctx, i| {
-                    let mut b = flow::Builder::new(
-                        ctx,
-                        g.text_width(),
-                        g.size,
-                        g.leading,
-                        g.text_height(),
-                        s.recto_chapters,
-                    );
+                    let mut b = g.builder(ctx, s.recto_chapters);
                     b.part(book, i);
                     b.finish()
                 },
@@ -207,14 +212,7 @@ pub fn typeset(
         .position(|f| matches!(f, flow::Flow::Opening { part, .. } if *part == contents_at))
         .unwrap_or(parts_flow.len());
     let contents_flow = |ctx: &mut Ctx, numbers: &[String]| -> Vec<flow::Flow> {
-        let mut b = flow::Builder::new(
-            ctx,
-            g.text_width(),
-            g.size,
-            g.leading,
-            g.text_height(),
-            s.recto_chapters,
-        );
+        let mut b = g.builder(ctx, s.recto_chapters);
         contents::contents(&mut b, book, numbers, contents_part);
         std::mem::take(&mut b.flow)
     };
