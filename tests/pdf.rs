@@ -355,3 +355,67 @@ fn chapters_set_in_parallel_share_one_picture_and_one_warning() {
         at += found + needle.len();
     }
 }
+
+/// Characters no bundled face has print as blank boxes (.notdef), all one glyph:
+/// copy and search must still give each one back (ToUnicode for the commonest,
+/// /ActualText for the rest), however many different ones a book has.
+#[test]
+fn characters_without_a_glyph_still_copy_out_as_themselves() {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    // Sixty different ideographs, one repeated more than the others.
+    let many: String = (0x4E00u32..0x4E3C).filter_map(char::from_u32).collect();
+    let long = "x".repeat(200);
+    let text = format!(
+        "# One\n\nWords 漢字 and 書物 again 漢 漢.\n\nAll of {many} end.\n\n{long}\n\n{long}\n"
+    );
+    write_book(
+        &book,
+        &[
+            (
+                "book.yaml",
+                "title: Boxes\ndate: 2026-01-01\nchapters: [chapters/*.md]\n",
+            ),
+            ("chapters/01.md", &text),
+        ],
+    );
+    let out = dir.path().join("out");
+    let o = bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Sixty-four characters: ten warnings one by one, then one for the rest. The long
+    // words of the part (the two runs of x, and the sixty ideographs, which have no
+    // break between them yet) in one warning.
+    let err = stderr(&o);
+    assert_eq!(err.matches("warning[W0109]").count(), 11, "{err}");
+    assert!(
+        err.contains("no bundled font has 54 more characters"),
+        "{err}"
+    );
+    assert_eq!(err.matches("warning[W0113]").count(), 1, "{err}");
+    assert!(err.contains("3 word(s) in “One”"), "{err}");
+    let extracted = std::process::Command::new("pdftotext")
+        .arg(out.join("boxes.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let extracted = String::from_utf8_lossy(&extracted.stdout).replace('\n', " ");
+    assert!(
+        extracted.contains("Words 漢字 and 書物 again 漢 漢."),
+        "{extracted}"
+    );
+    let joined: String = extracted.split_whitespace().collect();
+    assert!(joined.contains(&format!("Allof{many}end.")), "{extracted}");
+}

@@ -47,7 +47,10 @@ impl Findings {
                 .map_or_else(|| "Contents".to_string(), |x| x.title.clone())
         };
         let mut out = Vec::new();
-        for (c, part) in &self.missing {
+        // One warning a character, up to a point: a book in a script no bundled face
+        // has would otherwise get one for each of thousands of characters.
+        const EACH: usize = 10;
+        for (c, part) in self.missing.iter().take(EACH) {
             out.push(Diagnostic::warning(
                 "W0109",
                 format!(
@@ -57,7 +60,20 @@ impl Findings {
                 ),
             ));
         }
-        for (part, n) in &self.long_words {
+        if self.missing.len() > EACH {
+            let rest = &self.missing[EACH..];
+            let sample: String = rest.iter().take(20).map(|(c, _)| *c).collect();
+            out.push(Diagnostic::warning(
+                "W0109",
+                format!(
+                    "no bundled font has {} more characters ({sample}{}), the first used in “{}”; they print as blank boxes",
+                    rest.len(),
+                    if rest.len() > 20 { "…" } else { "" },
+                    title(rest[0].1)
+                ),
+            ));
+        }
+        for (part, n) in &by_part(&self.long_words) {
             out.push(Diagnostic::warning(
                 "W0113",
                 format!(
@@ -66,7 +82,7 @@ impl Findings {
                 ),
             ));
         }
-        for (part, n) in &self.overfull {
+        for (part, n) in &by_part(&self.overfull) {
             out.push(Diagnostic::warning(
                 "W0110",
                 format!("{n} line(s) in “{}” could not be set within the measure and stick out into the margin", title(*part)),
@@ -80,6 +96,18 @@ impl Findings {
         }
         out
     }
+}
+
+/// Counts per part, in part order: one warning for a part, not one per paragraph.
+fn by_part(counts: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &(part, n) in counts {
+        match out.last_mut() {
+            Some((p, total)) if *p == part => *total += n,
+            _ => out.push((part, n)),
+        }
+    }
+    out
 }
 
 /// Where a line sits in its paragraph, for widow and orphan control.
@@ -139,6 +167,11 @@ pub struct Set {
     decoded: std::collections::HashMap<usize, Option<usize>>,
     /// Paragraphs numbered so far.
     paras: usize,
+    /// The characters in `notes.missing`, for appending without a scan (a book in a
+    /// script no bundled face has misses thousands).
+    missing_seen: std::collections::HashSet<char>,
+    /// The characters in `findings.missing`.
+    found_seen: std::collections::HashSet<char>,
 }
 
 impl Set {
@@ -180,7 +213,7 @@ impl Set {
         }));
         self.paras += next.paras;
         for c in next.notes.missing {
-            if !self.notes.missing.contains(&c) {
+            if self.missing_seen.insert(c) {
                 self.notes.missing.push(c);
             }
         }
@@ -188,7 +221,7 @@ impl Set {
         self.notes.long_words += next.notes.long_words;
         let f = next.findings;
         for (c, part) in f.missing {
-            if !self.findings.missing.iter().any(|&(m, _)| m == c) {
+            if self.found_seen.insert(c) {
                 self.findings.missing.push((c, part));
             }
         }
@@ -256,6 +289,8 @@ impl<'c, 'f> Builder<'c, 'f> {
     /// What was set, for [`Set::append`].
     pub fn finish(self) -> Set {
         Set {
+            missing_seen: self.notes.missing.iter().copied().collect(),
+            found_seen: self.findings.missing.iter().map(|&(c, _)| c).collect(),
             flow: self.flow,
             notes: self.notes,
             images: self.images,

@@ -313,8 +313,11 @@ struct FaceUsage {
 #[derive(Default)]
 struct DenseUsage {
     used: Vec<bool>,
-    /// Per glyph, each text it stands for and how often (nearly always one entry).
-    texts: Vec<Vec<(GlyphText, usize)>>,
+    /// Per glyph, the first text it stood for and how often.
+    first: Vec<Option<(GlyphText, usize)>>,
+    /// Any other texts a glyph stood for (ligatures met as other letters, .notdef
+    /// for every character no face has: thousands in a book in another script).
+    others: std::collections::HashMap<(u16, GlyphText), usize>,
 }
 
 impl DenseUsage {
@@ -322,33 +325,47 @@ impl DenseUsage {
         let id = usize::from(glyph.id);
         if self.used.len() <= id {
             self.used.resize(id + 1, false);
-            self.texts.resize_with(id + 1, Vec::new);
+            self.first.resize_with(id + 1, || None);
         }
         self.used[id] = true;
         if glyph.text.is_empty() {
             return;
         }
-        let texts = &mut self.texts[id];
-        match texts.iter_mut().find(|(t, _)| *t == glyph.text) {
-            Some((_, n)) => *n += 1,
-            None => texts.push((glyph.text.clone(), 1)),
+        match &mut self.first[id] {
+            Some((t, n)) if *t == glyph.text => *n += 1,
+            Some(_) => {
+                *self
+                    .others
+                    .entry((glyph.id, glyph.text.clone()))
+                    .or_default() += 1
+            }
+            slot @ None => *slot = Some((glyph.text.clone(), 1)),
         }
     }
 
     fn finish(self) -> FaceUsage {
         let mut usage = FaceUsage::default();
-        for (id, (used, texts)) in self.used.into_iter().zip(self.texts).enumerate() {
+        for (id, (used, first)) in self.used.into_iter().zip(self.first).enumerate() {
             if !used {
                 continue;
             }
             let id = id as u16;
             usage.glyphs.insert(id);
-            if !texts.is_empty() {
-                usage.texts.insert(
-                    id,
-                    texts.into_iter().map(|(t, n)| (t.to_string(), n)).collect(),
-                );
+            if let Some((text, n)) = first {
+                usage
+                    .texts
+                    .entry(id)
+                    .or_default()
+                    .insert(text.to_string(), n);
             }
+        }
+        for ((id, text), n) in self.others {
+            *usage
+                .texts
+                .entry(id)
+                .or_default()
+                .entry(text.to_string())
+                .or_default() += n;
         }
         usage
     }
