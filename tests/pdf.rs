@@ -332,14 +332,8 @@ fn chapters_set_in_parallel_share_one_picture_and_one_warning() {
     write_book(&book, &refs);
     std::fs::write(book.join("chapters/box.png"), &png_bytes).unwrap();
     let out = dir.path().join("out");
-    let o = common::bookbind(&[
-        "build",
-        book.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
-    let err = common::stderr(&o);
+    let o = build_ok(&book, &out);
+    let err = stderr(&o);
     assert_eq!(err.matches("W0109").count(), 1, "{err}");
     assert!(err.contains("first used in “Chapter 7”"), "{err}");
     let pdf = Document::load(out.join("shared.pdf")).unwrap();
@@ -388,13 +382,7 @@ fn characters_without_a_glyph_still_copy_out_as_themselves() {
         ],
     );
     let out = dir.path().join("out");
-    let o = bookbind(&[
-        "build",
-        book.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = build_ok(&book, &out);
     // Sixty-four characters: ten warnings one by one, then one for the rest. The long
     // words of the part (the two runs of x, and the sixty ideographs, which have no
     // break between them yet) in one warning.

@@ -22,8 +22,9 @@ pub fn bookbind(args: &[&str]) -> Output {
         .expect("bookbind runs")
 }
 
-/// Builds the book in `book` (both editions) into `out` and asserts it succeeded.
-pub fn build_ok(book: &Path, out: &Path) {
+/// Builds the book in `book` (both editions) into `out`, asserts it succeeded, and
+/// returns the run (for its warnings).
+pub fn build_ok(book: &Path, out: &Path) -> Output {
     let o = bookbind(&[
         "build",
         book.to_str().unwrap(),
@@ -31,6 +32,7 @@ pub fn build_ok(book: &Path, out: &Path) {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    o
 }
 
 pub fn stderr(o: &Output) -> String {
