@@ -286,12 +286,29 @@ impl Ctx<'_> {
                 .filter(|(c, _)| *c > s0 && *c < s1)
                 .map(|(c, h)| (c - s0, *h))
                 .collect();
-            // A word wider than the measure (a URL, a long chemical name, a run of
-            // characters with no space) may break anywhere between clusters, at a
-            // cost: cuts every third of a line, with the emergency penalty.
-            let total: Pt = glyphs.iter().map(|g| g.advance).sum();
+            // A word with a stretch wider than the measure between its break
+            // opportunities (a URL, a long chemical name, a run of characters with
+            // no space) may break anywhere between clusters, at a cost: cuts every
+            // third of a line, with the emergency penalty, and a warning. Only the
+            // opportunities of UAX #14 count here, not hyphenation points: ideographs,
+            // which may break between any two, never need this; a long word does,
+            // even when it could be hyphenated.
+            let mut longest: Pt = 0.0;
+            let mut run: Pt = 0.0;
+            for (i, g) in glyphs.iter().enumerate() {
+                let starts_cluster = i == 0 || glyphs[i - 1].cluster != g.cluster;
+                if starts_cluster
+                    && local
+                        .binary_search_by_key(&(g.cluster as usize), |c| c.0)
+                        .is_ok_and(|k| !local[k].1)
+                {
+                    run = 0.0;
+                }
+                run += g.advance;
+                longest = longest.max(run);
+            }
             let mut emergency = Vec::new();
-            if total > measure {
+            if longest > measure {
                 notes.long_words += 1;
                 let step = (measure / 3.0).max(size);
                 let mut acc = 0.0;
