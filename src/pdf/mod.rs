@@ -219,22 +219,16 @@ pub fn typeset(
     let mut numbers: Vec<String> = vec!["000".into(); book.toc.len()];
     let mut cflow = contents_flow(&mut ctx, &numbers);
     for _ in 0..MAX_PASSES {
-        let all: Vec<&flow::Flow> = parts_flow[..split]
-            .iter()
-            .chain(cflow.iter())
-            .chain(parts_flow[split..].iter())
-            .collect();
+        let all = in_order(&parts_flow, split, &cflow);
         let pages = paginate::paginate(&all, g.text_height(), g.leading);
         let first_chapter = first_chapter_page(book, &pages);
         let new_numbers: Vec<String> = book
             .toc
             .iter()
             .map(|e| {
-                let p = pages
-                    .anchors
-                    .get(&(e.part, e.anchor.clone()))
-                    .or_else(|| pages.anchors.get(&(e.part, None)));
-                p.map_or("?".into(), |(page, _)| folio(*page, first_chapter))
+                pages
+                    .find(e.part, &e.anchor)
+                    .map_or("?".into(), |(page, _)| folio(page, first_chapter))
             })
             .collect();
         if new_numbers == numbers {
@@ -243,11 +237,7 @@ pub fn typeset(
         numbers = new_numbers;
         cflow = contents_flow(&mut ctx, &numbers);
     }
-    let all: Vec<&flow::Flow> = parts_flow[..split]
-        .iter()
-        .chain(cflow.iter())
-        .chain(parts_flow[split..].iter())
-        .collect();
+    let all = in_order(&parts_flow, split, &cflow);
     let pages = paginate::paginate(&all, g.text_height(), g.leading);
     let report = report(&pages, notes.overfull);
     let pages = pages.detach();
@@ -261,6 +251,19 @@ pub fn typeset(
     let mut document = place(book, &g, &pages, &mut flow, &mut ctx);
     document.images = images;
     (document, report)
+}
+
+/// The book in order: the parts before the contents, the contents, the rest.
+fn in_order<'a>(
+    parts: &'a [flow::Flow],
+    split: usize,
+    contents: &'a [flow::Flow],
+) -> Vec<&'a flow::Flow> {
+    parts[..split]
+        .iter()
+        .chain(contents)
+        .chain(&parts[split..])
+        .collect()
 }
 
 /// Index of the first chapter's opening page (arabic page 1).
@@ -473,16 +476,12 @@ fn place(
         doc.pages.push(out);
     }
     for e in &book.toc {
-        let at = p
-            .anchors
-            .get(&(e.part, e.anchor.clone()))
-            .or_else(|| p.anchors.get(&(e.part, None)));
-        if let Some((page, y)) = at {
+        if let Some((page, y)) = p.find(e.part, &e.anchor) {
             doc.outline.push(OutlineEntry {
                 title: e.title.clone(),
                 level: e.level,
-                page: *page,
-                y: g.y(*y) + g.leading,
+                page,
+                y: g.y(y) + g.leading,
             });
         }
     }
@@ -522,13 +521,10 @@ fn link_target(t: &LinkTarget, p: &Paginated, g: &Geometry) -> Option<doc::LinkT
     match t {
         LinkTarget::External(u) if !u.is_empty() => Some(doc::LinkTarget::Uri(u.clone())),
         LinkTarget::Internal { part, anchor } => {
-            let (page, y) = p
-                .anchors
-                .get(&(*part, anchor.clone()))
-                .or_else(|| p.anchors.get(&(*part, None)))?;
+            let (page, y) = p.find(*part, anchor)?;
             Some(doc::LinkTarget::Page {
-                page: *page,
-                y: g.y(*y) + g.leading,
+                page,
+                y: g.y(y) + g.leading,
             })
         }
         _ => None,

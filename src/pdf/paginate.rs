@@ -68,6 +68,15 @@ static NO_LINE: Line = Line {
 };
 
 impl Paginated<'_> {
+    /// Where `anchor` of `part` landed (page index, y from the top of the text
+    /// block); the part's top when the anchor is unknown or None.
+    pub fn find(&self, part: usize, anchor: &Option<String>) -> Option<(usize, Pt)> {
+        self.anchors
+            .get(&(part, anchor.clone()))
+            .or_else(|| self.anchors.get(&(part, None)))
+            .copied()
+    }
+
     /// The same pages, no longer borrowing the flow: each line keeps its `item`
     /// index and points at an empty line. Placing then takes the lines out of the
     /// flow by index and frees them as it goes, so that a long book is not held twice.
