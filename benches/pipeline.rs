@@ -37,7 +37,7 @@
 //! | `15_pdf_render` | all of the PDF, fonts loaded (`pdf::render`) |
 //! | `16_build` | everything, both editions written to a temporary folder (`bookbind::build`) |
 //!
-//! `03_resolve` − `02_parse` is resolve alone; `06` − `05` is mostly the zip; `13` −
+//! `06` − `05` is mostly the zip; `13` −
 //! `11` − `12` is the contents passes and placing. Fixtures (the loaded and resolved
 //! book, the flow, the laid-out document, the item lists) are made once per book
 //! before timing and are not timed.
@@ -426,11 +426,15 @@ fn resolve_(b: Bencher, f: &Fixture) {
         .with_inputs(|| {
             let mut sources = Sources::default();
             let loaded = load::load(&f.dir, Some(EPOCH), &mut sources, &mut Vec::new());
-            (loaded, sources)
+            let parsed = loaded
+                .as_ref()
+                .map(|l| parse::parse(l, &sources, &mut Vec::new()));
+            (loaded.zip(parsed), sources)
         })
         .bench_local_refs(|(loaded, sources)| {
             let mut diags = Vec::new();
-            resolve::resolve(loaded.take().expect("loaded"), sources, &mut diags)
+            let (loaded, parsed) = loaded.take().expect("loaded");
+            resolve::resolve(loaded, parsed, sources, &mut diags)
         });
 }
 

@@ -17,6 +17,7 @@ pub mod output;
 pub mod parse;
 pub mod pdf;
 pub mod resolve;
+pub mod xml;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -83,8 +84,10 @@ pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
         &mut r.sources,
         &mut r.diagnostics,
     ) {
-        // 2.–3. parse each file once and resolve the whole book.
-        r.book = resolve::resolve(loaded, &r.sources, &mut r.diagnostics);
+        // 2. parse: each file once, into the model.
+        let parsed = parse::parse(&loaded, &r.sources, &mut r.diagnostics);
+        // 3. resolve: ids, notes, citations, links, contents.
+        r.book = resolve::resolve(loaded, parsed, &r.sources, &mut r.diagnostics);
     }
     if r.has_errors() {
         r.book = None;

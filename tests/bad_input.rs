@@ -457,14 +457,16 @@ fn raw_html_becomes_well_formed_xhtml_without_scripts_and_with_warnings_at_their
               <iframe src=\"https://example.com/\"></iframe>\n\
               \n\
               Text with <script>document.write('sneaky')</script> inside, \
-              <a href=\"javascript:alert(1)\">a link</a> and <img src=x onerror=alert(2)>.\n\
+              <a href=\"javascript:alert(1)\">a link</a> and <img src=x.png onerror=alert(2)>.\n\
               \n\
               <style>body { display: none }</style>\n\
               \n\
               <!-- a note > for the author -->\n\
               \n\
               End <hr> <br/> <wbr> &nbsp; &copy; <unknown-tag>kept text</unknown-tag>.\n";
-    let run = build(&[text("chapters/01.md", md)]);
+    // A raw `<img>` is a picture like `![](x.png)`: it must exist.
+    let png = png();
+    let run = build(&[text("chapters/01.md", md), bytes("chapters/x.png", &png)]);
     run.assert_built();
     let epub = run.epub();
     assert_all_xml(&epub);

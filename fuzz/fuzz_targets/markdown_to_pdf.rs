@@ -22,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
         &mut sources,
         &mut diags,
     );
-    let Some(book) = bookbind::resolve::resolve(loaded, &sources, &mut diags) else {
+    let parsed = bookbind::parse::parse(&loaded, &sources, &mut diags);
+    let Some(book) = bookbind::resolve::resolve(loaded, parsed, &sources, &mut diags) else {
         return;
     };
     FONTS.with(|fonts| {

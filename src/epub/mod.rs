@@ -4,7 +4,6 @@
 //! Reads only the resolved `Book`; returns the EPUB's bytes (writing them to disk
 //! is `output`'s job).
 
-pub mod html;
 pub mod xhtml;
 
 use std::fmt::Write as _;
@@ -16,7 +15,7 @@ use epub_builder::{
 
 use crate::diag::Diagnostic;
 use crate::model::{Book, PartKind, Role, TocEntry};
-use html::escape_attr;
+use crate::xml::{self, escape_attr};
 
 const STYLESHEET: &str = include_str!("style.css");
 const CONTENTS_FILE: &str = "contents.xhtml";
@@ -224,7 +223,7 @@ fn nav_document(book: &Book) -> String {
                 out,
                 "<li><a epub:type=\"{t}\" href=\"{}\">{}</a></li>",
                 xhtml::file_name(p),
-                html::escape_text(&p.title)
+                xml::escape_text(&p.title)
             );
         }
     }
@@ -274,7 +273,7 @@ fn toc_list(book: &Book, out: &mut String, id: &str) {
                 out,
                 "<li><a href=\"{}\">{}</a>",
                 escape_attr(&href(e)),
-                html::escape_text(&e.title)
+                xml::escape_text(&e.title)
             );
             if next_is_child {
                 out.push_str("\n<ol>\n");
@@ -287,7 +286,7 @@ fn toc_list(book: &Book, out: &mut String, id: &str) {
                 out,
                 "<li><a href=\"{}\">{}</a></li>",
                 escape_attr(&href(e)),
-                html::escape_text(&e.title)
+                xml::escape_text(&e.title)
             );
         }
     }
@@ -340,7 +339,7 @@ fn cover_svg(book: &Book) -> String {
         let _ = writeln!(
             s,
             "<text x=\"800\" y=\"{y}\" font-family=\"serif\" font-size=\"{title_size}\" text-anchor=\"middle\" fill=\"#2b2118\">{}</text>",
-            html::escape_text(&l)
+            xml::escape_text(&l)
         );
         y += title_size + 24;
     }
@@ -350,7 +349,7 @@ fn cover_svg(book: &Book) -> String {
             let _ = writeln!(
                 s,
                 "<text x=\"800\" y=\"{y}\" font-family=\"serif\" font-style=\"italic\" font-size=\"56\" text-anchor=\"middle\" fill=\"#5b4636\">{}</text>",
-                html::escape_text(&l)
+                xml::escape_text(&l)
             );
             y += 72;
         }
@@ -366,7 +365,7 @@ fn cover_svg(book: &Book) -> String {
         let _ = writeln!(
             s,
             "<text x=\"800\" y=\"{ay}\" font-family=\"serif\" font-size=\"56\" text-anchor=\"middle\" fill=\"#2b2118\">{}</text>",
-            html::escape_text(&l)
+            xml::escape_text(&l)
         );
         ay += 72;
     }

@@ -2,12 +2,15 @@
 //! the matching DPUB-ARIA roles.
 //!
 //! Reads only the resolved model. Output is well-formed XML by construction: text
-//! and attributes are escaped here, raw HTML goes through `html::to_xhtml`.
+//! and attributes are escaped here, and raw HTML reaches it as model nodes
+//! (`Block::Element`, `Inline::Span`) with only the attributes the model keeps.
 
 use std::fmt::Write as _;
 
-use super::html::{self, escape_attr};
-use crate::model::{Block, Book, ImageSource, Inline, LinkTarget, Part, PartKind, Role};
+use crate::model::{
+    Attrs, Block, Book, Element, ImageSource, Inline, LinkTarget, Part, PartKind, Role, Tag,
+};
+use crate::xml::escape_attr;
 
 /// File name of a part inside the container.
 pub fn file_name(part: &Part) -> String {
@@ -311,11 +314,7 @@ impl Writer<'_> {
                 }
                 self.out.push_str("</table>\n");
             }
-            Block::Html(h) => {
-                let x = html::to_xhtml(h);
-                self.out.push_str(&x);
-                self.out.push('\n');
-            }
+            Block::Element(e) => self.element(e),
             Block::Math(m) => {
                 self.out.push_str("<p class=\"math\">");
                 self.text(m);
@@ -350,21 +349,8 @@ impl Writer<'_> {
         self.out.push_str("</figure>\n");
     }
 
-    /// Inline content in an element (`tag`, or the already open one). Content with
-    /// raw HTML is assembled first and made well-formed as a whole.
+    /// Inline content in an element (`tag`, or the already open one).
     fn inline_container(&mut self, inl: &[Inline], tag: Option<&str>) {
-        let has_html = contains_html(inl);
-        if !has_html {
-            if let Some(t) = tag {
-                let _ = write!(self.out, "<{t}>");
-            }
-            self.inlines(inl);
-            if let Some(t) = tag {
-                let _ = write!(self.out, "</{t}>");
-            }
-            return;
-        }
-        let saved = std::mem::take(&mut self.out);
         if let Some(t) = tag {
             let _ = write!(self.out, "<{t}>");
         }
@@ -372,9 +358,79 @@ impl Writer<'_> {
         if let Some(t) = tag {
             let _ = write!(self.out, "</{t}>");
         }
-        let raw = std::mem::replace(&mut self.out, saved);
-        let x = html::to_xhtml(&raw);
-        self.out.push_str(&x);
+    }
+
+    /// A raw HTML element that holds blocks. A `<figure>`'s pictures are its
+    /// images; a `<summary>` holds text only, so its paragraphs become lines.
+    fn element(&mut self, e: &Element) {
+        let name = e.tag.name();
+        let _ = write!(self.out, "<{name}");
+        self.attrs(&e.attrs);
+        self.out.push_str(">\n");
+        match e.tag {
+            Tag::Summary => {
+                let mut first = true;
+                for b in &e.blocks {
+                    match b {
+                        Block::Paragraph(inl) => {
+                            if !std::mem::take(&mut first) {
+                                self.out.push_str("<br/>");
+                            }
+                            self.inlines(inl);
+                        }
+                        other => self.block(other),
+                    }
+                }
+            }
+            Tag::Figure => {
+                for b in &e.blocks {
+                    match b {
+                        Block::Paragraph(inl) => match inl.as_slice() {
+                            [Inline::Image {
+                                source: ImageSource::Resource(r),
+                                alt,
+                                ..
+                            }] => {
+                                let name = self.book.resources[*r].name.clone();
+                                let _ = writeln!(
+                                    self.out,
+                                    "<img src=\"{}\" alt=\"{}\"/>",
+                                    escape_attr(&name),
+                                    escape_attr(alt)
+                                );
+                            }
+                            _ => self.block(b),
+                        },
+                        other => self.block(other),
+                    }
+                }
+            }
+            _ => self.blocks(&e.blocks),
+        }
+        let _ = writeln!(self.out, "</{name}>");
+    }
+
+    /// The attributes the model keeps of raw HTML.
+    fn attrs(&mut self, a: &Attrs) {
+        if let Some(id) = &a.id {
+            let _ = write!(self.out, " id=\"{}\"", escape_attr(id));
+        }
+        if !a.classes.is_empty() {
+            let _ = write!(self.out, " class=\"{}\"", escape_attr(&a.classes.join(" ")));
+        }
+        if let Some(d) = &a.dir {
+            let _ = write!(self.out, " dir=\"{d}\"");
+        }
+        if let Some(l) = &a.lang {
+            let l = escape_attr(l);
+            let _ = write!(self.out, " lang=\"{l}\" xml:lang=\"{l}\"");
+        }
+        if let Some(t) = &a.title {
+            let _ = write!(self.out, " title=\"{}\"", escape_attr(t));
+        }
+        if a.open {
+            self.out.push_str(" open=\"open\"");
+        }
     }
 
     fn inlines(&mut self, inl: &[Inline]) {
@@ -451,7 +507,22 @@ impl Writer<'_> {
                 );
             }
             Inline::LineBreak => self.out.push_str("<br/>\n"),
-            Inline::Html(h) => self.out.push_str(h),
+            Inline::Span {
+                tag,
+                attrs,
+                content,
+            } => {
+                // `<bdo>` must say its direction; without one it is a span.
+                let name = match tag {
+                    Tag::Bdo if attrs.dir.is_none() => "span",
+                    t => t.name(),
+                };
+                let _ = write!(self.out, "<{name}");
+                self.attrs(attrs);
+                self.out.push('>');
+                self.inlines(content);
+                let _ = write!(self.out, "</{name}>");
+            }
         }
     }
 
@@ -491,17 +562,4 @@ impl Writer<'_> {
         }
         self.out.push_str("</section>\n");
     }
-}
-
-fn contains_html(inl: &[Inline]) -> bool {
-    inl.iter().any(|i| match i {
-        Inline::Html(_) => true,
-        Inline::Emphasis(c)
-        | Inline::Strong(c)
-        | Inline::Strikethrough(c)
-        | Inline::Superscript(c)
-        | Inline::Subscript(c)
-        | Inline::Link { content: c, .. } => contains_html(c),
-        _ => false,
-    })
 }

@@ -85,7 +85,8 @@ mod tests {
             &mut sources,
             &mut diags,
         );
-        let book = crate::resolve::resolve(loaded, &sources, &mut diags).expect("a book");
+        let parsed = crate::parse::parse(&loaded, &sources, &mut diags);
+        let book = crate::resolve::resolve(loaded, parsed, &sources, &mut diags).expect("a book");
         assert_eq!(book.parts.last().unwrap().title, "One");
         assert!(diags.iter().any(|d| d.code == "W0108"), "{diags:?}");
     }

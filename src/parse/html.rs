@@ -3,8 +3,9 @@
 //! removes what is not text (`<script>` and `<style>` elements, comments) so that
 //! neither edition prints it.
 //!
-//! Does not make HTML well-formed or safe for EPUB: the EPUB back end does that
-//! (`epub::html`, with ammonia). Linear in the length of the HTML.
+//! Also tokenises raw HTML (text, tags with their attributes, comments) for
+//! `markdown::raw_html`, which folds it into the model. Linear in the length of
+//! the HTML.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -193,10 +194,12 @@ fn ends_name(s: &str) -> bool {
         .is_none_or(|c| c.is_whitespace() || c == '>' || c == '/')
 }
 
-struct Tag<'a> {
-    name: &'a str,
-    closing: bool,
-    range: Range<usize>,
+/// One tag of raw HTML: its name as written, whether it is `</name>`, its bytes and
+/// its attributes.
+pub struct Tag<'a> {
+    pub name: &'a str,
+    pub closing: bool,
+    pub range: Range<usize>,
     attrs: Vec<Attr>,
 }
 
@@ -206,9 +209,68 @@ struct Attr {
     end: usize,
 }
 
+impl Tag<'_> {
+    /// The value of attribute `name` (case-insensitive), entities decoded; `Some("")`
+    /// for an attribute without a value.
+    pub fn attr<'h>(&self, html: &'h str, name: &str) -> Option<Cow<'h, str>> {
+        self.attrs
+            .iter()
+            .find(|a| html[a.name.clone()].eq_ignore_ascii_case(name))
+            .map(|a| match &a.value {
+                Some(v) => html_escape::decode_html_entities(&html[v.clone()]),
+                None => Cow::Borrowed(""),
+            })
+    }
+
+    /// `<br/>`: closed in its own tag.
+    pub fn self_closing(&self, html: &str) -> bool {
+        html[self.range.clone()]
+            .trim_end_matches('>')
+            .ends_with('/')
+    }
+}
+
+/// A piece of raw HTML: text between tags, a tag, or a comment.
+pub enum Token<'a> {
+    Text(Range<usize>),
+    Tag(Tag<'a>),
+    Comment,
+}
+
+/// The text, tags and comments of `html`, in order.
+pub fn tokens(html: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for t in scan(html, true) {
+        if t.range.start > last {
+            out.push(Token::Text(last..t.range.start));
+        }
+        last = t.range.end;
+        out.push(if t.name == "!--" {
+            Token::Comment
+        } else {
+            Token::Tag(t)
+        });
+    }
+    if last < html.len() {
+        out.push(Token::Text(last..html.len()));
+    }
+    out
+}
+
+/// Elements without content: they never nest.
+pub fn is_void(name: &str) -> bool {
+    VOID.iter().any(|v| name.eq_ignore_ascii_case(v))
+}
+
 /// The tags of `html` as a browser tokenises them, roughly: `<` and a letter (or
 /// `/` and a letter) open a tag, quoted values may hold `>`, comments are skipped.
 fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
+    scan(html, false)
+}
+
+/// `tags`, and with `comments` also each comment, as a tag named `!--`.
+fn scan(html: &str, comments: bool) -> impl Iterator<Item = Tag<'_>> {
     let b = html.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -220,6 +282,14 @@ fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
             let start = i;
             if html[i..].starts_with("<!--") {
                 i = html[i + 4..].find("-->").map_or(b.len(), |k| i + 4 + k + 3);
+                if comments {
+                    return Some(Tag {
+                        name: "!--",
+                        closing: false,
+                        range: start..i,
+                        attrs: Vec::new(),
+                    });
+                }
                 continue;
             }
             let mut j = i + 1;

@@ -8,7 +8,8 @@
 use super::doc::Pt;
 use super::fonts::Style;
 use super::paragraph::{Align, Ctx, Line, Notes, Run, RunStyle, Spec};
-use crate::model::{Block, Book, Inline, LinkTarget, Part, PartKind, Role};
+use crate::model::walk::{walk_inlines, Visit};
+use crate::model::{Block, Book, Element, Inline, LinkTarget, Part, PartKind, Role, Tag};
 
 /// Block quotes: indent on both sides, in ems (TYPESETTING.md: ~1.5em).
 const QUOTE_INDENT_EM: f32 = 1.5;
@@ -507,6 +508,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 let hs = size * scale;
                 self.space(self.leading);
                 self.flow.push(Flow::Anchor(self.part, Some(h.id.clone())));
+                self.span_anchors(&h.content);
                 let runs = self.runs(&h.content, self.style(st, hs));
                 let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
                 self.push_lines(lines, x, self.leading.max(hs * 1.25), true);
@@ -516,6 +518,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             }
             Block::Paragraph(inl) if self.figure(book, inl, x) => {}
             Block::Paragraph(inl) => {
+                self.span_anchors(inl);
                 let runs = self.runs(inl, self.style(Style::Regular, size));
                 let indent = if self.flush { 0.0 } else { size * INDENT_EM };
                 let lines = self.set(
@@ -630,26 +633,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 self.flush = true;
             }
             Block::Table { head, rows, .. } => self.table(head, rows, x),
-            Block::Html(h) => {
-                let text = strip_tags(h);
-                if !text.trim().is_empty() {
-                    let runs = vec![Run {
-                        text,
-                        style: self.style(Style::Regular, size),
-                    }];
-                    let lines = self.set(
-                        &runs,
-                        Spec {
-                            width: self.width - x,
-                            indent: 0.0,
-                            hang: 0.0,
-                            align: Align::Left,
-                            hyphenate: true,
-                        },
-                    );
-                    self.push_lines(lines, x, self.leading, false);
-                }
-            }
+            Block::Element(e) => self.element(book, e, x),
             Block::Math(m) => {
                 let runs = vec![Run {
                     text: m.clone(),
@@ -751,6 +735,58 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.space(self.leading * 0.5);
         self.flush = true;
         true
+    }
+
+    /// A raw HTML element that holds blocks: its blocks, a caption set as a
+    /// picture's caption is, a summary in bold; its id is a link target.
+    fn element(&mut self, book: &Book, e: &Element, x: Pt) {
+        if let Some(id) = &e.attrs.id {
+            self.flow.push(Flow::Anchor(self.part, Some(id.clone())));
+        }
+        let caption = match e.tag {
+            Tag::Figcaption => Some((Style::Italic, self.size * NOTE_SCALE, Align::Center)),
+            Tag::Summary => Some((Style::Bold, self.size, Align::Left)),
+            _ => None,
+        };
+        let Some((style, size, align)) = caption else {
+            self.blocks_in(book, &e.blocks, x);
+            return;
+        };
+        for b in &e.blocks {
+            match b {
+                Block::Paragraph(inl) => {
+                    self.span_anchors(inl);
+                    let runs = self.runs(inl, self.style(style, size));
+                    let lines = self.set(&runs, Spec::plain(self.width - x, align));
+                    self.push_lines(lines, x, self.leading, false);
+                }
+                other => self.block(book, other, x),
+            }
+        }
+        self.flush = true;
+    }
+
+    /// Ids of raw HTML spans in `inl` (`<a id="x"></a>`): link targets at the
+    /// start of the block that holds them.
+    fn span_anchors(&mut self, inl: &[Inline]) {
+        struct Ids<'a>(Vec<&'a str>);
+        impl<'a> Visit<'a> for Ids<'a> {
+            fn inline(&mut self, i: &'a Inline) {
+                if let Inline::Span {
+                    attrs: crate::model::Attrs { id: Some(id), .. },
+                    ..
+                } = i
+                {
+                    self.0.push(id);
+                }
+            }
+        }
+        let mut ids = Ids(Vec::new());
+        walk_inlines(inl, false, &mut ids);
+        for id in ids.0 {
+            self.flow
+                .push(Flow::Anchor(self.part, Some(id.to_string())));
+        }
     }
 
     /// A simple table: columns share the width by their content, cells wrap.
@@ -957,11 +993,17 @@ impl<'c, 'f> Builder<'c, 'f> {
                     text: "\n".into(),
                     style: st.clone(),
                 }),
-                Inline::Html(h) => {
-                    let t = strip_tags(h);
-                    if !t.is_empty() {
-                        push(out, t, st);
-                    }
+                Inline::Span { tag, content, .. } => {
+                    let s = if tag.is_mono() {
+                        RunStyle {
+                            style: Style::Mono,
+                            size: st.size * 0.92,
+                            ..st.clone()
+                        }
+                    } else {
+                        st.clone()
+                    };
+                    self.runs_into(content, &s, out);
                 }
             }
         }
@@ -984,24 +1026,4 @@ fn bold(s: Style) -> Style {
         Style::Italic => Style::BoldItalic,
         other => other,
     }
-}
-
-/// The text of an HTML fragment: tags dropped, common entities decoded.
-fn strip_tags(h: &str) -> String {
-    let mut out = String::with_capacity(h.len());
-    let mut in_tag = false;
-    for c in h.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", "\u{a0}")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }

@@ -14,8 +14,133 @@ use hayagriva::{
 };
 
 use crate::diag::{Diagnostic, SourceId, Sources, Span};
-use crate::load::{BibFormat, Bibliography};
-use crate::model::{Citation, Inline, LinkTarget, Reference};
+use crate::load::{BibFormat, Bibliography, Loaded};
+use crate::model::{Block, Citation, Heading, Inline, LinkTarget, PartKind, Reference, Role};
+
+use super::ids::Ids;
+use super::parts::{empty_part, Draft};
+
+/// Step 4 of resolve: every citation of the book, wherever it is (headings,
+/// notes, cells, captions ...), checked against the bibliography and formatted in
+/// reading order; the reference list goes at the end of the bibliography part,
+/// which is generated when the book has none. A narrative `@word` that is no key
+/// stays the word it is.
+pub fn resolve(
+    d: &mut Draft,
+    loaded: &Loaded,
+    ids: &mut Ids,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let bib = loaded
+        .bibliography
+        .as_ref()
+        .and_then(|b| read(b, sources, diags));
+    let known = |key: &str| bib.as_ref().is_some_and(|b| b.library.get(key).is_some());
+    let mut cites: Vec<Citation> = Vec::new();
+    for p in d.parts.iter_mut() {
+        p.for_each_inlines_mut(&mut |v| {
+            let mut changed = false;
+            for i in v.iter_mut() {
+                if let Inline::Citation(c) = i {
+                    if c.narrative && !c.items.iter().all(|it| known(&it.key)) {
+                        // `@word` that is no key: an ordinary word (a handle, a decorator).
+                        *i = Inline::Text(c.source_text.clone());
+                        changed = true;
+                    } else {
+                        cites.push(c.clone());
+                    }
+                }
+            }
+            if changed {
+                merge_adjacent_text(v);
+            }
+        });
+    }
+    let mut unknown = false;
+    for it in cites.iter().flat_map(|c| &c.items) {
+        if known(&it.key) {
+            continue;
+        }
+        unknown = true;
+        let e = Diagnostic::error("E0006", format!("unknown citation key `{}`", it.key))
+            .at(it.span.clone());
+        diags.push(match &bib {
+            Some(_) => e.hint("add the entry to the bibliography, or fix the key's spelling"),
+            None => {
+                e.hint("name a bibliography file in book.yaml: `bibliography: references.yaml`")
+            }
+        });
+    }
+    let style_name = &loaded.citation_style;
+    let style = style(&style_name.value);
+    if style.is_none() {
+        let off = sources.offset_of(
+            loaded.manifest_source,
+            style_name.referenced.line() as usize,
+            style_name.referenced.column() as usize,
+        );
+        diags.push(
+            Diagnostic::error("E0007", format!("unknown citation style `{}`", style_name.value))
+                .at(Span::new(loaded.manifest_source, off..off + style_name.value.len()))
+                .hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`"),
+        );
+    }
+    let (Some(bib), Some(style), false) = (&bib, style, unknown) else {
+        return;
+    };
+    if cites.is_empty() {
+        return;
+    }
+    let refs_part = match d.parts.iter().position(|p| p.role == Role::Bibliography) {
+        Some(i) => i,
+        None => {
+            let id = ids.fresh("references", "references");
+            let mut part = empty_part(PartKind::Back, Role::Bibliography, &id, "References", true);
+            part.heading = Some(Heading {
+                level: 1,
+                id,
+                content: vec![Inline::Text("References".into())],
+                classes: Vec::new(),
+            });
+            d.push_generated(part)
+        }
+    };
+    let mut refs_cites: Vec<&mut Citation> = cites.iter_mut().collect();
+    let refs = format(
+        &mut refs_cites,
+        bib,
+        style,
+        refs_part,
+        &loaded.meta.language,
+        sources,
+        diags,
+    );
+    d.parts[refs_part].blocks.push(Block::References(refs));
+    // The same walk in the same order hands each citation its formatted text.
+    let mut formatted = cites.into_iter().map(|c| c.rendered);
+    for p in d.parts.iter_mut() {
+        p.for_each_inlines_mut(&mut |v| {
+            for i in v.iter_mut() {
+                if let Inline::Citation(c) = i {
+                    c.rendered = formatted.next().unwrap_or_default();
+                }
+            }
+        });
+    }
+}
+
+/// Joins neighbouring texts into one.
+fn merge_adjacent_text(v: &mut Vec<Inline>) {
+    let mut out: Vec<Inline> = Vec::with_capacity(v.len());
+    for i in v.drain(..) {
+        match (out.last_mut(), i) {
+            (Some(Inline::Text(a)), Inline::Text(b)) => a.push_str(&b),
+            (_, i) => out.push(i),
+        }
+    }
+    *v = out;
+}
 
 /// A parsed bibliography.
 pub struct Bib {

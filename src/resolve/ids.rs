@@ -7,6 +7,58 @@
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Span};
+use crate::model::{Block, Heading, Inline, PartKind};
+
+use super::parts::Draft;
+
+/// Gives every part and every heading (in any block, note or raw HTML container)
+/// its id: explicit ones first, then ids written in raw HTML are kept free, then
+/// the generated ones in reading order.
+pub fn assign(d: &mut Draft, html_ids: &[String], diags: &mut Vec<Diagnostic>) -> Ids {
+    let mut ids = Ids::default();
+    for (id, span) in &d.explicit {
+        ids.explicit(id, span.clone(), diags);
+    }
+    for id in html_ids {
+        ids.reserve(id);
+    }
+    for p in d.parts.iter_mut() {
+        // File names and ids must start with a letter: `01-intro` → `chapter-01-intro`.
+        let base = if p.id.starts_with(|c: char| c.is_ascii_digit()) {
+            let kind = match p.kind {
+                PartKind::Front => "front",
+                PartKind::Chapter => "chapter",
+                PartKind::Back => "back",
+            };
+            format!("{kind}-{}", p.id)
+        } else {
+            p.id.clone()
+        };
+        p.id = ids.fresh(&base, "part");
+        // A part in the contents without its own heading gets one made from its title.
+        if p.heading.is_none() && p.in_toc {
+            p.heading = Some(Heading {
+                level: 1,
+                id: String::new(),
+                content: vec![Inline::Text(p.title.clone())],
+                classes: Vec::new(),
+            });
+        }
+        // The part's opening heading shares the part's id: a link to the part and
+        // to its heading lead to the same place.
+        if let Some(h) = p.heading.as_mut().filter(|h| h.id.is_empty()) {
+            h.id = p.id.clone();
+        }
+        p.for_each_block_mut(&mut |b| {
+            if let Block::Heading(h) = b {
+                if h.id.is_empty() {
+                    h.id = ids.fresh(&Inline::plain_text(&h.content), "section");
+                }
+            }
+        });
+    }
+    ids
+}
 
 /// Hands out unique ids.
 #[derive(Default)]

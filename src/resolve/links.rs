@@ -9,7 +9,105 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Span};
 use crate::load::safe_path;
-use crate::model::{ImageSource, LinkTarget, Resource};
+use crate::model::{Block, ImageSource, Inline, LinkTarget, Part, Resource};
+
+use super::parts::Draft;
+
+/// Step 5 of resolve: every link and image of every part, wherever it is, becomes
+/// a place in the book, a URL or an embedded resource. Returns the resources.
+pub fn resolve(d: &mut Draft, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Resource> {
+    let targets = Targets {
+        by_path: d
+            .rel_paths
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.is_empty())
+            .map(|(i, r)| (r.clone(), i))
+            .collect(),
+        ids: d.parts.iter().map(defined_ids).collect(),
+    };
+    let mut resources: Vec<Resource> = Vec::new();
+    let mut images = Images {
+        dir,
+        resources: &mut resources,
+        by_path: HashMap::new(),
+    };
+    for (pi, p) in d.parts.iter_mut().enumerate() {
+        let rel = &d.rel_paths[pi];
+        p.for_each_inlines_mut(&mut |v| resolve_in(v, pi, rel, &targets, &mut images, diags));
+    }
+    resources
+}
+
+/// Every id a link may target in this part: the part, its headings at any depth,
+/// ids written in raw HTML, reference entries and notes.
+fn defined_ids(p: &Part) -> HashSet<String> {
+    let mut s = HashSet::new();
+    s.insert(p.id.clone());
+    if let Some(h) = &p.heading {
+        s.insert(h.id.clone());
+    }
+    p.for_each_block(&mut |b| match b {
+        Block::Heading(h) => {
+            s.insert(h.id.clone());
+        }
+        Block::Element(e) => s.extend(e.attrs.id.clone()),
+        Block::References(rs) => s.extend(rs.iter().map(|r| r.id.clone())),
+        _ => {}
+    });
+    p.for_each_inline(&mut |i| {
+        if let Inline::Span { attrs, .. } = i {
+            s.extend(attrs.id.clone());
+        }
+    });
+    s.extend(p.footnotes.iter().map(|f| f.id.clone()));
+    s
+}
+
+/// Resolves the links and images of one sequence of inlines. A link that cannot be
+/// resolved leaves its text, an image its alt text (the error says why).
+fn resolve_in(
+    v: &mut Vec<Inline>,
+    part: usize,
+    rel: &str,
+    targets: &Targets,
+    images: &mut Images,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut i = 0;
+    while i < v.len() {
+        let mut splice: Option<Vec<Inline>> = None;
+        match &mut v[i] {
+            Inline::Link {
+                target, content, ..
+            } => {
+                if let LinkTarget::Unresolved { dest, span } = target {
+                    match link(dest, span, part, rel, targets, diags) {
+                        Some(t) => *target = t,
+                        None => splice = Some(std::mem::take(content)),
+                    }
+                }
+            }
+            Inline::Image { source, alt, .. } => {
+                if let ImageSource::Unresolved { dest, span } = source {
+                    match images.image(dest, span, rel, diags) {
+                        Some(s) => *source = s,
+                        None => splice = Some(vec![Inline::Text(alt.clone())]),
+                    }
+                }
+            }
+            _ => {}
+        }
+        match splice {
+            Some(content) => {
+                let n = content.len();
+                v.splice(i..i + 1, content);
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+}
 
 /// What links can point at.
 pub struct Targets {

@@ -8,12 +8,14 @@ use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 
+mod raw_html;
+
 use super::{cite, html};
 use crate::diag::{Diagnostic, SourceId, Span};
 use crate::load::clean;
 use crate::model::{
-    Align, Block, Citation, CiteItem, Definition, Footnote, Heading, ImageSource, Inline,
-    LinkTarget, ListItem,
+    Align, Attrs, Block, Citation, CiteItem, Definition, Element, Footnote, Heading, ImageSource,
+    Inline, LinkTarget, ListItem, Tag as HtmlTag,
 };
 
 /// Deepest nesting of block containers (quotes, lists) accepted, and of inline
@@ -28,6 +30,8 @@ pub struct Parsed {
     pub footnotes: Vec<Footnote>,
     /// Spans of explicit `{#id}` heading ids, for duplicate checks.
     pub explicit_ids: Vec<(String, Span)>,
+    /// Ids written in raw HTML (each once per file), kept free of generated ids.
+    pub html_ids: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -67,7 +71,10 @@ enum Kind {
     Table(Vec<Alignment>),
     TableHead,
     TableRow,
-    TableCell,
+    TableCell {
+        /// `<th>`: a header cell.
+        head: bool,
+    },
     DefList,
     DefTitle,
     DefDetail,
@@ -87,6 +94,19 @@ enum Kind {
         span: Span,
     },
     Metadata,
+    /// A raw HTML element holding blocks.
+    Element(HtmlTag, Attrs),
+    /// A raw HTML element holding inlines.
+    Span(HtmlTag, Attrs),
+}
+
+/// A frame opened by a tag of raw HTML rather than by Markdown: closed by its end
+/// tag, or by the end of the Markdown container around it.
+struct Origin {
+    /// The tag's name, lowercase; empty for a frame HTML implies (`<td>` without
+    /// `<tr>`).
+    name: String,
+    attrs: Attrs,
 }
 
 /// A piece of text and where it starts in the source. `literal` leading bytes were
@@ -113,6 +133,11 @@ struct Frame {
     text: String,
     /// Where pieces of `text` come from: (offset in `text`, offset in the source).
     text_map: Vec<(usize, usize)>,
+    /// Set when raw HTML opened this frame.
+    html: Option<Origin>,
+    /// A table's first row is a header row; a row's cells that are `<th>`.
+    head_row: bool,
+    th: usize,
 }
 
 impl Frame {
@@ -128,6 +153,9 @@ impl Frame {
             defs: Vec::new(),
             text: String::new(),
             text_map: Vec::new(),
+            html: None,
+            head_row: false,
+            th: 0,
         }
     }
 }
@@ -144,9 +172,11 @@ struct Builder<'a> {
     inline_depth_reported: bool,
     /// Inside an inline `<script>` or `<style>` element, whose content is dropped.
     in_code_element: Option<&'static str>,
-    /// Nesting of inline raw HTML in the current block.
-    html_depth: html::Depth,
+    /// Tags of raw HTML opened beyond the depth limit, whose end tags are skipped.
+    html_dropped: usize,
     html_depth_reported: bool,
+    /// Ids of raw HTML already used in this file.
+    html_ids: std::collections::HashSet<String>,
 }
 
 /// Parses one Markdown file.
@@ -160,8 +190,9 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         inline_too_deep: 0,
         inline_depth_reported: false,
         in_code_element: None,
-        html_depth: html::Depth::default(),
+        html_dropped: 0,
         html_depth_reported: false,
+        html_ids: Default::default(),
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         b.event(event, range);
@@ -171,6 +202,10 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
     }
     let mut root = b.stack.pop().expect("root frame");
     b.flush_inlines(&mut root);
+    if !root.inlines.is_empty() {
+        let inl = std::mem::take(&mut root.inlines);
+        root.blocks.push(Block::Paragraph(inl));
+    }
     b.out.blocks = root.blocks;
     b.out
 }
@@ -185,6 +220,7 @@ fn is_container(kind: &Kind) -> bool {
             | Kind::DefList
             | Kind::DefTitle
             | Kind::DefDetail
+            | Kind::Element(..)
     )
 }
 
@@ -219,7 +255,15 @@ fn is_inline_end(end: &TagEnd) -> bool {
 fn holds_blocks(kind: &Kind) -> bool {
     matches!(
         kind,
-        Kind::Root | Kind::Quote(_) | Kind::Item { .. } | Kind::FootnoteDef(_) | Kind::DefDetail
+        Kind::Root
+            | Kind::Quote(_)
+            | Kind::Item { .. }
+            | Kind::FootnoteDef(_)
+            | Kind::DefDetail
+            | Kind::Element(..)
+            // Raw HTML may put Markdown in a cell or a term: set as lines of text.
+            | Kind::TableCell { .. }
+            | Kind::DefTitle
     )
 }
 
@@ -267,6 +311,10 @@ impl Builder<'_> {
                 if self.inline_too_deep > 0 && is_inline_end(&end) {
                     self.inline_too_deep -= 1;
                     return;
+                }
+                // Raw HTML left open inside this Markdown container ends with it.
+                while self.stack.last().is_some_and(|f| f.html.is_some()) {
+                    self.close();
                 }
                 self.close()
             }
@@ -364,7 +412,7 @@ impl Builder<'_> {
             Tag::Table(al) => Kind::Table(al),
             Tag::TableHead => Kind::TableHead,
             Tag::TableRow => Kind::TableRow,
-            Tag::TableCell => Kind::TableCell,
+            Tag::TableCell => Kind::TableCell { head: false },
             Tag::DefinitionList => Kind::DefList,
             Tag::DefinitionListTitle => Kind::DefTitle,
             Tag::DefinitionListDefinition => Kind::DefDetail,
@@ -410,24 +458,13 @@ impl Builder<'_> {
                 return;
             }
         }
+        // Markdown inside a raw HTML list or table is in an item or a cell.
+        if !matches!(kind, Kind::HtmlBlock | Kind::Metadata) {
+            self.imply_children(&kind);
+        }
         // Text directly in a tight list item becomes a paragraph before a nested block.
         if !is_inline_kind(&kind) {
-            let mut top = self.stack.pop().expect("frame");
-            self.flush_inlines(&mut top);
-            if !top.inlines.is_empty()
-                && matches!(
-                    top.kind,
-                    Kind::Item { .. }
-                        | Kind::DefDetail
-                        | Kind::Root
-                        | Kind::Quote(_)
-                        | Kind::FootnoteDef(_)
-                )
-            {
-                let inl = std::mem::take(&mut top.inlines);
-                top.blocks.push(Block::Paragraph(inl));
-            }
-            self.stack.push(top);
+            self.paragraph_before_block();
         }
         if is_container(&kind) {
             let depth = self.stack.iter().filter(|f| is_container(&f.kind)).count();
@@ -470,25 +507,6 @@ impl Builder<'_> {
         clean
     }
 
-    /// Raw inline HTML: comments are dropped, `<script>`/`<style>` with their content,
-    /// and anything that would run code is reported here (the EPUB removes it).
-    fn inline_html(&mut self, h: &str, range: std::ops::Range<usize>) {
-        if h.starts_with("<!--") {
-            return;
-        }
-        let start = range.start;
-        self.warn_dangers(h, |off| (start + off).min(range.end));
-        if let Some(name) = html::opens_code_element(h) {
-            self.in_code_element = Some(name);
-            return;
-        }
-        if !self.html_depth.keep(h, MAX_DEPTH) {
-            self.report_html_depth(range);
-            return;
-        }
-        self.push_inline(Inline::Html(h.to_string()));
-    }
-
     fn report_html_depth(&mut self, range: std::ops::Range<usize>) {
         if !self.html_depth_reported {
             self.html_depth_reported = true;
@@ -526,13 +544,29 @@ impl Builder<'_> {
     }
 
     fn push_inline(&mut self, inline: Inline) {
+        self.imply_children(&Kind::Emphasis);
         let mut top = self.stack.pop().expect("frame");
         self.flush_inlines(&mut top);
         top.inlines.push(inline);
         self.stack.push(top);
     }
 
+    /// Text and inlines directly in a frame that holds blocks become a paragraph,
+    /// before the block that comes next.
+    fn paragraph_before_block(&mut self) {
+        let mut top = self.stack.pop().expect("frame");
+        self.flush_inlines(&mut top);
+        if !top.inlines.is_empty() && holds_blocks(&top.kind) {
+            let inl = trimmed(std::mem::take(&mut top.inlines));
+            if !inl.is_empty() {
+                top.blocks.push(Block::Paragraph(inl));
+            }
+        }
+        self.stack.push(top);
+    }
+
     fn push_block(&mut self, block: Block) {
+        self.imply_children(&Kind::Paragraph);
         let mut top = self.stack.pop().expect("frame");
         self.flush_inlines(&mut top);
         if !top.inlines.is_empty() {
@@ -615,13 +649,20 @@ impl Builder<'_> {
         let mut frame = self.stack.pop().expect("frame");
         if !is_inline_kind(&frame.kind) {
             // Inline HTML left open in a block is closed there.
-            self.html_depth = html::Depth::default();
+            self.html_dropped = 0;
         }
         self.flush_inlines(&mut frame);
-        let inl = std::mem::take(&mut frame.inlines);
+        let mut inl = std::mem::take(&mut frame.inlines);
+        if frame.html.is_some() {
+            inl = trimmed(inl);
+        }
         match frame.kind {
             Kind::Root => unreachable!("root is never closed by an event"),
-            Kind::Paragraph => self.push_block(Block::Paragraph(inl)),
+            Kind::Paragraph => {
+                if !inl.is_empty() {
+                    self.push_block(Block::Paragraph(inl))
+                }
+            }
             Kind::Heading {
                 level,
                 id,
@@ -677,60 +718,88 @@ impl Builder<'_> {
                 language,
                 text: frame.text,
             }),
-            Kind::HtmlBlock => {
-                let map = std::mem::take(&mut frame.text_map);
-                self.warn_dangers(&frame.text, |off| {
-                    let i = map.partition_point(|&(t, _)| t <= off).saturating_sub(1);
-                    map.get(i).map_or(off, |&(t, src)| src + (off - t))
-                });
-                let text = html::strip_non_text(&frame.text);
-                let mut depth = html::Depth::default();
-                let text = html::flatten(&text, MAX_DEPTH, &mut depth).into_owned();
-                if depth.flattened {
-                    let start = map.first().map_or(0, |&(_, s)| s);
-                    self.report_html_depth(start..start + 1);
+            Kind::HtmlBlock => self.html_block(&frame.text, &frame.text_map),
+            Kind::Element(tag, attrs) => {
+                let mut blocks = frame.blocks;
+                if !inl.is_empty() {
+                    blocks.push(Block::Paragraph(inl));
                 }
-                if !text.trim().is_empty() {
-                    self.push_block(Block::Html(text));
-                }
+                self.push_block(Block::Element(Element { tag, attrs, blocks }))
             }
+            Kind::Span(tag, attrs) => self.push_inline(Inline::Span {
+                tag,
+                attrs,
+                content: inl,
+            }),
             Kind::Metadata => {}
             Kind::Table(al) => {
                 let mut rows = frame.rows;
-                let head = if rows.is_empty() {
+                let mut alignments: Vec<Align> = al
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::None => Align::None,
+                        Alignment::Left => Align::Left,
+                        Alignment::Center => Align::Center,
+                        Alignment::Right => Align::Right,
+                    })
+                    .collect();
+                // A Markdown table's first row is its head; a raw HTML table's
+                // only when it is all `<th>`, and its rows may differ in length.
+                let markdown = frame.html.is_none();
+                let head = if rows.is_empty() || !(markdown || frame.head_row) {
                     Vec::new()
                 } else {
                     rows.remove(0)
                 };
-                self.push_block(Block::Table {
-                    alignments: al
-                        .iter()
-                        .map(|a| match a {
-                            Alignment::None => Align::None,
-                            Alignment::Left => Align::Left,
-                            Alignment::Center => Align::Center,
-                            Alignment::Right => Align::Right,
-                        })
-                        .collect(),
-                    head,
-                    rows,
-                })
+                if !markdown {
+                    let cols = rows.iter().chain([&head]).map(Vec::len).max().unwrap_or(0);
+                    alignments.resize(cols, Align::None);
+                    for r in rows.iter_mut() {
+                        r.resize_with(cols, Vec::new);
+                    }
+                }
+                let mut head = head;
+                if !markdown && !head.is_empty() {
+                    head.resize_with(alignments.len(), Vec::new);
+                }
+                if !(head.is_empty() && rows.is_empty()) {
+                    self.push_block(Block::Table {
+                        alignments,
+                        head,
+                        rows,
+                    })
+                }
             }
             Kind::TableHead | Kind::TableRow => {
+                let all_th = frame.th > 0 && frame.th == frame.cells.len();
                 if let Some(t) = self.stack.last_mut() {
+                    if t.rows.is_empty() && all_th {
+                        t.head_row = true;
+                    }
                     t.rows.push(frame.cells);
                 }
             }
-            Kind::TableCell => {
+            Kind::TableCell { head } => {
+                // Blocks that raw HTML put in a cell are set as lines of text.
+                let mut content = raw_html::lines_of(frame.blocks);
+                if !inl.is_empty() {
+                    if !content.is_empty() {
+                        content.push(Inline::LineBreak);
+                    }
+                    content.extend(inl);
+                }
                 if let Some(r) = self.stack.last_mut() {
-                    r.cells.push(inl);
+                    r.cells.push(content);
+                    r.th += usize::from(head);
                 }
             }
             Kind::DefList => self.push_block(Block::DefinitionList(frame.defs)),
             Kind::DefTitle => {
+                let mut term = raw_html::lines_of(frame.blocks);
+                term.extend(inl);
                 if let Some(l) = self.stack.last_mut() {
                     l.defs.push(Definition {
-                        term: inl,
+                        term,
                         details: Vec::new(),
                     });
                 }
@@ -798,6 +867,21 @@ fn is_inline_kind(kind: &Kind) -> bool {
             | Kind::Link { .. }
             | Kind::Image { .. }
     )
+}
+
+/// Inlines without the white space at their two ends (raw HTML's line breaks).
+fn trimmed(mut inl: Vec<Inline>) -> Vec<Inline> {
+    if let Some(Inline::Text(t)) = inl.first_mut() {
+        let s = t.trim_start();
+        if s.len() != t.len() {
+            *t = s.to_string();
+        }
+    }
+    if let Some(Inline::Text(t)) = inl.last_mut() {
+        t.truncate(t.trim_end().len());
+    }
+    inl.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
+    inl
 }
 
 fn push_text(inlines: &mut Vec<Inline>, text: &str) {

@@ -2,6 +2,10 @@
 //! resolve) and the back ends (EPUB, PDF). Plain data only.
 //!
 //! Knows nothing of Markdown, YAML, XHTML or PDF; back ends read nothing else.
+//! Its traversal is in `walk`: every step that looks at every block or every
+//! piece of text uses it, so that no container is forgotten.
+
+pub mod walk;
 
 use crate::diag::Span;
 
@@ -173,8 +177,9 @@ pub enum Block {
         head: Vec<Vec<Inline>>,
         rows: Vec<Vec<Vec<Inline>>>,
     },
-    /// Raw HTML from the source, kept for the back ends to sanitise.
-    Html(String),
+    /// An element of raw HTML that holds blocks: `<figure>`, `<div dir="rtl">`,
+    /// `<details>`, or a `<div>` that wraps Markdown.
+    Element(Element),
     Math(String),
     Rule,
     /// The formatted bibliography, placed by resolve.
@@ -229,8 +234,116 @@ pub enum Inline {
         id: String,
     },
     LineBreak,
-    /// Raw inline HTML from the source.
-    Html(String),
+    /// An element of raw inline HTML with no Markdown equivalent (`<kbd>`,
+    /// `<span dir="rtl">`, `<mark>` ...), holding its content.
+    Span {
+        tag: Tag,
+        attrs: Attrs,
+        content: Vec<Inline>,
+    },
+}
+
+/// A raw HTML element that holds blocks.
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub tag: Tag,
+    pub attrs: Attrs,
+    pub blocks: Vec<Block>,
+}
+
+/// The raw HTML elements the model keeps as containers (others become Markdown's
+/// own blocks and inlines, or the nearest of these). Each edition knows how to
+/// show every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tag {
+    // Blocks.
+    Div,
+    Figure,
+    Figcaption,
+    Section,
+    Article,
+    Aside,
+    Header,
+    Footer,
+    Nav,
+    Details,
+    Summary,
+    Address,
+    Center,
+    // Inlines.
+    Span,
+    Kbd,
+    Samp,
+    Var,
+    Code,
+    Mark,
+    Small,
+    Abbr,
+    Cite,
+    Dfn,
+    Q,
+    U,
+    Ins,
+    Time,
+    Bdi,
+    Bdo,
+}
+
+impl Tag {
+    /// The element's name in HTML.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tag::Div => "div",
+            Tag::Figure => "figure",
+            Tag::Figcaption => "figcaption",
+            Tag::Section => "section",
+            Tag::Article => "article",
+            Tag::Aside => "aside",
+            Tag::Header => "header",
+            Tag::Footer => "footer",
+            Tag::Nav => "nav",
+            Tag::Details => "details",
+            Tag::Summary => "summary",
+            Tag::Address => "address",
+            Tag::Center => "center",
+            Tag::Span => "span",
+            Tag::Kbd => "kbd",
+            Tag::Samp => "samp",
+            Tag::Var => "var",
+            Tag::Code => "code",
+            Tag::Mark => "mark",
+            Tag::Small => "small",
+            Tag::Abbr => "abbr",
+            Tag::Cite => "cite",
+            Tag::Dfn => "dfn",
+            Tag::Q => "q",
+            Tag::U => "u",
+            Tag::Ins => "ins",
+            Tag::Time => "time",
+            Tag::Bdi => "bdi",
+            Tag::Bdo => "bdo",
+        }
+    }
+
+    /// Whether its text is set in the monospaced face (keys, program output, code).
+    pub fn is_mono(self) -> bool {
+        matches!(self, Tag::Kbd | Tag::Samp | Tag::Code)
+    }
+}
+
+/// The attributes of raw HTML that the model keeps; everything else is dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attrs {
+    /// A link target, unique in its part.
+    pub id: Option<String>,
+    pub classes: Vec<String>,
+    /// `ltr`, `rtl` or `auto`.
+    pub dir: Option<String>,
+    /// BCP 47 language tag.
+    pub lang: Option<String>,
+    pub title: Option<String>,
+    /// `<details open>`.
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -324,71 +437,33 @@ impl Inline {
                     i.push_plain(out);
                 }
             }
-            Inline::FootnoteRef { number, .. } => out.push_str(&number.to_string()),
+            Inline::Span { content: c, .. } => {
+                for i in c {
+                    i.push_plain(out);
+                }
+            }
+            // A note's number is no part of a title, an alt text or a word count.
+            Inline::FootnoteRef { .. } => {}
             Inline::LineBreak => out.push(' '),
-            Inline::Html(_) => {}
         }
     }
 }
 
 impl Book {
-    /// The number of words in the body text of all parts.
+    /// The number of words in the body text of all parts: every sequence of
+    /// inlines the walk reaches that is not inside another (so link text is
+    /// counted once), and code.
     pub fn word_count(&self) -> usize {
-        fn blocks(bs: &[Block], n: &mut usize) {
-            for b in bs {
-                match b {
-                    Block::Heading(h) => *n += words(&h.content),
-                    Block::Paragraph(i) => *n += words(i),
-                    Block::Quote {
-                        blocks: inner,
-                        attribution,
-                        ..
-                    } => {
-                        blocks(inner, n);
-                        if let Some(a) = attribution {
-                            *n += words(a);
-                        }
-                    }
-                    Block::List { items, .. } => {
-                        for it in items {
-                            blocks(&it.blocks, n);
-                        }
-                    }
-                    Block::DefinitionList(ds) => {
-                        for d in ds {
-                            *n += words(&d.term);
-                            for det in &d.details {
-                                blocks(det, n);
-                            }
-                        }
-                    }
-                    Block::Code { text, .. } => *n += text.split_whitespace().count(),
-                    Block::Table { head, rows, .. } => {
-                        for c in head.iter().chain(rows.iter().flatten()) {
-                            *n += words(c);
-                        }
-                    }
-                    Block::References(rs) => {
-                        for r in rs {
-                            *n += words(&r.content);
-                        }
-                    }
-                    Block::Html(_) | Block::Math(_) | Block::Rule => {}
-                }
-            }
-        }
-        fn words(i: &[Inline]) -> usize {
-            Inline::plain_text(i).split_whitespace().count()
-        }
         let mut n = 0;
         for p in &self.parts {
-            if let Some(h) = &p.heading {
-                n += words(&h.content);
-            }
-            blocks(&p.blocks, &mut n);
-            for f in &p.footnotes {
-                blocks(&f.blocks, &mut n);
-            }
+            p.for_each_block(&mut |b| {
+                if let Block::Code { text, .. } = b {
+                    n += text.split_whitespace().count();
+                }
+            });
+            p.for_each_text_run(&mut |inl| {
+                n += Inline::plain_text(inl).split_whitespace().count();
+            });
         }
         n
     }

@@ -1,0 +1,143 @@
+//! Step 1 of resolve: the parsed files become parts, with their titles, roles and
+//! whether they are in the table of contents; the title page is generated when
+//! the book has none.
+
+use crate::diag::{Diagnostic, Sources, Span};
+use crate::load::Loaded;
+use crate::model::{Block, Heading, Inline, Part, PartKind, Role};
+use crate::parse::markdown::Parsed;
+
+use super::toc;
+
+/// The parts on their way to the book, and what later steps need of their files.
+pub struct Draft {
+    pub parts: Vec<Part>,
+    /// Each part's path relative to the book folder (empty for generated parts),
+    /// for links between files.
+    pub rel_paths: Vec<String>,
+    /// Explicit ids (`{#id}`) with their places, for duplicate checks.
+    pub explicit: Vec<(String, Span)>,
+}
+
+impl Draft {
+    /// Appends a generated part (no file) and returns its index.
+    pub fn push_generated(&mut self, part: Part) -> usize {
+        self.parts.push(part);
+        self.rel_paths.push(String::new());
+        self.parts.len() - 1
+    }
+}
+
+/// A part with nothing in it yet.
+pub fn empty_part(kind: PartKind, role: Role, id: &str, title: &str, in_toc: bool) -> Part {
+    Part {
+        kind,
+        role,
+        id: id.into(),
+        title: title.into(),
+        heading: None,
+        blocks: Vec::new(),
+        footnotes: Vec::new(),
+        in_toc,
+    }
+}
+
+/// Turns each loaded file's parse into a part.
+pub fn assemble(
+    loaded: &Loaded,
+    parsed: Vec<Parsed>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Draft {
+    let mut d = Draft {
+        parts: Vec::with_capacity(parsed.len() + 2),
+        rel_paths: Vec::with_capacity(parsed.len() + 2),
+        explicit: Vec::new(),
+    };
+    if loaded.title_page && !loaded.parts.iter().any(|p| p.role == Role::TitlePage) {
+        d.push_generated(empty_part(
+            PartKind::Front,
+            Role::TitlePage,
+            "titlepage",
+            "Title Page",
+            false,
+        ));
+    }
+    for (lp, parsed) in loaded.parts.iter().zip(parsed) {
+        let Parsed {
+            mut blocks,
+            footnotes,
+            explicit_ids,
+            ..
+        } = parsed;
+        d.explicit.extend(explicit_ids);
+        let heading = match blocks.first() {
+            Some(Block::Heading(h)) if h.level == 1 => match blocks.remove(0) {
+                Block::Heading(h) => Some(h),
+                _ => None,
+            },
+            _ => None,
+        };
+        let title = lp
+            .title
+            .clone()
+            .or_else(|| heading.as_ref().map(heading_title))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| title_from_stem(&lp.stem));
+        if blocks.is_empty() && heading.is_none() {
+            let path = sources.path(lp.source);
+            diags.push(
+                Diagnostic::warning("W0101", format!("`{}` is empty", path.display()))
+                    .in_file(path),
+            );
+        }
+        let in_toc = match lp.role {
+            Role::TitlePage | Role::Epigraph | Role::Dedication | Role::Copyright => {
+                heading.is_some()
+            }
+            _ => true,
+        };
+        d.parts.push(Part {
+            kind: lp.kind,
+            role: lp.role,
+            id: lp.stem.clone(),
+            title,
+            heading,
+            blocks,
+            footnotes,
+            in_toc,
+        });
+        d.rel_paths.push(lp.rel_path.clone());
+    }
+    d
+}
+
+/// A heading's text as a one-line title (a note's number is no part of it).
+pub fn heading_title(h: &Heading) -> String {
+    toc::collapse(&Inline::plain_text(&h.content))
+}
+
+/// `03-tip-01-learn` → `Tip 01 learn`.
+fn title_from_stem(stem: &str) -> String {
+    let s =
+        stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == ' ');
+    let s = if s.is_empty() { stem } else { s };
+    let words: String = s.replace(['-', '_'], " ");
+    let mut c = words.trim().chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => stem.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_from_file_names_drop_the_number() {
+        assert_eq!(title_from_stem("03-tip-01-learn"), "Tip 01 learn");
+        assert_eq!(title_from_stem("introduction"), "Introduction");
+        assert_eq!(title_from_stem("2024"), "2024");
+    }
+}
