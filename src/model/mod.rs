@@ -272,6 +272,10 @@ pub enum Tag {
     Center,
     // Inlines.
     Span,
+    /// Italic without emphasis (a foreign phrase, a ship's name).
+    I,
+    /// Bold without importance.
+    B,
     Kbd,
     Samp,
     Var,
@@ -307,6 +311,8 @@ impl Tag {
             Tag::Address => "address",
             Tag::Center => "center",
             Tag::Span => "span",
+            Tag::I => "i",
+            Tag::B => "b",
             Tag::Kbd => "kbd",
             Tag::Samp => "samp",
             Tag::Var => "var",
@@ -328,6 +334,14 @@ impl Tag {
     /// Whether its text is set in the monospaced face (keys, program output, code).
     pub fn is_mono(self) -> bool {
         matches!(self, Tag::Kbd | Tag::Samp | Tag::Code)
+    }
+
+    /// Whether its text is set in italics (as browsers do).
+    pub fn is_italic(self) -> bool {
+        matches!(
+            self,
+            Tag::I | Tag::Cite | Tag::Dfn | Tag::Var | Tag::Address
+        )
     }
 }
 
@@ -432,6 +446,8 @@ impl Inline {
                 }
             }
             Inline::Image { alt, .. } => out.push_str(alt),
+            // Before resolve formats it, a citation is what the author wrote.
+            Inline::Citation(c) if c.rendered.is_empty() => out.push_str(&c.source_text),
             Inline::Citation(c) => {
                 for i in &c.rendered {
                     i.push_plain(out);

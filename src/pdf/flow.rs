@@ -1000,6 +1000,16 @@ impl<'c, 'f> Builder<'c, 'f> {
                             size: st.size * 0.92,
                             ..st.clone()
                         }
+                    } else if tag.is_italic() {
+                        RunStyle {
+                            style: toggle_italic(st.style),
+                            ..st.clone()
+                        }
+                    } else if *tag == Tag::B {
+                        RunStyle {
+                            style: bold(st.style),
+                            ..st.clone()
+                        }
                     } else {
                         st.clone()
                     };

@@ -41,6 +41,7 @@ pub fn resolve(
     let mut ids = ids::assign(&mut draft, &html_ids, diags);
     notes::number(&mut draft.parts, diags);
     citations::resolve(&mut draft, &loaded, &mut ids, sources, diags);
+    parts::retitle(&mut draft);
     let mut resources = links::resolve(&mut draft, &loaded.dir, diags);
     let cover = cover::resolve(&loaded, &mut resources, diags);
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {

@@ -17,6 +17,9 @@ pub struct Draft {
     pub rel_paths: Vec<String>,
     /// Explicit ids (`{#id}`) with their places, for duplicate checks.
     pub explicit: Vec<(String, Span)>,
+    /// Parts whose title is their heading's text, set again once citations are
+    /// formatted (`# On @knuth1984` is titled with the formatted citation).
+    titled_by_heading: Vec<usize>,
 }
 
 impl Draft {
@@ -53,6 +56,7 @@ pub fn assemble(
         parts: Vec::with_capacity(parsed.len() + 2),
         rel_paths: Vec::with_capacity(parsed.len() + 2),
         explicit: Vec::new(),
+        titled_by_heading: Vec::new(),
     };
     if loaded.title_page && !loaded.parts.iter().any(|p| p.role == Role::TitlePage) {
         d.push_generated(empty_part(
@@ -78,11 +82,17 @@ pub fn assemble(
             },
             _ => None,
         };
+        let from_heading = heading
+            .as_ref()
+            .map(heading_title)
+            .filter(|t| lp.title.is_none() && !t.is_empty());
+        if from_heading.is_some() {
+            d.titled_by_heading.push(d.parts.len());
+        }
         let title = lp
             .title
             .clone()
-            .or_else(|| heading.as_ref().map(heading_title))
-            .filter(|t| !t.is_empty())
+            .or(from_heading)
             .unwrap_or_else(|| title_from_stem(&lp.stem));
         if blocks.is_empty() && heading.is_none() {
             let path = sources.path(lp.source);
@@ -110,6 +120,21 @@ pub fn assemble(
         d.rel_paths.push(lp.rel_path.clone());
     }
     d
+}
+
+/// Titles parts by their headings again, now that citations are formatted.
+pub fn retitle(d: &mut Draft) {
+    for &i in &d.titled_by_heading {
+        let p = &mut d.parts[i];
+        if let Some(t) = p
+            .heading
+            .as_ref()
+            .map(heading_title)
+            .filter(|t| !t.is_empty())
+        {
+            p.title = t;
+        }
+    }
 }
 
 /// A heading's text as a one-line title (a note's number is no part of it).

@@ -314,6 +314,11 @@ impl Builder<'_> {
         }
         if is_blocklevel(&kind) {
             self.close_to_block_holder();
+            // A `<div>` that groups the items of a list or table (`<dl><div><dt>`)
+            // is no container of its own.
+            if matches!(kind, Kind::Element(..)) && is_structural(&self.top().kind) {
+                return;
+            }
         }
         self.imply_parents(&kind);
         self.imply_children(&kind);
@@ -558,8 +563,10 @@ fn classify(name: &str, t: &Tag, html: &str, span: Span, inline: bool) -> Class 
     use Class::*;
     let span_of = |tag: HtmlTag| Frame(Kind::Span(tag, Attrs::default()));
     let inline_class = match name {
-        "em" | "i" => Some(Frame(Kind::Emphasis)),
-        "strong" | "b" => Some(Frame(Kind::Strong)),
+        "em" => Some(Frame(Kind::Emphasis)),
+        "strong" => Some(Frame(Kind::Strong)),
+        "i" => Some(span_of(HtmlTag::I)),
+        "b" => Some(span_of(HtmlTag::B)),
         "sup" => Some(Frame(Kind::Superscript)),
         "sub" => Some(Frame(Kind::Subscript)),
         "s" | "del" | "strike" => Some(Frame(Kind::Strike)),
@@ -776,6 +783,16 @@ mod tests {
         assert_eq!(d.tag, HtmlTag::Details);
         assert!(matches!(&d.blocks[0], Block::Element(s) if s.tag == HtmlTag::Summary));
         assert!(matches!(&d.blocks[1], Block::List { .. }));
+    }
+
+    #[test]
+    fn divs_grouping_definitions_are_no_containers() {
+        let r = p("<dl>\n<div>\n<dt>a</dt>\n<dd>\n<p>1</p>\n</dd>\n</div>\n<div><dt>b</dt><dd>2</dd></div>\n</dl>\n");
+        let [Block::DefinitionList(defs)] = &r.blocks[..] else {
+            panic!("{:#?}", r.blocks)
+        };
+        assert_eq!(defs.len(), 2);
+        assert_eq!(words(&r.blocks), "a | 1 | b | 2");
     }
 
     #[test]
