@@ -9,6 +9,7 @@
 // nothing measurable.
 #![allow(clippy::result_large_err)]
 
+pub mod date;
 pub mod diag;
 pub mod epub;
 pub mod load;

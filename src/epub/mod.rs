@@ -49,7 +49,7 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
     b.set_uuid(uuid_of(&m.identifier));
     let modified = chrono::DateTime::from_timestamp(m.modified, 0).unwrap_or_default();
     b.set_modified_date(modified);
-    if let Some(date) = m.date.as_deref().and_then(crate::load::parse_date) {
+    if let Some(date) = m.date.as_deref().and_then(crate::date::parse_date) {
         b.set_publication_date(chrono::DateTime::from_timestamp(date, 0).unwrap_or_default());
     }
     b.escape_html(true);

@@ -112,20 +112,12 @@ pub fn head(out: &mut String, lang: &str, title: &str) {
     );
 }
 
-/// Escapes text for XML and drops characters XML forbids.
+/// Escapes text for XML; `removed` is set when it held characters XML forbids.
 pub fn text(s: &str, removed: &mut bool) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '\t' | '\n' | '\r' => o.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => *removed = true,
-            c => o.push(c),
-        }
+    if !s.chars().all(crate::xml::is_xml_char) {
+        *removed = true;
     }
-    o
+    crate::xml::escape_text(s)
 }
 
 impl Writer<'_> {

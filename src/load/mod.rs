@@ -174,7 +174,7 @@ pub fn load(
         None => "en".to_string(),
     };
     let date_epoch = match &date {
-        Some(d) => match parse_date(&d.value) {
+        Some(d) => match crate::date::parse_date(&d.value) {
             Some(secs) => Some(secs),
             None => {
                 diags.push(
@@ -746,34 +746,6 @@ fn valid_language_tag(t: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// `YYYY-MM-DD` (or a full RFC 3339 date-time) as seconds since the epoch, UTC.
-pub fn parse_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let date = s.get(..10)?;
-    let mut it = date.split('-');
-    let (y, m, d): (i64, u32, u32) = (
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-    );
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let days = days_from_civil(y, m, d);
-    Some(days * 86_400)
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn newest_mtime(sources: &Sources) -> i64 {
     let mut newest = 0;
     let mut i = 0;
@@ -833,13 +805,6 @@ mod tests {
         assert_eq!(parse_length("10.5pt"), Some(10.5));
         assert_eq!(parse_length("ten"), None);
         assert_eq!(parse_trim("6 by 9"), None);
-    }
-
-    #[test]
-    fn dates_convert_to_epoch_seconds() {
-        assert_eq!(parse_date("1970-01-01"), Some(0));
-        assert_eq!(parse_date("2026-11-24"), Some(1_795_478_400));
-        assert_eq!(parse_date("2026-13-01"), None);
     }
 
     #[test]

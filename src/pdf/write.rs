@@ -1227,7 +1227,7 @@ fn page_labels(doc: &Document) -> Option<Dictionary> {
 /// subject, keywords, language, producer, dates). Returns (info id, metadata id).
 fn write_metadata(pdf: &mut lopdf::Document, doc: &Document) -> (ObjectId, ObjectId) {
     let info = &doc.info;
-    let date = CivilTime::from_epoch(info.date);
+    let date = crate::date::CivilTime::from_epoch(info.date);
     let keywords = info.keywords.join(", ");
     let mut dict = Dictionary::new();
     for (key, value) in [
@@ -1264,7 +1264,7 @@ fn xmp_packet(doc: &Document, keywords: &str, date: &str) -> String {
     let alt = |tag: &str, value: &str| {
         format!(
             "<{tag}><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></{tag}>\n",
-            xml_escape(value)
+            crate::xml::escape_text(value)
         )
     };
     if !info.title.is_empty() {
@@ -1273,7 +1273,7 @@ fn xmp_packet(doc: &Document, keywords: &str, date: &str) -> String {
     if !info.author.is_empty() {
         fields.push_str(&format!(
             "<dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n",
-            xml_escape(&info.author)
+            crate::xml::escape_text(&info.author)
         ));
     }
     if !info.subject.is_empty() {
@@ -1282,21 +1282,21 @@ fn xmp_packet(doc: &Document, keywords: &str, date: &str) -> String {
     if !info.language.is_empty() {
         fields.push_str(&format!(
             "<dc:language><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:language>\n",
-            xml_escape(&info.language)
+            crate::xml::escape_text(&info.language)
         ));
     }
     if !info.keywords.is_empty() {
         let items: String = info
             .keywords
             .iter()
-            .map(|k| format!("<rdf:li>{}</rdf:li>", xml_escape(k)))
+            .map(|k| format!("<rdf:li>{}</rdf:li>", crate::xml::escape_text(k)))
             .collect();
         fields.push_str(&format!(
             "<dc:subject><rdf:Bag>{items}</rdf:Bag></dc:subject>\n"
         ));
         fields.push_str(&format!(
             "<pdf:Keywords>{}</pdf:Keywords>\n",
-            xml_escape(keywords)
+            crate::xml::escape_text(keywords)
         ));
     }
     format!(
@@ -1316,79 +1316,6 @@ fn xmp_packet(doc: &Document, keywords: &str, date: &str) -> String {
          </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n\
          <?xpacket end=\"w\"?>"
     )
-}
-
-/// Escapes text for XML, dropping the control characters XML 1.0 cannot hold.
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A UTC date and time from Unix seconds, clamped to the years 0000–9999 that both PDF
-/// and XMP dates can write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct CivilTime {
-    year: i64,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
-}
-
-impl CivilTime {
-    fn from_epoch(seconds: i64) -> CivilTime {
-        // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
-        let seconds = seconds.clamp(-62_167_219_200, 253_402_300_799);
-        let (days, secs) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-        // Howard Hinnant's civil_from_days: days since 1970-01-01 to a proleptic
-        // Gregorian date, counting eras of 400 years from 0000-03-01.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        CivilTime {
-            year,
-            month,
-            day,
-            hour: (secs / 3600) as u32,
-            minute: (secs % 3600 / 60) as u32,
-            second: (secs % 60) as u32,
-        }
-    }
-
-    /// `D:YYYYMMDDHHmmSSZ` (ISO 32000-1, 7.9.4).
-    fn pdf(&self) -> String {
-        format!(
-            "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SSZ` (XMP, ISO 8601).
-    fn xmp(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
 }
 
 /// Compresses the streams and serializes the file, with a trailer /ID hashed from the
@@ -2113,22 +2040,6 @@ mod tests {
     fn a_document_without_pages_is_an_error() {
         let error = write(&Document::default(), &[]).expect_err("no pages");
         assert!(matches!(error, WriteError::NoPages));
-    }
-
-    #[test]
-    fn epoch_seconds_become_utc_dates() {
-        assert_eq!(CivilTime::from_epoch(0).pdf(), "D:19700101000000Z");
-        assert_eq!(
-            CivilTime::from_epoch(1_709_210_096).pdf(),
-            "D:20240229123456Z"
-        );
-        assert_eq!(CivilTime::from_epoch(-1).xmp(), "1969-12-31T23:59:59Z");
-        assert_eq!(
-            CivilTime::from_epoch(-2_203_848_000).xmp(),
-            "1900-03-01T12:00:00Z"
-        );
-        assert_eq!(CivilTime::from_epoch(i64::MAX).pdf(), "D:99991231235959Z");
-        assert_eq!(CivilTime::from_epoch(i64::MIN).pdf(), "D:00000101000000Z");
     }
 
     #[test]
