@@ -96,6 +96,95 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Declares the diagnostic codes with what each means (README's table).
+macro_rules! codes {
+    ($($code:ident => $what:expr,)*) => {
+        /// A diagnostic's stable code: `E` errors, `W` warnings. Each is listed in
+        /// README with what it means (a test checks that the two agree).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($code,)*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &[Code] = &[$(Code::$code,)*];
+
+            /// `E0006`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code),)*
+                }
+            }
+
+            /// What the code means, as README says.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$code => $what,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    E0001 => "book folder or `book.yaml` missing or unreadable",
+    E0002 => "`book.yaml` is not valid: YAML syntax, unknown key, wrong type, duplicate key",
+    E0003 => "a manifest value is not valid (language tag, date)",
+    E0004 => "a path or glob in the manifest matches no file, or names something that is not a regular file",
+    E0005 => "a file is not UTF-8 (the byte offset is given)",
+    E0006 => "unknown citation key, or a citation with no bibliography",
+    E0007 => "unknown citation style",
+    E0008 => "the bibliography file is malformed",
+    E0009 => "two headings have the same explicit `{#id}`",
+    E0010 => "a link to a missing part or `#id`",
+    E0011 => "an image is missing, is not an image, or is truncated",
+    E0012 => "a path leaves the book folder (`..`, an absolute path, a symbolic link pointing outside), for chapters, images, the cover, the bibliography and `pdf.font`",
+    E0013 => "the book has no chapters",
+    E0014 => "a malformed citation: brackets holding an `@key` that are not pandoc's citation syntax",
+    E0020 => "an edition could not be rendered",
+    E0021 => "an edition could not be written (permissions, disk full)",
+    W0101 => "an empty part",
+    W0102 => "a bibliography entry that is never cited",
+    W0103 => "a footnote that is never referenced",
+    W0104 => "scripts, event handlers, frames or `javascript:` URLs removed from raw HTML (at their place)",
+    W0105 => "quotes, lists, inline formatting or raw HTML nested deeper than 64 levels are flattened",
+    W0106 => "a relative link to a file that is not in the book (printed as text)",
+    W0107 => "an image on the web (its alt text is shown)",
+    W0108 => "control characters removed (from text, `&#N;` references, manifest and bibliography values), at file:line",
+    W0109 => "a character no bundled font has (it prints as a blank box)",
+    W0110 => "lines that could not be set within the measure",
+    W0111 => "`pdf.font` is not supported yet",
+    W0112 => "an image the print edition cannot draw yet (GIF, WebP, SVG): its alt text is printed",
+    W0113 => "a word longer than a line, broken between letters in the print edition",
+    W0114 => "`epub.embed-fonts` is not supported yet",
+    W0116 => "an element of raw HTML no edition can show (`<video>`, `<iframe>`, a form): left out with a warning at its place; its fallback text is kept",
+    W0117 => "an id written twice in raw HTML in one file: the second is dropped",
+}
+
+impl Code {
+    /// Errors start with `E`, warnings with `W`.
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('E') {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
     Error,
@@ -107,7 +196,7 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable code, listed in README (`E0006`).
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// Where in a source file, when the problem is in one.
     pub span: Option<Span>,
@@ -120,7 +209,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -133,7 +222,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -202,7 +291,7 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         }
-        .with_code(d.code)
+        .with_code(d.code.as_str())
         .with_message(&d.message);
         let mut labels = Vec::new();
         if let Some(span) = &d.span {
@@ -250,7 +339,8 @@ mod tests {
     fn rendered_error_names_file_line_and_code() {
         let mut s = Sources::default();
         let id = s.add("book/ch.md".into(), "Hello [@nokey].\n".into());
-        let d = Diagnostic::error("E0006", "unknown citation key `nokey`").at(Span::new(id, 7..13));
+        let d =
+            Diagnostic::error(Code::E0006, "unknown citation key `nokey`").at(Span::new(id, 7..13));
         let text = render(&s, &[d]);
         assert!(
             text.contains("error[E0006]: unknown citation key `nokey`"),
@@ -258,5 +348,20 @@ mod tests {
         );
         assert!(text.contains("book/ch.md:1:8"), "{text}");
         assert!(text.contains("^^^^^^"), "{text}");
+    }
+
+    #[test]
+    fn every_code_is_in_the_readme_with_its_meaning() {
+        let readme = include_str!("../README.md");
+        for c in Code::ALL {
+            let row = format!("| {c} | {} |", c.meaning());
+            assert!(readme.contains(&row), "README lacks the row `{row}`");
+        }
+        // And README lists no code the program does not have.
+        let listed = readme
+            .lines()
+            .filter(|l| l.starts_with("| E0") || l.starts_with("| W0"))
+            .count();
+        assert_eq!(listed, Code::ALL.len());
     }
 }

@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use diag::{Diagnostic, Sources};
+use diag::{Code, Diagnostic, Sources};
 use model::Book;
 
 /// An edition bookbind can write.
@@ -147,7 +147,7 @@ pub fn build(opts: &BuildOptions) -> Report {
             }
             Err(e) => r
                 .diagnostics
-                .push(Diagnostic::error("E0020", e).in_file(&path)),
+                .push(Diagnostic::error(Code::E0020, e).in_file(&path)),
         }
     }
     // 5. write: each edition atomically, only when all rendered.
@@ -160,7 +160,7 @@ pub fn build(opts: &BuildOptions) -> Report {
                 Ok(()) => r.written.push(path),
                 Err(e) => r
                     .diagnostics
-                    .push(Diagnostic::error("E0021", e.to_string()).in_file(&path)),
+                    .push(Diagnostic::error(Code::E0021, e.to_string()).in_file(&path)),
             }
         }
     }

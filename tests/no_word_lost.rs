@@ -272,7 +272,7 @@ fn what_no_edition_can_show_is_a_warning_at_its_place() {
         &[],
     );
     let w = b.warnings();
-    assert!(w.contains("warning[W0114]"), "{w}");
+    assert!(w.contains("warning[W0116]"), "{w}");
     assert!(w.contains("`<video>`") && w.contains("01.md:3:1"), "{w}");
     assert!(w.contains("`<form>`") && w.contains("`<input>`"), "{w}");
     assert_all_words(&b, &["video", "exercise"]);

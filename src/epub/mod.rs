@@ -13,7 +13,7 @@ use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Book, PartKind, Role, TocEntry};
 use crate::xml::{self, escape_attr};
 
@@ -112,7 +112,7 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
         let file = xhtml::file_name(p);
         if notes.removed_controls {
             diags.push(Diagnostic::warning(
-                "W0108",
+                Code::W0108,
                 format!(
                     "control characters in `{}` were removed (XML does not allow them)",
                     p.title

@@ -10,7 +10,7 @@ pub mod memory;
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, SourceId, Sources, Span};
+use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
 use crate::model::{PartKind, Role};
 use manifest::{Entries, Manifest};
 use serde_saphyr::Spanned;
@@ -66,7 +66,7 @@ pub fn load(
     if !dir.is_dir() {
         diags.push(
             Diagnostic::error(
-                "E0001",
+                Code::E0001,
                 format!("book folder `{}` not found", dir.display()),
             )
             .hint("give the folder that holds book.yaml, or run `bookbind init NEW_DIR`"),
@@ -78,7 +78,7 @@ pub fn load(
     let m = match manifest::parse(&sources.get(msrc).text) {
         Ok(m) => m,
         Err((msg, loc)) => {
-            let mut d = Diagnostic::error("E0002", format!("invalid book.yaml: {msg}"));
+            let mut d = Diagnostic::error(Code::E0002, format!("invalid book.yaml: {msg}"));
             d = match loc {
                 Some((l, c)) => {
                     let off = sources.offset_of(msrc, l, c);
@@ -149,7 +149,7 @@ pub fn load(
     if removed > 0 {
         diags.push(
             Diagnostic::warning(
-                "W0108",
+                Code::W0108,
                 format!(
                     "{removed} control character{} removed from the metadata in `{}`",
                     if removed == 1 { "" } else { "s" },
@@ -164,7 +164,7 @@ pub fn load(
         Some(l) => {
             if !valid_language_tag(&l.value) {
                 diags.push(
-                    Diagnostic::error("E0003", format!("`{}` is not a language tag", l.value))
+                    Diagnostic::error(Code::E0003, format!("`{}` is not a language tag", l.value))
                         .at(span_of(sources, &l))
                         .hint("use a BCP 47 tag such as `en`, `en-GB` or `fr`"),
                 );
@@ -178,7 +178,7 @@ pub fn load(
             Some(secs) => Some(secs),
             None => {
                 diags.push(
-                    Diagnostic::error("E0003", format!("`{}` is not a date", d.value))
+                    Diagnostic::error(Code::E0003, format!("`{}` is not a date", d.value))
                         .at(span_of(sources, d))
                         .hint("write dates as YYYY-MM-DD"),
                 );
@@ -201,7 +201,7 @@ pub fn load(
     }
     if parts.iter().all(|p| p.kind != PartKind::Chapter) {
         diags.push(
-            Diagnostic::error("E0013", "the book has no chapters")
+            Diagnostic::error(Code::E0013, "the book has no chapters")
                 .at(span_of(sources, &title))
                 .hint("list chapter files under `chapters:`, e.g. `chapters: [chapters/*.md]`"),
         );
@@ -222,7 +222,7 @@ pub fn load(
             Some("bib") => BibFormat::BibLatex,
             _ => {
                 diags.push(
-                    Diagnostic::error("E0008", "unknown bibliography format")
+                    Diagnostic::error(Code::E0008, "unknown bibliography format")
                         .at(span)
                         .hint("use hayagriva YAML (`.yaml`) or BibLaTeX (`.bib`)"),
                 );
@@ -243,7 +243,7 @@ pub fn load(
             Ok(bytes) => Some((path, bytes, span)),
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("E0011", format!("cannot read cover `{}`: {e}", c.value))
+                    Diagnostic::error(Code::E0011, format!("cannot read cover `{}`: {e}", c.value))
                         .at(span),
                 );
                 None
@@ -269,7 +269,7 @@ pub fn load(
     if epub.embed_fonts {
         diags.push(
             Diagnostic::warning(
-                "W0114",
+                Code::W0114,
                 "`epub.embed-fonts` is not supported yet; reading systems use their own fonts",
             )
             .in_file(sources.path(msrc).to_path_buf()),
@@ -321,7 +321,7 @@ fn print_settings(
         );
         diags.push(
             Diagnostic::warning(
-                "W0111",
+                Code::W0111,
                 "`pdf.font` is not supported yet; the bundled Charis SIL is used",
             )
             .at(Span::new(msrc, off..off + f.value.len().max(1))),
@@ -334,7 +334,7 @@ fn print_settings(
             v.referenced.column() as usize,
         );
         diags.push(
-            Diagnostic::error("E0003", format!("`{}` is not {what}", v.value))
+            Diagnostic::error(Code::E0003, format!("`{}` is not {what}", v.value))
                 .at(Span::new(msrc, off..off + v.value.len().max(1)))
                 .hint(hint.to_string()),
         );
@@ -476,7 +476,8 @@ fn expand(
                 }
                 Err(err) => {
                     diags.push(
-                        Diagnostic::error("E0004", format!("invalid glob pattern: {err}")).at(span),
+                        Diagnostic::error(Code::E0004, format!("invalid glob pattern: {err}"))
+                            .at(span),
                     );
                     continue;
                 }
@@ -492,7 +493,7 @@ fn expand(
         };
         if files.is_empty() {
             diags.push(
-                Diagnostic::error("E0004", format!("`{pattern}` matches no file"))
+                Diagnostic::error(Code::E0004, format!("`{pattern}` matches no file"))
                     .at(span)
                     .hint(format!(
                         "paths are relative to the book folder `{}`",
@@ -527,7 +528,7 @@ fn expand(
             let mut title = e.value.title.clone();
             if title.as_mut().is_some_and(|t| clean::strip_in_place(t) > 0) {
                 diags.push(
-                    Diagnostic::warning("W0108", "control characters removed from this title")
+                    Diagnostic::warning(Code::W0108, "control characters removed from this title")
                         .at(span.clone()),
                 );
             }
@@ -552,7 +553,7 @@ fn check_relative(p: &str) -> Result<(), Diagnostic> {
     let path = Path::new(p);
     if path.is_absolute() || p.starts_with('/') || p.starts_with('\\') {
         return Err(
-            Diagnostic::error("E0012", format!("`{p}` is an absolute path"))
+            Diagnostic::error(Code::E0012, format!("`{p}` is an absolute path"))
                 .hint("paths in book.yaml are relative to the book folder"),
         );
     }
@@ -561,7 +562,7 @@ fn check_relative(p: &str) -> Result<(), Diagnostic> {
         .any(|c| matches!(c, std::path::Component::ParentDir))
     {
         return Err(
-            Diagnostic::error("E0012", format!("`{p}` leaves the book folder"))
+            Diagnostic::error(Code::E0012, format!("`{p}` leaves the book folder"))
                 .hint("keep every file of the book inside its folder"),
         );
     }
@@ -576,23 +577,24 @@ pub fn safe_path(dir: &Path, p: &str) -> Result<PathBuf, Diagnostic> {
     let joined = dir.join(p);
     let canon_dir = dir.canonicalize().map_err(|e| {
         Diagnostic::error(
-            "E0001",
+            Code::E0001,
             format!("cannot open book folder `{}`: {e}", dir.display()),
         )
     })?;
     match joined.canonicalize() {
         // A folder, pipe or device is never read: a pipe would block the build.
         Ok(c) if c.starts_with(&canon_dir) && !c.is_file() => Err(Diagnostic::error(
-            "E0004",
+            Code::E0004,
             format!("`{p}` is not a file (a folder, pipe or device)"),
         )),
         Ok(c) if c.starts_with(&canon_dir) => Ok(joined),
-        Ok(_) => Err(
-            Diagnostic::error("E0012", format!("`{p}` points outside the book folder"))
-                .hint("a symbolic link may lead there; copy the file into the book instead"),
-        ),
+        Ok(_) => Err(Diagnostic::error(
+            Code::E0012,
+            format!("`{p}` points outside the book folder"),
+        )
+        .hint("a symbolic link may lead there; copy the file into the book instead")),
         Err(_) => Err(
-            Diagnostic::error("E0004", format!("`{p}` not found")).hint(format!(
+            Diagnostic::error(Code::E0004, format!("`{p}` not found")).hint(format!(
                 "paths are relative to the book folder `{}`",
                 dir.display()
             )),
@@ -634,7 +636,7 @@ fn add_source(
         let n = removed.count;
         diags.push(
             Diagnostic::warning(
-                "W0108",
+                Code::W0108,
                 format!(
                     "{n} control character{} removed from `{}` (line{} {where_})",
                     if n == 1 { "" } else { "s" },
@@ -660,7 +662,7 @@ fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Read> {
                 format!("cannot read `{}`: {e}", path.display())
             };
             diags.push(
-                Diagnostic::error("E0001", what)
+                Diagnostic::error(Code::E0001, what)
                     .hint("a book folder holds a book.yaml; `bookbind init DIR` makes one"),
             );
             None
@@ -673,8 +675,11 @@ fn read_text_at(path: &Path, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
         Ok(bytes) => decode(path, bytes).map_err(|d| diags.push(d)).ok(),
         Err(e) => {
             diags.push(
-                Diagnostic::error("E0004", format!("cannot read `{}`: {e}", path.display()))
-                    .at(span),
+                Diagnostic::error(
+                    Code::E0004,
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .at(span),
             );
             None
         }
@@ -688,7 +693,7 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<Read, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Diagnostic::error(
-            "E0005",
+            Code::E0005,
             format!(
                 "`{}` is not UTF-8 text (invalid byte at offset {at})",
                 path.display()

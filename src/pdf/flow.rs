@@ -41,7 +41,7 @@ pub struct Findings {
 impl Findings {
     /// The findings as warnings naming the part (W0109, W0110, W0112, W0113).
     pub fn diagnostics(&self, book: &Book) -> Vec<crate::diag::Diagnostic> {
-        use crate::diag::Diagnostic;
+        use crate::diag::{Code, Diagnostic};
         let title = |p: usize| {
             book.parts
                 .get(p)
@@ -53,7 +53,7 @@ impl Findings {
         const EACH: usize = 10;
         for (c, part) in self.missing.iter().take(EACH) {
             out.push(Diagnostic::warning(
-                "W0109",
+                Code::W0109,
                 format!(
                     "no bundled font has the character {c:?} (U+{:04X}), first used in “{}”; it prints as a blank box",
                     *c as u32,
@@ -65,7 +65,7 @@ impl Findings {
             let rest = &self.missing[EACH..];
             let sample: String = rest.iter().take(20).map(|(c, _)| *c).collect();
             out.push(Diagnostic::warning(
-                "W0109",
+                Code::W0109,
                 format!(
                     "no bundled font has {} more characters ({sample}{}), the first used in “{}”; they print as blank boxes",
                     rest.len(),
@@ -76,7 +76,7 @@ impl Findings {
         }
         for (part, n) in &by_part(&self.long_words) {
             out.push(Diagnostic::warning(
-                "W0113",
+                Code::W0113,
                 format!(
                     "{n} word(s) in “{}” are longer than a line and were broken between letters",
                     title(*part)
@@ -85,13 +85,13 @@ impl Findings {
         }
         for (part, n) in &by_part(&self.overfull) {
             out.push(Diagnostic::warning(
-                "W0110",
+                Code::W0110,
                 format!("{n} line(s) in “{}” could not be set within the measure and stick out into the margin", title(*part)),
             ));
         }
         for (name, why) in &self.undrawn {
             out.push(Diagnostic::warning(
-                "W0112",
+                Code::W0112,
                 format!("image `{name}` is printed as its alt text: {why}"),
             ));
         }

@@ -13,7 +13,7 @@ use hayagriva::{
     ElemChild, ElemChildren, ElemMeta, Library, LocatorPayload, SpecificLocator,
 };
 
-use crate::diag::{Diagnostic, SourceId, Sources, Span};
+use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
 use crate::load::{BibFormat, Bibliography, Loaded};
 use crate::model::{Block, Citation, Heading, Inline, LinkTarget, PartKind, Reference, Role};
 
@@ -63,7 +63,7 @@ pub fn resolve(
             continue;
         }
         unknown = true;
-        let e = Diagnostic::error("E0006", format!("unknown citation key `{}`", it.key))
+        let e = Diagnostic::error(Code::E0006, format!("unknown citation key `{}`", it.key))
             .at(it.span.clone());
         diags.push(match &bib {
             Some(_) => e.hint("add the entry to the bibliography, or fix the key's spelling"),
@@ -81,7 +81,7 @@ pub fn resolve(
             style_name.referenced.column() as usize,
         );
         diags.push(
-            Diagnostic::error("E0007", format!("unknown citation style `{}`", style_name.value))
+            Diagnostic::error(Code::E0007, format!("unknown citation style `{}`", style_name.value))
                 .at(Span::new(loaded.manifest_source, off..off + style_name.value.len()))
                 .hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`"),
         );
@@ -162,7 +162,7 @@ pub fn read(bib: &Bibliography, sources: &Sources, diags: &mut Vec<Diagnostic>) 
                 let msg = e.to_string();
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                 diags.push(
-                    Diagnostic::error("E0008", format!("invalid bibliography: {msg}"))
+                    Diagnostic::error(Code::E0008, format!("invalid bibliography: {msg}"))
                         .at(Span::new(bib.source, off..(off + 1).min(text.len().max(off))))
                         .hint("entries are hayagriva YAML: `key: { type: article, title: ..., author: [...], date: 2006 }`"),
                 );
@@ -180,7 +180,7 @@ pub fn read(bib: &Bibliography, sources: &Sources, diags: &mut Vec<Diagnostic>) 
                     let range = range.start.min(text.len())
                         ..range.end.min(text.len()).max(range.start.min(text.len()));
                     diags.push(
-                        Diagnostic::error("E0008", format!("invalid bibliography: {msg}"))
+                        Diagnostic::error(Code::E0008, format!("invalid bibliography: {msg}"))
                             .at(Span::new(bib.source, range)),
                     );
                 }
@@ -369,7 +369,7 @@ pub fn format(
     if removed > 0 {
         diags.push(
             Diagnostic::warning(
-                "W0108",
+                Code::W0108,
                 format!(
                     "{removed} control character{} removed from the entries of `{}`",
                     if removed == 1 { "" } else { "s" },
@@ -383,8 +383,11 @@ pub fn format(
     unused.sort();
     for k in unused {
         diags.push(
-            Diagnostic::warning("W0102", format!("bibliography entry `{k}` is never cited"))
-                .at(key_span(bib, sources, k)),
+            Diagnostic::warning(
+                Code::W0102,
+                format!("bibliography entry `{k}` is never cited"),
+            )
+            .at(key_span(bib, sources, k)),
         );
     }
     refs

@@ -1,7 +1,7 @@
 //! Step 6 of resolve: the author's cover image, sniffed and added to the
 //! resources. An SVG cover with scripts, or a file that is no image, is an error.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::load::Loaded;
 use crate::model::Resource;
 
@@ -15,7 +15,7 @@ pub fn resolve(
 ) -> Option<usize> {
     let (path, data, span) = loaded.cover.as_ref()?;
     let refuse = |why: &str| {
-        Diagnostic::error("E0011", format!("cover `{}` {why}", path.display())).at(span.clone())
+        Diagnostic::error(Code::E0011, format!("cover `{}` {why}", path.display())).at(span.clone())
     };
     match links::sniff(data) {
         Some(("image/svg+xml", _)) if links::scripted_svg(data) => {

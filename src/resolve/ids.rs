@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::model::{Block, Heading, Inline, PartKind};
 
 use super::parts::Draft;
@@ -74,7 +74,7 @@ impl Ids {
     pub fn explicit(&mut self, id: &str, span: Span, diags: &mut Vec<Diagnostic>) {
         match self.taken.get(id) {
             Some(Some(first)) => diags.push(
-                Diagnostic::error("E0009", format!("duplicate heading id `{id}`"))
+                Diagnostic::error(Code::E0009, format!("duplicate heading id `{id}`"))
                     .at(span)
                     .label("used again here")
                     .related(first.clone(), "first used here")

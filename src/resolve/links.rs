@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::load::safe_path;
 use crate::model::{Block, ImageSource, Inline, LinkTarget, Part, Resource};
 
@@ -221,7 +221,7 @@ pub fn link(
             Some(u) => Some(LinkTarget::External(u)),
             None => {
                 diags.push(
-                    Diagnostic::warning("W0106", format!("`{dest}` is not a web address readers can open; it is printed as plain text"))
+                    Diagnostic::warning(Code::W0106, format!("`{dest}` is not a web address readers can open; it is printed as plain text"))
                         .at(span.clone())
                         .hint("use http:, https:, mailto: or tel: with a valid address"),
                 );
@@ -243,14 +243,14 @@ pub fn link(
                 let is_markdown = path.ends_with(".md") || path.ends_with(".markdown");
                 let d = if is_markdown {
                     Diagnostic::error(
-                        "E0010",
+                        Code::E0010,
                         format!("link to `{path}`, which is not a part of the book"),
                     )
                     .at(span.clone())
                     .hint("link to a file listed in book.yaml, relative to this file")
                 } else {
                     Diagnostic::warning(
-                        "W0106",
+                        Code::W0106,
                         format!(
                             "link to `{dest}` leads outside the book; it is printed as plain text"
                         ),
@@ -267,7 +267,7 @@ pub fn link(
         if !a.is_empty() && !targets.ids[target_part].contains(a) {
             diags.push(
                 Diagnostic::error(
-                    "E0010",
+                    Code::E0010,
                     format!("link to `#{a}`, which no heading or note defines"),
                 )
                 .at(span.clone())
@@ -294,7 +294,7 @@ impl Images<'_> {
         if is_absolute_url(dest) {
             diags.push(
                 Diagnostic::warning(
-                    "W0107",
+                    Code::W0107,
                     format!("image `{dest}` is on the web; books embed their images, so its alt text is shown instead"),
                 )
                 .at(span.clone())
@@ -305,7 +305,7 @@ impl Images<'_> {
         let decoded = percent_decode(dest);
         if decoded.starts_with(['/', '\\']) || decoded.get(1..2) == Some(":") {
             diags.push(
-                Diagnostic::error("E0012", format!("image `{dest}` is an absolute path"))
+                Diagnostic::error(Code::E0012, format!("image `{dest}` is an absolute path"))
                     .at(span.clone())
                     .hint(
                         "copy the image into the book folder and refer to it relative to this file",
@@ -315,8 +315,11 @@ impl Images<'_> {
         }
         let Some(rel) = join_relative(rel_path, &decoded) else {
             diags.push(
-                Diagnostic::error("E0012", format!("image `{dest}` leaves the book folder"))
-                    .at(span.clone()),
+                Diagnostic::error(
+                    Code::E0012,
+                    format!("image `{dest}` leaves the book folder"),
+                )
+                .at(span.clone()),
             );
             return None;
         };
@@ -324,10 +327,10 @@ impl Images<'_> {
             Ok(p) => p,
             Err(d) => {
                 let d = if d.code == "E0004" && d.message.ends_with("not found") {
-                    Diagnostic::error("E0011", format!("image `{dest}` not found"))
+                    Diagnostic::error(Code::E0011, format!("image `{dest}` not found"))
                         .hint(format!("looked for `{rel}` in the book folder"))
                 } else if d.code == "E0004" {
-                    Diagnostic::error("E0011", format!("image `{dest}` is not a file"))
+                    Diagnostic::error(Code::E0011, format!("image `{dest}` is not a file"))
                 } else {
                     // `rel` has no `..`: what leads outside is a symbolic link.
                     Diagnostic {
@@ -346,7 +349,7 @@ impl Images<'_> {
             Ok(d) => d,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("E0011", format!("cannot read image `{dest}`: {e}"))
+                    Diagnostic::error(Code::E0011, format!("cannot read image `{dest}`: {e}"))
                         .at(span.clone()),
                 );
                 return None;
@@ -355,7 +358,7 @@ impl Images<'_> {
         let Some((media_type, ext)) = sniff(&data) else {
             diags.push(
                 Diagnostic::error(
-                    "E0011",
+                    Code::E0011,
                     format!("`{dest}` is not a PNG, JPEG, GIF, WebP or SVG image"),
                 )
                 .at(span.clone()),
@@ -364,7 +367,7 @@ impl Images<'_> {
         };
         if let Err(why) = complete(&data, media_type) {
             diags.push(
-                Diagnostic::error("E0011", format!("image `{dest}` is damaged: {why}"))
+                Diagnostic::error(Code::E0011, format!("image `{dest}` is damaged: {why}"))
                     .at(span.clone()),
             );
             return None;
@@ -372,7 +375,7 @@ impl Images<'_> {
         if media_type == "image/svg+xml" && scripted_svg(&data) {
             diags.push(
                 Diagnostic::error(
-                    "E0011",
+                    Code::E0011,
                     format!("image `{dest}` is an SVG with scripts or event handlers"),
                 )
                 .at(span.clone())

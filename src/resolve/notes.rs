@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Inline, Part};
 
 /// Numbers the notes of every part.
@@ -60,7 +60,7 @@ fn number_part(p: &mut Part, diags: &mut Vec<Diagnostic>) {
     }
     for f in defs {
         diags.push(Diagnostic::warning(
-            "W0103",
+            Code::W0103,
             format!(
                 "footnote `[^{}]` in `{}` is never referenced and is left out",
                 f.label, p.title

@@ -2,7 +2,7 @@
 //! whether they are in the table of contents; the title page is generated when
 //! the book has none.
 
-use crate::diag::{Diagnostic, Sources, Span};
+use crate::diag::{Code, Diagnostic, Sources, Span};
 use crate::load::Loaded;
 use crate::model::{Block, Heading, Inline, Part, PartKind, Role};
 use crate::parse::markdown::Parsed;
@@ -97,7 +97,7 @@ pub fn assemble(
         if blocks.is_empty() && heading.is_none() {
             let path = sources.path(lp.source);
             diags.push(
-                Diagnostic::warning("W0101", format!("`{}` is empty", path.display()))
+                Diagnostic::warning(Code::W0101, format!("`{}` is empty", path.display()))
                     .in_file(path),
             );
         }

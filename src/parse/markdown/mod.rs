@@ -11,7 +11,7 @@ use pulldown_cmark::{
 mod raw_html;
 
 use super::{cite, html};
-use crate::diag::{Diagnostic, SourceId, Span};
+use crate::diag::{Code, Diagnostic, SourceId, Span};
 use crate::load::clean;
 use crate::model::{
     Align, Attrs, Block, Citation, CiteItem, Definition, Element, Footnote, Heading, ImageSource,
@@ -448,7 +448,7 @@ impl Builder<'_> {
                     self.inline_depth_reported = true;
                     self.out.diagnostics.push(
                         Diagnostic::warning(
-                            "W0105",
+                            Code::W0105,
                             format!("emphasis, links and other inline formatting nested deeper than {MAX_DEPTH} levels are flattened"),
                         )
                         .at(self.span(range.start..range.start + 1)),
@@ -472,7 +472,7 @@ impl Builder<'_> {
                 if self.too_deep == 0 {
                     self.out.diagnostics.push(
                         Diagnostic::warning(
-                            "W0105",
+                            Code::W0105,
                             format!("quotes and lists nested deeper than {MAX_DEPTH} levels are flattened"),
                         )
                         .at(self.span(range.start..range.start + 1)),
@@ -495,7 +495,7 @@ impl Builder<'_> {
         let clean = clean.into_owned();
         self.out.diagnostics.push(
             Diagnostic::warning(
-                "W0108",
+                Code::W0108,
                 format!(
                     "a character reference to the control character {} is removed",
                     clean::code_point(c)
@@ -512,7 +512,7 @@ impl Builder<'_> {
             self.html_depth_reported = true;
             self.out.diagnostics.push(
                 Diagnostic::warning(
-                    "W0105",
+                    Code::W0105,
                     format!("raw HTML nested deeper than {MAX_DEPTH} levels is flattened"),
                 )
                 .at(self.span(range.start..(range.start + 1).min(range.end))),
@@ -534,7 +534,7 @@ impl Builder<'_> {
         let span = self.span(to_source(first.range.start)..to_source(first.range.end));
         self.out.diagnostics.push(
             Diagnostic::warning(
-                "W0104",
+                Code::W0104,
                 format!("{} in raw HTML is removed{more}", first.what),
             )
             .at(span)
@@ -605,7 +605,7 @@ impl Builder<'_> {
         for r in malformed {
             self.out.diagnostics.push(
                 Diagnostic::error(
-                    "E0014",
+                    Code::E0014,
                     format!("`{}` is not a citation bookbind can read", &joined[r.clone()]),
                 )
                 .at(self.span(to_source(r.start)..to_source(r.end)))

@@ -19,7 +19,7 @@
 use super::{
     holds_blocks, is_inline_kind, trimmed, Builder, Frame, Kind, Origin, Piece, MAX_DEPTH,
 };
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::model::{Attrs, Block, ImageSource, Inline, Tag as HtmlTag};
 use crate::parse::html::{self, Tag, Token};
 
@@ -223,7 +223,7 @@ impl Builder<'_> {
             Class::Unsupported { skip } => {
                 self.out.diagnostics.push(
                     Diagnostic::warning(
-                        "W0114",
+                        Code::W0116,
                         format!(
                             "`<{name}>` cannot be shown in an e-book or in print and is left out{}",
                             if skip { "" } else { "; the text in it is kept" }
@@ -298,7 +298,7 @@ impl Builder<'_> {
             } else {
                 self.out.diagnostics.push(
                     Diagnostic::warning(
-                        "W0115",
+                        Code::W0117,
                         format!("the id `{i}` is used twice in this file; the second is dropped"),
                     )
                     .at(span)
@@ -761,9 +761,9 @@ mod tests {
     #[test]
     fn what_no_edition_shows_is_a_warning_and_its_fallback_text_is_kept() {
         let r = p("<video src=\"v.mp4\">Your reader shows no video.</video>\n\n<iframe src=\"x\">gone</iframe>\n");
-        let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code.as_str()).collect();
         // The iframe is also reported as a frame that could run code (W0104).
-        assert_eq!(codes, ["W0114", "W0104", "W0114"]);
+        assert_eq!(codes, ["W0116", "W0104", "W0116"]);
         assert!(words(&r.blocks).contains("Your reader shows no video."));
         assert!(!words(&r.blocks).contains("gone"));
     }
