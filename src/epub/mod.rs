@@ -71,12 +71,12 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
     let (cover_name, cover_data, cover_type) = match book.cover {
         Some(i) => {
             let r = &book.resources[i];
-            (r.name.clone(), r.data.clone(), r.media_type.clone())
+            (r.name.clone(), r.data.clone(), r.media_type.as_str())
         }
         None => (
             "images/cover.svg".to_string(),
             cover_svg(book).into_bytes(),
-            "image/svg+xml".to_string(),
+            crate::model::MediaType::Svg.as_str(),
         ),
     };
     b.add_cover_image(&cover_name, cover_data.as_slice(), cover_type)
@@ -88,7 +88,7 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
     .map_err(err)?;
     for (i, r) in book.resources.iter().enumerate() {
         if Some(i) != book.cover {
-            b.add_resource(&r.name, r.data.as_slice(), r.media_type.clone())
+            b.add_resource(&r.name, r.data.as_slice(), r.media_type.as_str())
                 .map_err(err)?;
         }
     }

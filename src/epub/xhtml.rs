@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    Attrs, Block, Book, Element, ImageSource, Inline, LinkTarget, Part, PartKind, Role, Tag,
+    anchor, Attrs, Block, Book, Element, ImageSource, Inline, LinkTarget, Part, PartKind, Role, Tag,
 };
 use crate::xml::escape_attr;
 
@@ -194,13 +194,19 @@ impl Writer<'_> {
                 kind,
             } => {
                 let class = match kind {
-                    Some(k) => format!(" class=\"alert {}\"", escape_attr(k)),
+                    Some(k) => format!(" class=\"alert {}\"", k.name()),
                     None => String::new(),
+                };
+                let label = |w: &mut Self| {
+                    if let Some(k) = kind {
+                        let _ = writeln!(w.out, "<p class=\"alert-title\">{}</p>", k.label());
+                    }
                 };
                 match attribution {
                     Some(a) => {
                         self.out.push_str("<figure class=\"quote\">\n");
                         let _ = writeln!(self.out, "<blockquote{class}>");
+                        label(self);
                         self.blocks(blocks);
                         self.out
                             .push_str("</blockquote>\n<figcaption class=\"attribution\">— ");
@@ -209,6 +215,7 @@ impl Writer<'_> {
                     }
                     None => {
                         let _ = writeln!(self.out, "<blockquote{class}>");
+                        label(self);
                         self.blocks(blocks);
                         self.out.push_str("</blockquote>\n");
                     }
@@ -491,7 +498,7 @@ impl Writer<'_> {
                 self.out.push_str("</span>");
             }
             Inline::FootnoteRef { number, id } => {
-                let fid = format!("fn-{number}");
+                let fid = crate::model::anchor::note(*number);
                 let _ = write!(
                     self.out,
                     "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" id=\"{}\" href=\"#{fid}\">{number}</a>",
@@ -546,8 +553,9 @@ impl Writer<'_> {
             let n = k + 1;
             let _ = write!(
                 self.out,
-                "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{}\">\n<p class=\"note-number\"><a href=\"#fnref-{n}\">{n}.</a></p>\n",
-                escape_attr(&f.id)
+                "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{}\">\n<p class=\"note-number\"><a href=\"#{}\">{n}.</a></p>\n",
+                escape_attr(&f.id),
+                anchor::note_ref(n, 1)
             );
             self.blocks(&f.blocks);
             self.out.push_str("</aside>\n");

@@ -93,8 +93,42 @@ pub struct EpubSettings {
 pub struct Resource {
     /// Path inside the container, e.g. `images/map.png`.
     pub name: String,
-    pub media_type: String,
+    pub media_type: MediaType,
     pub data: Vec<u8>,
+}
+
+/// The kinds of picture a book may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MediaType {
+    Png,
+    Jpeg,
+    Gif,
+    Webp,
+    Svg,
+}
+
+impl MediaType {
+    /// `image/png` ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaType::Png => "image/png",
+            MediaType::Jpeg => "image/jpeg",
+            MediaType::Gif => "image/gif",
+            MediaType::Webp => "image/webp",
+            MediaType::Svg => "image/svg+xml",
+        }
+    }
+
+    /// The file name extension the book gives it.
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaType::Png => "png",
+            MediaType::Jpeg => "jpg",
+            MediaType::Gif => "gif",
+            MediaType::Webp => "webp",
+            MediaType::Svg => "svg",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,8 +193,8 @@ pub enum Block {
     Quote {
         blocks: Vec<Block>,
         attribution: Option<Vec<Inline>>,
-        /// GitHub-style alert kind (`note`, `tip`, `warning` ...), if any.
-        kind: Option<String>,
+        /// A GitHub-style alert (`> [!NOTE]`), if it is one.
+        kind: Option<Alert>,
     },
     List {
         /// `Some(n)` for an ordered list starting at n.
@@ -241,6 +275,73 @@ pub enum Inline {
         attrs: Attrs,
         content: Vec<Inline>,
     },
+}
+
+/// The kinds of GitHub's alerts (`> [!NOTE]` ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alert {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl Alert {
+    /// Its name, lowercase (a class in the EPUB).
+    pub fn name(self) -> &'static str {
+        match self {
+            Alert::Note => "note",
+            Alert::Tip => "tip",
+            Alert::Important => "important",
+            Alert::Warning => "warning",
+            Alert::Caution => "caution",
+        }
+    }
+
+    /// The label both editions print above it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Alert::Note => "Note",
+            Alert::Tip => "Tip",
+            Alert::Important => "Important",
+            Alert::Warning => "Warning",
+            Alert::Caution => "Caution",
+        }
+    }
+}
+
+/// Anchor ids the model makes (notes, their references, reference entries),
+/// built here only, so that every edition links to the same ids.
+pub mod anchor {
+    /// The id of note `n` of a part.
+    pub fn note(n: usize) -> String {
+        format!("fn-{n}")
+    }
+
+    /// The id of the `k`-th reference (from 1) to note `n`.
+    pub fn note_ref(n: usize, k: usize) -> String {
+        if k == 1 {
+            format!("fnref-{n}")
+        } else {
+            format!("fnref-{n}-{k}")
+        }
+    }
+
+    /// The id of the reference-list entry for citation key `key`.
+    pub fn reference(key: &str) -> String {
+        let slug: String = key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        format!("ref-{slug}")
+    }
 }
 
 /// A raw HTML element that holds blocks.

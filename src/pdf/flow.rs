@@ -537,7 +537,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             Block::Quote {
                 blocks,
                 attribution,
-                ..
+                kind,
             } => {
                 let ind = size * QUOTE_INDENT_EM;
                 let (w, s) = (self.width, self.size);
@@ -545,6 +545,14 @@ impl<'c, 'f> Builder<'c, 'f> {
                 self.width = w - ind;
                 self.size = s * QUOTE_SCALE;
                 self.flush = true;
+                if let Some(k) = kind {
+                    let runs = vec![Run {
+                        text: k.label().into(),
+                        style: self.style(Style::Bold, self.size),
+                    }];
+                    let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Left));
+                    self.push_lines(lines, x + ind, self.leading, true);
+                }
                 self.blocks_in(book, blocks, x + ind);
                 if let Some(a) = attribution {
                     let mut runs = vec![Run {
@@ -689,7 +697,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             Some(i) => *i,
             None => {
                 let res = &book.resources[r];
-                let i = match super::image::decode(&res.data, &res.media_type) {
+                let i = match super::image::decode(&res.data, res.media_type) {
                     Ok(img) => {
                         self.images.push(img);
                         Some(self.images.len() - 1)
@@ -980,7 +988,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                         raised: true,
                         link: Some(LinkTarget::Internal {
                             part: self.part,
-                            anchor: Some(format!("fn-{number}")),
+                            anchor: Some(crate::model::anchor::note(*number)),
                         }),
                         ..st.clone()
                     };

@@ -5,14 +5,16 @@
 //! Decodes bytes from the model's resources; places nothing.
 
 use super::doc::{Image, ImageData};
+use crate::model::MediaType;
 
 /// Decodes an image resource for the PDF, or says why it cannot.
-pub fn decode(data: &[u8], media_type: &str) -> Result<Image, String> {
+pub fn decode(data: &[u8], media_type: MediaType) -> Result<Image, String> {
     match media_type {
-        "image/jpeg" => jpeg(data),
-        "image/png" => png_image(data),
+        MediaType::Jpeg => jpeg(data),
+        MediaType::Png => png_image(data),
         other => Err(format!(
-            "{other} images are not drawn in the print edition yet"
+            "{} images are not drawn in the print edition yet",
+            other.as_str()
         )),
     }
 }
@@ -102,7 +104,7 @@ mod tests {
             w.write_image_data(&[255, 0, 0, 255, 0, 0, 255, 128])
                 .unwrap();
         }
-        let img = decode(&bytes, "image/png").unwrap();
+        let img = decode(&bytes, MediaType::Png).unwrap();
         assert_eq!((img.width, img.height), (2, 1));
         match img.data {
             ImageData::Raw {
@@ -124,12 +126,12 @@ mod tests {
         let mut j = vec![0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0, 2, 0, 3, 3];
         j.extend_from_slice(&[1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1]);
         j.extend_from_slice(&[0xff, 0xd9]);
-        let img = decode(&j, "image/jpeg").unwrap();
+        let img = decode(&j, MediaType::Jpeg).unwrap();
         assert_eq!((img.width, img.height), (3, 2));
     }
 
     #[test]
     fn svg_is_not_drawn_yet() {
-        assert!(decode(b"<svg/>", "image/svg+xml").is_err());
+        assert!(decode(b"<svg/>", MediaType::Svg).is_err());
     }
 }

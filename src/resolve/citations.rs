@@ -221,17 +221,7 @@ pub fn style(name: &str) -> Option<&'static IndependentStyle> {
 
 /// The anchor id of a reference entry.
 pub fn anchor(key: &str) -> String {
-    let slug: String = key
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("ref-{slug}")
+    crate::model::anchor::reference(key)
 }
 
 /// The CSL locale for US English (CC BY-SA 3.0, from the CSL project via

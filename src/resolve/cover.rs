@@ -3,7 +3,7 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::load::Loaded;
-use crate::model::Resource;
+use crate::model::{MediaType, Resource};
 
 use super::links;
 
@@ -18,14 +18,14 @@ pub fn resolve(
         Diagnostic::error(Code::E0011, format!("cover `{}` {why}", path.display())).at(span.clone())
     };
     match links::sniff(data) {
-        Some(("image/svg+xml", _)) if links::scripted_svg(data) => {
+        Some(MediaType::Svg) if links::scripted_svg(data) => {
             diags.push(refuse("is an SVG with scripts or event handlers"));
             None
         }
-        Some((mt, ext)) => {
+        Some(media_type) => {
             resources.push(Resource {
-                name: format!("images/cover.{ext}"),
-                media_type: mt.to_string(),
+                name: format!("images/cover.{}", media_type.extension()),
+                media_type,
                 data: data.clone(),
             });
             Some(resources.len() - 1)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, Span};
 use crate::load::safe_path;
-use crate::model::{Block, ImageSource, Inline, LinkTarget, Part, Resource};
+use crate::model::{Block, ImageSource, Inline, LinkTarget, MediaType, Part, Resource};
 
 use super::parts::Draft;
 
@@ -355,7 +355,7 @@ impl Images<'_> {
                 return None;
             }
         };
-        let Some((media_type, ext)) = sniff(&data) else {
+        let Some(media_type) = sniff(&data) else {
             diags.push(
                 Diagnostic::error(
                     Code::E0011,
@@ -372,7 +372,7 @@ impl Images<'_> {
             );
             return None;
         }
-        if media_type == "image/svg+xml" && scripted_svg(&data) {
+        if media_type == MediaType::Svg && scripted_svg(&data) {
             diags.push(
                 Diagnostic::error(
                     Code::E0011,
@@ -389,8 +389,8 @@ impl Images<'_> {
             .map(|s| super::ids::slug(&s.to_string_lossy()))
             .unwrap_or_default();
         self.resources.push(Resource {
-            name: format!("images/{index:03}-{stem}.{ext}"),
-            media_type: media_type.to_string(),
+            name: format!("images/{index:03}-{stem}.{}", media_type.extension()),
+            media_type,
             data,
         });
         self.by_path.insert(path, index);
@@ -399,18 +399,18 @@ impl Images<'_> {
 }
 
 /// The media type of an image, from its first bytes.
-pub fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
+pub fn sniff(data: &[u8]) -> Option<MediaType> {
     if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
+        Some(MediaType::Png)
     } else if data.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some(("image/jpeg", "jpg"))
+        Some(MediaType::Jpeg)
     } else if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
-        Some(("image/gif", "gif"))
+        Some(MediaType::Gif)
     } else if data.len() > 12 && &data[..4] == b"RIFF" && &data[8..12] == b"WEBP" {
-        Some(("image/webp", "webp"))
+        Some(MediaType::Webp)
     } else {
         let head = String::from_utf8_lossy(&data[..data.len().min(1024)]).to_lowercase();
-        (head.contains("<svg")).then_some(("image/svg+xml", "svg"))
+        (head.contains("<svg")).then_some(MediaType::Svg)
     }
 }
 
@@ -429,10 +429,10 @@ pub fn scripted_svg(data: &[u8]) -> bool {
 }
 
 /// Checks that an image file is not cut short: its structure must reach its end.
-fn complete(data: &[u8], media_type: &str) -> Result<(), &'static str> {
+fn complete(data: &[u8], media_type: MediaType) -> Result<(), &'static str> {
     match media_type {
-        "image/png" => png_complete(data),
-        "image/jpeg"
+        MediaType::Png => png_complete(data),
+        MediaType::Jpeg
             if !data.ends_with(&[0xff, 0xd9])
                 && !data[data.len().saturating_sub(64)..]
                     .windows(2)
@@ -441,10 +441,12 @@ fn complete(data: &[u8], media_type: &str) -> Result<(), &'static str> {
             Err("the JPEG has no end marker (the file is truncated)")
         }
         // The trailer `;` ends every GIF (some writers pad after it with zeros).
-        "image/gif" if data.iter().rev().find(|&&b| b != 0) != Some(&0x3b) || data.len() < 14 => {
+        MediaType::Gif
+            if data.iter().rev().find(|&&b| b != 0) != Some(&0x3b) || data.len() < 14 =>
+        {
             Err("the GIF has no trailer (the file is truncated)")
         }
-        "image/webp" => {
+        MediaType::Webp => {
             let size = u32::from_le_bytes([data[4], data[5], data[6], data[7]]) as usize;
             if size.saturating_add(8) > data.len() {
                 Err("the WebP is shorter than its header says (the file is truncated)")
@@ -452,7 +454,7 @@ fn complete(data: &[u8], media_type: &str) -> Result<(), &'static str> {
                 Ok(())
             }
         }
-        "image/svg+xml" if roxml_check(data).is_err() => Err("the SVG is not well-formed XML"),
+        MediaType::Svg if roxml_check(data).is_err() => Err("the SVG is not well-formed XML"),
         _ => Ok(()),
     }
 }
@@ -541,28 +543,25 @@ mod tests {
     #[test]
     fn truncated_images_are_found() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\0IEND\xaeB`\x82";
-        assert_eq!(complete(png, "image/png"), Ok(()));
+        assert_eq!(complete(png, MediaType::Png), Ok(()));
         for cut in [8, 20, 33, png.len() - 1] {
-            assert!(complete(&png[..cut], "image/png").is_err(), "cut at {cut}");
+            assert!(
+                complete(&png[..cut], MediaType::Png).is_err(),
+                "cut at {cut}"
+            );
         }
         let gif = b"GIF89a\x01\0\x01\0\0\0\0,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;";
-        assert_eq!(complete(gif, "image/gif"), Ok(()));
-        assert!(complete(&gif[..gif.len() - 1], "image/gif").is_err());
+        assert_eq!(complete(gif, MediaType::Gif), Ok(()));
+        assert!(complete(&gif[..gif.len() - 1], MediaType::Gif).is_err());
         let webp = b"RIFF\x0c\0\0\0WEBPVP8 \0\0\0\0";
-        assert_eq!(complete(webp, "image/webp"), Ok(()));
-        assert!(complete(&webp[..15], "image/webp").is_err());
+        assert_eq!(complete(webp, MediaType::Webp), Ok(()));
+        assert!(complete(&webp[..15], MediaType::Webp).is_err());
     }
 
     #[test]
     fn image_types_are_sniffed_from_bytes() {
-        assert_eq!(
-            sniff(b"\x89PNG\r\n\x1a\nrest").map(|t| t.0),
-            Some("image/png")
-        );
-        assert_eq!(
-            sniff(b"<?xml?><svg></svg>").map(|t| t.0),
-            Some("image/svg+xml")
-        );
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some(MediaType::Png));
+        assert_eq!(sniff(b"<?xml?><svg></svg>"), Some(MediaType::Svg));
         assert_eq!(sniff(b"root:x:0:0"), None);
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Inline, Part};
+use crate::model::{anchor, Inline, Part};
 
 /// Numbers the notes of every part.
 pub fn number(parts: &mut [Part], diags: &mut Vec<Diagnostic>) {
@@ -42,11 +42,7 @@ fn number_part(p: &mut Part, diags: &mut Vec<Diagnostic>) {
             let seen = refs_seen.entry(label).or_insert(0);
             *seen += 1;
             *number = n;
-            *id = if *seen == 1 {
-                format!("fnref-{n}")
-            } else {
-                format!("fnref-{n}-{seen}")
-            };
+            *id = anchor::note_ref(n, *seen);
         }
     });
     // Definitions in reference order; unreferenced ones are dropped with a warning.
@@ -54,7 +50,7 @@ fn number_part(p: &mut Part, diags: &mut Vec<Diagnostic>) {
     for label in &order {
         if let Some(k) = defs.iter().position(|f| &f.label == label) {
             let mut f = defs.remove(k);
-            f.id = format!("fn-{}", p.footnotes.len() + 1);
+            f.id = anchor::note(p.footnotes.len() + 1);
             p.footnotes.push(f);
         }
     }

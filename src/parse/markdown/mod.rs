@@ -14,8 +14,8 @@ use super::{cite, html};
 use crate::diag::{Code, Diagnostic, SourceId, Span};
 use crate::load::clean;
 use crate::model::{
-    Align, Attrs, Block, Citation, CiteItem, Definition, Element, Footnote, Heading, ImageSource,
-    Inline, LinkTarget, ListItem, Tag as HtmlTag,
+    Alert, Align, Attrs, Block, Citation, CiteItem, Definition, Element, Footnote, Heading,
+    ImageSource, Inline, LinkTarget, ListItem, Tag as HtmlTag,
 };
 
 /// Deepest nesting of block containers (quotes, lists) accepted, and of inline
@@ -687,7 +687,13 @@ impl Builder<'_> {
                 self.push_block(Block::Quote {
                     blocks,
                     attribution,
-                    kind: kind.map(|k| format!("{k:?}").to_lowercase()),
+                    kind: kind.map(|k| match k {
+                        BlockQuoteKind::Note => Alert::Note,
+                        BlockQuoteKind::Tip => Alert::Tip,
+                        BlockQuoteKind::Important => Alert::Important,
+                        BlockQuoteKind::Warning => Alert::Warning,
+                        BlockQuoteKind::Caution => Alert::Caution,
+                    }),
                 })
             }
             Kind::List(start) => self.push_block(Block::List {
