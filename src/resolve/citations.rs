@@ -36,76 +36,16 @@ pub fn resolve(
         .bibliography
         .as_ref()
         .and_then(|b| read(b, sources, diags));
-    let known = |key: &str| bib.as_ref().is_some_and(|b| b.library.get(key).is_some());
-    let mut cites: Vec<Citation> = Vec::new();
-    for p in d.parts.iter_mut() {
-        p.for_each_inlines_mut(&mut |v| {
-            let mut changed = false;
-            for i in v.iter_mut() {
-                if let Inline::Citation(c) = i {
-                    if c.narrative && !c.items.iter().all(|it| known(&it.key)) {
-                        // `@word` that is no key: an ordinary word (a handle, a decorator).
-                        *i = Inline::Text(c.source_text.clone());
-                        changed = true;
-                    } else {
-                        cites.push(c.clone());
-                    }
-                }
-            }
-            if changed {
-                merge_adjacent_text(v);
-            }
-        });
-    }
-    let mut unknown = false;
-    for it in cites.iter().flat_map(|c| &c.items) {
-        if known(&it.key) {
-            continue;
-        }
-        unknown = true;
-        let e = Diagnostic::error(Code::E0006, format!("unknown citation key `{}`", it.key))
-            .at(it.span.clone());
-        diags.push(match &bib {
-            Some(_) => e.hint("add the entry to the bibliography, or fix the key's spelling"),
-            None => {
-                e.hint("name a bibliography file in book.yaml: `bibliography: references.yaml`")
-            }
-        });
-    }
-    let style_name = &loaded.citation_style;
-    let style = style(&style_name.value);
-    if style.is_none() {
-        let off = sources.offset_of(
-            loaded.manifest_source,
-            style_name.referenced.line() as usize,
-            style_name.referenced.column() as usize,
-        );
-        diags.push(
-            Diagnostic::error(Code::E0007, format!("unknown citation style `{}`", style_name.value))
-                .at(Span::new(loaded.manifest_source, off..off + style_name.value.len()))
-                .hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`"),
-        );
-    }
-    let (Some(bib), Some(style), false) = (&bib, style, unknown) else {
+    let mut cites = collect(d, bib.as_ref());
+    let keys_known = check_keys(&cites, bib.is_some(), |k| known(bib.as_ref(), k), diags);
+    let style = check_style(loaded, sources, diags);
+    let (Some(bib), Some(style), true) = (&bib, style, keys_known) else {
         return;
     };
     if cites.is_empty() {
         return;
     }
-    let refs_part = match d.parts.iter().position(|p| p.role == Role::Bibliography) {
-        Some(i) => i,
-        None => {
-            let id = ids.fresh("references", "references");
-            let mut part = empty_part(PartKind::Back, Role::Bibliography, &id, "References", true);
-            part.heading = Some(Heading {
-                level: 1,
-                id,
-                content: vec![Inline::Text("References".into())],
-                classes: Vec::new(),
-            });
-            d.push_generated(part)
-        }
-    };
+    let refs_part = reference_part(d, ids);
     let mut refs_cites: Vec<&mut Citation> = cites.iter_mut().collect();
     let refs = format(
         &mut refs_cites,
@@ -128,6 +68,99 @@ pub fn resolve(
             }
         });
     }
+}
+
+fn known(bib: Option<&Bib>, key: &str) -> bool {
+    bib.is_some_and(|b| b.library.get(key).is_some())
+}
+
+/// Every citation in reading order; a narrative `@word` whose key the
+/// bibliography does not have becomes the text it was (a handle, a decorator).
+fn collect(d: &mut Draft, bib: Option<&Bib>) -> Vec<Citation> {
+    let mut cites: Vec<Citation> = Vec::new();
+    for p in d.parts.iter_mut() {
+        p.for_each_inlines_mut(&mut |v| {
+            let mut changed = false;
+            for i in v.iter_mut() {
+                if let Inline::Citation(c) = i {
+                    if c.narrative && !c.items.iter().all(|it| known(bib, &it.key)) {
+                        *i = Inline::Text(c.source_text.clone());
+                        changed = true;
+                    } else {
+                        cites.push(c.clone());
+                    }
+                }
+            }
+            if changed {
+                merge_adjacent_text(v);
+            }
+        });
+    }
+    cites
+}
+
+/// An error at each key the bibliography lacks; true when there is none.
+fn check_keys(
+    cites: &[Citation],
+    have_bib: bool,
+    known: impl Fn(&str) -> bool,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut all = true;
+    for it in cites.iter().flat_map(|c| &c.items) {
+        if known(&it.key) {
+            continue;
+        }
+        all = false;
+        let e = Diagnostic::error(Code::E0006, format!("unknown citation key `{}`", it.key))
+            .at(it.span.clone());
+        diags.push(if have_bib {
+            e.hint("add the entry to the bibliography, or fix the key's spelling")
+        } else {
+            e.hint("name a bibliography file in book.yaml: `bibliography: references.yaml`")
+        });
+    }
+    all
+}
+
+/// The manifest's citation style, or an error at its value.
+fn check_style(
+    loaded: &Loaded,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'static IndependentStyle> {
+    let name = &loaded.citation_style;
+    let found = style(&name.value);
+    if found.is_none() {
+        let off = sources.offset_of(
+            loaded.manifest_source,
+            name.referenced.line() as usize,
+            name.referenced.column() as usize,
+        );
+        diags.push(
+            Diagnostic::error(Code::E0007, format!("unknown citation style `{}`", name.value))
+                .at(Span::new(loaded.manifest_source, off..off + name.value.len()))
+                .hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`"),
+        );
+    }
+    found
+}
+
+/// The part that holds the reference list: the book's own, or a generated one at
+/// the end of the back matter.
+fn reference_part(d: &mut Draft, ids: &mut Ids) -> usize {
+    if let Some(i) = d.parts.iter().position(|p| p.role == Role::Bibliography) {
+        return i;
+    }
+    let id = ids.fresh("references", "references");
+    let mut part = empty_part(PartKind::Back, Role::Bibliography, &id, "References", true);
+    part.heading = Some(Heading {
+        level: 1,
+        id,
+        content: vec![Inline::Text("References".into())],
+        classes: Vec::new(),
+    });
+    d.push_generated(part)
 }
 
 /// Joins neighbouring texts into one.

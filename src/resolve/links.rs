@@ -283,7 +283,8 @@ pub fn link(
 }
 
 impl Images<'_> {
-    /// Resolves an image reference found in the file `rel_path`.
+    /// Resolves an image reference found in the file `rel_path`: the file is
+    /// found in the book folder, read, checked and embedded once.
     pub fn image(
         &mut self,
         dest: &str,
@@ -291,111 +292,97 @@ impl Images<'_> {
         rel_path: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<ImageSource> {
+        let found = self.locate(dest, rel_path).and_then(|path| {
+            if let Some(&i) = self.by_path.get(&path) {
+                return Ok(i);
+            }
+            let (data, media_type) = read_image(&path, dest)?;
+            let index = self.resources.len();
+            let stem = path
+                .file_stem()
+                .map(|s| super::ids::slug(&s.to_string_lossy()))
+                .unwrap_or_default();
+            self.resources.push(Resource {
+                name: format!("images/{index:03}-{stem}.{}", media_type.extension()),
+                media_type,
+                data,
+            });
+            self.by_path.insert(path, index);
+            Ok(index)
+        });
+        match found {
+            Ok(i) => Some(ImageSource::Resource(i)),
+            Err(d) => {
+                diags.push(d.at(span.clone()));
+                None
+            }
+        }
+    }
+
+    /// The file an image reference names, inside the book folder.
+    fn locate(&self, dest: &str, rel_path: &str) -> Result<PathBuf, Diagnostic> {
         if is_absolute_url(dest) {
-            diags.push(
-                Diagnostic::warning(
-                    Code::W0107,
-                    format!("image `{dest}` is on the web; books embed their images, so its alt text is shown instead"),
-                )
-                .at(span.clone())
-                .hint("download the image into the book folder and refer to it by a relative path"),
-            );
-            return None;
+            return Err(Diagnostic::warning(
+                Code::W0107,
+                format!("image `{dest}` is on the web; books embed their images, so its alt text is shown instead"),
+            )
+            .hint("download the image into the book folder and refer to it by a relative path"));
         }
         let decoded = percent_decode(dest);
         if decoded.starts_with(['/', '\\']) || decoded.get(1..2) == Some(":") {
-            diags.push(
-                Diagnostic::error(Code::E0012, format!("image `{dest}` is an absolute path"))
-                    .at(span.clone())
-                    .hint(
-                        "copy the image into the book folder and refer to it relative to this file",
-                    ),
-            );
-            return None;
+            return Err(Diagnostic::error(
+                Code::E0012,
+                format!("image `{dest}` is an absolute path"),
+            )
+            .hint("copy the image into the book folder and refer to it relative to this file"));
         }
         let Some(rel) = join_relative(rel_path, &decoded) else {
-            diags.push(
-                Diagnostic::error(
-                    Code::E0012,
-                    format!("image `{dest}` leaves the book folder"),
-                )
-                .at(span.clone()),
-            );
-            return None;
+            return Err(Diagnostic::error(
+                Code::E0012,
+                format!("image `{dest}` leaves the book folder"),
+            ));
         };
-        let path = match safe_path(self.dir, &rel) {
-            Ok(p) => p,
-            Err(d) => {
-                let d = if d.code == "E0004" && d.message.ends_with("not found") {
-                    Diagnostic::error(Code::E0011, format!("image `{dest}` not found"))
-                        .hint(format!("looked for `{rel}` in the book folder"))
-                } else if d.code == "E0004" {
-                    Diagnostic::error(Code::E0011, format!("image `{dest}` is not a file"))
-                } else {
-                    // `rel` has no `..`: what leads outside is a symbolic link.
-                    Diagnostic {
-                        message: format!("image `{dest}` points outside the book folder"),
-                        ..d
-                    }
-                };
-                diags.push(d.at(span.clone()));
-                return None;
+        safe_path(self.dir, &rel).map_err(|d| {
+            if d.code == Code::E0004 && d.message.ends_with("not found") {
+                Diagnostic::error(Code::E0011, format!("image `{dest}` not found"))
+                    .hint(format!("looked for `{rel}` in the book folder"))
+            } else if d.code == Code::E0004 {
+                Diagnostic::error(Code::E0011, format!("image `{dest}` is not a file"))
+            } else {
+                // `rel` has no `..`: what leads outside is a symbolic link.
+                Diagnostic {
+                    message: format!("image `{dest}` points outside the book folder"),
+                    ..d
+                }
             }
-        };
-        if let Some(&i) = self.by_path.get(&path) {
-            return Some(ImageSource::Resource(i));
-        }
-        let data = match std::fs::read(&path) {
-            Ok(d) => d,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(Code::E0011, format!("cannot read image `{dest}`: {e}"))
-                        .at(span.clone()),
-                );
-                return None;
-            }
-        };
-        let Some(media_type) = sniff(&data) else {
-            diags.push(
-                Diagnostic::error(
-                    Code::E0011,
-                    format!("`{dest}` is not a PNG, JPEG, GIF, WebP or SVG image"),
-                )
-                .at(span.clone()),
-            );
-            return None;
-        };
-        if let Err(why) = complete(&data, media_type) {
-            diags.push(
-                Diagnostic::error(Code::E0011, format!("image `{dest}` is damaged: {why}"))
-                    .at(span.clone()),
-            );
-            return None;
-        }
-        if media_type == MediaType::Svg && scripted_svg(&data) {
-            diags.push(
-                Diagnostic::error(
-                    Code::E0011,
-                    format!("image `{dest}` is an SVG with scripts or event handlers"),
-                )
-                .at(span.clone())
-                .hint("books carry no scripts: export the drawing again without them, or as PNG"),
-            );
-            return None;
-        }
-        let index = self.resources.len();
-        let stem = path
-            .file_stem()
-            .map(|s| super::ids::slug(&s.to_string_lossy()))
-            .unwrap_or_default();
-        self.resources.push(Resource {
-            name: format!("images/{index:03}-{stem}.{}", media_type.extension()),
-            media_type,
-            data,
-        });
-        self.by_path.insert(path, index);
-        Some(ImageSource::Resource(index))
+        })
     }
+}
+
+/// An image file's bytes and type, when it is an image, whole and safe.
+fn read_image(path: &Path, dest: &str) -> Result<(Vec<u8>, MediaType), Diagnostic> {
+    let data = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(Code::E0011, format!("cannot read image `{dest}`: {e}")))?;
+    let Some(media_type) = sniff(&data) else {
+        return Err(Diagnostic::error(
+            Code::E0011,
+            format!("`{dest}` is not a PNG, JPEG, GIF, WebP or SVG image"),
+        ));
+    };
+    if let Err(why) = complete(&data, media_type) {
+        return Err(Diagnostic::error(
+            Code::E0011,
+            format!("image `{dest}` is damaged: {why}"),
+        ));
+    }
+    if media_type == MediaType::Svg && scripted_svg(&data) {
+        return Err(Diagnostic::error(
+            Code::E0011,
+            format!("image `{dest}` is an SVG with scripts or event handlers"),
+        )
+        .hint("books carry no scripts: export the drawing again without them, or as PNG"));
+    }
+    Ok((data, media_type))
 }
 
 /// The media type of an image, from its first bytes.
