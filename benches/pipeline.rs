@@ -26,15 +26,15 @@
 //! | `04_check` | load + parse + resolve (`bookbind::check`) |
 //! | `05_epub_xhtml` | every part → XHTML (`epub::xhtml::part`), no zip |
 //! | `06_epub_write` | the whole EPUB: XHTML, nav, package, zip (`epub::write`) |
-//! | `07_pdf_hyphenate` | hyphenation points of every word (`pdf::hyphenate::points`) |
+//! | `07_pdf_hyphenate` | hyphenation points of every word (`typeset::hyphenate::points`) |
 //! | `08_pdf_shape_unique` | every distinct word shaped once by harfrust (fresh `Shaper`) |
 //! | `09_pdf_shape_all` | every word in text order through one fresh `Shaper` (its cache as in a build) |
-//! | `10_pdf_linebreak` | total fit on every paragraph: an item list made from the real word widths and hyphenation points (`pdf::linebreak::linebreak`) |
-//! | `11_pdf_flow` | every part set into lines: shaping, hyphenation, line breaking (`pdf::flow::Builder`) |
-//! | `12_pdf_paginate` | the flow of `11` onto pages (`pdf::paginate::paginate`), one pass, no contents |
-//! | `13_pdf_typeset` | the whole layout: flow, contents passes, pagination, placing (`pdf::typeset`) |
-//! | `14_pdf_write` | the laid-out document to PDF bytes: subsets, streams (`pdf::write::write`) |
-//! | `15_pdf_render` | all of the PDF, fonts loaded (`pdf::render`) |
+//! | `10_pdf_linebreak` | total fit on every paragraph: an item list made from the real word widths and hyphenation points (`typeset::linebreak::linebreak`) |
+//! | `11_pdf_flow` | every part set into lines: shaping, hyphenation, line breaking (`typeset::flow::Builder`) |
+//! | `12_pdf_paginate` | the flow of `11` onto pages (`typeset::paginate::paginate`), one pass, no contents |
+//! | `13_pdf_typeset` | the whole layout: flow, contents passes, pagination, placing (`typeset::typeset`) |
+//! | `14_pdf_write` | the laid-out document to PDF bytes: subsets, streams (`pdf::write`) |
+//! | `15_pdf_render` | all of the PDF, fonts loaded: typeset, then write (`bookbind::print_edition`) |
 //! | `16_build` | everything, both editions written to a temporary folder (`bookbind::build`) |
 //!
 //! `06` − `05` is mostly the zip; `13` −
@@ -49,13 +49,14 @@ use std::sync::OnceLock;
 use bookbind::diag::Sources;
 use bookbind::load::{self, Loaded};
 use bookbind::model::Book;
-use bookbind::pdf::doc::{Document, Pt};
-use bookbind::pdf::flow::{self, Flow};
-use bookbind::pdf::fonts::{FontSet, Style};
-use bookbind::pdf::linebreak::{self, Item, Params, INFINITY_PENALTY};
-use bookbind::pdf::paragraph::Ctx;
-use bookbind::pdf::shape::Shaper;
-use bookbind::pdf::{self, hyphenate, paginate, write};
+use bookbind::pdf;
+use bookbind::typeset::doc::{Document, Pt};
+use bookbind::typeset::flow::{self, Flow};
+use bookbind::typeset::fonts::{FontSet, Style};
+use bookbind::typeset::linebreak::{self, Item, Params, INFINITY_PENALTY};
+use bookbind::typeset::paragraph::Ctx;
+use bookbind::typeset::shape::Shaper;
+use bookbind::typeset::{self, hyphenate, paginate};
 use bookbind::{epub, parse, resolve, BuildOptions, Format};
 use divan::counter::BytesCount;
 use divan::Bencher;
@@ -102,7 +103,7 @@ struct Fixture {
     loaded: Loaded,
     book: Book,
     fonts: FontSet,
-    /// `pdf::flow` of every part (no contents page).
+    /// `typeset::flow` of every part (no contents page).
     flow: Vec<Flow>,
     text_height: Pt,
     leading: Pt,
@@ -273,7 +274,7 @@ fn make_fixture(which: Which) -> Fixture {
         s.base_size * s.leading,
     );
     let flow = make_flow(&book, &fonts);
-    let (doc, _) = pdf::typeset(&book, &fonts, &mut Vec::new());
+    let (doc, _) = typeset::typeset(&book, &fonts, &mut Vec::new());
 
     // Running text, paragraph by paragraph, from the Markdown.
     let mut words = Vec::new();
@@ -316,7 +317,7 @@ fn make_fixture(which: Which) -> Fixture {
     }
 }
 
-/// The flow of every part, as `pdf::typeset` sets it before the contents.
+/// The flow of every part, as `typeset::typeset` sets it before the contents.
 fn make_flow(book: &Book, fonts: &FontSet) -> Vec<Flow> {
     let s = &book.settings.pdf;
     let mut ctx = Ctx {
@@ -522,24 +523,15 @@ fn pdf_paginate_(b: Bencher, f: &Fixture) {
 }
 
 fn pdf_typeset_(b: Bencher, f: &Fixture) {
-    b.bench_local(|| pdf::typeset(&f.book, &f.fonts, &mut Vec::new()));
+    b.bench_local(|| typeset::typeset(&f.book, &f.fonts, &mut Vec::new()));
 }
 
 fn pdf_write_(b: Bencher, f: &Fixture) {
-    let faces: Vec<write::FaceData> = f
-        .fonts
-        .faces()
-        .iter()
-        .map(|x| write::FaceData {
-            name: &x.name,
-            data: x.data,
-        })
-        .collect();
-    b.bench_local(|| write::write(&f.doc, &faces).expect("pdf"));
+    b.bench_local(|| pdf::write(&f.doc).expect("pdf"));
 }
 
 fn pdf_render_(b: Bencher, f: &Fixture) {
-    b.bench_local(|| pdf::render(&f.book, &mut Vec::new()).expect("pdf"));
+    b.bench_local(|| bookbind::print_edition(&f.book, &mut Vec::new()).expect("pdf"));
 }
 
 fn build_(b: Bencher, f: &Fixture) {

@@ -2,8 +2,8 @@
 //!
 //! The pipeline runs in one direction with one model in the middle:
 //! `load` (book.yaml + files) → `parse` (Markdown → model, inside `resolve`) →
-//! `resolve` (ids, citations, TOC, front/back matter) → render (`epub`) →
-//! `output` (atomic write). Nothing here prints; `main.rs` does.
+//! `resolve` (ids, citations, TOC, front/back matter) → render (`epub`, or
+//! `typeset` then `pdf`) → `output` (atomic write). Nothing here prints; `main.rs` does.
 
 // Diagnostics are large and travel only on the error path; boxing them would buy
 // nothing measurable.
@@ -18,6 +18,7 @@ pub mod output;
 pub mod parse;
 pub mod pdf;
 pub mod resolve;
+pub mod typeset;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
@@ -65,7 +66,7 @@ pub struct Report {
     pub written: Vec<PathBuf>,
     pub seconds: f64,
     /// The print edition's layout counts, when it was built.
-    pub layout: Option<pdf::LayoutReport>,
+    pub layout: Option<typeset::LayoutReport>,
 }
 
 impl Report {
@@ -128,9 +129,7 @@ pub fn build(opts: &BuildOptions) -> Report {
                 Format::Epub => epub::write(book, &mut diags)
                     .map(|b| (b, None))
                     .map_err(|e| e.to_string()),
-                Format::Pdf => pdf::render(book, &mut diags)
-                    .map(|(b, layout)| (b, Some(layout)))
-                    .map_err(|e| e.to_string()),
+                Format::Pdf => print_edition(book, &mut diags).map(|(b, layout)| (b, Some(layout))),
             };
             (path, bytes, diags)
         })
@@ -166,6 +165,18 @@ pub fn build(opts: &BuildOptions) -> Report {
     }
     r.seconds = start.elapsed().as_secs_f64();
     r
+}
+
+/// The print edition in two steps: typeset the book into a laid-out document, then
+/// write that document as PDF. Also the layout's counts, for `--report`.
+pub fn print_edition(
+    book: &Book,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Vec<u8>, typeset::LayoutReport), String> {
+    let fonts = typeset::fonts::FontSet::bundled().map_err(|e| format!("fonts: {e}"))?;
+    let (laid_out, layout) = typeset::typeset(book, &fonts, diags);
+    let bytes = pdf::write(&laid_out).map_err(|e| format!("writing the PDF: {e}"))?;
+    Ok((bytes, layout))
 }
 
 /// Creates a new book folder: book.yaml, one chapter, a bibliography.

@@ -1,12 +1,13 @@
 //! Markdown → model → print layout → PDF: any input that resolves to a book is laid
 //! out and written without panicking, overflowing the stack or hanging.
 //!
-//! The same steps as `bookbind::pdf::render`, with the bundled fonts loaded once
+//! The same steps as `bookbind::print_edition`, with the bundled fonts loaded once
 //! (loading them took a third of each run).
 #![no_main]
 
 use bookbind::diag::Sources;
-use bookbind::pdf::{fonts::FontSet, typeset, write_document};
+use bookbind::pdf;
+use bookbind::typeset::{fonts::FontSet, typeset};
 use libfuzzer_sys::fuzz_target;
 
 thread_local! {
@@ -28,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     };
     FONTS.with(|fonts| {
         let (document, _report) = typeset(&book, fonts, &mut diags);
-        match write_document(&document, fonts) {
+        match pdf::write(&document) {
             Ok(bytes) => assert!(bytes.starts_with(b"%PDF")),
             Err(e) => panic!("the PDF could not be written: {e}"),
         }

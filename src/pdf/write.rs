@@ -30,7 +30,7 @@ use skrifa::string::StringId;
 use skrifa::{FontRef, GlyphId, MetadataProvider, Tag};
 use subsetter::GlyphRemapper;
 
-use crate::pdf::doc::{
+use crate::typeset::doc::{
     Document, GlyphText, Item, LabelStyle, LinkTarget, PlacedGlyph, Pt, Rect, TextRun,
 };
 
@@ -681,7 +681,7 @@ struct PageContent {
 /// objects: a thousand-page book has millions of glyphs) and compressed here, on the
 /// page's thread.
 fn page_content(
-    page: &crate::pdf::doc::Page,
+    page: &crate::typeset::doc::Page,
     index: usize,
     page_ids: &[ObjectId],
     fonts: &BTreeMap<usize, EmbeddedFace>,
@@ -765,7 +765,7 @@ fn page_content(
 /// Adds one page's objects: its link annotations, its content stream, the page.
 fn add_page(
     pdf: &mut lopdf::Document,
-    page: &crate::pdf::doc::Page,
+    page: &crate::typeset::doc::Page,
     content: PageContent,
     page_id: ObjectId,
     pages_id: ObjectId,
@@ -885,8 +885,8 @@ impl Ops {
 
 /// An image XObject: JPEG as is (DCTDecode, never recompressed); raw samples
 /// compressed with the rest of the file, alpha as a soft mask.
-fn embed_image(pdf: &mut lopdf::Document, image: &crate::pdf::doc::Image) -> ObjectId {
-    use crate::pdf::doc::ImageData;
+fn embed_image(pdf: &mut lopdf::Document, image: &crate::typeset::doc::Image) -> ObjectId {
+    use crate::typeset::doc::ImageData;
     let base = |cs: &str| {
         dictionary! {
             "Type" => "XObject",
@@ -1393,7 +1393,7 @@ fn fnv1a(bytes: &[u8], offset: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::doc::{FaceId, Info, LabelRange, OutlineEntry, Page};
+    use crate::typeset::doc::{FaceId, Info, LabelRange, OutlineEntry, Page};
     use std::process::Command;
 
     const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -1514,6 +1514,7 @@ mod tests {
         };
         Document {
             images: Vec::new(),
+            faces: Vec::new(),
             pages: vec![page_one, page_two],
             outline: vec![
                 OutlineEntry {

@@ -12,7 +12,7 @@ use skrifa::font::name::NameId;
 use skrifa::font::Font;
 use skrifa::raw::types::F48Dot16;
 
-use crate::pdf::doc::{FaceId, Pt};
+use crate::typeset::doc::{FaceId, Pt};
 
 /// A length in ems: multiply by the font size in points to get [`Pt`].
 pub type Em = f32;

@@ -2,12 +2,13 @@
 //! rules and links, plus the outline, page labels and metadata.
 //!
 //! Plain data; knows nothing of the model or of how it was laid out. Coordinates are
-//! PDF points (1/72 in) with the origin at the bottom left of the page.
+//! PDF points (1/72 in) with the origin at the bottom left of the page. It carries the
+//! font files its text runs use, so that the writer needs nothing else.
 
 /// A length in PDF points (1/72 inch).
 pub type Pt = f32;
 
-/// Index of a font face in the `FontSet` (and in `write::FaceData` slices).
+/// Index of a font face in `Document::faces` (the typesetter's `FontSet`, in its order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FaceId(pub usize);
 
@@ -21,6 +22,26 @@ pub struct Document {
     pub info: Info,
     /// Images drawn by `Item::Image`, by index.
     pub images: Vec<Image>,
+    /// The font files of the faces text runs use, indexed by `FaceId`.
+    pub faces: Vec<FaceFile>,
+}
+
+/// One font face's file, to be subset and embedded.
+#[derive(Clone)]
+pub struct FaceFile {
+    /// PostScript name, e.g. "CharisSIL"; also names the face in error messages.
+    pub name: String,
+    /// The whole TrueType or OpenType file (the faces are compiled into the binary).
+    pub data: &'static [u8],
+}
+
+impl std::fmt::Debug for FaceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FaceFile")
+            .field("name", &self.name)
+            .field("bytes", &self.data.len())
+            .finish()
+    }
 }
 
 /// A raster image as the PDF carries it.

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use harfrust::{Buffer, Direction, Language, Script, ShapeOptions, ShapePlan, ShaperFont};
 
-use crate::pdf::doc::{FaceId, Pt};
-use crate::pdf::fonts::{Face, FontSet};
+use crate::typeset::doc::{FaceId, Pt};
+use crate::typeset::fonts::{Face, FontSet};
 
 /// Shaped fragments kept before the cache is emptied and starts again. A 3 MB novel has
 /// some 50,000 distinct words; at two or three sizes each this bound is not reached,
@@ -226,7 +226,7 @@ fn nominal(face: &Face, size: Pt, text: &str) -> Vec<Glyph> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pdf::fonts::Style;
+    use crate::typeset::fonts::Style;
     use std::sync::OnceLock;
 
     fn fonts() -> &'static FontSet {

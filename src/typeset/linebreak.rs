@@ -38,7 +38,7 @@
 
 use std::cmp::Ordering;
 
-use crate::pdf::doc::Pt;
+use crate::typeset::doc::Pt;
 
 /// A penalty this large forbids a break; its negative forces one (TeX's 10,000).
 pub const INFINITY_PENALTY: f32 = 10_000.0;

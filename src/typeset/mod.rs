@@ -1,0 +1,224 @@
+//! The print edition's typesetter: model → shaped, hyphenated, justified lines (total
+//! fit) → pages with running heads and folios → a laid-out [`Document`] for `pdf`.
+//!
+//! The recipe (`typeset`): set the flow (`flow`, `paragraph`), paginate it
+//! (`paginate`), set it again with the contents page's real numbers until they
+//! stop changing (`contents`), then place everything on the page (`place`). Reads
+//! only the resolved `Book`; never sees Markdown or the manifest, and writes no PDF.
+
+pub mod contents;
+pub mod doc;
+pub mod flow;
+mod folio;
+pub mod fonts;
+pub mod hyphenate;
+pub mod image;
+pub mod linebreak;
+pub mod paginate;
+pub mod paragraph;
+mod place;
+mod report;
+pub mod shape;
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::model::{Book, PartKind};
+use doc::{Document, FaceFile, Pt};
+use folio::{first_chapter_page, folio};
+use fonts::FontSet;
+use paragraph::Ctx;
+pub use report::LayoutReport;
+
+/// How many times the book is laid out at most to settle the contents' numbers.
+const MAX_PASSES: usize = 4;
+
+/// Page geometry in points.
+struct Geometry {
+    width: Pt,
+    height: Pt,
+    inner: Pt,
+    outer: Pt,
+    top: Pt,
+    bottom: Pt,
+    size: Pt,
+    leading: Pt,
+}
+
+impl Geometry {
+    /// The geometry of the book's print settings.
+    fn of(book: &Book) -> Geometry {
+        let s = &book.settings.pdf;
+        Geometry {
+            width: s.width,
+            height: s.height,
+            inner: s.inner,
+            outer: s.outer,
+            top: s.top,
+            bottom: s.bottom,
+            size: s.base_size,
+            leading: s.base_size * s.leading,
+        }
+    }
+    fn text_width(&self) -> Pt {
+        self.width - self.inner - self.outer
+    }
+    fn text_height(&self) -> Pt {
+        self.height - self.top - self.bottom
+    }
+    /// Left edge of the text block; page 0 is a right-hand page.
+    fn left(&self, page: usize) -> Pt {
+        if page % 2 == 0 {
+            self.inner
+        } else {
+            self.outer
+        }
+    }
+    /// A flow builder for this text block.
+    fn builder<'c, 'f>(&self, ctx: &'c mut Ctx<'f>, recto_chapters: bool) -> flow::Builder<'c, 'f> {
+        flow::Builder::new(
+            ctx,
+            self.text_width(),
+            self.size,
+            self.leading,
+            self.text_height(),
+            recto_chapters,
+        )
+    }
+
+    /// PDF y of a distance down from the top of the text block.
+    fn y(&self, down: Pt) -> Pt {
+        self.height - self.top - down
+    }
+}
+
+/// The whole layout: flow, pages, and the document for the writer.
+pub fn typeset(
+    book: &Book,
+    fonts: &FontSet,
+    diags: &mut Vec<Diagnostic>,
+) -> (Document, LayoutReport) {
+    let g = Geometry::of(book);
+    let mut ctx = Ctx {
+        fonts,
+        shaper: shape::Shaper::new(),
+        language: book.meta.language.clone(),
+    };
+    let contents_at = book
+        .parts
+        .iter()
+        .position(|p| p.kind != PartKind::Front)
+        .unwrap_or(book.parts.len());
+    let set = set_parts(book, &g, fonts);
+    diags.extend(set.findings.diagnostics(book));
+    let (parts_flow, notes, images) = (set.flow, set.notes, set.images);
+    let split = parts_flow
+        .iter()
+        .position(|f| matches!(f, flow::Flow::Opening { part, .. } if *part == contents_at))
+        .unwrap_or(parts_flow.len());
+    let cflow = settle_contents(book, &g, &mut ctx, &parts_flow, split);
+    let all = in_order(&parts_flow, split, &cflow);
+    let pages = paginate::paginate(&all, g.text_height(), g.leading);
+    let report = report::report(&pages, notes.overfull);
+    let pages = pages.detach();
+    drop(all);
+    // One flow, owned, in the order paginated: placing moves its lines out.
+    let mut parts_flow = parts_flow;
+    let after = parts_flow.split_off(split);
+    let mut flow = parts_flow;
+    flow.extend(cflow);
+    flow.extend(after);
+    let mut document = place::place(book, &g, &pages, &mut flow, &mut ctx);
+    document.images = images;
+    document.faces = fonts
+        .faces()
+        .iter()
+        .map(|f| FaceFile {
+            name: f.name.clone(),
+            data: f.data,
+        })
+        .collect();
+    (document, report)
+}
+
+/// Every part set into one flow. The parts are set once; only the contents page and
+/// the pagination are redone while the contents' page numbers settle. Parts are
+/// independent, so they are set in parallel, each thread with its own shaper (and
+/// word cache), and appended in book order: the same flow whatever the number of
+/// threads.
+fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
+    let recto_chapters = book.settings.pdf.recto_chapters;
+    let sets: Vec<flow::Set> = (0..book.parts.len())
+        .into_par_iter()
+        .map_init(
+            || Ctx {
+                fonts,
+                shaper: shape::Shaper::new(),
+                language: book.meta.language.clone(),
+            },
+            |ctx, i| {
+                let mut b = g.builder(ctx, recto_chapters);
+                b.part(book, i);
+                b.finish()
+            },
+        )
+        .collect();
+    let mut all = flow::Set::default();
+    for set in sets {
+        all.append(set);
+    }
+    all
+}
+
+/// The contents page, set with the page numbers it leads to: set, paginate the book,
+/// set again with the new numbers until they stop changing (at most `MAX_PASSES`).
+fn settle_contents(
+    book: &Book,
+    g: &Geometry,
+    ctx: &mut Ctx,
+    parts_flow: &[flow::Flow],
+    split: usize,
+) -> Vec<flow::Flow> {
+    let mut numbers: Vec<String> = vec!["000".into(); book.toc.len()];
+    let mut cflow = contents_flow(book, g, ctx, &numbers);
+    for _ in 0..MAX_PASSES {
+        let all = in_order(parts_flow, split, &cflow);
+        let pages = paginate::paginate(&all, g.text_height(), g.leading);
+        let first_chapter = first_chapter_page(book, &pages);
+        let new_numbers: Vec<String> = book
+            .toc
+            .iter()
+            .map(|e| {
+                pages
+                    .find(e.part, &e.anchor)
+                    .map_or("?".into(), |(page, _)| folio(page, first_chapter))
+            })
+            .collect();
+        if new_numbers == numbers {
+            break;
+        }
+        numbers = new_numbers;
+        cflow = contents_flow(book, g, ctx, &numbers);
+    }
+    cflow
+}
+
+/// The contents page's flow, with these page numbers.
+fn contents_flow(book: &Book, g: &Geometry, ctx: &mut Ctx, numbers: &[String]) -> Vec<flow::Flow> {
+    let mut b = g.builder(ctx, book.settings.pdf.recto_chapters);
+    contents::contents(&mut b, book, numbers, book.parts.len());
+    std::mem::take(&mut b.flow)
+}
+
+/// The book in order: the parts before the contents, the contents, the rest.
+fn in_order<'a>(
+    parts: &'a [flow::Flow],
+    split: usize,
+    contents: &'a [flow::Flow],
+) -> Vec<&'a flow::Flow> {
+    parts[..split]
+        .iter()
+        .chain(contents)
+        .chain(&parts[split..])
+        .collect()
+}

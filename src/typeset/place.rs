@@ -1,0 +1,289 @@
+//! Placing: the paginated pages on paper. Text runs at their PDF coordinates, figures,
+//! rules, running heads and folios, links, the outline, page labels and metadata.
+
+use super::doc::{
+    self, Document, Info, Item, LabelRange, LabelStyle, OutlineEntry, Page, Pt, Rect, TextRun,
+};
+use super::flow;
+use super::folio::{first_chapter_page, folio};
+use super::fonts::Style;
+use super::paginate::{LaidPage, Paginated, PlacedLine};
+use super::paragraph::{self, Align, Ctx, Line, Run, RunStyle, Spec};
+use super::Geometry;
+use crate::model::{Book, LinkTarget};
+
+/// Places the laid-out pages on paper: text, rules, running heads, folios, links,
+/// outline, page labels, metadata. The flow's lines are moved out as they are placed.
+pub(super) fn place(
+    book: &Book,
+    g: &Geometry,
+    p: &Paginated,
+    flow: &mut [flow::Flow],
+    ctx: &mut Ctx,
+) -> Document {
+    let first_chapter = first_chapter_page(book, p);
+    let mut doc = Document::default();
+    for (index, page) in p.pages.iter().enumerate() {
+        let left = g.left(index);
+        let mut out = Page {
+            width: g.width,
+            height: g.height,
+            items: Vec::new(),
+        };
+        for l in &page.lines {
+            // The line is taken out of the flow (moved, not copied) and freed here.
+            let line = match flow
+                .get_mut(l.item)
+                .map(|f| std::mem::replace(f, flow::Flow::Space(0.0)))
+            {
+                Some(flow::Flow::Line { line, .. }) => line,
+                _ => continue,
+            };
+            place_line(&mut out, line, l, left, p, g);
+        }
+        place_figures(&mut out, page, left, g);
+        running_head(&mut out, book, g, ctx, page, index, first_chapter);
+        doc.pages.push(out);
+    }
+    doc.outline = outline(book, p, g);
+    doc.labels = labels(first_chapter);
+    doc.info = info(book);
+    doc
+}
+
+/// One line's text, its pieces of one face and size joined into runs, and its links.
+fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginated, g: &Geometry) {
+    let mut runs: Vec<TextRun> = Vec::new();
+    let mut rest: usize = line.pieces.iter().map(|p| p.glyphs.len()).sum();
+    for piece in line.pieces {
+        let x = left + l.x + piece.x;
+        let y = g.y(l.y) + piece.dy;
+        rest -= piece.glyphs.len();
+        if let Some(target) = piece.link.as_deref() {
+            if let Some(t) = link_target(target, p, g) {
+                out.items.push(Item::Link {
+                    rect: Rect {
+                        x,
+                        y: y - piece.size * 0.25,
+                        width: piece.width,
+                        height: piece.size * 1.15,
+                    },
+                    target: t,
+                });
+            }
+        }
+        match runs.last_mut() {
+            Some(r) if r.face == piece.face && r.size == piece.size && r.y == y => {
+                let shift = x - r.x;
+                r.glyphs
+                    .extend(piece.glyphs.into_iter().map(|gl| doc::PlacedGlyph {
+                        dx: gl.dx + shift,
+                        ..gl
+                    }));
+            }
+            _ => {
+                // Room for the rest of the line, which is nearly always one run.
+                let mut glyphs = piece.glyphs;
+                glyphs.reserve_exact(rest);
+                runs.push(TextRun {
+                    face: piece.face,
+                    size: piece.size,
+                    x,
+                    y,
+                    glyphs,
+                })
+            }
+        }
+    }
+    out.items.extend(runs.into_iter().map(|mut r| {
+        r.glyphs.shrink_to_fit();
+        Item::Text(r)
+    }));
+}
+
+/// A page's images and rules.
+fn place_figures(out: &mut Page, page: &LaidPage, left: Pt, g: &Geometry) {
+    for &(image, ix, iy, w, h) in &page.images {
+        out.items.push(Item::Image {
+            image,
+            rect: Rect {
+                x: left + ix,
+                y: g.y(iy + h),
+                width: w,
+                height: h,
+            },
+        });
+    }
+    for (ry, w) in &page.rules {
+        let x = left + (g.text_width() - w) / 2.0;
+        let y = g.y(*ry);
+        out.items.push(Item::Line {
+            x1: x,
+            y1: y,
+            x2: x + w,
+            y2: y,
+            width: 0.5,
+        });
+    }
+}
+
+/// Running head and folio: on the outer side, a line above the text block; on
+/// opening pages a centred folio at the foot; blank pages carry nothing.
+fn running_head(
+    out: &mut Page,
+    book: &Book,
+    g: &Geometry,
+    ctx: &mut Ctx,
+    page: &LaidPage,
+    index: usize,
+    first_chapter: usize,
+) {
+    let Some(part) = page.part else {
+        return;
+    };
+    let head_size = g.size * 0.85;
+    let left = g.left(index);
+    let number = folio(index, first_chapter);
+    let recto = index % 2 == 0;
+    let width = g.text_width();
+    let mut head = |text: &str, style: Style, y: Pt, align: Align| {
+        head_line(ctx, out, text, style, head_size, left, width, y, align)
+    };
+    if page.opening || !page.running_heads {
+        if page.folio {
+            head(
+                &number,
+                Style::Regular,
+                g.bottom - g.leading * 1.5,
+                Align::Center,
+            );
+        }
+    } else {
+        let y = g.height - g.top + g.leading;
+        let title = match book.parts.get(part) {
+            Some(p) if recto => p.title.as_str(),
+            _ => book.meta.title.as_str(),
+        };
+        head(title, Style::Italic, y, Align::Center);
+        head(
+            &number,
+            Style::Regular,
+            y,
+            if recto { Align::Right } else { Align::Left },
+        );
+    }
+}
+
+/// The outline: every contents entry, at the top of its target.
+fn outline(book: &Book, p: &Paginated, g: &Geometry) -> Vec<OutlineEntry> {
+    let mut outline = Vec::new();
+    for e in &book.toc {
+        if let Some((page, y)) = p.find(e.part, &e.anchor) {
+            outline.push(OutlineEntry {
+                title: e.title.clone(),
+                level: e.level,
+                page,
+                y: g.y(y) + g.leading,
+            });
+        }
+    }
+    outline
+}
+
+/// Page labels: roman before the first chapter, arabic from it.
+fn labels(first_chapter: usize) -> Vec<LabelRange> {
+    if first_chapter > 0 {
+        vec![
+            LabelRange {
+                start: 0,
+                style: LabelStyle::RomanLower,
+                first: 1,
+            },
+            LabelRange {
+                start: first_chapter,
+                style: LabelStyle::Decimal,
+                first: 1,
+            },
+        ]
+    } else {
+        vec![LabelRange {
+            start: 0,
+            style: LabelStyle::Decimal,
+            first: 1,
+        }]
+    }
+}
+
+/// The document's metadata, from the book's.
+fn info(book: &Book) -> Info {
+    let m = &book.meta;
+    Info {
+        title: m.title.clone(),
+        author: m.authors.join(", "),
+        subject: m.description.clone().unwrap_or_default(),
+        keywords: m.subjects.clone(),
+        language: m.language.clone(),
+        date: m.modified,
+    }
+}
+
+fn link_target(t: &LinkTarget, p: &Paginated, g: &Geometry) -> Option<doc::LinkTarget> {
+    match t {
+        LinkTarget::External(u) if !u.is_empty() => Some(doc::LinkTarget::Uri(u.clone())),
+        LinkTarget::Internal { part, anchor } => {
+            let (page, y) = p.find(*part, anchor)?;
+            Some(doc::LinkTarget::Page {
+                page,
+                y: g.y(y) + g.leading,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// One line of running head or folio text at baseline `y` (PDF coordinates).
+#[allow(clippy::too_many_arguments)]
+fn head_line(
+    ctx: &mut Ctx,
+    out: &mut Page,
+    text: &str,
+    style: Style,
+    size: Pt,
+    left: Pt,
+    width: Pt,
+    y: Pt,
+    align: Align,
+) {
+    let runs = [Run {
+        text: text.to_string(),
+        style: RunStyle {
+            style,
+            size,
+            raised: false,
+            link: None,
+        },
+    }];
+    let mut notes = paragraph::Notes::default();
+    let lines = ctx.set(
+        &runs,
+        &Spec {
+            width,
+            indent: 0.0,
+            hang: 0.0,
+            align,
+            hyphenate: false,
+        },
+        &mut notes,
+    );
+    if let Some(l) = lines.into_iter().next() {
+        for piece in l.pieces {
+            out.items.push(Item::Text(TextRun {
+                face: piece.face,
+                size: piece.size,
+                x: left + piece.x,
+                y,
+                glyphs: piece.glyphs,
+            }));
+        }
+    }
+}
