@@ -58,7 +58,6 @@ enum Kind {
         level: u8,
         id: Option<String>,
         classes: Vec<String>,
-        span: Span,
     },
     Quote(Option<BlockQuoteKind>),
     List(Option<u64>),
@@ -371,8 +370,9 @@ impl Builder<'_> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) {
-        let kind = match tag {
+    /// The frame a Markdown start tag opens; explicit heading ids are noted here.
+    fn kind_of(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) -> Kind {
+        match tag {
             Tag::Paragraph => Kind::Paragraph,
             Tag::Heading {
                 level, id, classes, ..
@@ -390,7 +390,6 @@ impl Builder<'_> {
                     level: heading_level(level),
                     id: id.map(|s| s.into_string()),
                     classes: classes.into_iter().map(|c| c.into_string()).collect(),
-                    span: self.span(range.clone()),
                 }
             }
             Tag::BlockQuote(k) => Kind::Quote(k),
@@ -436,7 +435,12 @@ impl Builder<'_> {
                 span: self.span(range.clone()),
             },
             Tag::MetadataBlock(_) => Kind::Metadata,
-        };
+        }
+    }
+
+    /// Opens a frame for a Markdown start tag.
+    fn start(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) {
+        let kind = self.kind_of(tag, range.clone());
         if is_inline_kind(&kind) {
             let depth = self
                 .stack
@@ -645,6 +649,7 @@ impl Builder<'_> {
         }
     }
 
+    /// Closes the frame on top and hands what it made to the frame below.
     fn close(&mut self) {
         let mut frame = self.stack.pop().expect("frame");
         if !is_inline_kind(&frame.kind) {
@@ -657,43 +662,38 @@ impl Builder<'_> {
             inl = trimmed(inl);
         }
         match frame.kind {
+            Kind::Table(_)
+            | Kind::TableHead
+            | Kind::TableRow
+            | Kind::TableCell { .. }
+            | Kind::DefList
+            | Kind::DefTitle
+            | Kind::DefDetail => self.close_table_or_definitions(frame, inl),
+            _ => self.close_block_or_inline(frame, inl),
+        }
+    }
+
+    /// Closing a paragraph, heading, quote, list, note, code, raw HTML or inline.
+    fn close_block_or_inline(&mut self, frame: Frame, inl: Vec<Inline>) {
+        match frame.kind {
             Kind::Root => unreachable!("root is never closed by an event"),
-            Kind::Paragraph => {
-                if !inl.is_empty() {
-                    self.push_block(Block::Paragraph(inl))
-                }
-            }
+            Kind::Paragraph if inl.is_empty() => {}
+            Kind::Paragraph => self.push_block(Block::Paragraph(inl)),
             Kind::Heading {
+                level, id, classes, ..
+            } => self.push_block(Block::Heading(Heading {
                 level,
-                id,
+                id: id.unwrap_or_default(),
+                content: inl,
                 classes,
-                span,
-            } => {
-                // `explicit id` spans are kept in Parsed; the heading keeps its id.
-                let _ = span;
-                self.push_block(Block::Heading(Heading {
-                    level,
-                    id: id.unwrap_or_default(),
-                    content: inl,
-                    classes,
-                }))
-            }
+            })),
             Kind::Quote(kind) => {
-                let mut blocks = frame.blocks;
-                if !inl.is_empty() {
-                    blocks.push(Block::Paragraph(inl));
-                }
+                let mut blocks = with_paragraph(frame.blocks, inl);
                 let attribution = take_attribution(&mut blocks);
                 self.push_block(Block::Quote {
                     blocks,
                     attribution,
-                    kind: kind.map(|k| match k {
-                        BlockQuoteKind::Note => Alert::Note,
-                        BlockQuoteKind::Tip => Alert::Tip,
-                        BlockQuoteKind::Important => Alert::Important,
-                        BlockQuoteKind::Warning => Alert::Warning,
-                        BlockQuoteKind::Caution => Alert::Caution,
-                    }),
+                    kind: kind.map(alert),
                 })
             }
             Kind::List(start) => self.push_block(Block::List {
@@ -701,19 +701,13 @@ impl Builder<'_> {
                 items: frame.items,
             }),
             Kind::Item { checked } => {
-                let mut blocks = frame.blocks;
-                if !inl.is_empty() {
-                    blocks.push(Block::Paragraph(inl));
-                }
+                let blocks = with_paragraph(frame.blocks, inl);
                 if let Some(list) = self.stack.last_mut() {
                     list.items.push(ListItem { checked, blocks });
                 }
             }
             Kind::FootnoteDef(label) => {
-                let mut blocks = frame.blocks;
-                if !inl.is_empty() {
-                    blocks.push(Block::Paragraph(inl));
-                }
+                let blocks = with_paragraph(frame.blocks, inl);
                 self.out.footnotes.push(Footnote {
                     id: label.clone(),
                     label,
@@ -726,105 +720,15 @@ impl Builder<'_> {
             }),
             Kind::HtmlBlock => self.html_block(&frame.text, &frame.text_map),
             Kind::Element(tag, attrs) => {
-                let mut blocks = frame.blocks;
-                if !inl.is_empty() {
-                    blocks.push(Block::Paragraph(inl));
-                }
+                let blocks = with_paragraph(frame.blocks, inl);
                 self.push_block(Block::Element(Element { tag, attrs, blocks }))
             }
+            Kind::Metadata => {}
             Kind::Span(tag, attrs) => self.push_inline(Inline::Span {
                 tag,
                 attrs,
                 content: inl,
             }),
-            Kind::Metadata => {}
-            Kind::Table(al) => {
-                let mut rows = frame.rows;
-                let mut alignments: Vec<Align> = al
-                    .iter()
-                    .map(|a| match a {
-                        Alignment::None => Align::None,
-                        Alignment::Left => Align::Left,
-                        Alignment::Center => Align::Center,
-                        Alignment::Right => Align::Right,
-                    })
-                    .collect();
-                // A Markdown table's first row is its head; a raw HTML table's
-                // only when it is all `<th>`, and its rows may differ in length.
-                let markdown = frame.html.is_none();
-                let head = if rows.is_empty() || !(markdown || frame.head_row) {
-                    Vec::new()
-                } else {
-                    rows.remove(0)
-                };
-                if !markdown {
-                    let cols = rows.iter().chain([&head]).map(Vec::len).max().unwrap_or(0);
-                    alignments.resize(cols, Align::None);
-                    for r in rows.iter_mut() {
-                        r.resize_with(cols, Vec::new);
-                    }
-                }
-                let mut head = head;
-                if !markdown && !head.is_empty() {
-                    head.resize_with(alignments.len(), Vec::new);
-                }
-                if !(head.is_empty() && rows.is_empty()) {
-                    self.push_block(Block::Table {
-                        alignments,
-                        head,
-                        rows,
-                    })
-                }
-            }
-            Kind::TableHead | Kind::TableRow => {
-                let all_th = frame.th > 0 && frame.th == frame.cells.len();
-                if let Some(t) = self.stack.last_mut() {
-                    if t.rows.is_empty() && all_th {
-                        t.head_row = true;
-                    }
-                    t.rows.push(frame.cells);
-                }
-            }
-            Kind::TableCell { head } => {
-                // Blocks that raw HTML put in a cell are set as lines of text.
-                let mut content = raw_html::lines_of(frame.blocks);
-                if !inl.is_empty() {
-                    if !content.is_empty() {
-                        content.push(Inline::LineBreak);
-                    }
-                    content.extend(inl);
-                }
-                if let Some(r) = self.stack.last_mut() {
-                    r.cells.push(content);
-                    r.th += usize::from(head);
-                }
-            }
-            Kind::DefList => self.push_block(Block::DefinitionList(frame.defs)),
-            Kind::DefTitle => {
-                let mut term = raw_html::lines_of(frame.blocks);
-                term.extend(inl);
-                if let Some(l) = self.stack.last_mut() {
-                    l.defs.push(Definition {
-                        term,
-                        details: Vec::new(),
-                    });
-                }
-            }
-            Kind::DefDetail => {
-                let mut blocks = frame.blocks;
-                if !inl.is_empty() {
-                    blocks.push(Block::Paragraph(inl));
-                }
-                if let Some(l) = self.stack.last_mut() {
-                    match l.defs.last_mut() {
-                        Some(d) => d.details.push(blocks),
-                        None => l.defs.push(Definition {
-                            term: Vec::new(),
-                            details: vec![blocks],
-                        }),
-                    }
-                }
-            }
             Kind::Emphasis => self.push_inline(Inline::Emphasis(inl)),
             Kind::Strong => self.push_inline(Inline::Strong(inl)),
             Kind::Strike => self.push_inline(Inline::Strikethrough(inl)),
@@ -840,6 +744,65 @@ impl Builder<'_> {
                 alt: Inline::plain_text(&inl),
                 title,
             }),
+            Kind::Table(_)
+            | Kind::TableHead
+            | Kind::TableRow
+            | Kind::TableCell { .. }
+            | Kind::DefList
+            | Kind::DefTitle
+            | Kind::DefDetail => unreachable!("closed by close_table_or_definitions"),
+        }
+    }
+
+    /// Closing a table, a row, a cell, a definition list, a term or a definition.
+    fn close_table_or_definitions(&mut self, frame: Frame, inl: Vec<Inline>) {
+        match frame.kind {
+            Kind::Table(ref al) => {
+                let al = al.clone();
+                if let Some(table) = table_block(&al, frame) {
+                    self.push_block(table);
+                }
+            }
+            Kind::TableHead | Kind::TableRow => {
+                let all_th = frame.th > 0 && frame.th == frame.cells.len();
+                if let Some(t) = self.stack.last_mut() {
+                    if t.rows.is_empty() && all_th {
+                        t.head_row = true;
+                    }
+                    t.rows.push(frame.cells);
+                }
+            }
+            Kind::TableCell { head } => {
+                // Blocks that raw HTML put in a cell are set as lines of text.
+                let content = raw_html::lines_of(with_paragraph(frame.blocks, inl));
+                if let Some(r) = self.stack.last_mut() {
+                    r.cells.push(content);
+                    r.th += usize::from(head);
+                }
+            }
+            Kind::DefList => self.push_block(Block::DefinitionList(frame.defs)),
+            Kind::DefTitle => {
+                let term = raw_html::lines_of(with_paragraph(frame.blocks, inl));
+                if let Some(l) = self.stack.last_mut() {
+                    l.defs.push(Definition {
+                        term,
+                        details: Vec::new(),
+                    });
+                }
+            }
+            Kind::DefDetail => {
+                let blocks = with_paragraph(frame.blocks, inl);
+                if let Some(l) = self.stack.last_mut() {
+                    match l.defs.last_mut() {
+                        Some(d) => d.details.push(blocks),
+                        None => l.defs.push(Definition {
+                            term: Vec::new(),
+                            details: vec![blocks],
+                        }),
+                    }
+                }
+            }
+            _ => unreachable!("closed by close_block_or_inline"),
         }
     }
 }
@@ -873,6 +836,61 @@ fn is_inline_kind(kind: &Kind) -> bool {
             | Kind::Link { .. }
             | Kind::Image { .. }
     )
+}
+
+/// A container's blocks, with the inlines still open in it as a last paragraph.
+fn with_paragraph(mut blocks: Vec<Block>, inl: Vec<Inline>) -> Vec<Block> {
+    if !inl.is_empty() {
+        blocks.push(Block::Paragraph(inl));
+    }
+    blocks
+}
+
+fn alert(k: BlockQuoteKind) -> Alert {
+    match k {
+        BlockQuoteKind::Note => Alert::Note,
+        BlockQuoteKind::Tip => Alert::Tip,
+        BlockQuoteKind::Important => Alert::Important,
+        BlockQuoteKind::Warning => Alert::Warning,
+        BlockQuoteKind::Caution => Alert::Caution,
+    }
+}
+
+/// A table from its frame. A Markdown table's first row is its head; a raw HTML
+/// table's only when it is all `<th>`, and its rows may differ in length (they are
+/// padded). None for a table without rows.
+fn table_block(al: &[Alignment], frame: Frame) -> Option<Block> {
+    let mut rows = frame.rows;
+    let mut alignments: Vec<Align> = al
+        .iter()
+        .map(|a| match a {
+            Alignment::None => Align::None,
+            Alignment::Left => Align::Left,
+            Alignment::Center => Align::Center,
+            Alignment::Right => Align::Right,
+        })
+        .collect();
+    let markdown = frame.html.is_none();
+    let mut head = if rows.is_empty() || !(markdown || frame.head_row) {
+        Vec::new()
+    } else {
+        rows.remove(0)
+    };
+    if !markdown {
+        let cols = rows.iter().chain([&head]).map(Vec::len).max().unwrap_or(0);
+        alignments.resize(cols, Align::None);
+        for r in rows.iter_mut() {
+            r.resize_with(cols, Vec::new);
+        }
+        if !head.is_empty() {
+            head.resize_with(cols, Vec::new);
+        }
+    }
+    (!(head.is_empty() && rows.is_empty())).then_some(Block::Table {
+        alignments,
+        head,
+        rows,
+    })
 }
 
 /// Inlines without the white space at their two ends (raw HTML's line breaks).

@@ -627,7 +627,6 @@ fn classify(name: &str, t: &Tag, html: &str, span: Span, inline: bool) -> Class 
                 level: name.as_bytes()[1] - b'0',
                 id: attrs.id,
                 classes: attrs.classes,
-                span,
             })
         }
         "blockquote" => Frame(Kind::Quote(None)),
