@@ -8,7 +8,8 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    anchor, Attrs, Block, Book, Element, ImageSource, Inline, LinkTarget, Part, PartKind, Role, Tag,
+    anchor, Alert, Align, Attrs, Block, Book, Definition, Element, Heading, ImageSource, Inline,
+    LinkTarget, ListItem, Part, PartKind, Reference, Role, Tag,
 };
 use crate::xml::escape_attr;
 
@@ -163,156 +164,24 @@ impl Writer<'_> {
         }
     }
 
+    /// One block; each kind is written by its own function below.
     fn block(&mut self, b: &Block) {
         match b {
-            Block::Heading(h) => {
-                let l = h.level.clamp(1, 6);
-                let _ = write!(self.out, "<h{l} id=\"{}\"", escape_attr(&h.id));
-                if !h.classes.is_empty() {
-                    let _ = write!(self.out, " class=\"{}\"", escape_attr(&h.classes.join(" ")));
-                }
-                self.out.push('>');
-                self.inline_container(&h.content, None);
-                let _ = writeln!(self.out, "</h{l}>");
-            }
-            Block::Paragraph(inl) => {
-                if let [Inline::Image {
-                    source: ImageSource::Resource(r),
-                    alt,
-                    title,
-                }] = inl.as_slice()
-                {
-                    self.figure(*r, alt, title);
-                    return;
-                }
-                self.inline_container(inl, Some("p"));
-                self.out.push('\n');
-            }
+            Block::Heading(h) => self.heading(h),
+            Block::Paragraph(inl) => self.paragraph(inl),
             Block::Quote {
                 blocks,
                 attribution,
                 kind,
-            } => {
-                let class = match kind {
-                    Some(k) => format!(" class=\"alert {}\"", k.name()),
-                    None => String::new(),
-                };
-                let label = |w: &mut Self| {
-                    if let Some(k) = kind {
-                        let _ = writeln!(w.out, "<p class=\"alert-title\">{}</p>", k.label());
-                    }
-                };
-                match attribution {
-                    Some(a) => {
-                        self.out.push_str("<figure class=\"quote\">\n");
-                        let _ = writeln!(self.out, "<blockquote{class}>");
-                        label(self);
-                        self.blocks(blocks);
-                        self.out
-                            .push_str("</blockquote>\n<figcaption class=\"attribution\">— ");
-                        self.inline_container(a, None);
-                        self.out.push_str("</figcaption>\n</figure>\n");
-                    }
-                    None => {
-                        let _ = writeln!(self.out, "<blockquote{class}>");
-                        label(self);
-                        self.blocks(blocks);
-                        self.out.push_str("</blockquote>\n");
-                    }
-                }
-            }
-            Block::List { start, items } => {
-                match start {
-                    Some(1) => self.out.push_str("<ol>\n"),
-                    Some(n) => {
-                        let _ = writeln!(self.out, "<ol start=\"{n}\">");
-                    }
-                    None => self.out.push_str("<ul>\n"),
-                }
-                for it in items {
-                    self.out.push_str("<li>");
-                    if let Some(done) = it.checked {
-                        self.out.push_str(if done { "☑ " } else { "☐ " });
-                    }
-                    // A one-paragraph item needs no <p>: keeps tight lists tight.
-                    match it.blocks.as_slice() {
-                        [Block::Paragraph(inl)] => self.inline_container(inl, None),
-                        bs => {
-                            self.out.push('\n');
-                            self.blocks(bs);
-                        }
-                    }
-                    self.out.push_str("</li>\n");
-                }
-                self.out.push_str(if start.is_some() {
-                    "</ol>\n"
-                } else {
-                    "</ul>\n"
-                });
-            }
-            Block::DefinitionList(defs) => {
-                self.out.push_str("<dl>\n");
-                for d in defs {
-                    self.out.push_str("<dt>");
-                    self.inline_container(&d.term, None);
-                    self.out.push_str("</dt>\n");
-                    for det in &d.details {
-                        self.out.push_str("<dd>");
-                        match det.as_slice() {
-                            [Block::Paragraph(inl)] => self.inline_container(inl, None),
-                            bs => self.blocks(bs),
-                        }
-                        self.out.push_str("</dd>\n");
-                    }
-                }
-                self.out.push_str("</dl>\n");
-            }
-            Block::Code { language, text } => {
-                self.out.push_str("<pre><code");
-                if let Some(l) = language {
-                    let _ = write!(self.out, " class=\"language-{}\"", escape_attr(l));
-                }
-                self.out.push('>');
-                self.text(text);
-                self.out.push_str("</code></pre>\n");
-            }
+            } => self.quote(blocks, attribution.as_deref(), *kind),
+            Block::List { start, items } => self.list(*start, items),
+            Block::DefinitionList(defs) => self.definitions(defs),
+            Block::Code { language, text } => self.code(language.as_deref(), text),
             Block::Table {
                 alignments,
                 head,
                 rows,
-            } => {
-                self.out.push_str("<table>\n");
-                let cell = |w: &mut Self, tag: &str, i: usize, c: &[Inline]| {
-                    let align = match alignments.get(i) {
-                        Some(crate::model::Align::Left) => " class=\"left\"",
-                        Some(crate::model::Align::Center) => " class=\"center\"",
-                        Some(crate::model::Align::Right) => " class=\"right\"",
-                        _ => "",
-                    };
-                    let _ = write!(w.out, "<{tag}{align}>");
-                    w.inline_container(c, None);
-                    let _ = write!(w.out, "</{tag}>");
-                };
-                if !head.is_empty() {
-                    self.out.push_str("<thead>\n<tr>");
-                    for (i, c) in head.iter().enumerate() {
-                        cell(self, "th", i, c);
-                    }
-                    self.out.push_str("</tr>\n</thead>\n");
-                }
-                if !rows.is_empty() {
-                    self.out.push_str("<tbody>\n");
-                    for r in rows {
-                        self.out.push_str("<tr>");
-                        for (i, c) in r.iter().enumerate() {
-                            cell(self, "td", i, c);
-                        }
-                        self.out.push_str("</tr>\n");
-                    }
-                    self.out.push_str("</tbody>\n");
-                }
-                self.out.push_str("</table>\n");
-            }
+            } => self.table(alignments, head, rows),
             Block::Element(e) => self.element(e),
             Block::Math(m) => {
                 self.out.push_str("<p class=\"math\">");
@@ -320,16 +189,168 @@ impl Writer<'_> {
                 self.out.push_str("</p>\n");
             }
             Block::Rule => self.out.push_str("<hr/>\n"),
-            Block::References(refs) => {
-                self.out.push_str("<ul class=\"references\">\n");
-                for r in refs {
-                    let _ = write!(self.out, "<li id=\"{}\">", escape_attr(&r.id));
-                    self.inlines(&r.content);
-                    self.out.push_str("</li>\n");
-                }
-                self.out.push_str("</ul>\n");
+            Block::References(refs) => self.references(refs),
+        }
+    }
+
+    fn heading(&mut self, h: &Heading) {
+        let l = h.level.clamp(1, 6);
+        let _ = write!(self.out, "<h{l} id=\"{}\"", escape_attr(&h.id));
+        if !h.classes.is_empty() {
+            let _ = write!(self.out, " class=\"{}\"", escape_attr(&h.classes.join(" ")));
+        }
+        self.out.push('>');
+        self.inline_container(&h.content, None);
+        let _ = writeln!(self.out, "</h{l}>");
+    }
+
+    /// A paragraph; a picture alone in one is a figure.
+    fn paragraph(&mut self, inl: &[Inline]) {
+        if let [Inline::Image {
+            source: ImageSource::Resource(r),
+            alt,
+            title,
+        }] = inl
+        {
+            self.figure(*r, alt, title);
+            return;
+        }
+        self.inline_container(inl, Some("p"));
+        self.out.push('\n');
+    }
+
+    /// A block quote (an alert, with its label), in a figure when it has an
+    /// attribution.
+    fn quote(&mut self, blocks: &[Block], attribution: Option<&[Inline]>, kind: Option<Alert>) {
+        let class = match kind {
+            Some(k) => format!(" class=\"alert {}\"", k.name()),
+            None => String::new(),
+        };
+        let label = |w: &mut Self| {
+            if let Some(k) = kind {
+                let _ = writeln!(w.out, "<p class=\"alert-title\">{}</p>", k.label());
+            }
+        };
+        match attribution {
+            Some(a) => {
+                self.out.push_str("<figure class=\"quote\">\n");
+                let _ = writeln!(self.out, "<blockquote{class}>");
+                label(self);
+                self.blocks(blocks);
+                self.out
+                    .push_str("</blockquote>\n<figcaption class=\"attribution\">— ");
+                self.inline_container(a, None);
+                self.out.push_str("</figcaption>\n</figure>\n");
+            }
+            None => {
+                let _ = writeln!(self.out, "<blockquote{class}>");
+                label(self);
+                self.blocks(blocks);
+                self.out.push_str("</blockquote>\n");
             }
         }
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[ListItem]) {
+        match start {
+            Some(1) => self.out.push_str("<ol>\n"),
+            Some(n) => {
+                let _ = writeln!(self.out, "<ol start=\"{n}\">");
+            }
+            None => self.out.push_str("<ul>\n"),
+        }
+        for it in items {
+            self.out.push_str("<li>");
+            if let Some(done) = it.checked {
+                self.out.push_str(if done { "☑ " } else { "☐ " });
+            }
+            // A one-paragraph item needs no <p>: keeps tight lists tight.
+            match it.blocks.as_slice() {
+                [Block::Paragraph(inl)] => self.inline_container(inl, None),
+                bs => {
+                    self.out.push('\n');
+                    self.blocks(bs);
+                }
+            }
+            self.out.push_str("</li>\n");
+        }
+        self.out.push_str(if start.is_some() {
+            "</ol>\n"
+        } else {
+            "</ul>\n"
+        });
+    }
+
+    fn definitions(&mut self, defs: &[Definition]) {
+        self.out.push_str("<dl>\n");
+        for d in defs {
+            self.out.push_str("<dt>");
+            self.inline_container(&d.term, None);
+            self.out.push_str("</dt>\n");
+            for det in &d.details {
+                self.out.push_str("<dd>");
+                match det.as_slice() {
+                    [Block::Paragraph(inl)] => self.inline_container(inl, None),
+                    bs => self.blocks(bs),
+                }
+                self.out.push_str("</dd>\n");
+            }
+        }
+        self.out.push_str("</dl>\n");
+    }
+
+    fn code(&mut self, language: Option<&str>, text: &str) {
+        self.out.push_str("<pre><code");
+        if let Some(l) = language {
+            let _ = write!(self.out, " class=\"language-{}\"", escape_attr(l));
+        }
+        self.out.push('>');
+        self.text(text);
+        self.out.push_str("</code></pre>\n");
+    }
+
+    fn table(&mut self, alignments: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
+        self.out.push_str("<table>\n");
+        let cell = |w: &mut Self, tag: &str, i: usize, c: &[Inline]| {
+            let align = match alignments.get(i) {
+                Some(Align::Left) => " class=\"left\"",
+                Some(Align::Center) => " class=\"center\"",
+                Some(Align::Right) => " class=\"right\"",
+                _ => "",
+            };
+            let _ = write!(w.out, "<{tag}{align}>");
+            w.inline_container(c, None);
+            let _ = write!(w.out, "</{tag}>");
+        };
+        if !head.is_empty() {
+            self.out.push_str("<thead>\n<tr>");
+            for (i, c) in head.iter().enumerate() {
+                cell(self, "th", i, c);
+            }
+            self.out.push_str("</tr>\n</thead>\n");
+        }
+        if !rows.is_empty() {
+            self.out.push_str("<tbody>\n");
+            for r in rows {
+                self.out.push_str("<tr>");
+                for (i, c) in r.iter().enumerate() {
+                    cell(self, "td", i, c);
+                }
+                self.out.push_str("</tr>\n");
+            }
+            self.out.push_str("</tbody>\n");
+        }
+        self.out.push_str("</table>\n");
+    }
+
+    fn references(&mut self, refs: &[Reference]) {
+        self.out.push_str("<ul class=\"references\">\n");
+        for r in refs {
+            let _ = write!(self.out, "<li id=\"{}\">", escape_attr(&r.id));
+            self.inlines(&r.content);
+            self.out.push_str("</li>\n");
+        }
+        self.out.push_str("</ul>\n");
     }
 
     fn figure(&mut self, resource: usize, alt: &str, title: &str) {
