@@ -9,7 +9,10 @@ use super::doc::Pt;
 use super::fonts::Style;
 use super::paragraph::{Align, Ctx, Line, Notes, Run, RunStyle, Spec};
 use crate::model::walk::{walk_inlines, Visit};
-use crate::model::{Block, Book, Element, Inline, LinkTarget, Part, PartKind, Role, Tag};
+use crate::model::{
+    Alert, Block, Book, Definition, Element, Heading, Inline, LinkTarget, ListItem, Part, PartKind,
+    Reference, Role, Tag,
+};
 
 /// Block quotes: indent on both sides, in ems (TYPESETTING.md: ~1.5em).
 const QUOTE_INDENT_EM: f32 = 1.5;
@@ -496,187 +499,221 @@ impl<'c, 'f> Builder<'c, 'f> {
         }
     }
 
+    /// One block; each kind is set by its own function below.
     fn block(&mut self, book: &Book, b: &Block, x: Pt) {
-        let size = self.size;
         match b {
-            Block::Heading(h) => {
-                let (st, scale) = match h.level {
-                    1 | 2 => (Style::Bold, SECTION_SCALE),
-                    3 => (Style::Bold, 1.0),
-                    _ => (Style::BoldItalic, 1.0),
-                };
-                let hs = size * scale;
-                self.space(self.leading);
-                self.flow.push(Flow::Anchor(self.part, Some(h.id.clone())));
-                self.span_anchors(&h.content);
-                let runs = self.runs(&h.content, self.style(st, hs));
-                let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
-                self.push_lines(lines, x, self.leading.max(hs * 1.25), true);
-                self.space(self.leading * 0.5);
-                self.flush = true;
-                self.after_heading = true;
-            }
+            Block::Heading(h) => self.heading(h, x),
             Block::Paragraph(inl) if self.figure(book, inl, x) => {}
-            Block::Paragraph(inl) => {
-                self.span_anchors(inl);
-                let runs = self.runs(inl, self.style(Style::Regular, size));
-                let indent = if self.flush { 0.0 } else { size * INDENT_EM };
-                let lines = self.set(
-                    &runs,
-                    Spec {
-                        width: self.width - x,
-                        indent,
-                        hang: 0.0,
-                        align: Align::Justify,
-                        hyphenate: true,
-                    },
-                );
-                self.push_lines(lines, x, self.leading, false);
-                self.flush = false;
-            }
+            Block::Paragraph(inl) => self.paragraph(inl, x),
             Block::Quote {
                 blocks,
                 attribution,
                 kind,
-            } => {
-                let ind = size * QUOTE_INDENT_EM;
-                let (w, s) = (self.width, self.size);
-                self.space(self.leading * 0.5);
-                self.width = w - ind;
-                self.size = s * QUOTE_SCALE;
-                self.flush = true;
-                if let Some(k) = kind {
-                    let runs = vec![Run {
-                        text: k.label().into(),
-                        style: self.style(Style::Bold, self.size),
-                    }];
-                    let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Left));
-                    self.push_lines(lines, x + ind, self.leading, true);
-                }
-                self.blocks_in(book, blocks, x + ind);
-                if let Some(a) = attribution {
-                    let mut runs = vec![Run {
-                        text: "— ".into(),
-                        style: self.style(Style::Italic, self.size),
-                    }];
-                    runs.extend(self.runs(a, self.style(Style::Italic, self.size)));
-                    let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Right));
-                    self.push_lines(lines, x + ind, self.leading, false);
-                }
-                self.width = w;
-                self.size = s;
-                self.space(self.leading * 0.5);
-                self.flush = true;
-            }
-            Block::List { start, items } => {
-                let ind = size * 1.5;
-                self.space(self.leading * 0.25);
-                for (k, it) in items.iter().enumerate() {
-                    let marker = match start {
-                        Some(n) => format!("{}.", n + k as u64),
-                        None => "•".to_string(),
-                    };
-                    let marker = match it.checked {
-                        Some(true) => format!("{marker} ☑"),
-                        Some(false) => format!("{marker} ☐"),
-                        None => marker,
-                    };
-                    let first = self.flow.len();
-                    self.flush = true;
-                    self.blocks_in(book, &it.blocks, x + ind);
-                    // The marker hangs in the indent, on the item's first line.
-                    let mruns = vec![Run {
-                        text: marker,
-                        style: self.style(Style::Regular, size),
-                    }];
-                    let m = self.set(&mruns, Spec::plain(ind, Align::Left));
-                    if let Some(ml) = m.into_iter().next() {
-                        if let Some(Flow::Line { line, x: lx, .. }) = self.flow[first..]
-                            .iter_mut()
-                            .find(|f| matches!(f, Flow::Line { .. }))
-                        {
-                            let gap = size * 0.5;
-                            let mw: Pt = ml.pieces.iter().map(|p| p.width).sum();
-                            for mut p in ml.pieces {
-                                p.x = p.x - mw - gap + (x + ind - *lx);
-                                line.pieces.insert(0, p);
-                            }
-                        }
-                    }
-                }
-                self.space(self.leading * 0.25);
-                self.flush = true;
-            }
-            Block::DefinitionList(defs) => {
-                for d in defs {
-                    let runs = self.runs(&d.term, self.style(Style::Bold, size));
-                    let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
-                    self.push_lines(lines, x, self.leading, false);
-                    for det in &d.details {
-                        self.flush = true;
-                        self.blocks_in(book, det, x + size * 1.5);
-                    }
-                }
-                self.flush = true;
-            }
-            Block::Code { text, .. } => {
-                let cs = size * CODE_SCALE;
-                self.space(self.leading * 0.5);
-                for l in text.trim_end_matches('\n').split('\n') {
-                    let runs = vec![Run {
-                        text: l.replace('\t', "    "),
-                        style: self.style(Style::Mono, cs),
-                    }];
-                    let mut lines =
-                        self.set(&runs, Spec::plain(self.width - x - size, Align::Left));
-                    if lines.is_empty() {
-                        lines.push(Line {
-                            max_size: cs,
-                            ..Line::default()
-                        });
-                    }
-                    self.push_lines(lines, x + size, self.leading * 0.92, false);
-                }
-                self.space(self.leading * 0.5);
-                self.flush = true;
-            }
+            } => self.quote(book, blocks, attribution.as_deref(), *kind, x),
+            Block::List { start, items } => self.list(book, *start, items, x),
+            Block::DefinitionList(defs) => self.definitions(book, defs, x),
+            Block::Code { text, .. } => self.code(text, x),
             Block::Table { head, rows, .. } => self.table(head, rows, x),
             Block::Element(e) => self.element(book, e, x),
-            Block::Math(m) => {
-                let runs = vec![Run {
-                    text: m.clone(),
-                    style: self.style(Style::Mono, size * CODE_SCALE),
-                }];
-                let lines = self.set(&runs, Spec::plain(self.width - x, Align::Center));
-                self.push_lines(lines, x, self.leading, false);
-            }
-            Block::Rule => {
-                self.space(self.leading * 0.5);
-                self.flow.push(Flow::Rule {
-                    width: self.width * 0.3,
-                });
-                self.space(self.leading * 0.5);
-                self.flush = true;
-            }
-            Block::References(refs) => {
-                let rs = size * QUOTE_SCALE;
-                for r in refs {
-                    self.flow.push(Flow::Anchor(self.part, Some(r.id.clone())));
-                    let runs = self.runs(&r.content, self.style(Style::Regular, rs));
-                    let lines = self.set(
-                        &runs,
-                        Spec {
-                            width: self.width - x,
-                            indent: 0.0,
-                            hang: rs * HANG_EM,
-                            align: Align::Justify,
-                            hyphenate: true,
-                        },
-                    );
-                    self.push_lines(lines, x, self.leading * 0.95, false);
-                    self.space(self.leading * 0.3);
+            Block::Math(m) => self.math(m, x),
+            Block::Rule => self.rule(),
+            Block::References(refs) => self.references(refs, x),
+        }
+    }
+
+    fn heading(&mut self, h: &Heading, x: Pt) {
+        let size = self.size;
+        let (st, scale) = match h.level {
+            1 | 2 => (Style::Bold, SECTION_SCALE),
+            3 => (Style::Bold, 1.0),
+            _ => (Style::BoldItalic, 1.0),
+        };
+        let hs = size * scale;
+        self.space(self.leading);
+        self.flow.push(Flow::Anchor(self.part, Some(h.id.clone())));
+        self.span_anchors(&h.content);
+        let runs = self.runs(&h.content, self.style(st, hs));
+        let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
+        self.push_lines(lines, x, self.leading.max(hs * 1.25), true);
+        self.space(self.leading * 0.5);
+        self.flush = true;
+        self.after_heading = true;
+    }
+
+    /// A justified paragraph, indented unless it follows a heading or a break.
+    fn paragraph(&mut self, inl: &[Inline], x: Pt) {
+        let size = self.size;
+        self.span_anchors(inl);
+        let runs = self.runs(inl, self.style(Style::Regular, size));
+        let indent = if self.flush { 0.0 } else { size * INDENT_EM };
+        let lines = self.set(
+            &runs,
+            Spec {
+                width: self.width - x,
+                indent,
+                hang: 0.0,
+                align: Align::Justify,
+                hyphenate: true,
+            },
+        );
+        self.push_lines(lines, x, self.leading, false);
+        self.flush = false;
+    }
+
+    /// A block quote, narrower and smaller; an alert's label above it, its
+    /// attribution set right below it.
+    fn quote(
+        &mut self,
+        book: &Book,
+        blocks: &[Block],
+        attribution: Option<&[Inline]>,
+        kind: Option<Alert>,
+        x: Pt,
+    ) {
+        let size = self.size;
+        let ind = size * QUOTE_INDENT_EM;
+        let (w, s) = (self.width, self.size);
+        self.space(self.leading * 0.5);
+        self.width = w - ind;
+        self.size = s * QUOTE_SCALE;
+        self.flush = true;
+        if let Some(k) = kind {
+            let runs = vec![Run {
+                text: k.label().into(),
+                style: self.style(Style::Bold, self.size),
+            }];
+            let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Left));
+            self.push_lines(lines, x + ind, self.leading, true);
+        }
+        self.blocks_in(book, blocks, x + ind);
+        if let Some(a) = attribution {
+            let mut runs = vec![Run {
+                text: "— ".into(),
+                style: self.style(Style::Italic, self.size),
+            }];
+            runs.extend(self.runs(a, self.style(Style::Italic, self.size)));
+            let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Right));
+            self.push_lines(lines, x + ind, self.leading, false);
+        }
+        self.width = w;
+        self.size = s;
+        self.space(self.leading * 0.5);
+        self.flush = true;
+    }
+
+    fn list(&mut self, book: &Book, start: Option<u64>, items: &[ListItem], x: Pt) {
+        let size = self.size;
+        let ind = size * 1.5;
+        self.space(self.leading * 0.25);
+        for (k, it) in items.iter().enumerate() {
+            let marker = match start {
+                Some(n) => format!("{}.", n + k as u64),
+                None => "•".to_string(),
+            };
+            let marker = match it.checked {
+                Some(true) => format!("{marker} ☑"),
+                Some(false) => format!("{marker} ☐"),
+                None => marker,
+            };
+            let first = self.flow.len();
+            self.flush = true;
+            self.blocks_in(book, &it.blocks, x + ind);
+            // The marker hangs in the indent, on the item's first line.
+            let mruns = vec![Run {
+                text: marker,
+                style: self.style(Style::Regular, size),
+            }];
+            let m = self.set(&mruns, Spec::plain(ind, Align::Left));
+            if let Some(ml) = m.into_iter().next() {
+                if let Some(Flow::Line { line, x: lx, .. }) = self.flow[first..]
+                    .iter_mut()
+                    .find(|f| matches!(f, Flow::Line { .. }))
+                {
+                    let gap = size * 0.5;
+                    let mw: Pt = ml.pieces.iter().map(|p| p.width).sum();
+                    for mut p in ml.pieces {
+                        p.x = p.x - mw - gap + (x + ind - *lx);
+                        line.pieces.insert(0, p);
+                    }
                 }
             }
+        }
+        self.space(self.leading * 0.25);
+        self.flush = true;
+    }
+
+    fn definitions(&mut self, book: &Book, defs: &[Definition], x: Pt) {
+        let size = self.size;
+        for d in defs {
+            let runs = self.runs(&d.term, self.style(Style::Bold, size));
+            let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
+            self.push_lines(lines, x, self.leading, false);
+            for det in &d.details {
+                self.flush = true;
+                self.blocks_in(book, det, x + size * 1.5);
+            }
+        }
+        self.flush = true;
+    }
+
+    fn code(&mut self, text: &str, x: Pt) {
+        let size = self.size;
+        let cs = size * CODE_SCALE;
+        self.space(self.leading * 0.5);
+        for l in text.trim_end_matches('\n').split('\n') {
+            let runs = vec![Run {
+                text: l.replace('\t', "    "),
+                style: self.style(Style::Mono, cs),
+            }];
+            let mut lines = self.set(&runs, Spec::plain(self.width - x - size, Align::Left));
+            if lines.is_empty() {
+                lines.push(Line {
+                    max_size: cs,
+                    ..Line::default()
+                });
+            }
+            self.push_lines(lines, x + size, self.leading * 0.92, false);
+        }
+        self.space(self.leading * 0.5);
+        self.flush = true;
+    }
+
+    fn math(&mut self, m: &str, x: Pt) {
+        let runs = vec![Run {
+            text: m.to_string(),
+            style: self.style(Style::Mono, self.size * CODE_SCALE),
+        }];
+        let lines = self.set(&runs, Spec::plain(self.width - x, Align::Center));
+        self.push_lines(lines, x, self.leading, false);
+    }
+
+    fn rule(&mut self) {
+        self.space(self.leading * 0.5);
+        self.flow.push(Flow::Rule {
+            width: self.width * 0.3,
+        });
+        self.space(self.leading * 0.5);
+        self.flush = true;
+    }
+
+    fn references(&mut self, refs: &[Reference], x: Pt) {
+        let size = self.size;
+        let rs = size * QUOTE_SCALE;
+        for r in refs {
+            self.flow.push(Flow::Anchor(self.part, Some(r.id.clone())));
+            let runs = self.runs(&r.content, self.style(Style::Regular, rs));
+            let lines = self.set(
+                &runs,
+                Spec {
+                    width: self.width - x,
+                    indent: 0.0,
+                    hang: rs * HANG_EM,
+                    align: Align::Justify,
+                    hyphenate: true,
+                },
+            );
+            self.push_lines(lines, x, self.leading * 0.95, false);
+            self.space(self.leading * 0.3);
         }
     }
 
