@@ -269,7 +269,9 @@ fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
     scan(html, false)
 }
 
-/// `tags`, and with `comments` also each comment, as a tag named `!--`.
+/// `tags`, and with `comments` also each comment, as a tag named `!--`. One
+/// tokenizer loop (tag name, attributes, quoted values): kept whole so that its
+/// states stay in one place.
 fn scan(html: &str, comments: bool) -> impl Iterator<Item = Tag<'_>> {
     let b = html.as_bytes();
     let mut i = 0;

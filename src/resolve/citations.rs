@@ -360,30 +360,49 @@ pub fn format(
         }
         c.rendered = out;
     }
+    let mut refs = rendered
+        .bibliography
+        .map(|b| reference_entries(b, refs_part))
+        .unwrap_or_default();
+    strip_and_report_controls(cites, &mut refs, bib, sources, diags);
+    report_unused(bib, &used, sources, diags);
+    refs
+}
+
+/// The entries of the reference list, each with its anchor.
+fn reference_entries(b: hayagriva::RenderedBibliography, refs_part: usize) -> Vec<Reference> {
     let mut refs = Vec::new();
-    if let Some(b) = rendered.bibliography {
-        for item in b.items {
-            let mut dummy = true;
-            let mut content = Vec::new();
-            if let Some(first) = &item.first_field {
-                content.extend(convert(
-                    &ElemChildren(vec![first.clone()]),
-                    &[],
-                    refs_part,
-                    &mut dummy,
-                ));
-                content.push(Inline::Text(" ".into()));
-            }
-            content.extend(convert(&item.content, &[], refs_part, &mut dummy));
-            refs.push(Reference {
-                id: anchor(&item.key),
-                key: item.key,
-                content,
-            });
+    for item in b.items {
+        let mut dummy = true;
+        let mut content = Vec::new();
+        if let Some(first) = &item.first_field {
+            content.extend(convert(
+                &ElemChildren(vec![first.clone()]),
+                &[],
+                refs_part,
+                &mut dummy,
+            ));
+            content.push(Inline::Text(" ".into()));
         }
+        content.extend(convert(&item.content, &[], refs_part, &mut dummy));
+        refs.push(Reference {
+            id: anchor(&item.key),
+            key: item.key,
+            content,
+        });
     }
-    // The bibliography file is clean, but YAML escapes (`"\a"`) can still put
-    // control characters into its values.
+    refs
+}
+
+/// The bibliography file is clean, but YAML escapes (`"\a"`) can still put
+/// control characters into its values: removed, with one warning.
+fn strip_and_report_controls(
+    cites: &mut [&mut Citation],
+    refs: &mut [Reference],
+    bib: &Bib,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
     let removed: usize = cites
         .iter_mut()
         .map(|c| strip_controls(&mut c.rendered))
@@ -402,6 +421,15 @@ pub fn format(
             .in_file(sources.path(bib.source)),
         );
     }
+}
+
+/// A warning at each bibliography entry no citation uses.
+fn report_unused(
+    bib: &Bib,
+    used: &HashSet<String>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut unused: Vec<&str> = bib.library.keys().filter(|k| !used.contains(*k)).collect();
     unused.sort();
     for k in unused {
@@ -413,7 +441,6 @@ pub fn format(
             .at(key_span(bib, sources, k)),
         );
     }
-    refs
 }
 
 /// Removes control characters from formatted text; returns how many.

@@ -956,6 +956,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         out
     }
 
+    /// One short arm per kind of inline: its style, then its content.
     fn runs_into(&self, inl: &[Inline], st: &RunStyle, out: &mut Vec<Run>) {
         let push = |out: &mut Vec<Run>, text: String, style: &RunStyle| {
             // Soft line ends in the source are spaces on the page.

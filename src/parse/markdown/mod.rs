@@ -279,6 +279,7 @@ impl Builder<'_> {
         matches!(self.stack.last().map(|f| &f.kind), Some(Kind::HtmlBlock))
     }
 
+    /// One event of pulldown-cmark: one short arm per kind of event.
     fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
         if let Some(name) = self.in_code_element {
             // The content of an inline <script> or <style> is code, not text.

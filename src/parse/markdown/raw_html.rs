@@ -558,7 +558,8 @@ fn attrs_of(t: &Tag, html: &str) -> Attrs {
 }
 
 /// What the tag `name` becomes; `inline` inside a paragraph (inline HTML), where
-/// every element is an inline.
+/// every element is an inline. Long by nature: a table of HTML's elements, one
+/// short arm each.
 fn classify(name: &str, t: &Tag, html: &str, span: Span, inline: bool) -> Class {
     use Class::*;
     let span_of = |tag: HtmlTag| Frame(Kind::Span(tag, Attrs::default()));
