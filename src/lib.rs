@@ -1,9 +1,15 @@
 //! bookbind: one Markdown source, two editions (EPUB 3 and print PDF).
 //!
-//! The pipeline runs in one direction with one model in the middle:
-//! `load` (book.yaml + files) → `parse` (Markdown → model, inside `resolve`) →
-//! `resolve` (ids, citations, TOC, front/back matter) → render (`epub`, or
-//! `typeset` then `pdf`) → `output` (atomic write). Nothing here prints; `main.rs` does.
+//! The pipeline runs in one direction with one model in the middle, each stage one
+//! call (see `check` and `build`):
+//!
+//! 1. `load`: book.yaml and the files it names → `Loaded` and `Sources`;
+//! 2. `parse`: each file's Markdown and raw HTML → model blocks;
+//! 3. `resolve`: ids, notes, citations, links, images, the one contents → `Book`;
+//! 4. render: `epub::write`, and `typeset::typeset` then `pdf::write`;
+//! 5. `output`: each edition written atomically, only when all rendered.
+//!
+//! Nothing here prints; `main.rs` does.
 
 // Diagnostics are large and travel only on the error path; boxing them would buy
 // nothing measurable.
@@ -114,11 +120,23 @@ pub fn output_name(book: &Book, format: Format) -> String {
 pub fn build(opts: &BuildOptions) -> Report {
     let start = Instant::now();
     let mut r = check(&opts.book_dir, opts.source_date_epoch);
-    let Some(book) = r.book.as_ref() else {
+    let Some(book) = r.book.take() else {
         return r;
     };
-    // 4. render every edition in memory, the editions side by side (each also
-    //    uses every core itself); diagnostics are kept in the order of the formats.
+    // 4. render: every edition in memory.
+    let rendered = render(&book, opts, &mut r);
+    r.book = Some(book);
+    // 5. output: each edition atomically, only when all rendered.
+    if !r.has_errors() {
+        write_all(rendered, opts, &mut r);
+    }
+    r.seconds = start.elapsed().as_secs_f64();
+    r
+}
+
+/// Renders every requested edition, the editions side by side (each also uses
+/// every core itself); diagnostics are kept in the order of the formats.
+fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec<u8>)> {
     let editions: Vec<_> = opts
         .formats
         .par_iter()
@@ -134,7 +152,7 @@ pub fn build(opts: &BuildOptions) -> Report {
             (path, bytes, diags)
         })
         .collect();
-    let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut rendered = Vec::new();
     for (path, bytes, diags) in editions {
         r.diagnostics.extend(diags);
         match bytes {
@@ -149,22 +167,22 @@ pub fn build(opts: &BuildOptions) -> Report {
                 .push(Diagnostic::error(Code::E0020, e).in_file(&path)),
         }
     }
-    // 5. write: each edition atomically, only when all rendered.
-    if !r.has_errors() {
-        if let (Some(path), Some(layout)) = (&opts.report, &r.layout) {
-            rendered.push((path.clone(), layout.to_json().into_bytes()));
-        }
-        for (path, bytes) in rendered {
-            match output::write_atomic(&path, &bytes) {
-                Ok(()) => r.written.push(path),
-                Err(e) => r
-                    .diagnostics
-                    .push(Diagnostic::error(Code::E0021, e.to_string()).in_file(&path)),
-            }
+    rendered
+}
+
+/// Writes the editions (and the layout report, when asked for) atomically.
+fn write_all(mut rendered: Vec<(PathBuf, Vec<u8>)>, opts: &BuildOptions, r: &mut Report) {
+    if let (Some(path), Some(layout)) = (&opts.report, &r.layout) {
+        rendered.push((path.clone(), layout.to_json().into_bytes()));
+    }
+    for (path, bytes) in rendered {
+        match output::write_atomic(&path, &bytes) {
+            Ok(()) => r.written.push(path),
+            Err(e) => r
+                .diagnostics
+                .push(Diagnostic::error(Code::E0021, e.to_string()).in_file(&path)),
         }
     }
-    r.seconds = start.elapsed().as_secs_f64();
-    r
 }
 
 /// The print edition in two steps: typeset the book into a laid-out document, then
