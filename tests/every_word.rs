@@ -341,8 +341,10 @@ fn html_to_text(html: &str) -> String {
             if !INLINE.contains(&name.as_str()) {
                 out.push(' ');
             }
-            if !end_tag && HIDDEN.contains(&name.as_str()) {
-                // Skip to the matching end tag (its content is raw text).
+            let self_closed = html[..i].ends_with("/>");
+            if !end_tag && !self_closed && HIDDEN.contains(&name.as_str()) {
+                // Skip to the matching end tag (its content is raw text). A
+                // self-closed `<script/>` (XHTML, as the EPUB is) has none.
                 let close = format!("</{name}");
                 let lower = html[i..].to_ascii_lowercase();
                 match lower.find(&close) {
@@ -972,6 +974,11 @@ fn html_text_keeps_what_a_reader_sees() {
         "x y"
     );
     assert_eq!(t(r#"<a href="x>y" title='t'>link</a>"#), "link");
+    assert_eq!(
+        t("<head><title>T</title><script src='s.js'/></head>body"),
+        "body"
+    );
+    assert_eq!(t("<script src='s.js'/>after"), "after");
     assert_eq!(t("<img alt=\"alt text\" src=\"pic.png\">"), "");
     assert_eq!(t("a &lt; b &amp;&eacute;&#233;&#x41; 3<4"), "a b ééa 3 4");
 }
