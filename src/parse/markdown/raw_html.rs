@@ -20,6 +20,7 @@ use super::{
     holds_blocks, is_inline_kind, trimmed, Builder, Frame, Kind, Origin, Piece, MAX_DEPTH,
 };
 use crate::diag::{Code, Diagnostic, Span};
+use crate::model::walk::{walk_blocks, Visit};
 use crate::model::{Attrs, Block, ImageSource, Inline, Tag as HtmlTag};
 use crate::parse::html::{self, Tag, Token};
 
@@ -483,50 +484,50 @@ impl Builder<'_> {
     }
 }
 
-/// The blocks that raw HTML put where only inlines go (a cell, a term), as lines.
+/// The blocks that raw HTML put where only inlines go (a cell, a term), as lines:
+/// each paragraph, heading, code line or other run of text a line of its own.
 pub(super) fn lines_of(blocks: Vec<Block>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::new();
-    let push_line = |inl: Vec<Inline>, out: &mut Vec<Inline>| {
-        if inl.is_empty() {
-            return;
-        }
-        if !out.is_empty() {
-            out.push(Inline::LineBreak);
-        }
-        out.extend(inl);
-    };
-    for b in blocks {
-        match b {
-            Block::Paragraph(inl) => push_line(inl, &mut out),
-            Block::Heading(h) => push_line(vec![Inline::Strong(h.content)], &mut out),
-            Block::Code { text, .. } => {
-                for l in text.lines() {
-                    push_line(vec![Inline::Code(l.to_string())], &mut out);
-                }
+    struct Lines(Vec<Inline>);
+    impl Lines {
+        fn push(&mut self, inl: Vec<Inline>) {
+            if inl.is_empty() {
+                return;
             }
-            Block::Math(m) => push_line(vec![Inline::Math(m)], &mut out),
-            Block::Rule => {}
-            other => {
-                // Lists, quotes, tables, containers: their text runs, one a line.
-                let part = crate::model::Part {
-                    kind: crate::model::PartKind::Chapter,
-                    role: crate::model::Role::Other,
-                    id: String::new(),
-                    title: String::new(),
-                    heading: None,
-                    blocks: vec![other],
-                    footnotes: Vec::new(),
-                    in_toc: false,
-                };
-                let mut runs = Vec::new();
-                part.for_each_text_run(&mut |v| runs.push(v.to_vec()));
-                for r in runs {
-                    push_line(r, &mut out);
+            if !self.0.is_empty() {
+                self.0.push(Inline::LineBreak);
+            }
+            self.0.extend(inl);
+        }
+    }
+    impl<'a> Visit<'a> for Lines {
+        fn block(&mut self, b: &'a Block) -> bool {
+            match b {
+                Block::Heading(h) => {
+                    self.push(vec![Inline::Strong(h.content.clone())]);
+                    false
                 }
+                Block::Code { text, .. } => {
+                    for l in text.trim_matches('\n').lines() {
+                        self.push(vec![Inline::Code(l.to_string())]);
+                    }
+                    false
+                }
+                Block::Math(m) => {
+                    self.push(vec![Inline::Math(m.clone())]);
+                    false
+                }
+                _ => true,
+            }
+        }
+        fn inlines(&mut self, v: &'a [Inline], nested: bool) {
+            if !nested {
+                self.push(v.to_vec());
             }
         }
     }
-    out
+    let mut lines = Lines(Vec::new());
+    walk_blocks(&blocks, &mut lines);
+    lines.0
 }
 
 /// The attributes the model keeps: `id` (a link target), `class`, `dir`, `lang`,
@@ -756,6 +757,13 @@ mod tests {
         assert_eq!(words(&r.blocks), "H1 | H2 |  | a | b c | d");
         let r = p("<ul><li>one<li>two</ul>\n\n<dl><dt>T<dd>D</dl>\n\n<td>stray cell</td>\n");
         assert_eq!(words(&r.blocks), "one | two | T | D | stray cell");
+        // Markdown and code that raw HTML puts in a cell (CommonMark example 148).
+        let r = p("<table><tr><td>\n<pre>\n**Hello**,\n\n_world_.\n</pre>\n</td></tr></table>\n");
+        let w = words(&r.blocks);
+        assert_eq!(
+            w.split_whitespace().collect::<Vec<_>>(),
+            ["**Hello**,", "world."]
+        );
     }
 
     #[test]
