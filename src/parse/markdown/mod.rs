@@ -659,7 +659,12 @@ impl Builder<'_> {
         }
         self.flush_inlines(&mut frame);
         let mut inl = std::mem::take(&mut frame.inlines);
-        if frame.html.is_some() {
+        // Raw HTML's line breaks around a block's text are no text; inside an
+        // inline element (`<label>Name </label>`) spaces are.
+        if frame.html.is_some()
+            && !is_inline_kind(&frame.kind)
+            && !matches!(frame.kind, Kind::Span(..))
+        {
             inl = trimmed(inl);
         }
         match frame.kind {

@@ -42,6 +42,12 @@ enum Class {
     },
 }
 
+/// Elements left out with their content (see `classify`), by name.
+const SKIPPED: &[&str] = &[
+    "script", "style", "template", "head", "title", "noembed", "noframes", "svg", "iframe",
+    "frame", "frameset", "select", "map",
+];
+
 /// Frames for structures that hold only certain children (a list its items).
 fn is_structural(kind: &Kind) -> bool {
     matches!(
@@ -158,8 +164,12 @@ impl Builder<'_> {
                 Token::Tag(t) => {
                     let span = self.span(start + t.range.start..start + t.range.end);
                     if self.html_tag(&t, h, span, true) {
-                        // An element left out whose content is Markdown text: the
-                        // text is kept (only scripts and styles are code).
+                        // An element left out with its content (`<svg>`, `<iframe>`):
+                        // the Markdown events up to its end tag are skipped too.
+                        self.in_code_element = SKIPPED
+                            .iter()
+                            .copied()
+                            .find(|n| t.name.eq_ignore_ascii_case(n));
                     }
                 }
                 Token::Text(r) => self.html_text(&h[r.clone()], start + r.start..start + r.end),
@@ -686,7 +696,14 @@ mod tests {
             in_toc: false,
         };
         let mut out = Vec::new();
-        part.for_each_text_run(&mut |v| out.push(Inline::plain_text(v)));
+        part.for_each_text_run(&mut |v| {
+            out.push(
+                Inline::plain_text(v)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        });
         out.join(" | ")
     }
 
@@ -780,6 +797,9 @@ mod tests {
     fn scripts_styles_and_comments_are_no_text() {
         let r = p("<div>\n<script>alert(1)</script><style>p{}</style><!-- note -->kept\n</div>\n");
         assert_eq!(words(&r.blocks), "kept");
+        // Inline too: an SVG's drawing is no text.
+        let r = p("a <svg width=\"10\"><text>drawing</text></svg> b\n");
+        assert_eq!(words(&r.blocks), "a b");
     }
 
     #[test]
