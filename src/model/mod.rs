@@ -524,45 +524,26 @@ pub struct TocEntry {
 }
 
 impl Inline {
-    /// The plain text of inline content, for titles, alt text and word counts.
+    /// The plain text of inline content, for titles, alt text and word counts:
+    /// every text the walk reaches, a picture's alt text, a space for a line
+    /// break; a note's number is no part of it.
     pub fn plain_text(inlines: &[Inline]) -> String {
-        let mut out = String::new();
-        for i in inlines {
-            i.push_plain(&mut out);
+        struct Plain(String);
+        impl<'a> walk::Visit<'a> for Plain {
+            fn inline(&mut self, i: &'a Inline) {
+                match i {
+                    Inline::Text(t) | Inline::Code(t) | Inline::Math(t) => self.0.push_str(t),
+                    Inline::Image { alt, .. } => self.0.push_str(alt),
+                    // Before resolve formats it, a citation is what the author wrote.
+                    Inline::Citation(c) if c.rendered.is_empty() => self.0.push_str(&c.source_text),
+                    Inline::LineBreak => self.0.push(' '),
+                    _ => {}
+                }
+            }
         }
-        out
-    }
-
-    fn push_plain(&self, out: &mut String) {
-        match self {
-            Inline::Text(t) | Inline::Code(t) | Inline::Math(t) => out.push_str(t),
-            Inline::Emphasis(c)
-            | Inline::Strong(c)
-            | Inline::Strikethrough(c)
-            | Inline::Superscript(c)
-            | Inline::Subscript(c)
-            | Inline::Link { content: c, .. } => {
-                for i in c {
-                    i.push_plain(out);
-                }
-            }
-            Inline::Image { alt, .. } => out.push_str(alt),
-            // Before resolve formats it, a citation is what the author wrote.
-            Inline::Citation(c) if c.rendered.is_empty() => out.push_str(&c.source_text),
-            Inline::Citation(c) => {
-                for i in &c.rendered {
-                    i.push_plain(out);
-                }
-            }
-            Inline::Span { content: c, .. } => {
-                for i in c {
-                    i.push_plain(out);
-                }
-            }
-            // A note's number is no part of a title, an alt text or a word count.
-            Inline::FootnoteRef { .. } => {}
-            Inline::LineBreak => out.push(' '),
-        }
+        let mut p = Plain(String::new());
+        walk::walk_inlines(inlines, false, &mut p);
+        p.0
     }
 }
 
