@@ -160,6 +160,8 @@ codes! {
     W0114 => "`epub.embed-fonts` is not supported yet",
     W0116 => "an element of raw HTML no edition can show (`<video>`, `<iframe>`, a form): left out with a warning at its place; its fallback text is kept",
     W0117 => "an id written twice in raw HTML in one file: the second is dropped",
+    W0118 => "a table row with more cells than its header: the cells past the header are dropped (as GFM does), with a warning at the row",
+    W0119 => "a YAML metadata block at the top of a file: not printed, and its values are not read; set them in book.yaml",
 }
 
 impl Code {

@@ -137,6 +137,8 @@ struct Frame {
     /// A table's first row is a header row; a row's cells that are `<th>`.
     head_row: bool,
     th: usize,
+    /// Where a Markdown table row is in the source, to check its cells.
+    row: Option<std::ops::Range<usize>>,
 }
 
 impl Frame {
@@ -155,6 +157,7 @@ impl Frame {
             html: None,
             head_row: false,
             th: 0,
+            row: None,
         }
     }
 }
@@ -193,7 +196,22 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         html_depth_reported: false,
         html_ids: Default::default(),
     };
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+    let mut opts = options();
+    match metadata_block(text) {
+        // A YAML mapping between `---` lines at the top is settings (pandoc's and
+        // the static-site tools' front matter), not text.
+        Some(end) if is_yaml_mapping(&text[..end]) => b.out.diagnostics.push(
+            Diagnostic::warning(
+                Code::W0119,
+                "the YAML metadata block at the top of this file is not printed, and its values are not read",
+            )
+            .at(b.span(0..3))
+            .hint("set the title, authors and other settings in book.yaml"),
+        ),
+        // Anything else is Markdown, as pandoc reads it: a rule and text.
+        _ => opts.remove(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS),
+    }
+    for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
         b.event(event, range);
     }
     while b.stack.len() > 1 {
@@ -487,7 +505,11 @@ impl Builder<'_> {
                 return;
             }
         }
-        self.stack.push(Frame::new(kind));
+        let mut f = Frame::new(kind);
+        if matches!(f.kind, Kind::TableHead | Kind::TableRow) {
+            f.row = Some(range);
+        }
+        self.stack.push(f);
     }
 
     /// Text after entities were decoded: `&#1;` makes a control character the file
@@ -760,6 +782,27 @@ impl Builder<'_> {
         }
     }
 
+    /// GFM drops the cells of a row past the header's count: a warning says so,
+    /// at the row, so that no word goes without one.
+    fn check_row_cells(&mut self, row: std::ops::Range<usize>) {
+        let Some(Kind::Table(al)) = self.stack.last().map(|f| &f.kind) else {
+            return;
+        };
+        let columns = al.len();
+        let line = self.text[row.clone()].lines().next().unwrap_or("");
+        let cells = gfm_cells(line);
+        if cells > columns {
+            self.out.diagnostics.push(
+                Diagnostic::warning(
+                    Code::W0118,
+                    format!("this table row has {cells} cells and its header {columns}: the cells past the header are dropped"),
+                )
+                .at(self.span(row.start..row.start + line.len()))
+                .hint("add the columns to the header row, or join the cells"),
+            );
+        }
+    }
+
     /// Closing a table, a row, a cell, a definition list, a term or a definition.
     fn close_table_or_definitions(&mut self, frame: Frame, inl: Vec<Inline>) {
         match frame.kind {
@@ -770,6 +813,9 @@ impl Builder<'_> {
                 }
             }
             Kind::TableHead | Kind::TableRow => {
+                if let Some(r) = &frame.row {
+                    self.check_row_cells(r.clone());
+                }
                 let all_th = frame.th > 0 && frame.th == frame.cells.len();
                 if let Some(t) = self.stack.last_mut() {
                     if t.rows.is_empty() && all_th {
@@ -842,6 +888,76 @@ fn is_inline_kind(kind: &Kind) -> bool {
             | Kind::Link { .. }
             | Kind::Image { .. }
     )
+}
+
+/// The cells of one line of a GFM table: pipes that are not escaped and not in a
+/// code span separate them; a leading and a trailing pipe are no separators.
+fn gfm_cells(line: &str) -> usize {
+    let t = line.trim();
+    let t = t.strip_prefix('|').unwrap_or(t).as_bytes();
+    let mut separators = 0;
+    // Whether the last thing that is not white space was a separator.
+    let mut ends_with_separator = false;
+    let mut code_run = 0usize;
+    let mut i = 0;
+    while i < t.len() {
+        match t[i] {
+            b'\\' => {
+                ends_with_separator = false;
+                i += 2;
+                continue;
+            }
+            b'`' => {
+                let run = t[i..].iter().take_while(|&&c| c == b'`').count();
+                if code_run == 0 {
+                    code_run = run;
+                } else if code_run == run {
+                    code_run = 0;
+                }
+                ends_with_separator = false;
+                i += run;
+                continue;
+            }
+            b'|' if code_run == 0 => {
+                separators += 1;
+                ends_with_separator = true;
+            }
+            c if c.is_ascii_whitespace() => {}
+            _ => ends_with_separator = false,
+        }
+        i += 1;
+    }
+    separators + 1 - usize::from(ends_with_separator)
+}
+
+/// Where a metadata block at the very top of a file ends (after its closing `---`
+/// or `...` line), as pulldown-cmark finds one.
+fn metadata_block(text: &str) -> Option<usize> {
+    let first = text.lines().next()?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let mut at = first.len() + 1;
+    for line in text.get(at..)?.split_inclusive('\n') {
+        at += line.len();
+        if matches!(line.trim_end(), "---" | "...") {
+            return Some(at.min(text.len()));
+        }
+    }
+    None
+}
+
+/// Whether `block` (with its `---` lines) holds a YAML mapping.
+fn is_yaml_mapping(block: &str) -> bool {
+    let body: Vec<&str> = block
+        .lines()
+        .skip(1)
+        .filter(|l| !matches!(l.trim_end(), "---" | "..."))
+        .collect();
+    serde_saphyr::from_str::<std::collections::BTreeMap<String, serde::de::IgnoredAny>>(
+        &body.join("\n"),
+    )
+    .is_ok()
 }
 
 /// A container's blocks, with the inlines still open in it as a last paragraph.
@@ -1061,6 +1177,42 @@ mod tests {
         assert_eq!(title, "t");
         assert_eq!(p.diagnostics.len(), 2);
         assert!(p.diagnostics.iter().all(|d| d.code == "W0108"));
+    }
+
+    #[test]
+    fn table_rows_with_more_cells_than_the_header_are_reported() {
+        assert_eq!(gfm_cells("| 1 | 2 | three |"), 3);
+        assert_eq!(gfm_cells("1 | 2"), 2);
+        assert_eq!(gfm_cells("| `a|b` | c \\| d |"), 2);
+        let p = parse_str("| a | b |\n|---|---|\n| 1 | 2 | three |\n| 4 | 5 |\n");
+        let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["W0118"]);
+        assert_eq!(p.diagnostics[0].span.as_ref().unwrap().range, 20..37);
+    }
+
+    #[test]
+    fn only_a_yaml_mapping_at_the_top_is_metadata() {
+        let p = parse_str("---\ntitle: A\nauthor: [B, C]\n---\n\nText.\n");
+        assert_eq!(p.blocks.len(), 1);
+        assert_eq!(p.diagnostics[0].code, "W0119");
+        // Prose between rules is text, as pandoc reads it.
+        let p = parse_str("---\nHello world, this is prose.\n---\n\nText after.\n");
+        let all: String = p
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(i) | Block::Heading(Heading { content: i, .. }) => {
+                    Inline::plain_text(i)
+                }
+                _ => String::new(),
+            })
+            .collect();
+        assert!(
+            all.contains("Hello world, this is prose."),
+            "{:?}",
+            p.blocks
+        );
+        assert!(p.diagnostics.is_empty());
     }
 
     #[test]
