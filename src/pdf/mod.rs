@@ -10,13 +10,5 @@ use crate::typeset::doc::Document;
 
 /// Writes a laid-out document as PDF bytes, with subsets of the faces it carries.
 pub fn write(document: &Document) -> Result<Vec<u8>, WriteError> {
-    let faces: Vec<write::FaceData> = document
-        .faces
-        .iter()
-        .map(|f| write::FaceData {
-            name: &f.name,
-            data: f.data,
-        })
-        .collect();
-    write::write(document, &faces)
+    write::write(document)
 }

@@ -31,18 +31,8 @@ use skrifa::{FontRef, GlyphId, MetadataProvider, Tag};
 use subsetter::GlyphRemapper;
 
 use crate::typeset::doc::{
-    Document, GlyphText, Item, LabelStyle, LinkTarget, PlacedGlyph, Pt, Rect, TextRun,
+    Document, FaceFile, GlyphText, Item, LabelStyle, LinkTarget, PlacedGlyph, Pt, Rect, TextRun,
 };
-
-/// One font face's file, as handed to [`write`]. Its index in the slice is `FaceId.0`.
-#[derive(Debug, Clone, Copy)]
-pub struct FaceData<'a> {
-    /// A name for error messages, and the PDF font name when the face has no PostScript
-    /// name of its own.
-    pub name: &'a str,
-    /// The whole TrueType or OpenType (CFF) file; for a collection, its first face is used.
-    pub data: &'a [u8],
-}
 
 /// Why a document could not be written. The layout engine produced something a PDF
 /// cannot carry, or a font could not be read or subset.
@@ -101,8 +91,8 @@ pub enum WriteError {
 
 /// Writes `doc` as a PDF. Deterministic: identical input gives identical bytes (no clock,
 /// no random ids; dates from `doc.info.date`).
-pub fn write(doc: &Document, faces: &[FaceData]) -> Result<Vec<u8>, WriteError> {
-    check(doc, faces.len())?;
+pub fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
+    check(doc)?;
 
     let mut pdf = lopdf::Document::with_version("1.7");
     pdf.reference_table.cross_reference_type = XrefType::CrossReferenceTable;
@@ -111,7 +101,7 @@ pub fn write(doc: &Document, faces: &[FaceData]) -> Result<Vec<u8>, WriteError> 
     let mut fonts = BTreeMap::new();
     let mut font_resources = Dictionary::new();
     for (face, usage) in collect_fonts(doc) {
-        let embedded = embed_face(&mut pdf, face, &faces[face], &usage)?;
+        let embedded = embed_face(&mut pdf, face, &doc.faces[face], &usage)?;
         font_resources.set(
             embedded.resource.clone(),
             Object::Reference(embedded.font_id),
@@ -180,8 +170,9 @@ pub fn write(doc: &Document, faces: &[FaceData]) -> Result<Vec<u8>, WriteError> 
 
 /// Rejects what a PDF cannot carry: no pages, non-finite or non-positive sizes, unknown
 /// faces, links and outline entries to missing pages, page labels out of order.
-fn check(doc: &Document, faces: usize) -> Result<(), WriteError> {
+fn check(doc: &Document) -> Result<(), WriteError> {
     let pages = doc.pages.len();
+    let faces = doc.faces.len();
     if pages == 0 {
         return Err(WriteError::NoPages);
     }
@@ -443,7 +434,7 @@ const MAX_UNICODE_UNITS: usize = 128;
 fn embed_face(
     pdf: &mut lopdf::Document,
     index: usize,
-    face: &FaceData,
+    face: &FaceFile,
     usage: &FaceUsage,
 ) -> Result<EmbeddedFace, WriteError> {
     let font_error = |reason: String| WriteError::Font {
@@ -519,7 +510,7 @@ fn embed_face(
         .english_or_first()
         .map(|s| pdf_font_name(&s.to_string()))
         .filter(|s| !s.is_empty())
-        .or_else(|| Some(pdf_font_name(face.name)).filter(|s| !s.is_empty()))
+        .or_else(|| Some(pdf_font_name(&face.name)).filter(|s| !s.is_empty()))
         .unwrap_or_else(|| format!("Face{index}"));
     let base_font = format!("{}+{}", subset_tag(index, &ps_name, &used), ps_name);
 
@@ -1398,14 +1389,19 @@ mod tests {
 
     const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
-    fn font_data() -> Option<Vec<u8>> {
-        match std::fs::read(FONT) {
-            Ok(data) => Some(data),
-            Err(_) => {
-                eprintln!("skipped: {FONT} is missing (apt-get install fonts-dejavu-core)");
-                None
-            }
+    /// The test font, read once and kept for the whole run: a `FaceFile` holds
+    /// `'static` bytes, as the bundled faces are.
+    fn font_data() -> Option<&'static [u8]> {
+        static DATA: std::sync::OnceLock<Option<&'static [u8]>> = std::sync::OnceLock::new();
+        let data = *DATA.get_or_init(|| {
+            std::fs::read(FONT)
+                .ok()
+                .map(|data| &*Box::leak(data.into_boxed_slice()))
+        });
+        if data.is_none() {
+            eprintln!("skipped: {FONT} is missing (apt-get install fonts-dejavu-core)");
         }
+        data
     }
 
     /// Places glyphs at their natural advances from 0, each given as the character whose
@@ -1459,7 +1455,7 @@ mod tests {
 
     /// Two 6 × 9 in pages: text with a ligature, a combining cluster, a raised glyph, a
     /// rule and two links on the first; justified text on the second.
-    fn sample(data: &[u8]) -> Document {
+    fn sample(data: &'static [u8]) -> Document {
         let mut first = plain("Contents (draft) ");
         first.extend([('\u{FB01}', "fi".to_string())]);
         first.extend(plain("ne coffee"));
@@ -1514,7 +1510,10 @@ mod tests {
         };
         Document {
             images: Vec::new(),
-            faces: Vec::new(),
+            faces: vec![FaceFile {
+                name: "DejaVu Sans".to_string(),
+                data,
+            }],
             pages: vec![page_one, page_two],
             outline: vec![
                 OutlineEntry {
@@ -1553,16 +1552,9 @@ mod tests {
         }
     }
 
-    fn faces(data: &[u8]) -> Vec<FaceData<'_>> {
-        vec![FaceData {
-            name: "DejaVu Sans",
-            data,
-        }]
-    }
-
-    fn written(data: &[u8]) -> (Document, Vec<u8>, lopdf::Document) {
+    fn written(data: &'static [u8]) -> (Document, Vec<u8>, lopdf::Document) {
         let doc = sample(data);
-        let bytes = write(&doc, &faces(data)).expect("sample document writes");
+        let bytes = write(&doc).expect("sample document writes");
         let pdf = lopdf::Document::load_mem(&bytes).expect("output parses");
         (doc, bytes, pdf)
     }
@@ -1603,7 +1595,7 @@ mod tests {
     #[test]
     fn every_page_has_its_media_box_and_trim_box() {
         let Some(data) = font_data() else { return };
-        let (_, _, pdf) = written(&data);
+        let (_, _, pdf) = written(data);
         let pages = pdf.get_pages();
         assert_eq!(pages.len(), 2);
         for id in pages.values() {
@@ -1623,7 +1615,7 @@ mod tests {
     #[test]
     fn outline_nests_the_level_two_entry_under_the_level_one_entry() {
         let Some(data) = font_data() else { return };
-        let (_, _, pdf) = written(&data);
+        let (_, _, pdf) = written(data);
         let catalog = pdf.catalog().expect("catalog");
         let outlines = dict(&pdf, catalog.get(b"Outlines").expect("/Outlines"));
         let top = outlines
@@ -1661,7 +1653,7 @@ mod tests {
     #[test]
     fn outline_levels_nest_under_the_nearest_lower_level_in_order() {
         let Some(data) = font_data() else { return };
-        let mut doc = sample(&data);
+        let mut doc = sample(data);
         let entry = |title: &str, level| OutlineEntry {
             title: title.to_string(),
             level,
@@ -1674,7 +1666,7 @@ mod tests {
             entry("a.b", 2),
             entry("c", 1),
         ];
-        let bytes = write(&doc, &faces(&data)).expect("writes");
+        let bytes = write(&doc).expect("writes");
         let pdf = lopdf::Document::load_mem(&bytes).expect("parses");
         let outlines = dict(
             &pdf,
@@ -1699,7 +1691,7 @@ mod tests {
     #[test]
     fn page_labels_number_roman_then_decimal() {
         let Some(data) = font_data() else { return };
-        let (_, _, pdf) = written(&data);
+        let (_, _, pdf) = written(data);
         let catalog = pdf.catalog().expect("catalog");
         let labels = dict(&pdf, catalog.get(b"PageLabels").expect("/PageLabels"));
         let nums = get(&pdf, labels, "Nums").as_array().expect("Nums");
@@ -1721,7 +1713,7 @@ mod tests {
     #[test]
     fn catalog_has_the_language_and_info_the_title_and_dates() {
         let Some(data) = font_data() else { return };
-        let (_, bytes, pdf) = written(&data);
+        let (_, bytes, pdf) = written(data);
         let catalog = pdf.catalog().expect("catalog");
         assert_eq!(text(get(&pdf, catalog, "Lang")), "en");
         let info = dict(&pdf, pdf.trailer.get(b"Info").expect("/Info"));
@@ -1743,7 +1735,7 @@ mod tests {
     #[test]
     fn the_font_is_embedded_as_a_tagged_subset() {
         let Some(data) = font_data() else { return };
-        let (_, _, pdf) = written(&data);
+        let (_, _, pdf) = written(data);
         let font = font_dict(&pdf);
         let base = get(&pdf, font, "BaseFont").as_name().expect("BaseFont");
         let base = String::from_utf8_lossy(base);
@@ -1779,7 +1771,7 @@ mod tests {
             program.len()
         );
         let subset = FontRef::new(&program).expect("subset parses");
-        let used: BTreeSet<u16> = sample(&data)
+        let used: BTreeSet<u16> = sample(data)
             .pages
             .iter()
             .flat_map(|p| &p.items)
@@ -1800,7 +1792,7 @@ mod tests {
     #[test]
     fn glyphs_land_exactly_where_the_layout_put_them() {
         let Some(data) = font_data() else { return };
-        let (doc, _, pdf) = written(&data);
+        let (doc, _, pdf) = written(data);
         let cid = dict(
             &pdf,
             &get(&pdf, font_dict(&pdf), "DescendantFonts")
@@ -1874,7 +1866,7 @@ mod tests {
     #[test]
     fn links_go_to_their_page_or_uri() {
         let Some(data) = font_data() else { return };
-        let (_, _, pdf) = written(&data);
+        let (_, _, pdf) = written(data);
         let pages = pdf.get_pages();
         let annots = pdf.get_page_annotations(pages[&1]).expect("annotations");
         assert_eq!(annots.len(), 2);
@@ -1894,9 +1886,9 @@ mod tests {
     #[test]
     fn the_same_document_gives_identical_bytes() {
         let Some(data) = font_data() else { return };
-        let doc = sample(&data);
-        let first = write(&doc, &faces(&data)).expect("writes");
-        let second = write(&doc, &faces(&data)).expect("writes");
+        let doc = sample(data);
+        let first = write(&doc).expect("writes");
+        let second = write(&doc).expect("writes");
         assert!(first == second, "two writes differ");
         let pdf = lopdf::Document::load_mem(&first).expect("parses");
         let id = pdf
@@ -1919,7 +1911,7 @@ mod tests {
             eprintln!("skipped: {missing} is not installed (apt-get install qpdf poppler-utils)");
             return;
         }
-        let (_, bytes, _) = written(&data);
+        let (_, bytes, _) = written(data);
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("sample.pdf");
         std::fs::write(&path, &bytes).expect("write temp file");
@@ -1972,11 +1964,11 @@ mod tests {
     #[test]
     fn a_run_in_an_unknown_face_is_an_error() {
         let Some(data) = font_data() else { return };
-        let mut doc = sample(&data);
+        let mut doc = sample(data);
         if let Some(Item::Text(run)) = doc.pages[0].items.first_mut() {
             run.face = FaceId(3);
         }
-        let error = write(&doc, &faces(&data)).expect_err("face 3 does not exist");
+        let error = write(&doc).expect_err("face 3 does not exist");
         assert!(
             matches!(
                 error,
@@ -1993,7 +1985,7 @@ mod tests {
     #[test]
     fn a_link_to_a_missing_page_is_an_error() {
         let Some(data) = font_data() else { return };
-        let mut doc = sample(&data);
+        let mut doc = sample(data);
         doc.pages[0].items.push(Item::Link {
             rect: Rect {
                 x: 0.0,
@@ -2003,7 +1995,7 @@ mod tests {
             },
             target: LinkTarget::Page { page: 9, y: 0.0 },
         });
-        let error = write(&doc, &faces(&data)).expect_err("page 9 does not exist");
+        let error = write(&doc).expect_err("page 9 does not exist");
         assert!(
             matches!(
                 error,
@@ -2020,11 +2012,11 @@ mod tests {
     #[test]
     fn a_glyph_the_font_lacks_is_an_error() {
         let Some(data) = font_data() else { return };
-        let mut doc = sample(&data);
+        let mut doc = sample(data);
         if let Some(Item::Text(run)) = doc.pages[0].items.first_mut() {
             run.glyphs[0].id = u16::MAX;
         }
-        let error = write(&doc, &faces(&data)).expect_err("no glyph 65535");
+        let error = write(&doc).expect_err("no glyph 65535");
         assert!(
             matches!(
                 error,
@@ -2039,7 +2031,7 @@ mod tests {
 
     #[test]
     fn a_document_without_pages_is_an_error() {
-        let error = write(&Document::default(), &[]).expect_err("no pages");
+        let error = write(&Document::default()).expect_err("no pages");
         assert!(matches!(error, WriteError::NoPages));
     }
 
