@@ -19,7 +19,7 @@ use crate::typeset::doc::{Document, FaceFile, GlyphText, Item, PlacedGlyph};
 
 /// The glyphs one face draws, and for each the texts it stands for with their counts.
 #[derive(Debug, Default)]
-pub(super) struct FaceUsage {
+struct FaceUsage {
     glyphs: BTreeSet<u16>,
     texts: BTreeMap<u16, BTreeMap<String, usize>>,
 }
@@ -90,7 +90,7 @@ impl DenseUsage {
 /// Walks the document once, gathering per face the glyph ids used and what text each
 /// glyph carries. A glyph with empty text belongs to the cluster before it and adds
 /// nothing.
-pub(super) fn collect_fonts(doc: &Document) -> BTreeMap<usize, FaceUsage> {
+fn collect_fonts(doc: &Document) -> BTreeMap<usize, FaceUsage> {
     let mut usage: BTreeMap<usize, DenseUsage> = BTreeMap::new();
     for run in doc
         .pages
@@ -149,6 +149,18 @@ impl EmbeddedFace {
 /// a `bfchar` may hold at most 512 bytes. Longer clusters come back through ActualText.
 const MAX_UNICODE_UNITS: usize = 128;
 
+/// Embeds every face the runs use, in face order: the subset, its descriptor, its
+/// widths and its ToUnicode map. Faces no run draws from are left out.
+pub(super) fn embed_fonts(
+    pdf: &mut lopdf::Document,
+    doc: &Document,
+) -> Result<BTreeMap<usize, EmbeddedFace>, WriteError> {
+    collect_fonts(doc)
+        .into_iter()
+        .map(|(face, usage)| Ok((face, embed_face(pdf, face, &doc.faces[face], &usage)?)))
+        .collect()
+}
+
 /// Subsets one face with `subsetter` and writes it as a Type0 font with Identity-H
 /// encoding: a CIDFontType2 (TrueType outlines, /FontFile2) or CIDFontType0 (the bare
 /// CFF table, /FontFile3 /CIDFontType0C), with /W widths and a ToUnicode CMap.
@@ -156,58 +168,162 @@ const MAX_UNICODE_UNITS: usize = 128;
 /// `subsetter` renumbers glyphs: .notdef stays 0 and the used glyphs, sorted, become
 /// 1, 2, 3…; composite components are appended after them. It also makes CFF fonts
 /// CID-keyed with CID = new glyph id, so the new glyph id is the code for either flavour.
-pub(super) fn embed_face(
+fn embed_face(
     pdf: &mut lopdf::Document,
     index: usize,
     face: &FaceFile,
     usage: &FaceUsage,
 ) -> Result<EmbeddedFace, WriteError> {
-    let font_error = |reason: String| WriteError::Font {
-        face: index,
-        name: face.name.to_string(),
-        reason,
-    };
-    let font = FontRef::from_index(face.data, 0).map_err(|e| font_error(e.to_string()))?;
-    let count = font
-        .maxp()
-        .map_err(|e| font_error(format!("maxp table: {e}")))?
-        .num_glyphs();
-    if let Some(&glyph) = usage.glyphs.iter().find(|&&g| g >= count) {
-        return Err(WriteError::MissingGlyph {
-            face: index,
-            name: face.name.to_string(),
-            glyph,
-            count,
-        });
-    }
-    let units_per_em = font
-        .head()
-        .map_err(|e| font_error(format!("head table: {e}")))?
-        .units_per_em();
-    if units_per_em == 0 {
-        return Err(font_error("its units per em are zero".to_string()));
-    }
-    let scale = 1000.0 / f64::from(units_per_em);
+    let source = Source { index, face };
+    let font = source.open(usage)?;
+    let scale = source.em_scale(&font)?;
+    let subset = source.subset(usage)?;
+    let widths = subset_widths(&font, &subset.remapper, scale);
+    let unicode = unicode_by_code(usage, &subset.codes);
+    let base_font = base_font_name(source, &font, &subset.glyphs);
+    let program = source.font_program(&font, subset.program)?;
+    let file_id = pdf.add_object(program.stream);
+    let descriptor = font_descriptor(&font, scale, &base_font, program.file_key, file_id);
+    let descriptor_id = pdf.add_object(descriptor);
+    let descendant = cid_font(&base_font, program.subtype, descriptor_id, &widths);
+    let descendant_id = pdf.add_object(descendant);
+    let to_unicode_id = pdf.add_object(Stream::new(Dictionary::new(), to_unicode_cmap(&unicode)));
+    let font_id = pdf.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type0",
+        "BaseFont" => Object::Name(base_font.into_bytes()),
+        "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![Object::Reference(descendant_id)],
+        "ToUnicode" => to_unicode_id,
+    });
+    Ok(EmbeddedFace {
+        resource: format!("F{index}"),
+        font_id,
+        codes: subset.codes,
+        unicode_by_code: texts_by_code(&unicode, widths.len()),
+        widths,
+    })
+}
 
-    let used: Vec<u16> = usage.glyphs.iter().copied().collect();
-    let remapper = GlyphRemapper::new_from_glyphs_sorted(&used);
-    let subset =
-        subsetter::subset(face.data, 0, &remapper).map_err(|source| WriteError::Subset {
-            face: index,
-            name: face.name.to_string(),
-            source,
-        })?;
-    let mut codes = vec![0u16; used.last().map_or(0, |&g| usize::from(g) + 1)];
-    for &g in &used {
-        if let Some(code) = remapper.get(g) {
-            codes[usize::from(g)] = code;
+/// The face being embedded: its index (`FaceId.0`) and file, for reading it and for
+/// the errors that name it.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    index: usize,
+    face: &'a FaceFile,
+}
+
+/// A face's subset: the font program, and how its glyphs were renumbered.
+struct Subset {
+    program: Vec<u8>,
+    remapper: GlyphRemapper,
+    /// The glyphs drawn, sorted.
+    glyphs: Vec<u16>,
+    /// Code (new glyph id) by original glyph id, as in [`EmbeddedFace`].
+    codes: Vec<u16>,
+}
+
+/// The subset as a PDF font file, and the font types that go with it.
+struct FontProgram {
+    subtype: &'static str,
+    file_key: &'static str,
+    stream: Stream,
+}
+
+impl<'a> Source<'a> {
+    fn error(self, reason: String) -> WriteError {
+        WriteError::Font {
+            face: self.index,
+            name: self.face.name.to_string(),
+            reason,
         }
     }
 
-    // Widths of .notdef and the used glyphs, by code; rounded to 1/1000 so that the
-    // value in /W and the one the TJ arithmetic uses are the same number.
+    /// Parses the face (the first of a collection) and checks that it has every glyph
+    /// the runs draw.
+    fn open(self, usage: &FaceUsage) -> Result<FontRef<'a>, WriteError> {
+        let font = FontRef::from_index(self.face.data, 0).map_err(|e| self.error(e.to_string()))?;
+        let count = font
+            .maxp()
+            .map_err(|e| self.error(format!("maxp table: {e}")))?
+            .num_glyphs();
+        if let Some(&glyph) = usage.glyphs.iter().find(|&&g| g >= count) {
+            return Err(WriteError::MissingGlyph {
+                face: self.index,
+                name: self.face.name.to_string(),
+                glyph,
+                count,
+            });
+        }
+        Ok(font)
+    }
+
+    /// Thousandths of an em per font unit: PDF glyph space has 1000 units to the em.
+    fn em_scale(self, font: &FontRef) -> Result<f64, WriteError> {
+        let units_per_em = font
+            .head()
+            .map_err(|e| self.error(format!("head table: {e}")))?
+            .units_per_em();
+        if units_per_em == 0 {
+            return Err(self.error("its units per em are zero".to_string()));
+        }
+        Ok(1000.0 / f64::from(units_per_em))
+    }
+
+    /// Subsets the face to the glyphs drawn; each drawn glyph's code is its new id.
+    fn subset(self, usage: &FaceUsage) -> Result<Subset, WriteError> {
+        let glyphs: Vec<u16> = usage.glyphs.iter().copied().collect();
+        let remapper = GlyphRemapper::new_from_glyphs_sorted(&glyphs);
+        let program = subsetter::subset(self.face.data, 0, &remapper).map_err(|source| {
+            WriteError::Subset {
+                face: self.index,
+                name: self.face.name.to_string(),
+                source,
+            }
+        })?;
+        let mut codes = vec![0u16; glyphs.last().map_or(0, |&g| usize::from(g) + 1)];
+        for &g in &glyphs {
+            if let Some(code) = remapper.get(g) {
+                codes[usize::from(g)] = code;
+            }
+        }
+        Ok(Subset {
+            program,
+            remapper,
+            glyphs,
+            codes,
+        })
+    }
+
+    /// TrueType outlines go in whole (/FontFile2); CFF outlines as the bare CFF table
+    /// of the subset (/FontFile3, CIDFontType0C).
+    fn font_program(self, font: &FontRef, subset: Vec<u8>) -> Result<FontProgram, WriteError> {
+        if font.table_data(Tag::new(b"CFF ")).is_none() {
+            let length = subset.len() as i64;
+            return Ok(FontProgram {
+                subtype: "CIDFontType2",
+                file_key: "FontFile2",
+                stream: Stream::new(dictionary! { "Length1" => length }, subset),
+            });
+        }
+        let table = FontRef::new(&subset)
+            .ok()
+            .and_then(|f| f.table_data(Tag::new(b"CFF ")))
+            .map(|data| data.as_bytes().to_vec())
+            .ok_or_else(|| self.error("its subset has no CFF table".to_string()))?;
+        Ok(FontProgram {
+            subtype: "CIDFontType0",
+            file_key: "FontFile3",
+            stream: Stream::new(dictionary! { "Subtype" => "CIDFontType0C" }, table),
+        })
+    }
+}
+
+/// Widths of .notdef and the used glyphs, by code; rounded to 1/1000 so that the
+/// value in /W and the one the TJ arithmetic uses are the same number.
+fn subset_widths(font: &FontRef, remapper: &GlyphRemapper, scale: f64) -> Vec<f32> {
     let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
-    let widths: Vec<f32> = remapper
+    remapper
         .remapped_gids()
         .map(|old| {
             let advance = metrics
@@ -215,46 +331,58 @@ pub(super) fn embed_face(
                 .unwrap_or(0.0);
             ((f64::from(advance) * scale * 1000.0).round() / 1000.0) as f32
         })
-        .collect();
+        .collect()
+}
 
-    let unicode: BTreeMap<u16, String> = usage
+/// The text ToUnicode gives each code: what its glyph stands for most often (ties go
+/// to the smaller string), cut to what one entry may carry.
+fn unicode_by_code(usage: &FaceUsage, codes: &[u16]) -> BTreeMap<u16, String> {
+    usage
         .texts
         .iter()
         .filter_map(|(glyph, texts)| {
-            // The text the glyph stands for most often; ties go to the smaller string.
             let (text, _) = texts
                 .iter()
                 .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
             let code = *codes.get(usize::from(*glyph))?;
             Some((code, truncate_utf16(text, MAX_UNICODE_UNITS)))
         })
-        .collect();
+        .collect()
+}
 
+/// The same texts in a table by code, for the content streams' lookups.
+fn texts_by_code(unicode: &BTreeMap<u16, String>, codes: usize) -> Vec<Option<String>> {
+    let mut by_code = vec![None; codes];
+    for (&code, text) in unicode {
+        if let Some(slot) = by_code.get_mut(usize::from(code)) {
+            *slot = Some(text.clone());
+        }
+    }
+    by_code
+}
+
+/// The subset's /BaseFont: a tag, `+`, and the face's PostScript name (else the name
+/// it was given, else `Face<index>`).
+fn base_font_name(source: Source, font: &FontRef, glyphs: &[u16]) -> String {
     let ps_name = font
         .localized_strings(StringId::POSTSCRIPT_NAME)
         .english_or_first()
         .map(|s| pdf_font_name(&s.to_string()))
         .filter(|s| !s.is_empty())
-        .or_else(|| Some(pdf_font_name(&face.name)).filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| format!("Face{index}"));
-    let base_font = format!("{}+{}", subset_tag(index, &ps_name, &used), ps_name);
+        .or_else(|| Some(pdf_font_name(&source.face.name)).filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| format!("Face{}", source.index));
+    format!("{}+{}", subset_tag(source.index, &ps_name, glyphs), ps_name)
+}
 
-    let is_cff = font.table_data(Tag::new(b"CFF ")).is_some();
-    let (subtype, file_key, file) = if is_cff {
-        let table = FontRef::new(&subset)
-            .ok()
-            .and_then(|f| f.table_data(Tag::new(b"CFF ")))
-            .map(|data| data.as_bytes().to_vec())
-            .ok_or_else(|| font_error("its subset has no CFF table".to_string()))?;
-        let stream = Stream::new(dictionary! { "Subtype" => "CIDFontType0C" }, table);
-        ("CIDFontType0", "FontFile3", stream)
-    } else {
-        let length = subset.len() as i64;
-        let stream = Stream::new(dictionary! { "Length1" => length }, subset);
-        ("CIDFontType2", "FontFile2", stream)
-    };
-    let file_id = pdf.add_object(file);
-
+/// The /FontDescriptor: the face's box, angle, heights and flags from its tables, and
+/// a reference to the font file.
+fn font_descriptor(
+    font: &FontRef,
+    scale: f64,
+    base_font: &str,
+    file_key: &str,
+    file_id: ObjectId,
+) -> Dictionary {
     let global = font.metrics(Size::unscaled(), LocationRef::default());
     let em = |v: f32| (f64::from(v) * scale).round() as i64;
     let bbox = global.bounds.map_or([0, 0, 0, 0], |b| {
@@ -267,9 +395,9 @@ pub(super) fn embed_face(
     // producers do (about 88 at 400, 166 at 700).
     let weight = font.attributes().weight.value();
     let stem_v = 50 + (weight / 65.0).powi(2).round() as i64;
-    let descriptor_id = pdf.add_object(dictionary! {
+    dictionary! {
         "Type" => "FontDescriptor",
-        "FontName" => Object::Name(base_font.clone().into_bytes()),
+        "FontName" => Object::Name(base_font.as_bytes().to_vec()),
         "Flags" => flags,
         "FontBBox" => bbox.iter().map(|&v| Object::Integer(v)).collect::<Vec<_>>(),
         "ItalicAngle" => Object::Real(global.italic_angle),
@@ -278,12 +406,15 @@ pub(super) fn embed_face(
         "CapHeight" => em(global.cap_height.unwrap_or(global.ascent)),
         "StemV" => stem_v,
         file_key => file_id,
-    });
+    }
+}
 
+/// The descendant CIDFont: codes are CIDs, one /W run of widths from code 0.
+fn cid_font(base_font: &str, subtype: &str, descriptor_id: ObjectId, widths: &[f32]) -> Dictionary {
     let mut descendant = dictionary! {
         "Type" => "Font",
         "Subtype" => subtype,
-        "BaseFont" => Object::Name(base_font.clone().into_bytes()),
+        "BaseFont" => Object::Name(base_font.as_bytes().to_vec()),
         "CIDSystemInfo" => dictionary! {
             "Registry" => Object::string_literal("Adobe"),
             "Ordering" => Object::string_literal("Identity"),
@@ -299,32 +430,7 @@ pub(super) fn embed_face(
     if subtype == "CIDFontType2" {
         descendant.set("CIDToGIDMap", "Identity");
     }
-    let descendant_id = pdf.add_object(descendant);
-    let to_unicode_id = pdf.add_object(Stream::new(Dictionary::new(), to_unicode_cmap(&unicode)));
-    let font_id = pdf.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type0",
-        "BaseFont" => Object::Name(base_font.into_bytes()),
-        "Encoding" => "Identity-H",
-        "DescendantFonts" => vec![Object::Reference(descendant_id)],
-        "ToUnicode" => to_unicode_id,
-    });
-
-    Ok(EmbeddedFace {
-        resource: format!("F{index}"),
-        font_id,
-        codes,
-        unicode_by_code: {
-            let mut by_code = vec![None; widths.len()];
-            for (&code, text) in &unicode {
-                if let Some(slot) = by_code.get_mut(usize::from(code)) {
-                    *slot = Some(text.clone());
-                }
-            }
-            by_code
-        },
-        widths,
-    })
+    descendant
 }
 
 /// Keeps the characters a PostScript font name may hold.

@@ -37,8 +37,6 @@ mod pages;
 #[cfg(test)]
 mod sample;
 
-use std::collections::BTreeMap;
-
 use lopdf::xref::XrefType;
 use lopdf::{dictionary, Dictionary, Object, ObjectId};
 use rayon::prelude::*;
@@ -47,7 +45,7 @@ use crate::typeset::doc::{Document, Pt};
 
 use check::check;
 use finish::finish;
-use fonts::{collect_fonts, embed_face};
+use fonts::embed_fonts;
 use images::embed_image;
 use metadata::{page_labels, text_string, write_metadata};
 use outline::write_outline;
@@ -117,15 +115,13 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
     pdf.reference_table.cross_reference_type = XrefType::CrossReferenceTable;
 
     // Fonts first: the content streams need each face's subset glyph ids and widths.
-    let mut fonts = BTreeMap::new();
+    let fonts = embed_fonts(&mut pdf, doc)?;
     let mut font_resources = Dictionary::new();
-    for (face, usage) in collect_fonts(doc) {
-        let embedded = embed_face(&mut pdf, face, &doc.faces[face], &usage)?;
+    for embedded in fonts.values() {
         font_resources.set(
             embedded.resource.clone(),
             Object::Reference(embedded.font_id),
         );
-        fonts.insert(face, embedded);
     }
     let mut resources = dictionary! { "Font" => font_resources };
     if !doc.images.is_empty() {
