@@ -1,31 +1,36 @@
 //! Content streams, written as bytes: text runs with `TJ`, every glyph at its exact
-//! position, /ActualText where the ToUnicode map cannot give a cluster's text back; and
-//! the number and string syntax every operator shares.
+//! position, /ActualText where the ToUnicode map cannot give a cluster's text back;
+//! rules with `S`, images with `Do`; and the number and string syntax they share.
 //!
 //! Makes no PDF objects (no lopdf operations either: a thousand-page book has millions
 //! of glyphs).
 
 use super::fonts::EmbeddedFace;
-use crate::typeset::doc::{PlacedGlyph, TextRun};
+use super::images::image_name;
+use crate::typeset::doc::{PlacedGlyph, Pt, Rect, TextRun};
 
 /// A content stream being written: operands, each followed by a space, then the
 /// operator and a newline, as lopdf's own encoder lays them out.
 #[derive(Default)]
-pub(super) struct Ops(pub(super) Vec<u8>);
+pub(super) struct Ops(Vec<u8>);
 
 impl Ops {
-    pub(super) fn op(&mut self, operator: &str) {
+    pub(super) fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+
+    fn op(&mut self, operator: &str) {
         self.0.extend_from_slice(operator.as_bytes());
         self.0.push(b'\n');
     }
 
-    pub(super) fn raw(&mut self, bytes: &[u8]) {
+    fn raw(&mut self, bytes: &[u8]) {
         self.0.extend_from_slice(bytes);
     }
 
     /// A number as lopdf writes a real: the shortest decimal that reads back as the
     /// same f32, never in exponent form.
-    pub(super) fn num(&mut self, value: f32) {
+    fn num(&mut self, value: f32) {
         use std::io::Write as _;
         if value == value.trunc() && value.abs() < 1e9 {
             self.int(value as i64);
@@ -88,6 +93,33 @@ impl Ops {
             self.hex_codes(&bytes);
         }
     }
+}
+
+/// Draws a straight line (a rule, an underline) `width` thick from `from` to `to`.
+pub(super) fn draw_line(from: (Pt, Pt), to: (Pt, Pt), width: Pt, out: &mut Ops) {
+    out.num(width);
+    out.op("w");
+    out.num(from.0);
+    out.num(from.1);
+    out.op("m");
+    out.num(to.0);
+    out.num(to.1);
+    out.op("l");
+    out.op("S");
+}
+
+/// Draws image `image` (its XObject) scaled into `rect`.
+pub(super) fn draw_image(image: usize, rect: &Rect, out: &mut Ops) {
+    out.op("q");
+    out.num(rect.width);
+    out.raw(b"0 0 ");
+    out.num(rect.height);
+    out.num(rect.x);
+    out.num(rect.y);
+    out.op("cm");
+    out.raw(format!("/{} ", image_name(image)).as_bytes());
+    out.op("Do");
+    out.op("Q");
 }
 
 /// Draws one run in its own text object. Glyphs on one baseline share a `TJ` whose

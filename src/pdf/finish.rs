@@ -2,6 +2,7 @@
 //! trailer /ID hashed from the bytes themselves (FNV-1a), so that the same document
 //! always gets the same id.
 
+use lopdf::xref::XrefType;
 use lopdf::{Object, StringFormat};
 
 use super::WriteError;
@@ -10,6 +11,8 @@ use super::WriteError;
 /// file written without it: the same document always gets the same id.
 pub(super) fn finish(mut pdf: lopdf::Document) -> Result<Vec<u8>, WriteError> {
     compress(&mut pdf);
+    // A classic cross-reference table, not a cross-reference stream.
+    pdf.reference_table.cross_reference_type = XrefType::CrossReferenceTable;
     // Serialise once with a placeholder /ID of the final length, hash the bytes, then
     // write the hash over the placeholder (same length: offsets stay valid).
     let placeholder = vec![0u8; 16];

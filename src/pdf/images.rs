@@ -5,13 +5,24 @@
 
 use lopdf::{dictionary, ObjectId, Stream};
 
+use crate::typeset::doc::{Document, Image, ImageData};
+
+/// Writes every image of the document, in order; returns their ids by image index.
+pub(super) fn embed_images(pdf: &mut lopdf::Document, doc: &Document) -> Vec<ObjectId> {
+    doc.images
+        .iter()
+        .map(|image| embed_image(pdf, image))
+        .collect()
+}
+
+/// The name image `index` has in the pages' resources, and in their `Do` operators.
+pub(super) fn image_name(index: usize) -> String {
+    format!("Im{index}")
+}
+
 /// An image XObject: JPEG as is (DCTDecode, never recompressed); raw samples
 /// compressed with the rest of the file, alpha as a soft mask.
-pub(super) fn embed_image(
-    pdf: &mut lopdf::Document,
-    image: &crate::typeset::doc::Image,
-) -> ObjectId {
-    use crate::typeset::doc::ImageData;
+fn embed_image(pdf: &mut lopdf::Document, image: &Image) -> ObjectId {
     let base = |cs: &str| {
         dictionary! {
             "Type" => "XObject",

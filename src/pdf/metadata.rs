@@ -1,9 +1,43 @@
-//! What the file says about itself: page labels (i, ii, then 1, 2), the Info dictionary
-//! and an XMP packet that agree with it, and the PDF text strings they are written in.
+//! What the file says about itself: the catalog (how a viewer opens it), page labels
+//! (i, ii, then 1, 2), the Info dictionary and an XMP packet that agree with it, and
+//! the PDF text strings they are written in.
 
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use crate::typeset::doc::{Document, LabelStyle};
+
+/// Writes the catalog and the Info dictionary, and names both in the trailer: the page
+/// tree, the outline (open beside the pages), page labels, language, spreads, XMP.
+pub(super) fn write_catalog(
+    pdf: &mut lopdf::Document,
+    doc: &Document,
+    pages_id: ObjectId,
+    outlines_id: Option<ObjectId>,
+) {
+    let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages_id };
+    if let Some(outlines_id) = outlines_id {
+        catalog.set("Outlines", outlines_id);
+        catalog.set("PageMode", "UseOutlines");
+    }
+    if let Some(labels) = page_labels(doc) {
+        catalog.set("PageLabels", labels);
+    }
+    if !doc.info.language.is_empty() {
+        catalog.set("Lang", text_string(&doc.info.language));
+    }
+    // A book reads in spreads with page 1 alone on the right; the title bar shows the
+    // book's title rather than the file name.
+    catalog.set("PageLayout", "TwoPageRight");
+    catalog.set(
+        "ViewerPreferences",
+        dictionary! { "DisplayDocTitle" => !doc.info.title.is_empty() },
+    );
+    let (info_id, metadata_id) = write_metadata(pdf, doc);
+    catalog.set("Metadata", metadata_id);
+    let catalog_id = pdf.add_object(catalog);
+    pdf.trailer.set("Root", catalog_id);
+    pdf.trailer.set("Info", info_id);
+}
 
 /// A PDF text string: printable ASCII as a literal string (lopdf escapes `(`, `)` and
 /// `\`), anything else as UTF-16BE with a byte order mark.
@@ -20,7 +54,7 @@ pub(super) fn text_string(text: &str) -> Object {
 /// The /PageLabels number tree. The tree must cover page 0; when the first range starts
 /// later, the pages before it are numbered 1, 2, 3. A start number below 1 (not allowed
 /// in a PDF) is written as 1.
-pub(super) fn page_labels(doc: &Document) -> Option<Dictionary> {
+fn page_labels(doc: &Document) -> Option<Dictionary> {
     let first = doc.labels.first()?;
     let mut nums = Vec::new();
     if first.start > 0 {
@@ -46,7 +80,7 @@ pub(super) fn page_labels(doc: &Document) -> Option<Dictionary> {
 
 /// Writes the Info dictionary and an XMP packet that says the same (title, author,
 /// subject, keywords, language, producer, dates). Returns (info id, metadata id).
-pub(super) fn write_metadata(pdf: &mut lopdf::Document, doc: &Document) -> (ObjectId, ObjectId) {
+fn write_metadata(pdf: &mut lopdf::Document, doc: &Document) -> (ObjectId, ObjectId) {
     let info = &doc.info;
     let date = crate::date::CivilTime::from_epoch(info.date);
     let keywords = info.keywords.join(", ");

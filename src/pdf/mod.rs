@@ -37,19 +37,15 @@ mod pages;
 #[cfg(test)]
 mod sample;
 
-use lopdf::xref::XrefType;
-use lopdf::{dictionary, Dictionary, Object, ObjectId};
-use rayon::prelude::*;
-
 use crate::typeset::doc::{Document, Pt};
 
 use check::check;
 use finish::finish;
 use fonts::embed_fonts;
-use images::embed_image;
-use metadata::{page_labels, text_string, write_metadata};
+use images::embed_images;
+use metadata::write_catalog;
 use outline::write_outline;
-use pages::{add_page, page_content, PageContent};
+use pages::write_pages;
 
 /// Why a document could not be written. The layout engine produced something a PDF
 /// cannot carry, or a font could not be read or subset.
@@ -110,76 +106,13 @@ pub enum WriteError {
 /// no random ids; dates from `doc.info.date`).
 pub fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
     check(doc)?;
-
     let mut pdf = lopdf::Document::with_version("1.7");
-    pdf.reference_table.cross_reference_type = XrefType::CrossReferenceTable;
-
     // Fonts first: the content streams need each face's subset glyph ids and widths.
     let fonts = embed_fonts(&mut pdf, doc)?;
-    let mut font_resources = Dictionary::new();
-    for embedded in fonts.values() {
-        font_resources.set(
-            embedded.resource.clone(),
-            Object::Reference(embedded.font_id),
-        );
-    }
-    let mut resources = dictionary! { "Font" => font_resources };
-    if !doc.images.is_empty() {
-        let mut xobjects = Dictionary::new();
-        for (i, image) in doc.images.iter().enumerate() {
-            let id = embed_image(&mut pdf, image);
-            xobjects.set(format!("Im{i}"), Object::Reference(id));
-        }
-        resources.set("XObject", xobjects);
-    }
-    let resources_id = pdf.add_object(resources);
-
-    let pages_id = pdf.new_object_id();
-    let page_ids: Vec<ObjectId> = doc.pages.iter().map(|_| pdf.new_object_id()).collect();
-    // Pages are drawn and compressed in parallel, then added in order: the same
-    // objects and ids whatever the number of threads.
-    let contents: Vec<PageContent> = doc
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(index, page)| page_content(page, index, &page_ids, &fonts))
-        .collect();
-    for ((page, content), &page_id) in doc.pages.iter().zip(contents).zip(&page_ids) {
-        add_page(&mut pdf, page, content, page_id, pages_id, resources_id);
-    }
-    pdf.set_object(
-        pages_id,
-        dictionary! {
-            "Type" => "Pages",
-            "Kids" => page_ids.iter().map(|id| Object::Reference(*id)).collect::<Vec<_>>(),
-            "Count" => page_ids.len() as i64,
-        },
-    );
-
-    let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages_id };
-    if let Some(outlines_id) = write_outline(&mut pdf, doc, &page_ids) {
-        catalog.set("Outlines", outlines_id);
-        catalog.set("PageMode", "UseOutlines");
-    }
-    if let Some(labels) = page_labels(doc) {
-        catalog.set("PageLabels", labels);
-    }
-    if !doc.info.language.is_empty() {
-        catalog.set("Lang", text_string(&doc.info.language));
-    }
-    // A book reads in spreads with page 1 alone on the right; the title bar shows the
-    // book's title rather than the file name.
-    catalog.set("PageLayout", "TwoPageRight");
-    catalog.set(
-        "ViewerPreferences",
-        dictionary! { "DisplayDocTitle" => !doc.info.title.is_empty() },
-    );
-    let (info_id, metadata_id) = write_metadata(&mut pdf, doc);
-    catalog.set("Metadata", metadata_id);
-    let catalog_id = pdf.add_object(catalog);
-
-    pdf.trailer.set("Root", catalog_id);
-    pdf.trailer.set("Info", info_id);
+    let images = embed_images(&mut pdf, doc);
+    let pages = write_pages(&mut pdf, doc, &fonts, &images);
+    let outlines = write_outline(&mut pdf, doc, &pages.kids);
+    write_catalog(&mut pdf, doc, pages.id, outlines);
     finish(pdf)
 }
 

@@ -1,12 +1,42 @@
 //! Where a reader can jump: the outline (bookmarks nested by level) and link
 //! annotations, both aimed with explicit destinations; URIs in the ASCII a PDF allows.
 
-use lopdf::{dictionary, Object, ObjectId};
+use lopdf::{dictionary, Dictionary, Object, ObjectId, StringFormat};
 
 use super::metadata::text_string;
-use crate::typeset::doc::{Document, Pt, Rect};
+use crate::typeset::doc::{Document, LinkTarget, Pt, Rect};
 
-pub(super) fn rect_array(rect: &Rect) -> Vec<Object> {
+/// A link annotation over `rect` on the page `on`, to a place in this document or to
+/// a URI. Borderless, printed (/F 4).
+pub(super) fn link_annotation(
+    rect: &Rect,
+    target: &LinkTarget,
+    on: ObjectId,
+    page_ids: &[ObjectId],
+) -> Dictionary {
+    let mut annot = dictionary! {
+        "Type" => "Annot",
+        "Subtype" => "Link",
+        "Rect" => rect_array(rect),
+        "Border" => vec![0.into(), 0.into(), 0.into()],
+        "F" => 4,
+        "P" => on,
+    };
+    match target {
+        LinkTarget::Uri(uri) => annot.set(
+            "A",
+            dictionary! {
+                "S" => "URI",
+                "URI" => Object::String(uri_bytes(uri), StringFormat::Literal),
+            },
+        ),
+        LinkTarget::Page { page, y } => annot.set("Dest", destination(page_ids[*page], *y)),
+    }
+    annot
+}
+
+/// A rectangle as a PDF array: lower left, then upper right corner.
+fn rect_array(rect: &Rect) -> Vec<Object> {
     let (x1, x2) = (
         rect.x.min(rect.x + rect.width),
         rect.x.max(rect.x + rect.width),
@@ -20,7 +50,7 @@ pub(super) fn rect_array(rect: &Rect) -> Vec<Object> {
 
 /// An explicit destination: the page, scrolled so that `y` is at the top, left and zoom
 /// unchanged.
-pub(super) fn destination(page: ObjectId, y: Pt) -> Object {
+fn destination(page: ObjectId, y: Pt) -> Object {
     Object::Array(vec![
         page.into(),
         "XYZ".into(),
@@ -31,7 +61,7 @@ pub(super) fn destination(page: ObjectId, y: Pt) -> Object {
 }
 
 /// A URI is a 7-bit ASCII string: other bytes, spaces and controls are percent-encoded.
-pub(super) fn uri_bytes(uri: &str) -> Vec<u8> {
+fn uri_bytes(uri: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(uri.len());
     for &byte in uri.as_bytes() {
         if byte.is_ascii_graphic() {

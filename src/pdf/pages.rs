@@ -1,21 +1,87 @@
-//! The pages: each drawn on its own thread (its content stream, compressed there, and
-//! its link annotations), then added to the file in page order, so that objects and
-//! ids are the same whatever the number of threads.
+//! The pages: the resources they share, each page drawn on its own thread (its
+//! content stream, compressed there, and its link annotations), then added to the file
+//! in page order with the page tree, so that objects and ids are the same whatever the
+//! number of threads.
 
 use std::collections::BTreeMap;
 
-use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
+use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream};
+use rayon::prelude::*;
 
-use super::content::{draw_run, Ops};
+use super::content::{draw_image, draw_line, draw_run, Ops};
 use super::finish::deflate;
 use super::fonts::EmbeddedFace;
-use super::outline::{destination, rect_array, uri_bytes};
-use crate::typeset::doc::{Item, LinkTarget};
+use super::images::image_name;
+use super::outline::link_annotation;
+use crate::typeset::doc::{Document, Item, Page};
+
+/// The page tree's id, and each page's in page order (what links and the outline
+/// point at).
+pub(super) struct PageTree {
+    pub(super) id: ObjectId,
+    pub(super) kids: Vec<ObjectId>,
+}
+
+/// Adds the shared resources, then every page, then the page tree.
+pub(super) fn write_pages(
+    pdf: &mut lopdf::Document,
+    doc: &Document,
+    fonts: &BTreeMap<usize, EmbeddedFace>,
+    images: &[ObjectId],
+) -> PageTree {
+    let resources_id = pdf.add_object(resources(fonts, images));
+    let pages_id = pdf.new_object_id();
+    let page_ids: Vec<ObjectId> = doc.pages.iter().map(|_| pdf.new_object_id()).collect();
+    // Pages are drawn and compressed in parallel, then added in order: the same
+    // objects and ids whatever the number of threads.
+    let contents: Vec<PageContent> = doc
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(index, page)| page_content(page, index, &page_ids, fonts))
+        .collect();
+    for ((page, content), &page_id) in doc.pages.iter().zip(contents).zip(&page_ids) {
+        add_page(pdf, page, content, page_id, pages_id, resources_id);
+    }
+    pdf.set_object(
+        pages_id,
+        dictionary! {
+            "Type" => "Pages",
+            "Kids" => page_ids.iter().map(|id| Object::Reference(*id)).collect::<Vec<_>>(),
+            "Count" => page_ids.len() as i64,
+        },
+    );
+    PageTree {
+        id: pages_id,
+        kids: page_ids,
+    }
+}
+
+/// The one resource dictionary every page uses: the embedded fonts by resource name,
+/// and the images, if any.
+fn resources(fonts: &BTreeMap<usize, EmbeddedFace>, images: &[ObjectId]) -> Dictionary {
+    let mut font_resources = Dictionary::new();
+    for embedded in fonts.values() {
+        font_resources.set(
+            embedded.resource.clone(),
+            Object::Reference(embedded.font_id),
+        );
+    }
+    let mut resources = dictionary! { "Font" => font_resources };
+    if !images.is_empty() {
+        let mut xobjects = Dictionary::new();
+        for (i, &id) in images.iter().enumerate() {
+            xobjects.set(image_name(i), Object::Reference(id));
+        }
+        resources.set("XObject", xobjects);
+    }
+    resources
+}
 
 /// One page's drawing, made apart from the lopdf document so that pages can be made
 /// on several threads: the content stream (compressed when that is smaller) and the
 /// link annotations.
-pub(super) struct PageContent {
+struct PageContent {
     stream: Vec<u8>,
     compressed: bool,
     annots: Vec<Dictionary>,
@@ -25,8 +91,8 @@ pub(super) struct PageContent {
 /// annotations. The content stream is written as bytes directly (no lopdf operation
 /// objects: a thousand-page book has millions of glyphs) and compressed here, on the
 /// page's thread.
-pub(super) fn page_content(
-    page: &crate::typeset::doc::Page,
+fn page_content(
+    page: &Page,
     index: usize,
     page_ids: &[ObjectId],
     fonts: &BTreeMap<usize, EmbeddedFace>,
@@ -47,55 +113,14 @@ pub(super) fn page_content(
                 x2,
                 y2,
                 width,
-            } => {
-                out.num(*width);
-                out.op("w");
-                out.num(*x1);
-                out.num(*y1);
-                out.op("m");
-                out.num(*x2);
-                out.num(*y2);
-                out.op("l");
-                out.op("S");
-            }
-            Item::Image { image, rect } => {
-                out.op("q");
-                out.num(rect.width);
-                out.raw(b"0 0 ");
-                out.num(rect.height);
-                out.num(rect.x);
-                out.num(rect.y);
-                out.op("cm");
-                out.raw(format!("/Im{image} ").as_bytes());
-                out.op("Do");
-                out.op("Q");
-            }
+            } => draw_line((*x1, *y1), (*x2, *y2), *width, &mut out),
+            Item::Image { image, rect } => draw_image(*image, rect, &mut out),
             Item::Link { rect, target } => {
-                let mut annot = dictionary! {
-                    "Type" => "Annot",
-                    "Subtype" => "Link",
-                    "Rect" => rect_array(rect),
-                    "Border" => vec![0.into(), 0.into(), 0.into()],
-                    "F" => 4,
-                    "P" => page_ids[index],
-                };
-                match target {
-                    LinkTarget::Uri(uri) => annot.set(
-                        "A",
-                        dictionary! {
-                            "S" => "URI",
-                            "URI" => Object::String(uri_bytes(uri), StringFormat::Literal),
-                        },
-                    ),
-                    LinkTarget::Page { page, y } => {
-                        annot.set("Dest", destination(page_ids[*page], *y))
-                    }
-                }
-                annots.push(annot);
+                annots.push(link_annotation(rect, target, page_ids[index], page_ids));
             }
         }
     }
-    let content = out.0;
+    let content = out.into_bytes();
     let (stream, compressed) = match deflate(&content) {
         Some(data) if data.len() < content.len() => (data, true),
         _ => (content, false),
@@ -108,9 +133,9 @@ pub(super) fn page_content(
 }
 
 /// Adds one page's objects: its link annotations, its content stream, the page.
-pub(super) fn add_page(
+fn add_page(
     pdf: &mut lopdf::Document,
-    page: &crate::typeset::doc::Page,
+    page: &Page,
     content: PageContent,
     page_id: ObjectId,
     pages_id: ObjectId,
