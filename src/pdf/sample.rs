@@ -92,46 +92,7 @@ pub(super) fn refs(spec: &[(char, String)]) -> Vec<(char, &str)> {
 /// Two 6 × 9 in pages: text with a ligature, a combining cluster, a raised glyph, a
 /// rule and two links on the first; justified text on the second.
 pub(super) fn sample(data: &'static [u8]) -> Document {
-    let mut first = plain("Contents (draft) ");
-    first.extend([('\u{FB01}', "fi".to_string())]);
-    first.extend(plain("ne coffee"));
-    let mut second = plain("caf");
-    second.extend([('e', "é".to_string()), ('\u{0301}', String::new())]);
-    second.extend(plain(" E = mc"));
-    second.push(('2', "^2".to_string()));
-    let page_one = Page {
-        width: 432.0,
-        height: 648.0,
-        items: vec![
-            run(data, 12.0, 72.0, 560.0, &refs(&first), 0.0),
-            run(data, 10.5, 72.0, 540.0, &refs(&second), 0.0),
-            Item::Line {
-                x1: 72.0,
-                y1: 530.0,
-                x2: 360.0,
-                y2: 530.0,
-                width: 0.5,
-            },
-            Item::Link {
-                rect: Rect {
-                    x: 72.0,
-                    y: 556.0,
-                    width: 60.0,
-                    height: 14.0,
-                },
-                target: LinkTarget::Page { page: 1, y: 620.0 },
-            },
-            Item::Link {
-                rect: Rect {
-                    x: 72.0,
-                    y: 536.0,
-                    width: 30.0,
-                    height: 12.0,
-                },
-                target: LinkTarget::Uri("https://example.org/a(b)?q=ü".to_string()),
-            },
-        ],
-    };
+    let page_one = first_page(data);
     let page_two = Page {
         width: 432.0,
         height: 648.0,
@@ -185,6 +146,50 @@ pub(super) fn sample(data: &'static [u8]) -> Document {
             language: "en".to_string(),
             date: 1_795_478_400,
         },
+    }
+}
+
+/// The sample's first page: two runs, a rule, a link to page 2 and one to a URI.
+fn first_page(data: &[u8]) -> Page {
+    let mut first = plain("Contents (draft) ");
+    first.extend([('\u{FB01}', "fi".to_string())]);
+    first.extend(plain("ne coffee"));
+    let mut second = plain("caf");
+    second.extend([('e', "é".to_string()), ('\u{0301}', String::new())]);
+    second.extend(plain(" E = mc"));
+    second.push(('2', "^2".to_string()));
+    Page {
+        width: 432.0,
+        height: 648.0,
+        items: vec![
+            run(data, 12.0, 72.0, 560.0, &refs(&first), 0.0),
+            run(data, 10.5, 72.0, 540.0, &refs(&second), 0.0),
+            Item::Line {
+                x1: 72.0,
+                y1: 530.0,
+                x2: 360.0,
+                y2: 530.0,
+                width: 0.5,
+            },
+            Item::Link {
+                rect: Rect {
+                    x: 72.0,
+                    y: 556.0,
+                    width: 60.0,
+                    height: 14.0,
+                },
+                target: LinkTarget::Page { page: 1, y: 620.0 },
+            },
+            Item::Link {
+                rect: Rect {
+                    x: 72.0,
+                    y: 536.0,
+                    width: 30.0,
+                    height: 12.0,
+                },
+                target: LinkTarget::Uri("https://example.org/a(b)?q=ü".to_string()),
+            },
+        ],
     }
 }
 
