@@ -75,8 +75,8 @@ impl Ops {
         self.0.push(b'>');
     }
 
-    /// A text string operand (see [`text_string`]): literal ASCII with `(`, `)` and
-    /// `\\` escaped, or UTF-16BE hexadecimal with a byte order mark.
+    /// A text string operand, as `metadata::text_string` writes one: literal ASCII
+    /// with `(`, `)` and `\\` escaped, or UTF-16BE hexadecimal with a byte order mark.
     fn text(&mut self, text: &str) {
         if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
             self.0.push(b'(');

@@ -13,18 +13,18 @@
 //! document differ. krilla 0.8, tried in its place in a spike, wrote a book twice as
 //! slowly, cannot draw pages in parallel, and made larger files.
 //!
-//! [`write`] is the recipe; each PDF concern is one file:
+//! [`write()`] is the recipe; each PDF concern is one file:
 //!
-//! 1. [`check`] rejects numbers and references a PDF cannot carry;
-//! 2. [`fonts`] finds the glyphs each face uses and the text each stands for, subsets
+//! 1. `check.rs` rejects numbers and references a PDF cannot carry;
+//! 2. `fonts.rs` finds the glyphs each face uses and the text each stands for, subsets
 //!    each face with `subsetter` and writes it as a Type0 font with a ToUnicode map;
-//! 3. [`images`] writes the pictures as image XObjects;
-//! 4. [`pages`] draws the pages on as many threads as there are cores (their streams
-//!    written by [`content`]: text with `TJ`, rules with `S`) and adds them in page
-//!    order;
-//! 5. [`outline`] (bookmarks, link annotations, destinations) and [`metadata`] (page
-//!    labels, Info, XMP) complete the catalog;
-//! 6. [`finish`] compresses and serializes, with an /ID hashed from the content.
+//! 3. `images.rs` writes the pictures as image XObjects;
+//! 4. `pages.rs` draws the pages on as many threads as there are cores (their streams
+//!    written by `content.rs`: text with `TJ`, rules with `S`, images with `Do`) and
+//!    adds them in page order;
+//! 5. `outline.rs` (bookmarks, link annotations, destinations) and `metadata.rs`
+//!    (catalog, page labels, Info, XMP) complete the file's objects;
+//! 6. `finish.rs` compresses and serializes, with an /ID hashed from the content.
 
 mod check;
 mod content;
