@@ -239,7 +239,7 @@ fn use_tree(t: &[Tok], mut i: usize, prefix: Vec<String>, out: &mut Vec<Vec<Stri
 
 /// Every path into the crate root in `code` (comments and literals already blanked),
 /// for a file whose module is `depth` levels below the root (`src/pdf/mod.rs` is 1,
-/// `src/pdf/write.rs` 2). Inline `mod x { .. }` blocks add a level.
+/// `src/pdf/fonts.rs` 2). Inline `mod x { .. }` blocks add a level.
 fn crate_paths(code: &str, depth: usize) -> Vec<CratePath> {
     let t = tokens(code);
     let text = |i: usize| t.get(i).map_or("", |x| x.text);
@@ -344,7 +344,7 @@ fn back_ends_use_only_the_model_and_pdf_only_the_laid_out_document() {
         for path in paths {
             files += 1;
             let rel = path.strip_prefix(&src).expect("under src");
-            // src/pdf/mod.rs is one level below the root, src/pdf/write.rs two.
+            // src/pdf/mod.rs is one level below the root, src/pdf/fonts.rs two.
             let depth = rel.components().count() - usize::from(rel.ends_with("mod.rs"));
             let text = std::fs::read_to_string(&path).expect("source reads");
             for v in violations(area, depth, &text) {

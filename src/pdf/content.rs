@@ -1,0 +1,404 @@
+//! Content streams, written as bytes: text runs with `TJ`, every glyph at its exact
+//! position, /ActualText where the ToUnicode map cannot give a cluster's text back;
+//! rules with `S`, images with `Do`; and the number and string syntax they share.
+//!
+//! Makes no PDF objects (no lopdf operations either: a thousand-page book has millions
+//! of glyphs).
+
+use super::fonts::EmbeddedFace;
+use super::images::image_name;
+use crate::typeset::doc::{PlacedGlyph, Pt, Rect, TextRun};
+
+/// A content stream being written: operands, each followed by a space, then the
+/// operator and a newline, as lopdf's own encoder lays them out.
+#[derive(Default)]
+pub(super) struct Ops(Vec<u8>);
+
+impl Ops {
+    pub(super) fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+
+    fn op(&mut self, operator: &str) {
+        self.0.extend_from_slice(operator.as_bytes());
+        self.0.push(b'\n');
+    }
+
+    fn raw(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    /// A number as lopdf writes a real: the shortest decimal that reads back as the
+    /// same f32, never in exponent form.
+    fn num(&mut self, value: f32) {
+        use std::io::Write as _;
+        if value == value.trunc() && value.abs() < 1e9 {
+            self.int(value as i64);
+        } else {
+            // Writing to a Vec cannot fail.
+            let _ = write!(self.0, "{value}");
+        }
+        self.0.push(b' ');
+    }
+
+    fn int(&mut self, value: i64) {
+        let mut buf = itoa::Buffer::new();
+        self.0.extend_from_slice(buf.format(value).as_bytes());
+    }
+
+    /// `hundredths / 100` with at most two decimals: the TJ numbers, which are
+    /// rounded to that step.
+    fn hundredths(&mut self, hundredths: i64) {
+        if hundredths < 0 {
+            self.0.push(b'-');
+        }
+        let h = hundredths.unsigned_abs();
+        self.int((h / 100) as i64);
+        let frac = h % 100;
+        if frac != 0 {
+            self.0.push(b'.');
+            self.0.push(b'0' + (frac / 10) as u8);
+            if frac % 10 != 0 {
+                self.0.push(b'0' + (frac % 10) as u8);
+            }
+        }
+    }
+
+    /// Two-byte codes as a hexadecimal string.
+    fn hex_codes(&mut self, codes: &[u8]) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        self.0.push(b'<');
+        for &b in codes {
+            self.0.push(HEX[usize::from(b >> 4)]);
+            self.0.push(HEX[usize::from(b & 15)]);
+        }
+        self.0.push(b'>');
+    }
+
+    /// A text string operand, as `metadata::text_string` writes one: literal ASCII
+    /// with `(`, `)` and `\\` escaped, or UTF-16BE hexadecimal with a byte order mark.
+    fn text(&mut self, text: &str) {
+        if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            self.0.push(b'(');
+            for b in text.bytes() {
+                if matches!(b, b'(' | b')' | b'\\') {
+                    self.0.push(b'\\');
+                }
+                self.0.push(b);
+            }
+            self.0.push(b')');
+        } else {
+            let mut bytes = vec![0xFE, 0xFF];
+            bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+            self.hex_codes(&bytes);
+        }
+    }
+}
+
+/// Draws a straight line (a rule, an underline) `width` thick from `from` to `to`.
+pub(super) fn draw_line(from: (Pt, Pt), to: (Pt, Pt), width: Pt, out: &mut Ops) {
+    out.num(width);
+    out.op("w");
+    out.num(from.0);
+    out.num(from.1);
+    out.op("m");
+    out.num(to.0);
+    out.num(to.1);
+    out.op("l");
+    out.op("S");
+}
+
+/// Draws image `image` (its XObject) scaled into `rect`.
+pub(super) fn draw_image(image: usize, rect: &Rect, out: &mut Ops) {
+    out.op("q");
+    out.num(rect.width);
+    out.raw(b"0 0 ");
+    out.num(rect.height);
+    out.num(rect.x);
+    out.num(rect.y);
+    out.op("cm");
+    out.raw(format!("/{} ", image_name(image)).as_bytes());
+    out.op("Do");
+    out.op("Q");
+}
+
+/// Draws one run in its own text object. Glyphs on one baseline share a `TJ` whose
+/// numbers move the pen from where the previous glyph's /W width left it to the exact
+/// position of the next glyph; a change of baseline (dy) starts a new `Tm`. A cluster
+/// whose text the ToUnicode map cannot give back (a glyph that stands for different
+/// text elsewhere) is wrapped in a /Span with /ActualText.
+pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
+    if run.glyphs.is_empty() {
+        return;
+    }
+    out.op("BT");
+    out.raw(b"/");
+    out.raw(face.resource.as_bytes());
+    out.raw(b" ");
+    out.num(run.size);
+    out.op("Tf");
+    let mut line = GlyphLine::default();
+    for cluster in clusters(&run.glyphs) {
+        // One glyph per cluster is the common case: compare without building strings.
+        let actual = match cluster {
+            [g] => face.unicode(face.code(g.id)) != Some(g.text.as_str()),
+            _ => {
+                let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
+                let mapped: String = cluster
+                    .iter()
+                    .filter_map(|g| face.unicode(face.code(g.id)))
+                    .collect();
+                mapped != text
+            }
+        };
+        if actual {
+            let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
+            line.flush(out);
+            out.raw(b"/Span <</ActualText ");
+            out.text(&text);
+            out.raw(b">> ");
+            out.op("BDC");
+        }
+        for glyph in cluster {
+            line.place(run, glyph, face, out);
+        }
+        if actual {
+            line.flush(out);
+            out.op("EMC");
+        }
+    }
+    line.flush(out);
+    out.op("ET");
+}
+
+/// Splits glyphs into clusters: a glyph with text starts one, glyphs with empty text
+/// join the one before.
+fn clusters(glyphs: &[PlacedGlyph]) -> impl Iterator<Item = &[PlacedGlyph]> {
+    let mut rest = glyphs;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let len = 1 + rest[1..].iter().take_while(|g| g.text.is_empty()).count();
+        let (cluster, tail) = rest.split_at(len);
+        rest = tail;
+        Some(cluster)
+    })
+}
+
+/// TJ numbers are rounded to 1/100 of a thousandth of an em (0.00012 pt at 12 pt): finer
+/// differences are float noise between the layout's advances and /W, and writing them
+/// would put a number between nearly every pair of glyphs.
+const KERN_STEPS: f64 = 100.0;
+
+/// The `TJ` being built: where its `Tm` put the origin, where the viewer's pen is now
+/// (in thousandths of an em from that origin), and the array so far (written out
+/// when the line is flushed).
+#[derive(Default)]
+struct GlyphLine {
+    origin: Option<(f64, f32)>,
+    pen: f64,
+    array: Vec<u8>,
+    codes: Vec<u8>,
+}
+
+impl GlyphLine {
+    fn place(&mut self, run: &TextRun, glyph: &PlacedGlyph, face: &EmbeddedFace, out: &mut Ops) {
+        let x = (f64::from(run.x) + f64::from(glyph.dx)) as f32;
+        let y = (f64::from(run.y) + f64::from(glyph.dy)) as f32;
+        let size = f64::from(run.size);
+        match self.origin {
+            Some((x0, y0)) if y0 == y => {
+                let target = (f64::from(x) - x0) * 1000.0 / size;
+                // A TJ number n moves the pen by -n/1000 em; round it to what is written.
+                let kern = ((self.pen - target) * KERN_STEPS).round();
+                if kern != 0.0 {
+                    self.push_codes();
+                    let mut number = Ops(std::mem::take(&mut self.array));
+                    number.hundredths(kern as i64);
+                    self.array = number.0;
+                    self.pen -= kern / KERN_STEPS;
+                }
+            }
+            _ => {
+                self.flush(out);
+                out.raw(b"1 0 0 1 ");
+                out.num(x);
+                out.num(y);
+                out.op("Tm");
+                self.origin = Some((f64::from(x), y));
+                self.pen = 0.0;
+            }
+        }
+        let code = face.code(glyph.id);
+        self.codes.extend_from_slice(&code.to_be_bytes());
+        self.pen += face.width(code);
+    }
+
+    fn push_codes(&mut self) {
+        if !self.codes.is_empty() {
+            let mut array = Ops(std::mem::take(&mut self.array));
+            array.hex_codes(&self.codes);
+            self.array = array.0;
+            self.codes.clear();
+        }
+    }
+
+    fn flush(&mut self, out: &mut Ops) {
+        self.push_codes();
+        if !self.array.is_empty() {
+            out.raw(b"[");
+            out.raw(&self.array);
+            out.raw(b"] ");
+            out.op("TJ");
+            self.array.clear();
+        }
+        self.origin = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::metadata::text_string;
+    use crate::pdf::sample::*;
+    use crate::typeset::doc::Item;
+    use lopdf::{Object, StringFormat};
+
+    #[test]
+    fn glyphs_land_exactly_where_the_layout_put_them() {
+        let Some(data) = font_data() else { return };
+        let (doc, _, pdf) = written(data);
+        let cid = dict(
+            &pdf,
+            &get(&pdf, font_dict(&pdf), "DescendantFonts")
+                .as_array()
+                .expect("a")[0],
+        );
+        let w = get(&pdf, cid, "W").as_array().expect("W");
+        assert_eq!(w[0].as_i64().ok(), Some(0), "one /W run from code 0");
+        let widths: Vec<f64> = w[1]
+            .as_array()
+            .expect("widths")
+            .iter()
+            .map(|o| number(o) as f64)
+            .collect();
+        for (index, page_id) in pdf.get_pages().values().enumerate() {
+            let content = lopdf::content::Content::decode(&pdf.get_page_content(*page_id))
+                .expect("content decodes");
+            // Walk the text operators as a viewer does, recording where each glyph lands.
+            let (mut size, mut origin, mut pen, mut drawn) =
+                (0.0f64, (0.0f64, 0.0f64), 0.0, vec![]);
+            for op in &content.operations {
+                match op.operator.as_str() {
+                    "Tf" => size = number(&op.operands[1]) as f64,
+                    "Tm" => {
+                        origin = (
+                            number(&op.operands[4]) as f64,
+                            number(&op.operands[5]) as f64,
+                        );
+                        pen = 0.0;
+                    }
+                    "TJ" => {
+                        for element in op.operands[0].as_array().expect("TJ array") {
+                            match element {
+                                Object::String(codes, _) => {
+                                    for pair in codes.chunks(2) {
+                                        let code = u16::from_be_bytes([pair[0], pair[1]]);
+                                        drawn.push((origin.0 + pen * size / 1000.0, origin.1));
+                                        pen += widths[usize::from(code)];
+                                    }
+                                }
+                                kern => pen -= number(kern) as f64,
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let expected: Vec<(f64, f64)> = doc.pages[index]
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text(run) => Some(
+                        run.glyphs
+                            .iter()
+                            .map(move |g| ((run.x + g.dx) as f64, (run.y + g.dy) as f64)),
+                    ),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            assert_eq!(drawn.len(), expected.len(), "page {index}");
+            for (got, want) in drawn.iter().zip(&expected) {
+                assert!(
+                    (got.0 - want.0).abs() < 0.001 && (got.1 - want.1).abs() < 0.001,
+                    "page {index}: glyph at {got:?}, layout put it at {want:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn text_strings_are_literal_ascii_or_utf16_with_a_byte_order_mark() {
+        assert_eq!(
+            text_string("a (b) \\"),
+            Object::String(b"a (b) \\".to_vec(), StringFormat::Literal)
+        );
+        let Object::String(bytes, StringFormat::Hexadecimal) = text_string("é😀") else {
+            panic!("non-ASCII text is not a hex string");
+        };
+        assert_eq!(bytes, [0xFE, 0xFF, 0x00, 0xE9, 0xD8, 0x3D, 0xDE, 0x00]);
+        // The content stream's own writer escapes the same way, and lopdf reads back
+        // the exact text.
+        let mut ops = Ops::default();
+        ops.text("x) (y \\");
+        ops.raw(b" ");
+        ops.op("Tj");
+        ops.text("é");
+        ops.raw(b" ");
+        ops.op("Tj");
+        assert_eq!(ops.0, b"(x\\) \\(y \\\\) Tj\n<FEFF00E9> Tj\n");
+        let decoded = lopdf::content::Content::decode(&ops.0).expect("decodes");
+        assert_eq!(
+            decoded.operations[0].operands,
+            [Object::String(b"x) (y \\".to_vec(), StringFormat::Literal)]
+        );
+    }
+
+    #[test]
+    fn content_numbers_are_plain_decimals_that_read_back_exactly() {
+        let mut ops = Ops::default();
+        for v in [0.0f32, 12.0, -3.0, 0.1, 431.99997, -0.000_012_5, 1e12] {
+            ops.num(v);
+        }
+        for h in [0i64, 5, 50, -7, -1234, 100_001] {
+            ops.hundredths(h);
+            ops.raw(b" ");
+        }
+        let text = String::from_utf8(ops.0).expect("ASCII");
+        assert_eq!(
+            text,
+            "0 12 -3 0.1 431.99997 -0.0000125 1000000000000 0 0.05 0.5 -0.07 -12.34 1000.01 "
+        );
+        for (word, want) in
+            text.split_whitespace()
+                .zip([0.0f32, 12.0, -3.0, 0.1, 431.99997, -0.000_012_5, 1e12])
+        {
+            assert_eq!(word.parse::<f32>().expect("a number"), want);
+        }
+    }
+
+    #[test]
+    fn clusters_gather_glyphs_with_empty_text_behind_the_one_before() {
+        let glyph = |text: &str| PlacedGlyph {
+            id: 1,
+            dx: 0.0,
+            dy: 0.0,
+            text: text.into(),
+        };
+        let glyphs = [glyph(""), glyph("e"), glyph(""), glyph("f"), glyph("i")];
+        let sizes: Vec<usize> = clusters(&glyphs).map(<[PlacedGlyph]>::len).collect();
+        assert_eq!(sizes, [1, 2, 1, 1]);
+    }
+}
