@@ -1,0 +1,156 @@
+//! The manifest's lists of parts (`front`, `chapters`, `back`): each entry, a path
+//! or a glob, expanded to the files it names, each read once, with its role.
+
+use std::path::{Path, PathBuf};
+
+use serde_saphyr::Spanned;
+
+use super::clean;
+use super::files::{add_source, check_relative, read_text_at, safe_path};
+use super::manifest::Entries;
+use super::LoadedPart;
+use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
+use crate::model::{PartKind, Role};
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn expand(
+    dir: &Path,
+    kind: PartKind,
+    entries: Entries,
+    msrc: SourceId,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    parts: &mut Vec<LoadedPart>,
+    span_of: &dyn Fn(&Sources, &Spanned<String>) -> Span,
+) {
+    let _ = msrc;
+    for e in entries.0 {
+        let spanned = Spanned {
+            value: e.value.path.clone(),
+            referenced: e.referenced,
+            defined: e.defined,
+        };
+        let span = span_of(sources, &spanned);
+        let pattern = &e.value.path;
+        let files: Vec<PathBuf> = if is_glob(pattern) {
+            if let Err(d) = check_relative(pattern) {
+                diags.push(d.at(span));
+                continue;
+            }
+            let full = format!(
+                "{}/{}",
+                glob::Pattern::escape(&dir.to_string_lossy()),
+                pattern
+            );
+            match glob::glob(&full) {
+                Ok(paths) => {
+                    let mut v: Vec<PathBuf> = paths
+                        .filter_map(Result::ok)
+                        .filter(|p| p.is_file())
+                        .collect();
+                    v.sort();
+                    v
+                }
+                Err(err) => {
+                    diags.push(
+                        Diagnostic::error(Code::E0004, format!("invalid glob pattern: {err}"))
+                            .at(span),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            match safe_path(dir, pattern) {
+                Ok(p) => vec![p],
+                Err(d) => {
+                    diags.push(d.at(span));
+                    continue;
+                }
+            }
+        };
+        if files.is_empty() {
+            diags.push(
+                Diagnostic::error(Code::E0004, format!("`{pattern}` matches no file"))
+                    .at(span)
+                    .hint(format!(
+                        "paths are relative to the book folder `{}`",
+                        dir.display()
+                    )),
+            );
+            continue;
+        }
+        for path in files {
+            // Globbed paths are checked too: a symlink may point outside the book.
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            let path = match safe_path(dir, &rel_str) {
+                Ok(p) => p,
+                Err(d) => {
+                    diags.push(d.at(span.clone()));
+                    continue;
+                }
+            };
+            // A set: a book of two thousand chapters would compare paths four million times.
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let Some(read) = read_text_at(&path, span.clone(), diags) else {
+                continue;
+            };
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let source = add_source(sources, diags, path, read);
+            let mut title = e.value.title.clone();
+            if title.as_mut().is_some_and(|t| clean::strip_in_place(t) > 0) {
+                diags.push(
+                    Diagnostic::warning(Code::W0108, "control characters removed from this title")
+                        .at(span.clone()),
+                );
+            }
+            parts.push(LoadedPart {
+                kind,
+                role: role_of(kind, &stem),
+                source,
+                stem,
+                rel_path: rel_str,
+                title,
+            });
+        }
+    }
+}
+
+fn is_glob(p: &str) -> bool {
+    p.contains(['*', '?', '['])
+}
+
+/// The part's role, from its file stem without a leading number (`02-epigraph`).
+pub(super) fn role_of(kind: PartKind, stem: &str) -> Role {
+    let name =
+        stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
+    match (kind, name.to_lowercase().as_str()) {
+        (_, "title" | "titlepage" | "title-page") => Role::TitlePage,
+        (_, "disclaimer") => Role::Disclaimer,
+        (_, "epigraph") => Role::Epigraph,
+        (_, "dedication") => Role::Dedication,
+        (_, "copyright" | "colophon") => Role::Copyright,
+        (PartKind::Front, "preface" | "foreword") => Role::Preface,
+        (PartKind::Back, "references" | "bibliography") => Role::Bibliography,
+        (PartKind::Chapter, _) => Role::Chapter,
+        _ => Role::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_comes_from_the_file_stem_without_its_number() {
+        assert_eq!(role_of(PartKind::Front, "02-disclaimer"), Role::Disclaimer);
+        assert_eq!(role_of(PartKind::Front, "epigraph"), Role::Epigraph);
+        assert_eq!(role_of(PartKind::Chapter, "03-tip-01-learn"), Role::Chapter);
+    }
+}
