@@ -8,12 +8,39 @@ use serde_saphyr::Spanned;
 use super::clean;
 use super::files::{add_source, check_relative, read_text_at, safe_path};
 use super::manifest::Entries;
-use super::LoadedPart;
-use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
+use super::{span_of, LoadedPart};
+use crate::diag::{Code, Diagnostic, SourceId, Sources};
 use crate::model::{PartKind, Role};
 
+/// The parts the manifest lists, in book order (`lists`: front, chapters, back),
+/// each file once; an error at the title when there is no chapter.
+pub(super) fn parts(
+    dir: &Path,
+    lists: [(PartKind, Entries); 3],
+    title: &Spanned<String>,
+    msrc: SourceId,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<LoadedPart> {
+    let mut parts = Vec::new();
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for (kind, entries) in lists {
+        expand(
+            dir, kind, entries, msrc, sources, diags, &mut seen, &mut parts,
+        );
+    }
+    if parts.iter().all(|p| p.kind != PartKind::Chapter) {
+        diags.push(
+            Diagnostic::error(Code::E0013, "the book has no chapters")
+                .at(span_of(sources, msrc, title))
+                .hint("list chapter files under `chapters:`, e.g. `chapters: [chapters/*.md]`"),
+        );
+    }
+    parts
+}
+
 #[allow(clippy::too_many_arguments)]
-pub(super) fn expand(
+fn expand(
     dir: &Path,
     kind: PartKind,
     entries: Entries,
@@ -22,16 +49,9 @@ pub(super) fn expand(
     diags: &mut Vec<Diagnostic>,
     seen: &mut std::collections::HashSet<PathBuf>,
     parts: &mut Vec<LoadedPart>,
-    span_of: &dyn Fn(&Sources, &Spanned<String>) -> Span,
 ) {
-    let _ = msrc;
     for e in entries.0 {
-        let spanned = Spanned {
-            value: e.value.path.clone(),
-            referenced: e.referenced,
-            defined: e.defined,
-        };
-        let span = span_of(sources, &spanned);
+        let span = span_of(sources, msrc, &e);
         let pattern = &e.value.path;
         let files: Vec<PathBuf> = if is_glob(pattern) {
             if let Err(d) = check_relative(pattern) {

@@ -16,13 +16,11 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
 use crate::model::{PartKind, Role};
-use entries::expand;
 pub use files::safe_path;
 use files::{add_source, next_char, read_text, read_text_at};
 use manifest::Manifest;
-use metadata::{newest_mtime, stable_uuid, valid_language_tag};
+use metadata::newest_mtime;
 use serde_saphyr::Spanned;
-use settings::print_settings;
 pub use settings::{parse_length, parse_trim};
 
 /// A book as read from disk: metadata and the files of its parts, not yet parsed.
@@ -72,6 +70,50 @@ pub fn load(
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Loaded> {
+    let (msrc, m) = read_manifest(dir, sources, diags)?;
+    let (mut meta, date) = metadata::read(&m, msrc, sources, diags);
+    let lists = [
+        (PartKind::Front, m.front),
+        (PartKind::Chapter, m.chapters),
+        (PartKind::Back, m.back),
+    ];
+    let parts = entries::parts(dir, lists, &m.title, msrc, sources, diags);
+    let bibliography = m
+        .bibliography
+        .and_then(|b| bibliography(dir, &b, msrc, sources, diags));
+    let cover = m.cover.and_then(|c| cover(dir, &c, msrc, sources, diags));
+    let citation_style = m.citation_style.unwrap_or_else(|| Spanned {
+        value: "apa".to_string(),
+        referenced: m.title.referenced,
+        defined: m.title.defined,
+    });
+    let pdf = settings::print_settings(m.pdf, dir, msrc, sources, diags);
+    let embed_fonts = settings::embed_fonts(&m.epub, msrc, sources, diags);
+    // Last: with no date given, the newest of every file read dates the book.
+    meta.modified = source_date_epoch
+        .or(date)
+        .unwrap_or_else(|| newest_mtime(sources));
+    Some(Loaded {
+        dir: dir.to_path_buf(),
+        manifest_source: msrc,
+        meta,
+        title_page: m.title_page.unwrap_or(true),
+        parts,
+        bibliography,
+        citation_style,
+        cover,
+        embed_fonts,
+        pdf,
+    })
+}
+
+/// `book.yaml` read into the sources and parsed; None, with an error at the
+/// fault, when the folder, the file or its YAML is not there or not right.
+fn read_manifest(
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(SourceId, Manifest)> {
     let manifest_path = dir.join("book.yaml");
     if !dir.is_dir() {
         diags.push(
@@ -85,8 +127,8 @@ pub fn load(
     }
     let read = read_text(&manifest_path, diags)?;
     let msrc = add_source(sources, diags, manifest_path.clone(), read);
-    let m = match manifest::parse(&sources.get(msrc).text) {
-        Ok(m) => m,
+    match manifest::parse(&sources.get(msrc).text) {
+        Ok(m) => Some((msrc, m)),
         Err((msg, loc)) => {
             let mut d = Diagnostic::error(Code::E0002, format!("invalid book.yaml: {msg}"));
             d = match loc {
@@ -100,217 +142,81 @@ pub fn load(
                 None => d.in_file(&manifest_path),
             };
             diags.push(d);
+            None
+        }
+    }
+}
+
+/// Where a manifest value is: from its first character to the end of its line.
+fn span_of<T>(sources: &Sources, msrc: SourceId, s: &Spanned<T>) -> Span {
+    let off = sources.offset_of(
+        msrc,
+        s.referenced.line() as usize,
+        s.referenced.column() as usize,
+    );
+    let len = sources.get(msrc).text[off..]
+        .find('\n')
+        .unwrap_or(sources.get(msrc).text.len() - off);
+    Span::new(
+        msrc,
+        off..off + len.max(1).min(sources.get(msrc).text.len() - off),
+    )
+}
+
+/// The bibliography the manifest names, read, in the format its extension gives.
+fn bibliography(
+    dir: &Path,
+    b: &Spanned<String>,
+    msrc: SourceId,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Bibliography> {
+    let span = span_of(sources, msrc, b);
+    let path = safe_path(dir, &b.value)
+        .map_err(|e| diags.push(e.at(span.clone())))
+        .ok()?;
+    let format = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .as_deref()
+    {
+        Some("yaml") | Some("yml") => BibFormat::HayagrivaYaml,
+        Some("bib") => BibFormat::BibLatex,
+        _ => {
+            diags.push(
+                Diagnostic::error(Code::E0008, "unknown bibliography format")
+                    .at(span)
+                    .hint("use hayagriva YAML (`.yaml`) or BibLaTeX (`.bib`)"),
+            );
             return None;
         }
     };
-    let span_of = |sources: &Sources, s: &Spanned<String>| -> Span {
-        let off = sources.offset_of(
-            msrc,
-            s.referenced.line() as usize,
-            s.referenced.column() as usize,
-        );
-        let len = sources.get(msrc).text[off..]
-            .find('\n')
-            .unwrap_or(sources.get(msrc).text.len() - off);
-        Span::new(
-            msrc,
-            off..off + len.max(1).min(sources.get(msrc).text.len() - off),
-        )
-    };
+    let read = read_text_at(&path, span, diags)?;
+    let source = add_source(sources, diags, path, read);
+    Some(Bibliography { source, format })
+}
 
-    let Manifest {
-        mut title,
-        mut subtitle,
-        authors,
-        author,
-        language,
-        mut identifier,
-        mut publisher,
-        mut rights,
-        mut description,
-        subjects,
-        date,
-        bibliography,
-        citation_style,
-        cover,
-        title_page,
-        front,
-        chapters,
-        back,
-        epub,
-        pdf,
-    } = m;
-
-    let mut authors: Vec<String> = authors.or(author).map(|a| a.into_vec()).unwrap_or_default();
-    let mut subjects: Vec<String> = subjects.map(|s| s.into_vec()).unwrap_or_default();
-    // The file itself is clean by now; YAML escapes (`"\a"`, `"\x07"`) can still
-    // put control characters into values.
-    let removed: usize = [&mut title.value]
-        .into_iter()
-        .chain(subtitle.iter_mut())
-        .chain(identifier.iter_mut())
-        .chain(publisher.iter_mut())
-        .chain(rights.iter_mut())
-        .chain(description.iter_mut())
-        .chain(authors.iter_mut())
-        .chain(subjects.iter_mut())
-        .map(clean::strip_in_place)
-        .sum();
-    if removed > 0 {
-        diags.push(
-            Diagnostic::warning(
-                Code::W0108,
-                format!(
-                    "{removed} control character{} removed from the metadata in `{}`",
-                    if removed == 1 { "" } else { "s" },
-                    manifest_path.display()
-                ),
-            )
-            .in_file(&manifest_path)
-            .hint("an escape such as `\\a` or `\\x07` in a quoted YAML string makes one"),
-        );
-    }
-    let language = match language {
-        Some(l) => {
-            if !valid_language_tag(&l.value) {
-                diags.push(
-                    Diagnostic::error(Code::E0003, format!("`{}` is not a language tag", l.value))
-                        .at(span_of(sources, &l))
-                        .hint("use a BCP 47 tag such as `en`, `en-GB` or `fr`"),
-                );
-            }
-            l.value
-        }
-        None => "en".to_string(),
-    };
-    let date_epoch = match &date {
-        Some(d) => match crate::date::parse_date(&d.value) {
-            Some(secs) => Some(secs),
-            None => {
-                diags.push(
-                    Diagnostic::error(Code::E0003, format!("`{}` is not a date", d.value))
-                        .at(span_of(sources, d))
-                        .hint("write dates as YYYY-MM-DD"),
-                );
-                None
-            }
-        },
-        None => None,
-    };
-
-    let mut parts = Vec::new();
-    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for (kind, entries) in [
-        (PartKind::Front, front),
-        (PartKind::Chapter, chapters),
-        (PartKind::Back, back),
-    ] {
-        expand(
-            dir, kind, entries, msrc, sources, diags, &mut seen, &mut parts, &span_of,
-        );
-    }
-    if parts.iter().all(|p| p.kind != PartKind::Chapter) {
-        diags.push(
-            Diagnostic::error(Code::E0013, "the book has no chapters")
-                .at(span_of(sources, &title))
-                .hint("list chapter files under `chapters:`, e.g. `chapters: [chapters/*.md]`"),
-        );
-    }
-
-    let bibliography = bibliography.and_then(|b| {
-        let span = span_of(sources, &b);
-        let path = safe_path(dir, &b.value)
-            .map_err(|e| diags.push(e.at(span.clone())))
-            .ok()?;
-        let format = match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_lowercase)
-            .as_deref()
-        {
-            Some("yaml") | Some("yml") => BibFormat::HayagrivaYaml,
-            Some("bib") => BibFormat::BibLatex,
-            _ => {
-                diags.push(
-                    Diagnostic::error(Code::E0008, "unknown bibliography format")
-                        .at(span)
-                        .hint("use hayagriva YAML (`.yaml`) or BibLaTeX (`.bib`)"),
-                );
-                return None;
-            }
-        };
-        let read = read_text_at(&path, span, diags)?;
-        let source = add_source(sources, diags, path, read);
-        Some(Bibliography { source, format })
-    });
-
-    let cover = cover.and_then(|c| {
-        let span = span_of(sources, &c);
-        let path = safe_path(dir, &c.value)
-            .map_err(|e| diags.push(e.at(span.clone())))
-            .ok()?;
-        match std::fs::read(&path) {
-            Ok(bytes) => Some((path, bytes, span)),
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(Code::E0011, format!("cannot read cover `{}`: {e}", c.value))
-                        .at(span),
-                );
-                None
-            }
-        }
-    });
-
-    let citation_style = citation_style.unwrap_or_else(|| Spanned {
-        value: "apa".to_string(),
-        referenced: title.referenced,
-        defined: title.defined,
-    });
-
-    // The print font is read by the PDF edition; it must stay inside the book too.
-    if let Some(f) = &pdf.font {
-        if let Err(d) = safe_path(dir, &f.value) {
-            if d.code == "E0012" {
-                diags.push(d.at(span_of(sources, f)));
-            }
+/// The cover image the manifest names, as bytes (resolve sniffs what they are).
+fn cover(
+    dir: &Path,
+    c: &Spanned<String>,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(PathBuf, Vec<u8>, Span)> {
+    let span = span_of(sources, msrc, c);
+    let path = safe_path(dir, &c.value)
+        .map_err(|e| diags.push(e.at(span.clone())))
+        .ok()?;
+    match std::fs::read(&path) {
+        Ok(bytes) => Some((path, bytes, span)),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(Code::E0011, format!("cannot read cover `{}`: {e}", c.value))
+                    .at(span),
+            );
+            None
         }
     }
-    let pdf = print_settings(pdf, msrc, sources, diags);
-    if epub.embed_fonts {
-        diags.push(
-            Diagnostic::warning(
-                Code::W0114,
-                "`epub.embed-fonts` is not supported yet; reading systems use their own fonts",
-            )
-            .in_file(sources.path(msrc).to_path_buf()),
-        );
-    }
-    let modified = source_date_epoch
-        .or(date_epoch)
-        .unwrap_or_else(|| newest_mtime(sources));
-    let identifier = identifier.unwrap_or_else(|| stable_uuid(&title.value, &authors));
-    Some(Loaded {
-        dir: dir.to_path_buf(),
-        manifest_source: msrc,
-        meta: crate::model::Metadata {
-            title: title.value,
-            subtitle,
-            authors,
-            language,
-            identifier,
-            publisher,
-            rights,
-            description,
-            subjects,
-            date: date.map(|d| d.value),
-            modified,
-        },
-        title_page: title_page.unwrap_or(true),
-        parts,
-        bibliography,
-        citation_style,
-        cover,
-        embed_fonts: epub.embed_fonts,
-        pdf,
-    })
 }

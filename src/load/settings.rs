@@ -3,16 +3,48 @@
 
 use serde_saphyr::Spanned;
 
+use std::path::Path;
+
+use super::files::safe_path;
 use super::manifest;
+use super::span_of;
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
+
+/// The `epub:` section's `embed-fonts`, kept, with a warning: it is not supported yet.
+pub(super) fn embed_fonts(
+    epub: &manifest::EpubSection,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if epub.embed_fonts {
+        diags.push(
+            Diagnostic::warning(
+                Code::W0114,
+                "`epub.embed-fonts` is not supported yet; reading systems use their own fonts",
+            )
+            .in_file(sources.path(msrc).to_path_buf()),
+        );
+    }
+    epub.embed_fonts
+}
 
 /// The `pdf:` section as typed geometry; bad values are errors at their line.
 pub(super) fn print_settings(
     p: manifest::PdfSection,
+    dir: &Path,
     msrc: SourceId,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> crate::model::PdfSettings {
+    // The print font is read by the PDF edition; it must stay inside the book too.
+    if let Some(f) = &p.font {
+        if let Err(d) = safe_path(dir, &f.value) {
+            if d.code == "E0012" {
+                diags.push(d.at(span_of(sources, msrc, f)));
+            }
+        }
+    }
     let mut s = crate::model::PdfSettings::default();
     if let Some(f) = &p.font {
         let off = sources.offset_of(
