@@ -1,14 +1,15 @@
 //! The manifest's settings for the editions: the `pdf:` section as typed page
 //! geometry, with its lengths and trim sizes.
 
-use serde_saphyr::Spanned;
-
 use std::path::Path;
+
+use serde_saphyr::Spanned;
 
 use super::files::safe_path;
 use super::manifest;
 use super::span_of;
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
+use crate::model::PdfSettings;
 
 /// The `epub:` section's `embed-fonts`, kept, with a warning: it is not supported yet.
 pub(super) fn embed_fonts(
@@ -36,41 +37,13 @@ pub(super) fn print_settings(
     msrc: SourceId,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
-) -> crate::model::PdfSettings {
-    // The print font is read by the PDF edition; it must stay inside the book too.
+) -> PdfSettings {
     if let Some(f) = &p.font {
-        if let Err(d) = safe_path(dir, &f.value) {
-            if d.code == "E0012" {
-                diags.push(d.at(span_of(sources, msrc, f)));
-            }
-        }
+        check_font(f, dir, msrc, sources, diags);
     }
-    let mut s = crate::model::PdfSettings::default();
-    if let Some(f) = &p.font {
-        let off = sources.offset_of(
-            msrc,
-            f.referenced.line() as usize,
-            f.referenced.column() as usize,
-        );
-        diags.push(
-            Diagnostic::warning(
-                Code::W0111,
-                "`pdf.font` is not supported yet; the bundled Charis SIL is used",
-            )
-            .at(Span::new(msrc, off..off + f.value.len().max(1))),
-        );
-    }
+    let mut s = PdfSettings::default();
     let mut bad = |v: &Spanned<String>, what: &str, hint: &str| {
-        let off = sources.offset_of(
-            msrc,
-            v.referenced.line() as usize,
-            v.referenced.column() as usize,
-        );
-        diags.push(
-            Diagnostic::error(Code::E0003, format!("`{}` is not {what}", v.value))
-                .at(Span::new(msrc, off..off + v.value.len().max(1)))
-                .hint(hint.to_string()),
-        );
+        diags.push(not_a(v, what, hint, msrc, sources));
     };
     if let Some(t) = &p.trim {
         match parse_trim(&t.value) {
@@ -82,23 +55,7 @@ pub(super) fn print_settings(
         }
     }
     if let Some(m) = &p.margins {
-        for (field, target) in [
-            (&m.inner, &mut s.inner),
-            (&m.outer, &mut s.outer),
-            (&m.top, &mut s.top),
-            (&m.bottom, &mut s.bottom),
-        ] {
-            if let Some(v) = field {
-                match parse_length(&v.value) {
-                    Some(l) if l >= 0.0 => *target = l,
-                    _ => bad(
-                        v,
-                        "a length",
-                        "write lengths with a unit: `0.75in`, `18mm`, `1.5cm`, `54pt`",
-                    ),
-                }
-            }
-        }
+        margins(m, &mut s, &mut bad);
     }
     if let Some(b) = &p.base_size {
         match parse_length(&b.value) {
@@ -128,6 +85,77 @@ pub(super) fn print_settings(
         }
     }
     s
+}
+
+/// `pdf.font`: an error when it leads outside the book (the PDF edition would
+/// read it), and a warning that it is not used yet.
+fn check_font(
+    f: &Spanned<String>,
+    dir: &Path,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Err(d) = safe_path(dir, &f.value) {
+        if d.code == "E0012" {
+            diags.push(d.at(span_of(sources, msrc, f)));
+        }
+    }
+    diags.push(
+        Diagnostic::warning(
+            Code::W0111,
+            "`pdf.font` is not supported yet; the bundled Charis SIL is used",
+        )
+        .at(value_span(f, msrc, sources)),
+    );
+}
+
+/// The four margins, each a length of zero or more.
+fn margins(
+    m: &manifest::Margins,
+    s: &mut PdfSettings,
+    bad: &mut impl FnMut(&Spanned<String>, &str, &str),
+) {
+    for (field, target) in [
+        (&m.inner, &mut s.inner),
+        (&m.outer, &mut s.outer),
+        (&m.top, &mut s.top),
+        (&m.bottom, &mut s.bottom),
+    ] {
+        if let Some(v) = field {
+            match parse_length(&v.value) {
+                Some(l) if l >= 0.0 => *target = l,
+                _ => bad(
+                    v,
+                    "a length",
+                    "write lengths with a unit: `0.75in`, `18mm`, `1.5cm`, `54pt`",
+                ),
+            }
+        }
+    }
+}
+
+/// "`VALUE` is not WHAT", at the value.
+fn not_a(
+    v: &Spanned<String>,
+    what: &str,
+    hint: &str,
+    msrc: SourceId,
+    sources: &Sources,
+) -> Diagnostic {
+    Diagnostic::error(Code::E0003, format!("`{}` is not {what}", v.value))
+        .at(value_span(v, msrc, sources))
+        .hint(hint.to_string())
+}
+
+/// Where a setting's value is: from its first character, as long as the value.
+fn value_span(v: &Spanned<String>, msrc: SourceId, sources: &Sources) -> Span {
+    let off = sources.offset_of(
+        msrc,
+        v.referenced.line() as usize,
+        v.referenced.column() as usize,
+    );
+    Span::new(msrc, off..off + v.value.len().max(1))
 }
 
 /// A length with a unit (`in`, `mm`, `cm`, `pt`) in points.
