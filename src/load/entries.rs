@@ -7,9 +7,9 @@ use serde_saphyr::Spanned;
 
 use super::clean;
 use super::files::{add_source, check_relative, read_text_at, safe_path};
-use super::manifest::Entries;
+use super::manifest::{Entries, Entry};
 use super::{span_of, LoadedPart};
-use crate::diag::{Code, Diagnostic, SourceId, Sources};
+use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
 use crate::model::{PartKind, Role};
 
 /// The parts the manifest lists, in book order (`lists`: front, chapters, back),
@@ -39,6 +39,8 @@ pub(super) fn parts(
     parts
 }
 
+/// One list's entries, each a path or a glob, as parts; a file listed before is
+/// skipped.
 #[allow(clippy::too_many_arguments)]
 fn expand(
     dir: &Path,
@@ -52,54 +54,9 @@ fn expand(
 ) {
     for e in entries.0 {
         let span = span_of(sources, msrc, &e);
-        let pattern = &e.value.path;
-        let files: Vec<PathBuf> = if is_glob(pattern) {
-            if let Err(d) = check_relative(pattern) {
-                diags.push(d.at(span));
-                continue;
-            }
-            let full = format!(
-                "{}/{}",
-                glob::Pattern::escape(&dir.to_string_lossy()),
-                pattern
-            );
-            match glob::glob(&full) {
-                Ok(paths) => {
-                    let mut v: Vec<PathBuf> = paths
-                        .filter_map(Result::ok)
-                        .filter(|p| p.is_file())
-                        .collect();
-                    v.sort();
-                    v
-                }
-                Err(err) => {
-                    diags.push(
-                        Diagnostic::error(Code::E0004, format!("invalid glob pattern: {err}"))
-                            .at(span),
-                    );
-                    continue;
-                }
-            }
-        } else {
-            match safe_path(dir, pattern) {
-                Ok(p) => vec![p],
-                Err(d) => {
-                    diags.push(d.at(span));
-                    continue;
-                }
-            }
-        };
-        if files.is_empty() {
-            diags.push(
-                Diagnostic::error(Code::E0004, format!("`{pattern}` matches no file"))
-                    .at(span)
-                    .hint(format!(
-                        "paths are relative to the book folder `{}`",
-                        dir.display()
-                    )),
-            );
+        let Some(files) = entry_files(dir, &e.value.path, &span, diags) else {
             continue;
-        }
+        };
         for path in files {
             // Globbed paths are checked too: a symlink may point outside the book.
             let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
@@ -115,31 +72,97 @@ fn expand(
             if !seen.insert(path.clone()) {
                 continue;
             }
-            let Some(read) = read_text_at(&path, span.clone(), diags) else {
-                continue;
-            };
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let source = add_source(sources, diags, path, read);
-            let mut title = e.value.title.clone();
-            if title.as_mut().is_some_and(|t| clean::strip_in_place(t) > 0) {
-                diags.push(
-                    Diagnostic::warning(Code::W0108, "control characters removed from this title")
-                        .at(span.clone()),
-                );
+            if let Some(part) = read_part(kind, path, rel_str, &e.value, &span, sources, diags) {
+                parts.push(part);
             }
-            parts.push(LoadedPart {
-                kind,
-                role: role_of(kind, &stem),
-                source,
-                stem,
-                rel_path: rel_str,
-                title,
-            });
         }
     }
+}
+
+/// The files an entry names (a glob's sorted); None, with an error at the entry,
+/// when it names none.
+fn entry_files(
+    dir: &Path,
+    pattern: &str,
+    span: &Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<PathBuf>> {
+    let files = if is_glob(pattern) {
+        glob_files(dir, pattern)
+    } else {
+        safe_path(dir, pattern).map(|p| vec![p])
+    };
+    let files = match files {
+        Ok(files) => files,
+        Err(d) => {
+            diags.push(d.at(span.clone()));
+            return None;
+        }
+    };
+    if files.is_empty() {
+        diags.push(
+            Diagnostic::error(Code::E0004, format!("`{pattern}` matches no file"))
+                .at(span.clone())
+                .hint(format!(
+                    "paths are relative to the book folder `{}`",
+                    dir.display()
+                )),
+        );
+        return None;
+    }
+    Some(files)
+}
+
+/// The files a glob matches in the book folder, sorted.
+fn glob_files(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+    check_relative(pattern)?;
+    let full = format!(
+        "{}/{}",
+        glob::Pattern::escape(&dir.to_string_lossy()),
+        pattern
+    );
+    let paths = glob::glob(&full)
+        .map_err(|err| Diagnostic::error(Code::E0004, format!("invalid glob pattern: {err}")))?;
+    let mut v: Vec<PathBuf> = paths
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// A listed file read into the sources as a part, its role from its name; the
+/// entry's title, if it has one, without control characters.
+fn read_part(
+    kind: PartKind,
+    path: PathBuf,
+    rel_path: String,
+    entry: &Entry,
+    span: &Span,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LoadedPart> {
+    let read = read_text_at(&path, span.clone(), diags)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source = add_source(sources, diags, path, read);
+    let mut title = entry.title.clone();
+    if title.as_mut().is_some_and(|t| clean::strip_in_place(t) > 0) {
+        diags.push(
+            Diagnostic::warning(Code::W0108, "control characters removed from this title")
+                .at(span.clone()),
+        );
+    }
+    Some(LoadedPart {
+        kind,
+        role: role_of(kind, &stem),
+        source,
+        stem,
+        rel_path,
+        title,
+    })
 }
 
 fn is_glob(p: &str) -> bool {
