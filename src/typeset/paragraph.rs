@@ -245,9 +245,55 @@ impl Ctx<'_> {
         measure: Pt,
         notes: &mut Notes,
     ) {
-        // Break opportunities: after explicit hyphens and dashes (UAX #14), and at
-        // hyphenation points of the word.
-        let mut cuts: Vec<(usize, bool)> = Vec::new(); // (byte offset, is hyphenation point)
+        let cuts = self.break_opportunities(word, hyphenate);
+        for (s0, s1, face) in self.face_segments(word, st.style, notes) {
+            let text = &word[s0..s1];
+            let glyphs = self
+                .shaper
+                .shape(self.fonts, face, size, text, &self.language);
+            let local = segment_cuts(&cuts, s0, s1, &glyphs, measure, size, notes);
+            let mut from = 0;
+            let end = Cut {
+                at: text.len(),
+                hyphenation: false,
+                emergency: false,
+            };
+            for cut in local.into_iter().chain(std::iter::once(end)) {
+                // Only between clusters: a ligature spanning the cut keeps it whole.
+                if cut.at < text.len()
+                    && glyphs
+                        .binary_search_by_key(&cut.at, |g| g.cluster as usize)
+                        .is_err()
+                {
+                    continue;
+                }
+                let piece = placed(
+                    &glyphs,
+                    text,
+                    from,
+                    cut.at,
+                    face,
+                    size,
+                    dy,
+                    st.link.as_ref(),
+                );
+                if piece.glyphs.is_empty() {
+                    continue;
+                }
+                units.push(Unit::Piece(piece));
+                if cut.at < text.len() {
+                    units.push(self.break_at(cut, face, size, dy, st.link.as_ref()));
+                }
+                from = cut.at;
+            }
+        }
+    }
+
+    /// Where a word may break (byte offset, and whether it is a hyphenation
+    /// point): after explicit hyphens and dashes (UAX #14), and, in a word with
+    /// none, at its hyphenation points.
+    fn break_opportunities(&self, word: &str, hyphenate: bool) -> Vec<(usize, bool)> {
+        let mut cuts: Vec<(usize, bool)> = Vec::new();
         for (pos, op) in unicode_linebreak::linebreaks(word) {
             if pos < word.len() && op == unicode_linebreak::BreakOpportunity::Allowed {
                 cuts.push((pos, false));
@@ -259,10 +305,21 @@ impl Ctx<'_> {
             }
         }
         cuts.sort_by_key(|c| c.0);
-        // Face segments.
+        cuts
+    }
+
+    /// The word in stretches of one face each (start, end, face): the style's face
+    /// where it has the character, else the fallback, and the character noted as
+    /// missing.
+    fn face_segments(
+        &self,
+        word: &str,
+        style: Style,
+        notes: &mut Notes,
+    ) -> Vec<(usize, usize, FaceId)> {
         let mut segs: Vec<(usize, usize, FaceId)> = Vec::new();
         for (i, c) in word.char_indices() {
-            let face = match self.fonts.face_for(st.style, c) {
+            let face = match self.fonts.face_for(style, c) {
                 Some(f) => f,
                 None => {
                     if !notes.missing.contains(&c) {
@@ -276,98 +333,37 @@ impl Ctx<'_> {
                 _ => segs.push((i, i + c.len_utf8(), face)),
             }
         }
-        for (s0, s1, face) in segs {
-            let text = &word[s0..s1];
-            let glyphs = self
+        segs
+    }
+
+    /// The break after a piece cut at `cut`: a hyphen drawn at a hyphenation
+    /// point, and the penalty the kind of cut costs.
+    fn break_at(
+        &mut self,
+        cut: Cut,
+        face: FaceId,
+        size: Pt,
+        dy: Pt,
+        link: Option<&LinkTarget>,
+    ) -> Unit {
+        let hyphen = if cut.hyphenation {
+            let hg = self
                 .shaper
-                .shape(self.fonts, face, size, text, &self.language);
-            let mut local: Vec<(usize, bool)> = cuts
-                .iter()
-                .filter(|(c, _)| *c > s0 && *c < s1)
-                .map(|(c, h)| (c - s0, *h))
-                .collect();
-            // A word with a stretch wider than the measure between its break
-            // opportunities (a URL, a long chemical name, a run of characters with
-            // no space) may break anywhere between clusters, at a cost: cuts every
-            // third of a line, with the emergency penalty, and a warning. Only the
-            // opportunities of UAX #14 count here, not hyphenation points: ideographs,
-            // which may break between any two, never need this; a long word does,
-            // even when it could be hyphenated.
-            let mut longest: Pt = 0.0;
-            let mut run: Pt = 0.0;
-            for (i, g) in glyphs.iter().enumerate() {
-                let starts_cluster = i == 0 || glyphs[i - 1].cluster != g.cluster;
-                if starts_cluster
-                    && local
-                        .binary_search_by_key(&(g.cluster as usize), |c| c.0)
-                        .is_ok_and(|k| !local[k].1)
-                {
-                    run = 0.0;
-                }
-                run += g.advance;
-                longest = longest.max(run);
-            }
-            let mut emergency = Vec::new();
-            if longest > measure {
-                notes.long_words += 1;
-                let step = (measure / 3.0).max(size);
-                let mut acc = 0.0;
-                for (i, g) in glyphs.iter().enumerate() {
-                    if acc >= step && (i == 0 || glyphs[i - 1].cluster != g.cluster) {
-                        emergency.push(g.cluster as usize);
-                        acc = 0.0;
-                    }
-                    acc += g.advance;
-                }
-                for &c in &emergency {
-                    local.push((c, false));
-                }
-                local.sort_by_key(|c| c.0);
-                local.dedup_by_key(|c| c.0);
-            }
-            let mut from = 0;
-            for (cut, is_hyphenation) in local
-                .iter()
-                .copied()
-                .chain(std::iter::once((text.len(), false)))
-            {
-                // Only between clusters: a ligature spanning the cut keeps it whole.
-                if cut < text.len()
-                    && glyphs
-                        .binary_search_by_key(&cut, |g| g.cluster as usize)
-                        .is_err()
-                {
-                    continue;
-                }
-                let piece = placed(&glyphs, text, from, cut, face, size, dy, st.link.as_ref());
-                if piece.glyphs.is_empty() {
-                    continue;
-                }
-                units.push(Unit::Piece(piece));
-                if cut < text.len() {
-                    let hyphen = if is_hyphenation {
-                        let hg = self
-                            .shaper
-                            .shape(self.fonts, face, size, "-", &self.language);
-                        Some(placed(&hg, "-", 0, 1, face, size, dy, st.link.as_ref()))
-                    } else {
-                        None
-                    };
-                    let forced_cut = !is_hyphenation && emergency.binary_search(&cut).is_ok();
-                    units.push(Unit::Break {
-                        hyphen,
-                        penalty: if is_hyphenation {
-                            HYPHEN_PENALTY
-                        } else if forced_cut {
-                            EMERGENCY_BREAK_PENALTY
-                        } else {
-                            EXPLICIT_BREAK_PENALTY
-                        },
-                        flagged: !forced_cut,
-                    });
-                }
-                from = cut;
-            }
+                .shape(self.fonts, face, size, "-", &self.language);
+            Some(placed(&hg, "-", 0, 1, face, size, dy, link))
+        } else {
+            None
+        };
+        Unit::Break {
+            hyphen,
+            penalty: if cut.hyphenation {
+                HYPHEN_PENALTY
+            } else if cut.emergency {
+                EMERGENCY_BREAK_PENALTY
+            } else {
+                EXPLICIT_BREAK_PENALTY
+            },
+            flagged: !cut.emergency,
         }
     }
 
@@ -497,6 +493,92 @@ impl Ctx<'_> {
 /// U+2007, U+202F), which stay inside their word.
 fn breaking_space(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+}
+
+/// A place a word's face segment may break, in bytes from the segment's start.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    at: usize,
+    /// At a hyphenation point: a hyphen is drawn if the line ends here.
+    hyphenation: bool,
+    /// Between letters of a word longer than the line, where nothing else fits.
+    emergency: bool,
+}
+
+/// The cuts of `cuts` inside the segment `s0..s1` (shaped as `glyphs`), relative to
+/// it. A word with a stretch wider than the measure between its break
+/// opportunities (a URL, a long chemical name, a run of characters with no space)
+/// may break anywhere between clusters, at a cost: cuts every third of a line, with
+/// the emergency penalty, and a warning. Only the opportunities of UAX #14 count
+/// here, not hyphenation points: ideographs, which may break between any two, never
+/// need this; a long word does, even when it could be hyphenated.
+fn segment_cuts(
+    cuts: &[(usize, bool)],
+    s0: usize,
+    s1: usize,
+    glyphs: &[Glyph],
+    measure: Pt,
+    size: Pt,
+    notes: &mut Notes,
+) -> Vec<Cut> {
+    let mut local: Vec<(usize, bool)> = cuts
+        .iter()
+        .filter(|(c, _)| *c > s0 && *c < s1)
+        .map(|(c, h)| (c - s0, *h))
+        .collect();
+    let mut emergency = Vec::new();
+    if longest_unbroken(glyphs, &local) > measure {
+        notes.long_words += 1;
+        emergency = emergency_cuts(glyphs, measure, size);
+        for &c in &emergency {
+            local.push((c, false));
+        }
+        local.sort_by_key(|c| c.0);
+        local.dedup_by_key(|c| c.0);
+    }
+    local
+        .into_iter()
+        .map(|(at, hyphenation)| Cut {
+            at,
+            hyphenation,
+            emergency: !hyphenation && emergency.binary_search(&at).is_ok(),
+        })
+        .collect()
+}
+
+/// The widest stretch of glyphs between two of the segment's break opportunities
+/// (hyphenation points do not count).
+fn longest_unbroken(glyphs: &[Glyph], local: &[(usize, bool)]) -> Pt {
+    let mut longest: Pt = 0.0;
+    let mut run: Pt = 0.0;
+    for (i, g) in glyphs.iter().enumerate() {
+        let starts_cluster = i == 0 || glyphs[i - 1].cluster != g.cluster;
+        if starts_cluster
+            && local
+                .binary_search_by_key(&(g.cluster as usize), |c| c.0)
+                .is_ok_and(|k| !local[k].1)
+        {
+            run = 0.0;
+        }
+        run += g.advance;
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// Cuts between clusters every third of a line (at least every `size`).
+fn emergency_cuts(glyphs: &[Glyph], measure: Pt, size: Pt) -> Vec<usize> {
+    let mut emergency = Vec::new();
+    let step = (measure / 3.0).max(size);
+    let mut acc = 0.0;
+    for (i, g) in glyphs.iter().enumerate() {
+        if acc >= step && (i == 0 || glyphs[i - 1].cluster != g.cluster) {
+            emergency.push(g.cluster as usize);
+            acc = 0.0;
+        }
+        acc += g.advance;
+    }
+    emergency
 }
 
 fn indent_of(spec: &Spec, n: usize) -> Pt {
