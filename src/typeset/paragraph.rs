@@ -382,17 +382,9 @@ impl Ctx<'_> {
     ) -> Line {
         let mut line = Line {
             // Sized exactly: a long book holds a million pieces.
-            pieces: Vec::with_capacity(
-                map.iter()
-                    .take(end + 1)
-                    .skip(start)
-                    .filter(|&&u| matches!(units[u], Unit::Piece(_)))
-                    .count()
-                    + 1,
-            ),
+            pieces: Vec::with_capacity(pieces_between(units, map, start, end) + 1),
             ..Line::default()
         };
-        let width = spec.width - indent_of(spec, n);
         let mut x = 0.0;
         let mut spaces = 0usize;
         let mut natural_spaces = 0.0;
@@ -403,15 +395,7 @@ impl Ctx<'_> {
             match &units[u] {
                 Unit::Piece(p) => {
                     began = true;
-                    // Room for the space glyph that may join it (below).
-                    let mut glyphs = Vec::with_capacity(p.glyphs.len() + 1);
-                    glyphs.extend_from_slice(&p.glyphs);
-                    let mut p = Placed {
-                        glyphs,
-                        link: p.link.clone(),
-                        ..*p
-                    };
-                    p.x = x;
+                    let p = piece_at(p, x);
                     x += p.width;
                     line.max_size = line.max_size.max(p.size);
                     line.pieces.push(p);
@@ -421,36 +405,14 @@ impl Ctx<'_> {
                     stretch,
                     shrink,
                 } if began => {
-                    let space_at = x;
-                    // The last line's ratio is tiny: parfillskip takes the slack.
-                    let w = if spec.align != Align::Justify {
-                        *natural
-                    } else if ratio >= 0.0 {
-                        natural + ratio * stretch
-                    } else {
-                        natural + ratio * shrink
-                    };
+                    let w = glue_width(*natural, *stretch, *shrink, ratio, spec.align);
                     spaces += 1;
                     natural_spaces += natural;
                     actual_spaces += w;
-                    x += w;
-                    // A real space glyph where the space is, so that text
-                    // extraction, search and copy see words (the writer places
-                    // every glyph exactly, so its advance does not matter).
-                    // It joins the piece before it (its width, used for link areas,
-                    // stays that of the text).
                     if k != end {
-                        if let Some(prev) = line.pieces.last_mut() {
-                            if let Some(id) = self.fonts.face(prev.face).glyph(' ') {
-                                prev.glyphs.push(PlacedGlyph {
-                                    id,
-                                    dx: space_at - prev.x,
-                                    dy: 0.0,
-                                    text: " ".into(),
-                                });
-                            }
-                        }
+                        self.space_glyph(&mut line, x);
                     }
+                    x += w;
                 }
                 Unit::Break {
                     hyphen: Some(h), ..
@@ -464,12 +426,7 @@ impl Ctx<'_> {
                 _ => {}
             }
         }
-        let natural_width = x;
-        let shift = match spec.align {
-            Align::Center => ((width - natural_width) / 2.0).max(0.0),
-            Align::Right => (width - natural_width).max(0.0),
-            _ => 0.0,
-        } + indent_of(spec, n);
+        let shift = align_shift(spec, n, x);
         for p in &mut line.pieces {
             p.x += shift;
         }
@@ -477,16 +434,84 @@ impl Ctx<'_> {
             line.space_ratio = Some(actual_spaces / natural_spaces);
         }
         if line.max_size == 0.0 {
-            line.max_size = units
-                .iter()
-                .find_map(|u| match u {
-                    Unit::Piece(p) => Some(p.size),
-                    _ => None,
-                })
-                .unwrap_or(10.0);
+            line.max_size = first_size(units);
         }
         line
     }
+
+    /// A real space glyph where a space is, so that text extraction, search and
+    /// copy see words (the writer places every glyph exactly, so its advance does
+    /// not matter). It joins the piece before it (its width, used for link areas,
+    /// stays that of the text).
+    fn space_glyph(&self, line: &mut Line, space_at: Pt) {
+        if let Some(prev) = line.pieces.last_mut() {
+            if let Some(id) = self.fonts.face(prev.face).glyph(' ') {
+                prev.glyphs.push(PlacedGlyph {
+                    id,
+                    dx: space_at - prev.x,
+                    dy: 0.0,
+                    text: " ".into(),
+                });
+            }
+        }
+    }
+}
+
+/// How many pieces the units from item `start` to item `end` hold.
+fn pieces_between(units: &[Unit], map: &[usize], start: usize, end: usize) -> usize {
+    map.iter()
+        .take(end + 1)
+        .skip(start)
+        .filter(|&&u| matches!(units[u], Unit::Piece(_)))
+        .count()
+}
+
+/// A copy of a piece placed at `x`, with room for the space glyph that may join it.
+fn piece_at(p: &Placed, x: Pt) -> Placed {
+    let mut glyphs = Vec::with_capacity(p.glyphs.len() + 1);
+    glyphs.extend_from_slice(&p.glyphs);
+    let mut p = Placed {
+        glyphs,
+        link: p.link.clone(),
+        ..*p
+    };
+    p.x = x;
+    p
+}
+
+/// A space's width on its line: natural unless justified, then stretched or
+/// shrunk by the line's ratio. The last line's ratio is tiny: parfillskip takes
+/// the slack.
+fn glue_width(natural: Pt, stretch: Pt, shrink: Pt, ratio: f32, align: Align) -> Pt {
+    if align != Align::Justify {
+        natural
+    } else if ratio >= 0.0 {
+        natural + ratio * stretch
+    } else {
+        natural + ratio * shrink
+    }
+}
+
+/// How far line `n`, `natural_width` wide, moves right: its indent, and the room
+/// left of it when centred or set right.
+fn align_shift(spec: &Spec, n: usize, natural_width: Pt) -> Pt {
+    let width = spec.width - indent_of(spec, n);
+    (match spec.align {
+        Align::Center => ((width - natural_width) / 2.0).max(0.0),
+        Align::Right => (width - natural_width).max(0.0),
+        _ => 0.0,
+    }) + indent_of(spec, n)
+}
+
+/// The size of the paragraph's first piece, for the height of a line without one.
+fn first_size(units: &[Unit]) -> Pt {
+    units
+        .iter()
+        .find_map(|u| match u {
+            Unit::Piece(p) => Some(p.size),
+            _ => None,
+        })
+        .unwrap_or(10.0)
 }
 
 /// A space a line may break at: any white space but the no-break ones (U+00A0,
