@@ -24,11 +24,36 @@ const CONTENTS_FILE: &str = "contents.xhtml";
 #[error("could not assemble the EPUB: {0}")]
 pub struct EpubError(String);
 
+impl From<epub_builder::Error> for EpubError {
+    fn from(e: epub_builder::Error) -> Self {
+        EpubError(e.to_string())
+    }
+}
+
+type Builder = EpubBuilder<ZipLibrary>;
+
 /// Builds the EPUB; warnings about content (removed scripts) go to `diags`.
 pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubError> {
-    let err = |e: epub_builder::Error| EpubError(e.to_string());
-    let mut b = EpubBuilder::new(ZipLibrary::new().map_err(err)?).map_err(err)?;
+    let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
     b.epub_version(EpubVersion::V30);
+    package_metadata(&mut b, book);
+    b.stylesheet(STYLESHEET.as_bytes())?;
+    add_cover(&mut b, book)?;
+    for (i, r) in book.resources.iter().enumerate() {
+        if Some(i) != book.cover {
+            b.add_resource(&r.name, r.data.as_slice(), r.media_type.as_str())?;
+        }
+    }
+    add_parts(&mut b, book, diags)?;
+    let mut out = Vec::new();
+    b.generate(&mut out)?;
+    let nav = nav_document(book);
+    patch_container(&out, &book.meta.language, nav.as_bytes()).map_err(|e| EpubError(e.to_string()))
+}
+
+/// The package's metadata: Dublin Core from the book's, the dates, and EPUB
+/// Accessibility 1.1.
+fn package_metadata(b: &mut Builder, book: &Book) {
     let m = &book.meta;
     b.set_title(m.title.clone());
     b.set_lang(m.language.clone());
@@ -65,9 +90,11 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
             escape_attr(p),
         )));
     }
-    b.stylesheet(STYLESHEET.as_bytes()).map_err(err)?;
+}
 
-    // Cover: the book's own image, or a typographic one made from title and author.
+/// The cover image, the book's own or a typographic one made from title and
+/// author, and the page that shows it.
+fn add_cover(b: &mut Builder, book: &Book) -> Result<(), EpubError> {
     let (cover_name, cover_data, cover_type) = match book.cover {
         Some(i) => {
             let r = &book.resources[i];
@@ -79,83 +106,93 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
             crate::model::MediaType::Svg.as_str(),
         ),
     };
-    b.add_cover_image(&cover_name, cover_data.as_slice(), cover_type)
-        .map_err(err)?;
+    b.add_cover_image(&cover_name, cover_data.as_slice(), cover_type)?;
     b.add_content(
         EpubContent::new("cover.xhtml", cover_page(book, &cover_name).as_bytes())
             .reftype(ReferenceType::Cover),
-    )
-    .map_err(err)?;
-    for (i, r) in book.resources.iter().enumerate() {
-        if Some(i) != book.cover {
-            b.add_resource(&r.name, r.data.as_slice(), r.media_type.as_str())
-                .map_err(err)?;
-        }
-    }
+    )?;
+    Ok(())
+}
 
+/// The parts in reading order, with the contents page closing the front matter,
+/// as in the print edition.
+fn add_parts(b: &mut Builder, book: &Book, diags: &mut Vec<Diagnostic>) -> Result<(), EpubError> {
     let first_chapter = book.parts.iter().position(|p| p.kind == PartKind::Chapter);
-    // The contents page closes the front matter, as in the print edition.
     let contents_at = book
         .parts
         .iter()
         .position(|p| p.kind != PartKind::Front)
         .unwrap_or(book.parts.len());
-    for (i, p) in book.parts.iter().enumerate() {
+    for i in 0..book.parts.len() {
         if i == contents_at {
-            b.add_content(
-                EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes())
-                    .reftype(ReferenceType::Toc),
-            )
-            .map_err(err)?;
+            add_contents_page(b, book)?;
         }
-        let (doc, notes) = xhtml::part(book, i);
-        let file = xhtml::file_name(p);
-        if notes.removed_controls {
-            diags.push(Diagnostic::warning(
-                Code::W0108,
-                format!(
-                    "control characters in `{}` were removed (XML does not allow them)",
-                    p.title
-                ),
-            ));
-        }
-        let mut content = EpubContent::new(file.clone(), doc.as_bytes());
-        // epub-builder writes the nav from these titles; we replace its nav.xhtml
-        // with our own (see NavZip), but its NCX uses them as they are.
-        let entries: Vec<&TocEntry> = book.toc.iter().filter(|e| e.part == i).collect();
-        if let Some(top) = entries.iter().find(|e| e.level == 1) {
-            content = content.title(top.title.clone());
-            for e in entries.iter().filter(|e| e.level == 2) {
-                let href = format!("{file}#{}", e.anchor.clone().unwrap_or_default());
-                content = content.child(TocElement::new(href, e.title.clone()).level(2));
-            }
-        }
-        let reftype = match p.role {
-            Role::TitlePage => Some(ReferenceType::TitlePage),
-            Role::Epigraph => Some(ReferenceType::Epigraph),
-            Role::Bibliography => Some(ReferenceType::Bibliography),
-            Role::Preface => Some(ReferenceType::Preface),
-            Role::Dedication => Some(ReferenceType::Dedication),
-            Role::Copyright => Some(ReferenceType::Copyright),
-            _ if Some(i) == first_chapter => Some(ReferenceType::Text),
-            _ => None,
-        };
-        if let Some(r) = reftype {
-            content = content.reftype(r);
-        }
-        b.add_content(content).map_err(err)?;
+        add_part(b, book, i, Some(i) == first_chapter, diags)?;
     }
     if contents_at == book.parts.len() {
-        b.add_content(
-            EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes())
-                .reftype(ReferenceType::Toc),
-        )
-        .map_err(err)?;
+        add_contents_page(b, book)?;
     }
-    let mut out = Vec::new();
-    b.generate(&mut out).map_err(err)?;
-    let nav = nav_document(book);
-    patch_container(&out, &book.meta.language, nav.as_bytes()).map_err(|e| EpubError(e.to_string()))
+    Ok(())
+}
+
+fn add_contents_page(b: &mut Builder, book: &Book) -> Result<(), EpubError> {
+    b.add_content(
+        EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes()).reftype(ReferenceType::Toc),
+    )?;
+    Ok(())
+}
+
+/// Part `i` as a content document, with its entries for the NCX and its landmark.
+fn add_part(
+    b: &mut Builder,
+    book: &Book,
+    i: usize,
+    first_chapter: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(), EpubError> {
+    let p = &book.parts[i];
+    let (doc, notes) = xhtml::part(book, i);
+    let file = xhtml::file_name(p);
+    if notes.removed_controls {
+        diags.push(Diagnostic::warning(
+            Code::W0108,
+            format!(
+                "control characters in `{}` were removed (XML does not allow them)",
+                p.title
+            ),
+        ));
+    }
+    let mut content = EpubContent::new(file.clone(), doc.as_bytes());
+    // epub-builder writes the nav from these titles; we replace its nav.xhtml
+    // with our own (see patch_container), but its NCX uses them as they are.
+    let entries: Vec<&TocEntry> = book.toc.iter().filter(|e| e.part == i).collect();
+    if let Some(top) = entries.iter().find(|e| e.level == 1) {
+        content = content.title(top.title.clone());
+        for e in entries.iter().filter(|e| e.level == 2) {
+            let href = format!("{file}#{}", e.anchor.clone().unwrap_or_default());
+            content = content.child(TocElement::new(href, e.title.clone()).level(2));
+        }
+    }
+    if let Some(r) = reftype(p.role, first_chapter) {
+        content = content.reftype(r);
+    }
+    b.add_content(content)?;
+    Ok(())
+}
+
+/// The landmark (guide reference) a part's role gives it; the first chapter is
+/// where the text begins.
+fn reftype(role: Role, first_chapter: bool) -> Option<ReferenceType> {
+    match role {
+        Role::TitlePage => Some(ReferenceType::TitlePage),
+        Role::Epigraph => Some(ReferenceType::Epigraph),
+        Role::Bibliography => Some(ReferenceType::Bibliography),
+        Role::Preface => Some(ReferenceType::Preface),
+        Role::Dedication => Some(ReferenceType::Dedication),
+        Role::Copyright => Some(ReferenceType::Copyright),
+        _ if first_chapter => Some(ReferenceType::Text),
+        _ => None,
+    }
 }
 
 /// Fills two gaps of epub-builder 0.8.2, whose `Zip` trait is private so files

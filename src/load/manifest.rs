@@ -54,7 +54,7 @@ pub struct Manifest {
     pub pdf: PdfSection,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),

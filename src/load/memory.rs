@@ -6,7 +6,9 @@
 
 use std::path::PathBuf;
 
-use super::{add_source, clean, role_of, Loaded, LoadedPart, Read};
+use super::entries::role_of;
+use super::files::{add_source, Read};
+use super::{clean, Loaded, LoadedPart};
 use crate::diag::{Diagnostic, Sources};
 use crate::model::PartKind;
 

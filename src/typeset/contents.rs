@@ -4,11 +4,14 @@
 //! Sets lines into the flow; the page numbers come from the caller (the previous
 //! layout pass).
 
-use super::doc::Pt;
+use std::sync::Arc;
+
+use super::doc::{FaceId, Pt};
 use super::flow::{Builder, Flow};
 use super::fonts::Style;
-use super::paragraph::{Align, Run, RunStyle, Spec};
-use crate::model::{Book, LinkTarget};
+use super::paragraph::{Align, Line, Run, RunStyle, Spec};
+use super::shape::Glyph;
+use crate::model::{Book, LinkTarget, TocEntry};
 
 /// Distance between leader dots, in ems; dots sit on a common grid so that the
 /// leaders of all entries line up.
@@ -17,6 +20,15 @@ const LEADER_STEP_EM: f32 = 0.55;
 /// Adds the contents page to the flow. `numbers[k]` is the printed page number of
 /// `book.toc[k]`. `part` is the index the contents page uses for its anchor.
 pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
+    heading(b, part);
+    let leaders = Leaders::new(b);
+    for (k, e) in book.toc.iter().enumerate() {
+        entry(b, e, numbers, k, &leaders);
+    }
+}
+
+/// The page's opening (a right-hand page, sunk) and its centred title.
+fn heading(b: &mut Builder, part: usize) {
     b.flow.push(Flow::Opening {
         part,
         recto: true,
@@ -25,7 +37,6 @@ pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
         folio: true,
     });
     b.flow.push(Flow::Anchor(part, None));
-    let size = b.size;
     let title = b.size * 1.4;
     let runs = vec![Run {
         text: "Contents".into(),
@@ -50,104 +61,143 @@ pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
         });
     }
     b.flow.push(Flow::Space(b.leading * 1.5));
-    let dot_face = b.ctx.fonts.id(Style::Regular);
-    let dot = b
-        .ctx
-        .shaper
-        .shape(b.ctx.fonts, dot_face, size, ".", &b.ctx.language);
-    let num_width = b
-        .ctx
-        .shaper
-        .width(b.ctx.fonts, dot_face, size, "0000", &b.ctx.language);
-    let step = size * LEADER_STEP_EM;
-    for (k, e) in book.toc.iter().enumerate() {
-        let indent = if e.level > 1 { size * 1.5 } else { 0.0 };
-        let link = Some(LinkTarget::Internal {
-            part: e.part,
-            anchor: e.anchor.clone(),
-        });
-        let st = RunStyle {
-            style: Style::Regular,
-            size,
-            raised: false,
-            link: link.clone(),
-        };
-        if e.level == 1 {
-            b.flow.push(Flow::Space(b.leading * 0.3));
+}
+
+/// What the entries' leaders and numbers share: the dot, its grid and the width
+/// kept for the page number.
+struct Leaders {
+    face: FaceId,
+    dot: Arc<[Glyph]>,
+    step: Pt,
+    num_width: Pt,
+}
+
+impl Leaders {
+    fn new(b: &mut Builder) -> Leaders {
+        let size = b.size;
+        let face = b.ctx.fonts.id(Style::Regular);
+        let dot = b
+            .ctx
+            .shaper
+            .shape(b.ctx.fonts, face, size, ".", &b.ctx.language);
+        let num_width = b
+            .ctx
+            .shaper
+            .width(b.ctx.fonts, face, size, "0000", &b.ctx.language);
+        Leaders {
+            face,
+            dot,
+            step: size * LEADER_STEP_EM,
+            num_width,
         }
-        let text_width = b.width - indent - num_width - size;
-        let runs = vec![Run {
-            text: e.title.clone(),
+    }
+}
+
+/// One entry, `book.toc[k]`: its title, indented by level, with leaders to its
+/// page number on the last line; every line a link to the entry.
+fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &Leaders) {
+    let size = b.size;
+    let indent = if e.level > 1 { size * 1.5 } else { 0.0 };
+    let link = Some(LinkTarget::Internal {
+        part: e.part,
+        anchor: e.anchor.clone(),
+    });
+    let st = RunStyle {
+        style: Style::Regular,
+        size,
+        raised: false,
+        link: link.clone(),
+    };
+    if e.level == 1 {
+        b.flow.push(Flow::Space(b.leading * 0.3));
+    }
+    let text_width = b.width - indent - leaders.num_width - size;
+    let runs = vec![Run {
+        text: e.title.clone(),
+        style: st.clone(),
+    }];
+    let mut lines = b.ctx.set(
+        &runs,
+        &Spec {
+            width: text_width,
+            indent: 0.0,
+            hang: size,
+            align: Align::Left,
+            hyphenate: false,
+        },
+        &mut b.notes,
+    );
+    if lines.is_empty() {
+        return;
+    }
+    // The page number, right-aligned, and leaders from the title to it.
+    let num = &numbers[k.min(numbers.len().saturating_sub(1))];
+    let nl = b.ctx.set(
+        &[Run {
+            text: num.clone(),
             style: st.clone(),
-        }];
-        let mut lines = b.ctx.set(
-            &runs,
-            &Spec {
-                width: text_width,
-                indent: 0.0,
-                hang: size,
-                align: Align::Left,
-                hyphenate: false,
-            },
-            &mut b.notes,
-        );
-        if lines.is_empty() {
-            continue;
-        }
-        // The page number, right-aligned, and leaders from the title to it.
-        let num = &numbers[k.min(numbers.len().saturating_sub(1))];
-        let nl = b.ctx.set(
-            &[Run {
-                text: num.clone(),
-                style: st.clone(),
-            }],
-            &Spec::plain(num_width * 2.0, Align::Left),
-            &mut b.notes,
-        );
-        if let (Some(last), Some(numline)) = (lines.last_mut(), nl.into_iter().next()) {
-            let nw: Pt = numline.pieces.iter().map(|p| p.width).sum();
-            let right = b.width - indent;
-            let end_of_title = last.pieces.last().map_or(0.0, |p| p.x + p.width);
-            let mut dots = Vec::new();
-            let start = ((indent + end_of_title + size * 0.6) / step).ceil() * step - indent;
-            let mut x = start;
-            while x + step <= right - nw - size * 0.4 {
-                if let Some(g) = dot.first() {
-                    dots.push(super::doc::PlacedGlyph {
-                        id: g.id,
-                        dx: x - start,
-                        dy: 0.0,
-                        text: ".".into(),
-                    });
-                }
-                x += step;
-            }
-            if !dots.is_empty() {
-                last.pieces.push(super::paragraph::Placed {
-                    face: dot_face,
-                    size,
-                    x: start,
-                    dy: 0.0,
-                    width: x - start,
-                    glyphs: dots,
-                    link: link.clone().map(Box::new),
-                });
-            }
-            for mut p in numline.pieces {
-                p.x += right - nw;
-                last.pieces.push(p);
-            }
-        }
-        let count = lines.len();
-        for (i, l) in lines.into_iter().enumerate() {
-            b.flow.push(Flow::Line {
-                line: l,
-                x: indent,
-                height: b.leading,
-                para: None,
-                keep_with_next: i + 1 < count,
-                heading: false,
+        }],
+        &Spec::plain(leaders.num_width * 2.0, Align::Left),
+        &mut b.notes,
+    );
+    if let (Some(last), Some(numline)) = (lines.last_mut(), nl.into_iter().next()) {
+        let right = b.width - indent;
+        leaders_and_number(last, numline, indent, right, size, leaders, &link);
+    }
+    let count = lines.len();
+    for (i, l) in lines.into_iter().enumerate() {
+        b.flow.push(Flow::Line {
+            line: l,
+            x: indent,
+            height: b.leading,
+            para: None,
+            keep_with_next: i + 1 < count,
+            heading: false,
+        });
+    }
+}
+
+/// Ends a title's last line (set at `indent`) with dot leaders on the common grid
+/// and the page number (`numline`) flush with `right`.
+fn leaders_and_number(
+    last: &mut Line,
+    numline: Line,
+    indent: Pt,
+    right: Pt,
+    size: Pt,
+    leaders: &Leaders,
+    link: &Option<LinkTarget>,
+) {
+    let step = leaders.step;
+    let nw: Pt = numline.pieces.iter().map(|p| p.width).sum();
+    let end_of_title = last.pieces.last().map_or(0.0, |p| p.x + p.width);
+    let mut dots = Vec::new();
+    let start = ((indent + end_of_title + size * 0.6) / step).ceil() * step - indent;
+    let mut x = start;
+    while x + step <= right - nw - size * 0.4 {
+        if let Some(g) = leaders.dot.first() {
+            dots.push(super::doc::PlacedGlyph {
+                id: g.id,
+                dx: x - start,
+                dy: 0.0,
+                text: ".".into(),
             });
         }
+        x += step;
+    }
+    if !dots.is_empty() {
+        last.pieces.push(super::paragraph::Placed {
+            face: leaders.face,
+            size,
+            x: start,
+            dy: 0.0,
+            width: x - start,
+            glyphs: dots,
+            link: link.clone().map(Box::new),
+        });
+    }
+    for mut p in numline.pieces {
+        p.x += right - nw;
+        last.pieces.push(p);
     }
 }

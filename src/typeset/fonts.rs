@@ -182,26 +182,7 @@ impl Face {
             Some(l) => (em(l.ascender), em(l.descender), em(l.line_gap)),
             None => (FALLBACK_ASCENDER, FALLBACK_DESCENDER, 0.0),
         };
-
-        let charmap = font.charmap();
-        let glyph_metrics = font.glyph_metrics();
-        // The top and bottom of a letter's ink, for metrics the tables lack.
-        let ink = |c: char| {
-            let glyph = charmap.map_unicode(c)?;
-            let ext = glyph_metrics.extents(glyph)?;
-            Some((ext.y_bearing / upem, (ext.y_bearing - ext.height) / upem))
-        };
-        let ink_top = |c: char| ink(c).map(|(top, _)| top);
-        let positive = |v: Option<F48Dot16>| v.map(em).filter(|h| *h > 0.0);
-        let cap_height = positive(metrics.cap_height)
-            .or_else(|| ink_top('H'))
-            .unwrap_or(FALLBACK_CAP_HEIGHT);
-        let x_height = positive(metrics.x_height)
-            .or_else(|| ink_top('x'))
-            .unwrap_or(FALLBACK_X_HEIGHT);
-
-        let ink_ascender = ink('d').map_or(cap_height, |(top, _)| top);
-        let ink_descender = ink('p').map_or(descender, |(_, bottom)| bottom);
+        let letters = LetterHeights::of(&font, metrics, descender);
 
         let style = font.style_metrics();
         let (underline_position, underline_thickness) = match style.underline {
@@ -211,40 +192,23 @@ impl Face {
         let italic_angle = style.italic_angle.map_or(0.0, |a| a.to_f32());
         let monospaced = style.is_fixed_pitch.unwrap_or(false);
 
-        let mut coverage = vec![0u64; (COVERAGE_BITMAP_CHARS / 64) as usize].into_boxed_slice();
-        for (c, _) in charmap.unicodes() {
-            if c < COVERAGE_BITMAP_CHARS {
-                if let Some(word) = coverage.get_mut((c / 64) as usize) {
-                    *word |= 1 << (c % 64);
-                }
-            }
-        }
-
-        let name = font
-            .names()
-            .get(NameId::POSTSCRIPT_NAME)
-            .and_then(|n| n.english_or_first())
-            .map(|n| n.name().to_string())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| file.trim_end_matches(".ttf").to_string());
-
         Ok(Face {
-            name,
+            name: postscript_name(&font, file),
             file: file.to_string(),
             data,
             units_per_em: metrics.units_per_em,
             ascender,
             descender,
             line_gap,
-            cap_height,
-            x_height,
-            ink_ascender,
-            ink_descender,
+            cap_height: letters.cap_height,
+            x_height: letters.x_height,
+            ink_ascender: letters.ink_ascender,
+            ink_descender: letters.ink_descender,
             underline_position,
             underline_thickness,
             italic_angle,
             monospaced,
-            coverage,
+            coverage: coverage(&font),
             font,
         })
     }
@@ -297,6 +261,68 @@ fn line_box(metrics: &Metrics) -> Option<LineBox> {
     } else {
         hhea.or(typo)
     }
+}
+
+/// How high letters reach, in ems: from the font's tables where it has the values,
+/// else measured on the ink of letters (H, x, d, p).
+struct LetterHeights {
+    cap_height: Em,
+    x_height: Em,
+    ink_ascender: Em,
+    ink_descender: Em,
+}
+
+impl LetterHeights {
+    /// `descender` (of the line box) stands in when the face has no "p".
+    fn of(font: &Font, metrics: &Metrics, descender: Em) -> LetterHeights {
+        let upem = f32::from(metrics.units_per_em.max(1));
+        let em = |v: F48Dot16| (v.to_f64() as f32) / upem;
+        let charmap = font.charmap();
+        let glyph_metrics = font.glyph_metrics();
+        // The top and bottom of a letter's ink, for metrics the tables lack.
+        let ink = |c: char| {
+            let glyph = charmap.map_unicode(c)?;
+            let ext = glyph_metrics.extents(glyph)?;
+            Some((ext.y_bearing / upem, (ext.y_bearing - ext.height) / upem))
+        };
+        let ink_top = |c: char| ink(c).map(|(top, _)| top);
+        let positive = |v: Option<F48Dot16>| v.map(em).filter(|h| *h > 0.0);
+        let cap_height = positive(metrics.cap_height)
+            .or_else(|| ink_top('H'))
+            .unwrap_or(FALLBACK_CAP_HEIGHT);
+        let x_height = positive(metrics.x_height)
+            .or_else(|| ink_top('x'))
+            .unwrap_or(FALLBACK_X_HEIGHT);
+        LetterHeights {
+            cap_height,
+            x_height,
+            ink_ascender: ink('d').map_or(cap_height, |(top, _)| top),
+            ink_descender: ink('p').map_or(descender, |(_, bottom)| bottom),
+        }
+    }
+}
+
+/// One bit per character below [`COVERAGE_BITMAP_CHARS`] that the face maps.
+fn coverage(font: &Font) -> Box<[u64]> {
+    let mut coverage = vec![0u64; (COVERAGE_BITMAP_CHARS / 64) as usize].into_boxed_slice();
+    for (c, _) in font.charmap().unicodes() {
+        if c < COVERAGE_BITMAP_CHARS {
+            if let Some(word) = coverage.get_mut((c / 64) as usize) {
+                *word |= 1 << (c % 64);
+            }
+        }
+    }
+    coverage
+}
+
+/// The face's PostScript name, or its file name without `.ttf` when it has none.
+fn postscript_name(font: &Font, file: &str) -> String {
+    font.names()
+        .get(NameId::POSTSCRIPT_NAME)
+        .and_then(|n| n.english_or_first())
+        .map(|n| n.name().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| file.trim_end_matches(".ttf").to_string())
 }
 
 /// The faces of a book, one per [`Style`].

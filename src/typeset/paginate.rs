@@ -222,6 +222,7 @@ pub fn paginate<'a>(flow: &[&'a Flow], text_height: Pt, leading: Pt) -> Paginate
     }
 }
 
+/// Lays one segment (a part, or the flow before the first opening) on new pages.
 #[allow(clippy::too_many_arguments)]
 fn lay_segment<'a>(
     items: &[&'a Flow],
@@ -250,44 +251,19 @@ fn lay_segment<'a>(
         if start >= items.len() && !first {
             break;
         }
-        let mut y = if first { sink } else { 0.0 };
-        let mut j = start;
-        while j < items.len() {
-            let h = height(items[j], leading);
-            if y + h > room + 0.01 && j > start {
-                break;
-            }
-            y += h;
-            j += 1;
-        }
-        let mut end = j;
-        if j < items.len() {
-            let mut k = j;
-            while k > start && !legal(items, start, k) {
-                k -= 1;
-            }
-            if k > start {
-                end = k;
-            }
-            // Anchors and spaces at the foot go with what follows them.
-            while end > start + 1 && matches!(items[end - 1], Flow::Anchor(..) | Flow::Space(_)) {
-                end -= 1;
-            }
-        }
+        let top = if first { sink } else { 0.0 };
+        let overflow = fill(items, start, top, room, leading);
+        let end = if overflow < items.len() {
+            page_break(items, start, overflow)
+        } else {
+            overflow
+        };
         let index = pages.len();
-        room = text_height;
-        if j < items.len() && index % 2 == 1 {
-            // A left-hand page ended early to keep a paragraph or heading whole:
-            // by one line only, the page facing it ends there too.
-            let short: Pt = items[end..j]
-                .iter()
-                .filter(|f| matches!(f, Flow::Line { .. }))
-                .map(|f| height(f, leading))
-                .sum();
-            if short > 0.01 && short <= leading * 1.05 {
-                room = text_height - short;
-            }
-        }
+        room = if overflow < items.len() && index % 2 == 1 {
+            facing_room(&items[end..overflow], text_height, leading)
+        } else {
+            text_height
+        };
         let mut page = LaidPage {
             part,
             opening: first && part.is_some(),
@@ -295,54 +271,128 @@ fn lay_segment<'a>(
             folio,
             ..LaidPage::default()
         };
-        let mut y = if first { sink } else { 0.0 };
-        for (k, &f) in items[start..end].iter().enumerate() {
-            match f {
-                Flow::Line {
-                    line,
-                    x,
-                    height,
-                    para,
-                    heading,
-                    ..
-                } => {
-                    // Baseline: the line box's height less its share of descent.
-                    page.lines.push(PlacedLine {
-                        line,
-                        item: offset + start + k,
-                        x: *x,
-                        y: y + height * 0.78,
-                        para: *para,
-                        heading: *heading,
-                    });
-                    y += height;
-                }
-                Flow::Image {
-                    image,
-                    x,
-                    width,
-                    height,
-                } => {
-                    page.images.push((*image, *x, y, *width, *height));
-                    y += height;
-                }
-                Flow::Space(s) => y += s,
-                Flow::Rule { width } => {
-                    page.rules.push((y + leading * 0.25, *width));
-                    y += leading * 0.5;
-                }
-                Flow::Anchor(p, a) => {
-                    anchors.entry((*p, a.clone())).or_insert((index, y));
-                }
-                Flow::Opening { .. } => {}
-            }
-        }
+        let placed = &items[start..end];
+        place(
+            &mut page,
+            placed,
+            offset + start,
+            top,
+            leading,
+            index,
+            anchors,
+        );
         pages.push(page);
         first = false;
         if end >= items.len() {
             break;
         }
         start = end;
+    }
+}
+
+/// The first item from `start` that no longer fits in `room` below `top` (the
+/// first always fits); `items.len()` when all do.
+fn fill(items: &[&Flow], start: usize, top: Pt, room: Pt, leading: Pt) -> usize {
+    let mut y = top;
+    let mut j = start;
+    while j < items.len() {
+        let h = height(items[j], leading);
+        if y + h > room + 0.01 && j > start {
+            break;
+        }
+        y += h;
+        j += 1;
+    }
+    j
+}
+
+/// Where a full page ends, `items[overflow]` being the first that does not fit: at
+/// the nearest legal break before it (at `overflow` when there is none), and before
+/// the anchors and spaces at the foot, which go with what follows them.
+fn page_break(items: &[&Flow], start: usize, overflow: usize) -> usize {
+    let mut end = overflow;
+    let mut k = overflow;
+    while k > start && !legal(items, start, k) {
+        k -= 1;
+    }
+    if k > start {
+        end = k;
+    }
+    while end > start + 1 && matches!(items[end - 1], Flow::Anchor(..) | Flow::Space(_)) {
+        end -= 1;
+    }
+    end
+}
+
+/// The room of the right-hand page facing a left-hand page that ended early, with
+/// `held` carried over: when it ended by one line only, to keep a paragraph or
+/// heading whole, the page facing it ends there too.
+fn facing_room(held: &[&Flow], text_height: Pt, leading: Pt) -> Pt {
+    let short: Pt = held
+        .iter()
+        .filter(|f| matches!(f, Flow::Line { .. }))
+        .map(|f| height(f, leading))
+        .sum();
+    if short > 0.01 && short <= leading * 1.05 {
+        text_height - short
+    } else {
+        text_height
+    }
+}
+
+/// Puts `items` on page `index` from `top` down: lines, images and rules where they
+/// fall, and each anchor's first place. `first_item` is the flow index of the first.
+fn place<'a>(
+    page: &mut LaidPage<'a>,
+    items: &[&'a Flow],
+    first_item: usize,
+    top: Pt,
+    leading: Pt,
+    index: usize,
+    anchors: &mut HashMap<(usize, Option<String>), (usize, Pt)>,
+) {
+    let mut y = top;
+    for (k, &f) in items.iter().enumerate() {
+        // One arm per kind of flow item, each short.
+        match f {
+            Flow::Line {
+                line,
+                x,
+                height,
+                para,
+                heading,
+                ..
+            } => {
+                // Baseline: the line box's height less its share of descent.
+                page.lines.push(PlacedLine {
+                    line,
+                    item: first_item + k,
+                    x: *x,
+                    y: y + height * 0.78,
+                    para: *para,
+                    heading: *heading,
+                });
+                y += height;
+            }
+            Flow::Image {
+                image,
+                x,
+                width,
+                height,
+            } => {
+                page.images.push((*image, *x, y, *width, *height));
+                y += height;
+            }
+            Flow::Space(s) => y += s,
+            Flow::Rule { width } => {
+                page.rules.push((y + leading * 0.25, *width));
+                y += leading * 0.5;
+            }
+            Flow::Anchor(p, a) => {
+                anchors.entry((*p, a.clone())).or_insert((index, y));
+            }
+            Flow::Opening { .. } => {}
+        }
     }
 }
 

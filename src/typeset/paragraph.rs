@@ -245,9 +245,55 @@ impl Ctx<'_> {
         measure: Pt,
         notes: &mut Notes,
     ) {
-        // Break opportunities: after explicit hyphens and dashes (UAX #14), and at
-        // hyphenation points of the word.
-        let mut cuts: Vec<(usize, bool)> = Vec::new(); // (byte offset, is hyphenation point)
+        let cuts = self.break_opportunities(word, hyphenate);
+        for (s0, s1, face) in self.face_segments(word, st.style, notes) {
+            let text = &word[s0..s1];
+            let glyphs = self
+                .shaper
+                .shape(self.fonts, face, size, text, &self.language);
+            let local = segment_cuts(&cuts, s0, s1, &glyphs, measure, size, notes);
+            let mut from = 0;
+            let end = Cut {
+                at: text.len(),
+                hyphenation: false,
+                emergency: false,
+            };
+            for cut in local.into_iter().chain(std::iter::once(end)) {
+                // Only between clusters: a ligature spanning the cut keeps it whole.
+                if cut.at < text.len()
+                    && glyphs
+                        .binary_search_by_key(&cut.at, |g| g.cluster as usize)
+                        .is_err()
+                {
+                    continue;
+                }
+                let piece = placed(
+                    &glyphs,
+                    text,
+                    from,
+                    cut.at,
+                    face,
+                    size,
+                    dy,
+                    st.link.as_ref(),
+                );
+                if piece.glyphs.is_empty() {
+                    continue;
+                }
+                units.push(Unit::Piece(piece));
+                if cut.at < text.len() {
+                    units.push(self.break_at(cut, face, size, dy, st.link.as_ref()));
+                }
+                from = cut.at;
+            }
+        }
+    }
+
+    /// Where a word may break (byte offset, and whether it is a hyphenation
+    /// point): after explicit hyphens and dashes (UAX #14), and, in a word with
+    /// none, at its hyphenation points.
+    fn break_opportunities(&self, word: &str, hyphenate: bool) -> Vec<(usize, bool)> {
+        let mut cuts: Vec<(usize, bool)> = Vec::new();
         for (pos, op) in unicode_linebreak::linebreaks(word) {
             if pos < word.len() && op == unicode_linebreak::BreakOpportunity::Allowed {
                 cuts.push((pos, false));
@@ -259,10 +305,21 @@ impl Ctx<'_> {
             }
         }
         cuts.sort_by_key(|c| c.0);
-        // Face segments.
+        cuts
+    }
+
+    /// The word in stretches of one face each (start, end, face): the style's face
+    /// where it has the character, else the fallback, and the character noted as
+    /// missing.
+    fn face_segments(
+        &self,
+        word: &str,
+        style: Style,
+        notes: &mut Notes,
+    ) -> Vec<(usize, usize, FaceId)> {
         let mut segs: Vec<(usize, usize, FaceId)> = Vec::new();
         for (i, c) in word.char_indices() {
-            let face = match self.fonts.face_for(st.style, c) {
+            let face = match self.fonts.face_for(style, c) {
                 Some(f) => f,
                 None => {
                     if !notes.missing.contains(&c) {
@@ -276,98 +333,37 @@ impl Ctx<'_> {
                 _ => segs.push((i, i + c.len_utf8(), face)),
             }
         }
-        for (s0, s1, face) in segs {
-            let text = &word[s0..s1];
-            let glyphs = self
+        segs
+    }
+
+    /// The break after a piece cut at `cut`: a hyphen drawn at a hyphenation
+    /// point, and the penalty the kind of cut costs.
+    fn break_at(
+        &mut self,
+        cut: Cut,
+        face: FaceId,
+        size: Pt,
+        dy: Pt,
+        link: Option<&LinkTarget>,
+    ) -> Unit {
+        let hyphen = if cut.hyphenation {
+            let hg = self
                 .shaper
-                .shape(self.fonts, face, size, text, &self.language);
-            let mut local: Vec<(usize, bool)> = cuts
-                .iter()
-                .filter(|(c, _)| *c > s0 && *c < s1)
-                .map(|(c, h)| (c - s0, *h))
-                .collect();
-            // A word with a stretch wider than the measure between its break
-            // opportunities (a URL, a long chemical name, a run of characters with
-            // no space) may break anywhere between clusters, at a cost: cuts every
-            // third of a line, with the emergency penalty, and a warning. Only the
-            // opportunities of UAX #14 count here, not hyphenation points: ideographs,
-            // which may break between any two, never need this; a long word does,
-            // even when it could be hyphenated.
-            let mut longest: Pt = 0.0;
-            let mut run: Pt = 0.0;
-            for (i, g) in glyphs.iter().enumerate() {
-                let starts_cluster = i == 0 || glyphs[i - 1].cluster != g.cluster;
-                if starts_cluster
-                    && local
-                        .binary_search_by_key(&(g.cluster as usize), |c| c.0)
-                        .is_ok_and(|k| !local[k].1)
-                {
-                    run = 0.0;
-                }
-                run += g.advance;
-                longest = longest.max(run);
-            }
-            let mut emergency = Vec::new();
-            if longest > measure {
-                notes.long_words += 1;
-                let step = (measure / 3.0).max(size);
-                let mut acc = 0.0;
-                for (i, g) in glyphs.iter().enumerate() {
-                    if acc >= step && (i == 0 || glyphs[i - 1].cluster != g.cluster) {
-                        emergency.push(g.cluster as usize);
-                        acc = 0.0;
-                    }
-                    acc += g.advance;
-                }
-                for &c in &emergency {
-                    local.push((c, false));
-                }
-                local.sort_by_key(|c| c.0);
-                local.dedup_by_key(|c| c.0);
-            }
-            let mut from = 0;
-            for (cut, is_hyphenation) in local
-                .iter()
-                .copied()
-                .chain(std::iter::once((text.len(), false)))
-            {
-                // Only between clusters: a ligature spanning the cut keeps it whole.
-                if cut < text.len()
-                    && glyphs
-                        .binary_search_by_key(&cut, |g| g.cluster as usize)
-                        .is_err()
-                {
-                    continue;
-                }
-                let piece = placed(&glyphs, text, from, cut, face, size, dy, st.link.as_ref());
-                if piece.glyphs.is_empty() {
-                    continue;
-                }
-                units.push(Unit::Piece(piece));
-                if cut < text.len() {
-                    let hyphen = if is_hyphenation {
-                        let hg = self
-                            .shaper
-                            .shape(self.fonts, face, size, "-", &self.language);
-                        Some(placed(&hg, "-", 0, 1, face, size, dy, st.link.as_ref()))
-                    } else {
-                        None
-                    };
-                    let forced_cut = !is_hyphenation && emergency.binary_search(&cut).is_ok();
-                    units.push(Unit::Break {
-                        hyphen,
-                        penalty: if is_hyphenation {
-                            HYPHEN_PENALTY
-                        } else if forced_cut {
-                            EMERGENCY_BREAK_PENALTY
-                        } else {
-                            EXPLICIT_BREAK_PENALTY
-                        },
-                        flagged: !forced_cut,
-                    });
-                }
-                from = cut;
-            }
+                .shape(self.fonts, face, size, "-", &self.language);
+            Some(placed(&hg, "-", 0, 1, face, size, dy, link))
+        } else {
+            None
+        };
+        Unit::Break {
+            hyphen,
+            penalty: if cut.hyphenation {
+                HYPHEN_PENALTY
+            } else if cut.emergency {
+                EMERGENCY_BREAK_PENALTY
+            } else {
+                EXPLICIT_BREAK_PENALTY
+            },
+            flagged: !cut.emergency,
         }
     }
 
@@ -386,17 +382,9 @@ impl Ctx<'_> {
     ) -> Line {
         let mut line = Line {
             // Sized exactly: a long book holds a million pieces.
-            pieces: Vec::with_capacity(
-                map.iter()
-                    .take(end + 1)
-                    .skip(start)
-                    .filter(|&&u| matches!(units[u], Unit::Piece(_)))
-                    .count()
-                    + 1,
-            ),
+            pieces: Vec::with_capacity(pieces_between(units, map, start, end) + 1),
             ..Line::default()
         };
-        let width = spec.width - indent_of(spec, n);
         let mut x = 0.0;
         let mut spaces = 0usize;
         let mut natural_spaces = 0.0;
@@ -407,15 +395,7 @@ impl Ctx<'_> {
             match &units[u] {
                 Unit::Piece(p) => {
                     began = true;
-                    // Room for the space glyph that may join it (below).
-                    let mut glyphs = Vec::with_capacity(p.glyphs.len() + 1);
-                    glyphs.extend_from_slice(&p.glyphs);
-                    let mut p = Placed {
-                        glyphs,
-                        link: p.link.clone(),
-                        ..*p
-                    };
-                    p.x = x;
+                    let p = piece_at(p, x);
                     x += p.width;
                     line.max_size = line.max_size.max(p.size);
                     line.pieces.push(p);
@@ -425,36 +405,14 @@ impl Ctx<'_> {
                     stretch,
                     shrink,
                 } if began => {
-                    let space_at = x;
-                    // The last line's ratio is tiny: parfillskip takes the slack.
-                    let w = if spec.align != Align::Justify {
-                        *natural
-                    } else if ratio >= 0.0 {
-                        natural + ratio * stretch
-                    } else {
-                        natural + ratio * shrink
-                    };
+                    let w = glue_width(*natural, *stretch, *shrink, ratio, spec.align);
                     spaces += 1;
                     natural_spaces += natural;
                     actual_spaces += w;
-                    x += w;
-                    // A real space glyph where the space is, so that text
-                    // extraction, search and copy see words (the writer places
-                    // every glyph exactly, so its advance does not matter).
-                    // It joins the piece before it (its width, used for link areas,
-                    // stays that of the text).
                     if k != end {
-                        if let Some(prev) = line.pieces.last_mut() {
-                            if let Some(id) = self.fonts.face(prev.face).glyph(' ') {
-                                prev.glyphs.push(PlacedGlyph {
-                                    id,
-                                    dx: space_at - prev.x,
-                                    dy: 0.0,
-                                    text: " ".into(),
-                                });
-                            }
-                        }
+                        self.space_glyph(&mut line, x);
                     }
+                    x += w;
                 }
                 Unit::Break {
                     hyphen: Some(h), ..
@@ -468,12 +426,7 @@ impl Ctx<'_> {
                 _ => {}
             }
         }
-        let natural_width = x;
-        let shift = match spec.align {
-            Align::Center => ((width - natural_width) / 2.0).max(0.0),
-            Align::Right => (width - natural_width).max(0.0),
-            _ => 0.0,
-        } + indent_of(spec, n);
+        let shift = align_shift(spec, n, x);
         for p in &mut line.pieces {
             p.x += shift;
         }
@@ -481,22 +434,176 @@ impl Ctx<'_> {
             line.space_ratio = Some(actual_spaces / natural_spaces);
         }
         if line.max_size == 0.0 {
-            line.max_size = units
-                .iter()
-                .find_map(|u| match u {
-                    Unit::Piece(p) => Some(p.size),
-                    _ => None,
-                })
-                .unwrap_or(10.0);
+            line.max_size = first_size(units);
         }
         line
     }
+
+    /// A real space glyph where a space is, so that text extraction, search and
+    /// copy see words (the writer places every glyph exactly, so its advance does
+    /// not matter). It joins the piece before it (its width, used for link areas,
+    /// stays that of the text).
+    fn space_glyph(&self, line: &mut Line, space_at: Pt) {
+        if let Some(prev) = line.pieces.last_mut() {
+            if let Some(id) = self.fonts.face(prev.face).glyph(' ') {
+                prev.glyphs.push(PlacedGlyph {
+                    id,
+                    dx: space_at - prev.x,
+                    dy: 0.0,
+                    text: " ".into(),
+                });
+            }
+        }
+    }
+}
+
+/// How many pieces the units from item `start` to item `end` hold.
+fn pieces_between(units: &[Unit], map: &[usize], start: usize, end: usize) -> usize {
+    map.iter()
+        .take(end + 1)
+        .skip(start)
+        .filter(|&&u| matches!(units[u], Unit::Piece(_)))
+        .count()
+}
+
+/// A copy of a piece placed at `x`, with room for the space glyph that may join it.
+fn piece_at(p: &Placed, x: Pt) -> Placed {
+    let mut glyphs = Vec::with_capacity(p.glyphs.len() + 1);
+    glyphs.extend_from_slice(&p.glyphs);
+    let mut p = Placed {
+        glyphs,
+        link: p.link.clone(),
+        ..*p
+    };
+    p.x = x;
+    p
+}
+
+/// A space's width on its line: natural unless justified, then stretched or
+/// shrunk by the line's ratio. The last line's ratio is tiny: parfillskip takes
+/// the slack.
+fn glue_width(natural: Pt, stretch: Pt, shrink: Pt, ratio: f32, align: Align) -> Pt {
+    if align != Align::Justify {
+        natural
+    } else if ratio >= 0.0 {
+        natural + ratio * stretch
+    } else {
+        natural + ratio * shrink
+    }
+}
+
+/// How far line `n`, `natural_width` wide, moves right: its indent, and the room
+/// left of it when centred or set right.
+fn align_shift(spec: &Spec, n: usize, natural_width: Pt) -> Pt {
+    let width = spec.width - indent_of(spec, n);
+    (match spec.align {
+        Align::Center => ((width - natural_width) / 2.0).max(0.0),
+        Align::Right => (width - natural_width).max(0.0),
+        _ => 0.0,
+    }) + indent_of(spec, n)
+}
+
+/// The size of the paragraph's first piece, for the height of a line without one.
+fn first_size(units: &[Unit]) -> Pt {
+    units
+        .iter()
+        .find_map(|u| match u {
+            Unit::Piece(p) => Some(p.size),
+            _ => None,
+        })
+        .unwrap_or(10.0)
 }
 
 /// A space a line may break at: any white space but the no-break ones (U+00A0,
 /// U+2007, U+202F), which stay inside their word.
 fn breaking_space(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+}
+
+/// A place a word's face segment may break, in bytes from the segment's start.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    at: usize,
+    /// At a hyphenation point: a hyphen is drawn if the line ends here.
+    hyphenation: bool,
+    /// Between letters of a word longer than the line, where nothing else fits.
+    emergency: bool,
+}
+
+/// The cuts of `cuts` inside the segment `s0..s1` (shaped as `glyphs`), relative to
+/// it. A word with a stretch wider than the measure between its break
+/// opportunities (a URL, a long chemical name, a run of characters with no space)
+/// may break anywhere between clusters, at a cost: cuts every third of a line, with
+/// the emergency penalty, and a warning. Only the opportunities of UAX #14 count
+/// here, not hyphenation points: ideographs, which may break between any two, never
+/// need this; a long word does, even when it could be hyphenated.
+fn segment_cuts(
+    cuts: &[(usize, bool)],
+    s0: usize,
+    s1: usize,
+    glyphs: &[Glyph],
+    measure: Pt,
+    size: Pt,
+    notes: &mut Notes,
+) -> Vec<Cut> {
+    let mut local: Vec<(usize, bool)> = cuts
+        .iter()
+        .filter(|(c, _)| *c > s0 && *c < s1)
+        .map(|(c, h)| (c - s0, *h))
+        .collect();
+    let mut emergency = Vec::new();
+    if longest_unbroken(glyphs, &local) > measure {
+        notes.long_words += 1;
+        emergency = emergency_cuts(glyphs, measure, size);
+        for &c in &emergency {
+            local.push((c, false));
+        }
+        local.sort_by_key(|c| c.0);
+        local.dedup_by_key(|c| c.0);
+    }
+    local
+        .into_iter()
+        .map(|(at, hyphenation)| Cut {
+            at,
+            hyphenation,
+            emergency: !hyphenation && emergency.binary_search(&at).is_ok(),
+        })
+        .collect()
+}
+
+/// The widest stretch of glyphs between two of the segment's break opportunities
+/// (hyphenation points do not count).
+fn longest_unbroken(glyphs: &[Glyph], local: &[(usize, bool)]) -> Pt {
+    let mut longest: Pt = 0.0;
+    let mut run: Pt = 0.0;
+    for (i, g) in glyphs.iter().enumerate() {
+        let starts_cluster = i == 0 || glyphs[i - 1].cluster != g.cluster;
+        if starts_cluster
+            && local
+                .binary_search_by_key(&(g.cluster as usize), |c| c.0)
+                .is_ok_and(|k| !local[k].1)
+        {
+            run = 0.0;
+        }
+        run += g.advance;
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// Cuts between clusters every third of a line (at least every `size`).
+fn emergency_cuts(glyphs: &[Glyph], measure: Pt, size: Pt) -> Vec<usize> {
+    let mut emergency = Vec::new();
+    let step = (measure / 3.0).max(size);
+    let mut acc = 0.0;
+    for (i, g) in glyphs.iter().enumerate() {
+        if acc >= step && (i == 0 || glyphs[i - 1].cluster != g.cluster) {
+            emergency.push(g.cluster as usize);
+            acc = 0.0;
+        }
+        acc += g.advance;
+    }
+    emergency
 }
 
 fn indent_of(spec: &Spec, n: usize) -> Pt {

@@ -1,0 +1,199 @@
+//! The manifest's lists of parts (`front`, `chapters`, `back`): each entry, a path
+//! or a glob, expanded to the files it names, each read once, with its role.
+
+use std::path::{Path, PathBuf};
+
+use serde_saphyr::Spanned;
+
+use super::clean;
+use super::files::{add_source, check_relative, read_text_at, safe_path};
+use super::manifest::{Entries, Entry};
+use super::{span_of, LoadedPart};
+use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
+use crate::model::{PartKind, Role};
+
+/// The parts the manifest lists, in book order (`lists`: front, chapters, back),
+/// each file once; an error at the title when there is no chapter.
+pub(super) fn parts(
+    dir: &Path,
+    lists: [(PartKind, Entries); 3],
+    title: &Spanned<String>,
+    msrc: SourceId,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<LoadedPart> {
+    let mut parts = Vec::new();
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for (kind, entries) in lists {
+        expand(
+            dir, kind, entries, msrc, sources, diags, &mut seen, &mut parts,
+        );
+    }
+    if parts.iter().all(|p| p.kind != PartKind::Chapter) {
+        diags.push(
+            Diagnostic::error(Code::E0013, "the book has no chapters")
+                .at(span_of(sources, msrc, title))
+                .hint("list chapter files under `chapters:`, e.g. `chapters: [chapters/*.md]`"),
+        );
+    }
+    parts
+}
+
+/// One list's entries, each a path or a glob, as parts; a file listed before is
+/// skipped.
+#[allow(clippy::too_many_arguments)]
+fn expand(
+    dir: &Path,
+    kind: PartKind,
+    entries: Entries,
+    msrc: SourceId,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    parts: &mut Vec<LoadedPart>,
+) {
+    for e in entries.0 {
+        let span = span_of(sources, msrc, &e);
+        let Some(files) = entry_files(dir, &e.value.path, &span, diags) else {
+            continue;
+        };
+        for path in files {
+            // Globbed paths are checked too: a symlink may point outside the book.
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            let path = match safe_path(dir, &rel_str) {
+                Ok(p) => p,
+                Err(d) => {
+                    diags.push(d.at(span.clone()));
+                    continue;
+                }
+            };
+            // A set: a book of two thousand chapters would compare paths four million times.
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            if let Some(part) = read_part(kind, path, rel_str, &e.value, &span, sources, diags) {
+                parts.push(part);
+            }
+        }
+    }
+}
+
+/// The files an entry names (a glob's sorted); None, with an error at the entry,
+/// when it names none.
+fn entry_files(
+    dir: &Path,
+    pattern: &str,
+    span: &Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<PathBuf>> {
+    let files = if is_glob(pattern) {
+        glob_files(dir, pattern)
+    } else {
+        safe_path(dir, pattern).map(|p| vec![p])
+    };
+    let files = match files {
+        Ok(files) => files,
+        Err(d) => {
+            diags.push(d.at(span.clone()));
+            return None;
+        }
+    };
+    if files.is_empty() {
+        diags.push(
+            Diagnostic::error(Code::E0004, format!("`{pattern}` matches no file"))
+                .at(span.clone())
+                .hint(format!(
+                    "paths are relative to the book folder `{}`",
+                    dir.display()
+                )),
+        );
+        return None;
+    }
+    Some(files)
+}
+
+/// The files a glob matches in the book folder, sorted.
+fn glob_files(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+    check_relative(pattern)?;
+    let full = format!(
+        "{}/{}",
+        glob::Pattern::escape(&dir.to_string_lossy()),
+        pattern
+    );
+    let paths = glob::glob(&full)
+        .map_err(|err| Diagnostic::error(Code::E0004, format!("invalid glob pattern: {err}")))?;
+    let mut v: Vec<PathBuf> = paths
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// A listed file read into the sources as a part, its role from its name; the
+/// entry's title, if it has one, without control characters.
+fn read_part(
+    kind: PartKind,
+    path: PathBuf,
+    rel_path: String,
+    entry: &Entry,
+    span: &Span,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LoadedPart> {
+    let read = read_text_at(&path, span.clone(), diags)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source = add_source(sources, diags, path, read);
+    let mut title = entry.title.clone();
+    if title.as_mut().is_some_and(|t| clean::strip_in_place(t) > 0) {
+        diags.push(
+            Diagnostic::warning(Code::W0108, "control characters removed from this title")
+                .at(span.clone()),
+        );
+    }
+    Some(LoadedPart {
+        kind,
+        role: role_of(kind, &stem),
+        source,
+        stem,
+        rel_path,
+        title,
+    })
+}
+
+fn is_glob(p: &str) -> bool {
+    p.contains(['*', '?', '['])
+}
+
+/// The part's role, from its file stem without a leading number (`02-epigraph`).
+pub(super) fn role_of(kind: PartKind, stem: &str) -> Role {
+    let name =
+        stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
+    match (kind, name.to_lowercase().as_str()) {
+        (_, "title" | "titlepage" | "title-page") => Role::TitlePage,
+        (_, "disclaimer") => Role::Disclaimer,
+        (_, "epigraph") => Role::Epigraph,
+        (_, "dedication") => Role::Dedication,
+        (_, "copyright" | "colophon") => Role::Copyright,
+        (PartKind::Front, "preface" | "foreword") => Role::Preface,
+        (PartKind::Back, "references" | "bibliography") => Role::Bibliography,
+        (PartKind::Chapter, _) => Role::Chapter,
+        _ => Role::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_comes_from_the_file_stem_without_its_number() {
+        assert_eq!(role_of(PartKind::Front, "02-disclaimer"), Role::Disclaimer);
+        assert_eq!(role_of(PartKind::Front, "epigraph"), Role::Epigraph);
+        assert_eq!(role_of(PartKind::Chapter, "03-tip-01-learn"), Role::Chapter);
+    }
+}

@@ -1,0 +1,186 @@
+//! The book's metadata from the manifest: the checks on its values, the identifier
+//! a book without one keeps across builds, and the date of its newest source.
+
+use std::path::Path;
+
+use serde_saphyr::Spanned;
+
+use super::clean;
+use super::manifest::{Manifest, OneOrMany};
+use super::span_of;
+use crate::diag::{Code, Diagnostic, SourceId, Sources};
+use crate::model::Metadata;
+
+/// The book's metadata as the manifest gives it: control characters removed (a
+/// warning), language and date checked (errors at their line), and an identifier
+/// made when there is none. Also the manifest's date in seconds, when it is one.
+/// `modified` is left at 0: it may depend on every file of the book, so `load`
+/// settles it last.
+pub(super) fn read(
+    m: &Manifest,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> (Metadata, Option<i64>) {
+    let list = |v: Option<&OneOrMany>| v.cloned().map(OneOrMany::into_vec).unwrap_or_default();
+    let mut meta = Metadata {
+        title: m.title.value.clone(),
+        subtitle: m.subtitle.clone(),
+        authors: list(m.authors.as_ref().or(m.author.as_ref())),
+        publisher: m.publisher.clone(),
+        rights: m.rights.clone(),
+        description: m.description.clone(),
+        subjects: list(m.subjects.as_ref()),
+        date: m.date.as_ref().map(|d| d.value.clone()),
+        ..Metadata::default()
+    };
+    let mut identifier = m.identifier.clone();
+    let removed = strip_controls(&mut meta, &mut identifier);
+    warn_controls_removed(removed, sources.path(msrc), diags);
+    meta.language = language(m.language.as_ref(), msrc, sources, diags);
+    let date = date_epoch(m.date.as_ref(), msrc, sources, diags);
+    meta.identifier = identifier.unwrap_or_else(|| stable_uuid(&meta.title, &meta.authors));
+    (meta, date)
+}
+
+/// Removes control characters from the metadata's text, and counts them. The file
+/// itself is clean by now; YAML escapes (`"\a"`, `"\x07"`) can still put them into
+/// values.
+fn strip_controls(meta: &mut Metadata, identifier: &mut Option<String>) -> usize {
+    [&mut meta.title]
+        .into_iter()
+        .chain(meta.subtitle.iter_mut())
+        .chain(identifier.iter_mut())
+        .chain(meta.publisher.iter_mut())
+        .chain(meta.rights.iter_mut())
+        .chain(meta.description.iter_mut())
+        .chain(meta.authors.iter_mut())
+        .chain(meta.subjects.iter_mut())
+        .map(clean::strip_in_place)
+        .sum()
+}
+
+fn warn_controls_removed(removed: usize, manifest_path: &Path, diags: &mut Vec<Diagnostic>) {
+    if removed > 0 {
+        diags.push(
+            Diagnostic::warning(
+                Code::W0108,
+                format!(
+                    "{removed} control character{} removed from the metadata in `{}`",
+                    if removed == 1 { "" } else { "s" },
+                    manifest_path.display()
+                ),
+            )
+            .in_file(manifest_path)
+            .hint("an escape such as `\\a` or `\\x07` in a quoted YAML string makes one"),
+        );
+    }
+}
+
+/// The book's language tag; `en` when none is given.
+fn language(
+    language: Option<&Spanned<String>>,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    match language {
+        Some(l) => {
+            if !valid_language_tag(&l.value) {
+                diags.push(
+                    Diagnostic::error(Code::E0003, format!("`{}` is not a language tag", l.value))
+                        .at(span_of(sources, msrc, l))
+                        .hint("use a BCP 47 tag such as `en`, `en-GB` or `fr`"),
+                );
+            }
+            l.value.clone()
+        }
+        None => "en".to_string(),
+    }
+}
+
+/// The manifest's date in seconds since the epoch; None, with an error, when it is
+/// no date.
+fn date_epoch(
+    date: Option<&Spanned<String>>,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<i64> {
+    let d = date?;
+    let secs = crate::date::parse_date(&d.value);
+    if secs.is_none() {
+        diags.push(
+            Diagnostic::error(Code::E0003, format!("`{}` is not a date", d.value))
+                .at(span_of(sources, msrc, d))
+                .hint("write dates as YYYY-MM-DD"),
+        );
+    }
+    secs
+}
+
+fn valid_language_tag(t: &str) -> bool {
+    let mut parts = t.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=8).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+pub(super) fn newest_mtime(sources: &Sources) -> i64 {
+    let mut newest = 0;
+    let mut i = 0;
+    while let Some(path) = sources.try_path(SourceId(i)) {
+        if let Ok(t) = std::fs::metadata(path).and_then(|m| m.modified()) {
+            if let Ok(d) = t.duration_since(std::time::UNIX_EPOCH) {
+                newest = newest.max(d.as_secs() as i64);
+            }
+        }
+        i += 1;
+    }
+    newest
+}
+
+/// A name-based identifier (`urn:uuid:`, version 8) from title and authors, so that a
+/// book keeps its identifier across builds without one in the manifest.
+fn stable_uuid(title: &str, authors: &[String]) -> String {
+    // FNV-1a, twice with different offsets, for 128 stable bits; not for security.
+    fn fnv(seed: u64, data: &[u8]) -> u64 {
+        let mut h = seed;
+        for b in data {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        h
+    }
+    let key = format!("{title}\u{0}{}", authors.join("\u{0}"));
+    let a = fnv(0xcbf2_9ce4_8422_2325, key.as_bytes());
+    let b = fnv(0x6c62_272e_07bb_0142, key.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&a.to_be_bytes());
+    bytes[8..].copy_from_slice(&b.to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_uuid_is_stable_and_well_formed() {
+        let a = stable_uuid("T", &["A".into()]);
+        assert_eq!(a, stable_uuid("T", &["A".into()]));
+        assert_ne!(a, stable_uuid("T2", &["A".into()]));
+        assert_eq!(a.len(), "urn:uuid:".len() + 36);
+    }
+}

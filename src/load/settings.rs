@@ -1,0 +1,213 @@
+//! The manifest's settings for the editions: the `pdf:` section as typed page
+//! geometry, with its lengths and trim sizes.
+
+use std::path::Path;
+
+use serde_saphyr::Spanned;
+
+use super::files::safe_path;
+use super::manifest;
+use super::span_of;
+use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
+use crate::model::PdfSettings;
+
+/// The `epub:` section's `embed-fonts`, kept, with a warning: it is not supported yet.
+pub(super) fn embed_fonts(
+    epub: &manifest::EpubSection,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if epub.embed_fonts {
+        diags.push(
+            Diagnostic::warning(
+                Code::W0114,
+                "`epub.embed-fonts` is not supported yet; reading systems use their own fonts",
+            )
+            .in_file(sources.path(msrc).to_path_buf()),
+        );
+    }
+    epub.embed_fonts
+}
+
+/// The `pdf:` section as typed geometry; bad values are errors at their line.
+pub(super) fn print_settings(
+    p: manifest::PdfSection,
+    dir: &Path,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> PdfSettings {
+    if let Some(f) = &p.font {
+        check_font(f, dir, msrc, sources, diags);
+    }
+    let mut s = PdfSettings::default();
+    let mut bad = |v: &Spanned<String>, what: &str, hint: &str| {
+        diags.push(not_a(v, what, hint, msrc, sources));
+    };
+    if let Some(t) = &p.trim {
+        match parse_trim(&t.value) {
+            Some((w, h)) => {
+                s.width = w;
+                s.height = h;
+            }
+            None => bad(t, "a trim size", "use A5, A4, Letter, 5.5x8.5, 6x9, or WIDTH x HEIGHT such as `6in x 9in` or `148mm x 210mm`"),
+        }
+    }
+    if let Some(m) = &p.margins {
+        margins(m, &mut s, &mut bad);
+    }
+    if let Some(b) = &p.base_size {
+        match parse_length(&b.value) {
+            Some(l) if (5.0..=30.0).contains(&l) => s.base_size = l,
+            _ => bad(
+                b,
+                "a body size between 5pt and 30pt",
+                "for example `10.5pt`",
+            ),
+        }
+    }
+    if let Some(l) = p.leading {
+        if (1.0..=3.0).contains(&l) {
+            s.leading = l as f32;
+        }
+    }
+    if let Some(r) = p.recto_chapters {
+        s.recto_chapters = r;
+    }
+    if s.inner + s.outer > s.width * 0.6 || s.top + s.bottom > s.height * 0.6 {
+        if let Some(t) = &p.trim {
+            bad(
+                t,
+                "wide enough for its margins",
+                "the margins leave too little room for text",
+            );
+        }
+    }
+    s
+}
+
+/// `pdf.font`: an error when it leads outside the book (the PDF edition would
+/// read it), and a warning that it is not used yet.
+fn check_font(
+    f: &Spanned<String>,
+    dir: &Path,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Err(d) = safe_path(dir, &f.value) {
+        if d.code == "E0012" {
+            diags.push(d.at(span_of(sources, msrc, f)));
+        }
+    }
+    diags.push(
+        Diagnostic::warning(
+            Code::W0111,
+            "`pdf.font` is not supported yet; the bundled Charis SIL is used",
+        )
+        .at(value_span(f, msrc, sources)),
+    );
+}
+
+/// The four margins, each a length of zero or more.
+fn margins(
+    m: &manifest::Margins,
+    s: &mut PdfSettings,
+    bad: &mut impl FnMut(&Spanned<String>, &str, &str),
+) {
+    for (field, target) in [
+        (&m.inner, &mut s.inner),
+        (&m.outer, &mut s.outer),
+        (&m.top, &mut s.top),
+        (&m.bottom, &mut s.bottom),
+    ] {
+        if let Some(v) = field {
+            match parse_length(&v.value) {
+                Some(l) if l >= 0.0 => *target = l,
+                _ => bad(
+                    v,
+                    "a length",
+                    "write lengths with a unit: `0.75in`, `18mm`, `1.5cm`, `54pt`",
+                ),
+            }
+        }
+    }
+}
+
+/// "`VALUE` is not WHAT", at the value.
+fn not_a(
+    v: &Spanned<String>,
+    what: &str,
+    hint: &str,
+    msrc: SourceId,
+    sources: &Sources,
+) -> Diagnostic {
+    Diagnostic::error(Code::E0003, format!("`{}` is not {what}", v.value))
+        .at(value_span(v, msrc, sources))
+        .hint(hint.to_string())
+}
+
+/// Where a setting's value is: from its first character, as long as the value.
+fn value_span(v: &Spanned<String>, msrc: SourceId, sources: &Sources) -> Span {
+    let off = sources.offset_of(
+        msrc,
+        v.referenced.line() as usize,
+        v.referenced.column() as usize,
+    );
+    Span::new(msrc, off..off + v.value.len().max(1))
+}
+
+/// A length with a unit (`in`, `mm`, `cm`, `pt`) in points.
+pub fn parse_length(s: &str) -> Option<f32> {
+    let s = s.trim();
+    let split = s.find(|c: char| c.is_ascii_alphabetic())?;
+    let (num, unit) = s.split_at(split);
+    let n: f32 = num.trim().parse().ok()?;
+    let factor = match unit.trim() {
+        "in" => 72.0,
+        "mm" => 72.0 / 25.4,
+        "cm" => 72.0 / 2.54,
+        "pt" => 1.0,
+        _ => return None,
+    };
+    Some(n * factor)
+}
+
+/// A trim size: a name or `W x H` (numbers alone are inches: `6x9`).
+pub fn parse_trim(s: &str) -> Option<(f32, f32)> {
+    let mm = 72.0 / 25.4;
+    match s.trim().to_ascii_lowercase().as_str() {
+        "a5" => return Some((148.0 * mm, 210.0 * mm)),
+        "a4" => return Some((210.0 * mm, 297.0 * mm)),
+        "letter" => return Some((612.0, 792.0)),
+        _ => {}
+    }
+    let (w, h) = s.split_once(['x', 'X', '×'])?;
+    let dim = |d: &str| -> Option<f32> {
+        let d = d.trim();
+        d.parse::<f32>()
+            .ok()
+            .map(|n| n * 72.0)
+            .or_else(|| parse_length(d))
+    };
+    let (w, h) = (dim(w)?, dim(h)?);
+    (w > 72.0 && h > 72.0 && w < 72.0 * 40.0 && h < 72.0 * 40.0).then_some((w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trim_sizes_and_lengths_parse_to_points() {
+        assert_eq!(parse_trim("6x9"), Some((432.0, 648.0)));
+        assert_eq!(parse_trim("6in x 9in"), Some((432.0, 648.0)));
+        assert_eq!(parse_trim("Letter"), Some((612.0, 792.0)));
+        assert!(parse_trim("A5").is_some_and(|(w, _)| (w - 419.5).abs() < 0.1));
+        assert_eq!(parse_length("0.875in"), Some(63.0));
+        assert_eq!(parse_length("10.5pt"), Some(10.5));
+        assert_eq!(parse_length("ten"), None);
+        assert_eq!(parse_trim("6 by 9"), None);
+    }
+}
