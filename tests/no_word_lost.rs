@@ -232,6 +232,18 @@ fn a_raw_image_is_a_picture_in_both_editions() {
         })
         .count();
     assert_eq!(images, 1, "the PDF draws it");
+    let opf = b.epub.text("OEBPS/content.opf");
+    assert!(
+        opf.contains(">visual<") && opf.contains(">alternativeText<"),
+        "{opf}"
+    );
+    // A picture without a text alternative: no claim that every one has one.
+    let b = build("# Chapter\n\n![](p.png)\n", &[("chapters/p.png", &png)]);
+    let opf = b.epub.text("OEBPS/content.opf");
+    assert!(
+        opf.contains(">visual<") && !opf.contains(">alternativeText<"),
+        "{opf}"
+    );
     // A missing one is an error at its place, as `![]()` is.
     let o = fails("# Chapter\n\nText <img src=\"nowhere.png\" alt=\"x\">.\n");
     assert!(stderr(&o).contains("error[E0011]"), "{}", stderr(&o));

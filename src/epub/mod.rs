@@ -14,7 +14,7 @@ use epub_builder::{
 };
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Book, PartKind, Role, TocEntry};
+use crate::model::{Book, ImageSource, Inline, PartKind, Role, TocEntry};
 use crate::xml::{self, escape_attr};
 
 const STYLESHEET: &str = include_str!("style.css");
@@ -335,7 +335,23 @@ fn toc_list(book: &Book, out: &mut String, id: &str) {
 
 /// EPUB Accessibility 1.1 metadata (schema.org properties) for a text book.
 fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
-    let has_images = !book.resources.is_empty();
+    // The pictures in the text (the cover is no part of it), and whether every one
+    // has a text alternative: only then is `alternativeText` claimed.
+    let (mut pictures, mut described) = (0usize, 0usize);
+    for p in &book.parts {
+        p.for_each_inline(&mut |i| {
+            if let Inline::Image {
+                source: ImageSource::Resource(_),
+                alt,
+                ..
+            } = i
+            {
+                pictures += 1;
+                described += usize::from(!alt.trim().is_empty());
+            }
+        });
+    }
+    let has_images = pictures > 0;
     let mut v = vec![
         ("schema:accessMode", "textual".to_string()),
         ("schema:accessModeSufficient", "textual".to_string()),
@@ -349,13 +365,21 @@ fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
     ];
     if has_images {
         v.insert(1, ("schema:accessMode", "visual".to_string()));
-        v.push(("schema:accessibilityFeature", "alternativeText".to_string()));
+        if described == pictures {
+            v.push(("schema:accessibilityFeature", "alternativeText".to_string()));
+        }
     }
+    let images = if described == pictures {
+        "images, if any, have text alternatives"
+    } else {
+        "some images have no text alternative"
+    };
     v.push((
         "schema:accessibilitySummary",
-        "A text book with headings, a navigable table of contents and reading order that follows the print edition; \
-         images, if any, have text alternatives; no hazards."
-            .to_string(),
+        format!(
+            "A text book with headings, a navigable table of contents and reading order that follows the print edition; \
+             {images}; no hazards."
+        ),
     ));
     v
 }
