@@ -831,4 +831,143 @@ mod tests {
         let r = p(&deep);
         assert_eq!(words(&r.blocks), "x");
     }
+
+    /// Raw HTML tags, Markdown structure and numbered words in any order: every
+    /// word is in the parsed model (as text, code or a cell), whatever the tags
+    /// leave open, close twice or put where they do not belong.
+    #[test]
+    fn tag_soup_loses_no_word() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        const PIECES: &[&str] = &[
+            "<div>",
+            "</div>",
+            "<p>",
+            "</p>",
+            "<span>",
+            "</span>",
+            "<b>",
+            "</b>",
+            "<i>",
+            "<em>",
+            "</em>",
+            "<a href=\"x\">",
+            "</a>",
+            "<table>",
+            "</table>",
+            "<tr>",
+            "</tr>",
+            "<td>",
+            "</td>",
+            "<th>",
+            "<ul>",
+            "</ul>",
+            "<ol start=\"2\">",
+            "<li>",
+            "</li>",
+            "<dl>",
+            "<dt>",
+            "<dd>",
+            "</dl>",
+            "<figure>",
+            "</figure>",
+            "<figcaption>",
+            "</figcaption>",
+            "<details>",
+            "<summary>",
+            "</summary>",
+            "</details>",
+            "<blockquote>",
+            "</blockquote>",
+            "<pre>",
+            "</pre>",
+            "<code>",
+            "</code>",
+            "<h2>",
+            "</h2>",
+            "<section id=\"s\">",
+            "</section>",
+            "<kbd>",
+            "</kbd>",
+            "<center>",
+            "<font>",
+            "<br>",
+            "<hr>",
+            "<img src=\"x.png\" alt=\"\">",
+            "<video>",
+            "</video>",
+            "\n",
+            "\n\n",
+            "- ",
+            "> ",
+            "# ",
+            "1. ",
+            "```\n",
+            "    ",
+            "*",
+            "**",
+        ];
+        let soup = prop::collection::vec(
+            prop_oneof![
+                3 => prop::sample::select(PIECES).prop_map(Some),
+                2 => Just(None),
+            ],
+            0..60,
+        );
+        let mut runner = TestRunner::new_with_rng(
+            Config {
+                cases: std::env::var("BOOKBIND_SOUP_CASES")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(256),
+                failure_persistence: None,
+                ..Config::default()
+            },
+            TestRng::from_seed(RngAlgorithm::ChaCha, &[9; 32]),
+        );
+        runner
+            .run(&soup, |pieces| {
+                let mut text = String::new();
+                let mut n = 0;
+                for p in pieces {
+                    match p {
+                        Some(tag) => text.push_str(tag),
+                        None => {
+                            n += 1;
+                            text.push_str(&format!(" w{n} "));
+                        }
+                    }
+                }
+                let r = p(&text);
+                let mut all = String::new();
+                let part = crate::model::Part {
+                    kind: crate::model::PartKind::Chapter,
+                    role: crate::model::Role::Chapter,
+                    id: String::new(),
+                    title: String::new(),
+                    heading: None,
+                    blocks: r.blocks,
+                    footnotes: Vec::new(),
+                    in_toc: false,
+                };
+                part.for_each_block(&mut |b| {
+                    if let Block::Code { text, .. } = b {
+                        all.push(' ');
+                        all.push_str(text);
+                    }
+                });
+                part.for_each_text_run(&mut |v| {
+                    all.push(' ');
+                    all.push_str(&Inline::plain_text(v));
+                });
+                let found: std::collections::HashSet<&str> =
+                    all.split(|c: char| !c.is_alphanumeric()).collect();
+                for k in 1..=n {
+                    let w = format!("w{k}");
+                    prop_assert!(found.contains(w.as_str()), "{w} lost from {text:?}:\n{all}");
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 }
