@@ -162,6 +162,7 @@ codes! {
     W0117 => "an id written twice in raw HTML in one file: the second is dropped",
     W0118 => "a table row with more cells than its header: the cells past the header are dropped (as GFM does), with a warning at the row",
     W0119 => "a YAML metadata block at the top of a file: not printed, and its values are not read; set them in book.yaml",
+    W0120 => "a file listed twice in `front`, `chapters` and `back`: it is bound where it is first listed, and the later listing (with its title) is ignored",
 }
 
 impl Code {

@@ -293,6 +293,22 @@ fn duplicate_manifest_key_is_an_error() {
 }
 
 #[test]
+fn a_file_listed_twice_is_a_warning_and_the_book_builds() {
+    let (status, err, _, _) = build_bad(&[
+        (
+            "book.yaml",
+            "title: Test\nchapters:\n  - chapters/*.md\n  - file: chapters/02.md\n    title: X\n",
+        ),
+        ("chapters/01.md", "# One\n"),
+        ("chapters/02.md", "# Two\n"),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    assert!(err.contains("warning[W0120]"), "{err}");
+    assert!(err.contains("book.yaml:4:5"), "{err}");
+    assert!(err.contains("first listed here"), "{err}");
+}
+
+#[test]
 fn malformed_bibliography_is_an_error_at_its_line() {
     assert_book_error(
         &[
