@@ -130,7 +130,7 @@ macro_rules! codes {
 codes! {
     E0001 => "book folder or `book.yaml` missing or unreadable",
     E0002 => "`book.yaml` is not valid: YAML syntax, unknown key, wrong type, duplicate key",
-    E0003 => "a manifest value is not valid (language tag, date)",
+    E0003 => "a manifest value is not valid (language tag, date, a `pdf:` setting)",
     E0004 => "a path or glob in the manifest matches no file, or names something that is not a regular file",
     E0005 => "a file is not UTF-8 (the byte offset is given)",
     E0006 => "unknown citation key, or a citation with no bibliography",

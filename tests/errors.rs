@@ -293,6 +293,22 @@ fn duplicate_manifest_key_is_an_error() {
 }
 
 #[test]
+fn leading_out_of_range_is_an_error_at_its_value() {
+    assert_book_error(
+        &[
+            (
+                "book.yaml",
+                "title: T\nchapters: [chapters/*.md]\npdf:\n  leading: 5\n",
+            ),
+            ("chapters/01.md", "# One\n"),
+        ],
+        "E0003",
+        "book.yaml:4:12",
+        &["`5` is not a line height between 1 and 3"],
+    );
+}
+
+#[test]
 fn a_file_listed_twice_is_a_warning_and_the_book_builds() {
     let (status, err, _, _) = build_bad(&[
         (

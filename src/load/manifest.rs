@@ -156,7 +156,7 @@ pub struct PdfSection {
     #[serde(default)]
     pub base_size: Option<Spanned<String>>,
     #[serde(default)]
-    pub leading: Option<f64>,
+    pub leading: Option<Spanned<f64>>,
     #[serde(default)]
     pub recto_chapters: Option<bool>,
 }

@@ -294,4 +294,19 @@ mod tests {
         assert_eq!(stems(&l.unwrap()), ["02", "01"]);
         assert!(d.is_empty(), "{d:?}");
     }
+
+    #[test]
+    fn leading_outside_one_to_three_is_an_error_at_its_value() {
+        for (leading, shown) in [("5", "`5`"), ("0.5", "`0.5`"), (".nan", "`.nan`")] {
+            let manifest =
+                format!("title: T\nchapters: [chapters/*.md]\npdf:\n  leading: {leading}\n");
+            let (_, d) = with_chapters(&manifest);
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert!(d[0].starts_with("E0003 book.yaml:4:12 "), "{d:?}");
+            assert!(d[0].contains(shown), "{d:?}");
+        }
+        let (l, d) = with_chapters("title: T\nchapters: [chapters/*.md]\npdf:\n  leading: 1.5\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(l.unwrap().pdf.leading, 1.5);
+    }
 }

@@ -67,9 +67,14 @@ pub(super) fn print_settings(
             ),
         }
     }
-    if let Some(l) = p.leading {
-        if (1.0..=3.0).contains(&l) {
-            s.leading = l as f32;
+    if let Some(l) = &p.leading {
+        match l.value {
+            v if (1.0..=3.0).contains(&v) => s.leading = v as f32,
+            _ => bad(
+                &as_written(l, msrc, sources),
+                "a line height between 1 and 3",
+                "the leading is a multiple of the body size, for example `1.35`",
+            ),
         }
     }
     if let Some(r) = p.recto_chapters {
@@ -85,6 +90,24 @@ pub(super) fn print_settings(
         }
     }
     s
+}
+
+/// A number as it is written in book.yaml, for messages: `5`, not `5.0`.
+fn as_written(v: &Spanned<f64>, msrc: SourceId, sources: &Sources) -> Spanned<String> {
+    let text = &sources.get(msrc).text;
+    let off = sources.offset_of(
+        msrc,
+        v.referenced.line() as usize,
+        v.referenced.column() as usize,
+    );
+    let len = text[off..]
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']' | '#'))
+        .unwrap_or(text.len() - off);
+    Spanned {
+        value: text[off..off + len].to_string(),
+        referenced: v.referenced,
+        defined: v.defined,
+    }
 }
 
 /// `pdf.font`: an error when it leads outside the book (the PDF edition would
