@@ -309,6 +309,22 @@ fn leading_out_of_range_is_an_error_at_its_value() {
 }
 
 #[test]
+fn margins_too_wide_for_the_default_trim_are_an_error_at_the_margins() {
+    assert_book_error(
+        &[
+            (
+                "book.yaml",
+                "title: T\nchapters: [chapters/*.md]\npdf:\n  margins: {inner: 4in, outer: 4in}\n",
+            ),
+            ("chapters/01.md", "# One\n"),
+        ],
+        "E0003",
+        "book.yaml:4:20",
+        &["default trim, 6x9, is not wide enough", "`trim:`"],
+    );
+}
+
+#[test]
 fn a_file_listed_twice_is_a_warning_and_the_book_builds() {
     let (status, err, _, _) = build_bad(&[
         (

@@ -309,4 +309,34 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(l.unwrap().pdf.leading, 1.5);
     }
+
+    #[test]
+    fn margins_too_wide_for_the_default_trim_are_an_error_at_the_margins() {
+        let (_, d) = with_chapters(
+            "title: T\nchapters: [chapters/*.md]\npdf:\n  margins: {inner: 4in, outer: 4in}\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0003 book.yaml:4:20 "), "{d:?}");
+        assert!(d[0].contains("6x9"), "{d:?}");
+        let (_, d) = with_chapters(
+            "title: T\nchapters: [chapters/*.md]\npdf:\n  margins:\n    bottom: 6in\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0003 book.yaml:5:13 "), "{d:?}");
+        // Wide margins the page has room for are fine.
+        let (l, d) = with_chapters(
+            "title: T\nchapters: [chapters/*.md]\npdf:\n  margins: {inner: 2in, outer: 1.5in}\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(l.unwrap().pdf.inner, 144.0);
+    }
+
+    #[test]
+    fn margins_too_wide_for_the_trim_given_are_an_error_at_the_trim() {
+        let (_, d) = with_chapters(
+            "title: T\nchapters: [chapters/*.md]\npdf:\n  trim: 4x6\n  margins: {inner: 2in}\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0003 book.yaml:4:9 "), "{d:?}");
+    }
 }
