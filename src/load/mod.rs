@@ -296,6 +296,18 @@ mod tests {
     }
 
     #[test]
+    fn author_and_authors_together_are_an_error_at_the_second() {
+        let (l, d) =
+            with_chapters("title: T\nauthors: [A]\nauthor: B\nchapters: [chapters/*.md]\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0002 book.yaml:3:9 "), "{d:?}");
+        assert_eq!(l.unwrap().meta.authors, ["A"]);
+        let (l, d) = with_chapters("title: T\nauthor: B\nchapters: [chapters/*.md]\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(l.unwrap().meta.authors, ["B"]);
+    }
+
+    #[test]
     fn leading_outside_one_to_three_is_an_error_at_its_value() {
         for (leading, shown) in [("5", "`5`"), ("0.5", "`0.5`"), (".nan", "`.nan`")] {
             let manifest =
