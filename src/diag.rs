@@ -130,7 +130,7 @@ macro_rules! codes {
 codes! {
     E0001 => "book folder or `book.yaml` missing or unreadable",
     E0002 => "`book.yaml` is not valid: YAML syntax, unknown key, wrong type, duplicate key",
-    E0003 => "a manifest value is not valid (language tag, date)",
+    E0003 => "a manifest value is not valid (language tag, date, a `pdf:` setting)",
     E0004 => "a path or glob in the manifest matches no file, or names something that is not a regular file",
     E0005 => "a file is not UTF-8 (the byte offset is given)",
     E0006 => "unknown citation key, or a citation with no bibliography",
@@ -162,6 +162,7 @@ codes! {
     W0117 => "an id written twice in raw HTML in one file: the second is dropped",
     W0118 => "a table row with more cells than its header: the cells past the header are dropped (as GFM does), with a warning at the row",
     W0119 => "a YAML metadata block at the top of a file: not printed, and its values are not read; set them in book.yaml",
+    W0120 => "a file listed twice in `front`, `chapters` and `back`: it is bound where it is first listed, and the later listing (with its title) is ignored",
 }
 
 impl Code {

@@ -293,6 +293,54 @@ fn duplicate_manifest_key_is_an_error() {
 }
 
 #[test]
+fn leading_out_of_range_is_an_error_at_its_value() {
+    assert_book_error(
+        &[
+            (
+                "book.yaml",
+                "title: T\nchapters: [chapters/*.md]\npdf:\n  leading: 5\n",
+            ),
+            ("chapters/01.md", "# One\n"),
+        ],
+        "E0003",
+        "book.yaml:4:12",
+        &["`5` is not a line height between 1 and 3"],
+    );
+}
+
+#[test]
+fn margins_too_wide_for_the_default_trim_are_an_error_at_the_margins() {
+    assert_book_error(
+        &[
+            (
+                "book.yaml",
+                "title: T\nchapters: [chapters/*.md]\npdf:\n  margins: {inner: 4in, outer: 4in}\n",
+            ),
+            ("chapters/01.md", "# One\n"),
+        ],
+        "E0003",
+        "book.yaml:4:20",
+        &["default trim, 6x9, is not wide enough", "`trim:`"],
+    );
+}
+
+#[test]
+fn a_file_listed_twice_is_a_warning_and_the_book_builds() {
+    let (status, err, _, _) = build_bad(&[
+        (
+            "book.yaml",
+            "title: Test\nchapters:\n  - chapters/*.md\n  - file: chapters/02.md\n    title: X\n",
+        ),
+        ("chapters/01.md", "# One\n"),
+        ("chapters/02.md", "# Two\n"),
+    ]);
+    assert_eq!(status, 0, "{err}");
+    assert!(err.contains("warning[W0120]"), "{err}");
+    assert!(err.contains("book.yaml:4:5"), "{err}");
+    assert!(err.contains("first listed here"), "{err}");
+}
+
+#[test]
 fn malformed_bibliography_is_an_error_at_its_line() {
     assert_book_error(
         &[

@@ -1,6 +1,7 @@
 //! The manifest's lists of parts (`front`, `chapters`, `back`): each entry, a path
 //! or a glob, expanded to the files it names, each read once, with its role.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_saphyr::Spanned;
@@ -23,7 +24,7 @@ pub(super) fn parts(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<LoadedPart> {
     let mut parts = Vec::new();
-    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let mut seen = HashMap::new();
     for (kind, entries) in lists {
         expand(
             dir, kind, entries, msrc, sources, diags, &mut seen, &mut parts,
@@ -39,8 +40,10 @@ pub(super) fn parts(
     parts
 }
 
-/// One list's entries, each a path or a glob, as parts; a file listed before is
-/// skipped.
+/// One list's entries, each a path or a glob, as parts. A file is bound once, where
+/// it is first listed (`seen`: each file bound so far, with the entry that listed
+/// it): a glob skips the files listed before it, and a path listed again is a
+/// warning.
 #[allow(clippy::too_many_arguments)]
 fn expand(
     dir: &Path,
@@ -49,11 +52,12 @@ fn expand(
     msrc: SourceId,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
-    seen: &mut std::collections::HashSet<PathBuf>,
+    seen: &mut HashMap<PathBuf, Listed>,
     parts: &mut Vec<LoadedPart>,
 ) {
     for e in entries.0 {
         let span = span_of(sources, msrc, &e);
+        let glob = is_glob(&e.value.path);
         let Some(files) = entry_files(dir, &e.value.path, &span, diags) else {
             continue;
         };
@@ -68,15 +72,60 @@ fn expand(
                     continue;
                 }
             };
-            // A set: a book of two thousand chapters would compare paths four million times.
-            if !seen.insert(path.clone()) {
+            // A map: a book of two thousand chapters would compare paths four million times.
+            if let Some(first) = seen.get(&path) {
+                if !glob {
+                    diags.push(listed_again(&rel_str, &e.value, first, &span));
+                }
                 continue;
             }
+            let first = Listed {
+                span: span.clone(),
+                glob,
+            };
+            seen.insert(path.clone(), first);
             if let Some(part) = read_part(kind, path, rel_str, &e.value, &span, sources, diags) {
                 parts.push(part);
             }
         }
     }
+}
+
+/// The entry that first listed a file.
+struct Listed {
+    span: Span,
+    glob: bool,
+}
+
+/// The warning for a path listed again (`second`, at `span`) after `first` bound it.
+///
+/// The file stays where it was first listed, with that listing's title; the later
+/// listing is ignored, whatever it says. Taking its title when the first listing
+/// was a glob would guess at what the later one meant: it may as well be there to
+/// move the file (to the end, or from `chapters` to `back`), and one of the two
+/// would be lost without a word. A glob listing files already listed is not
+/// warned about: `[chapters/01-intro.md, chapters/*.md]` is how one file is put
+/// before the rest.
+fn listed_again(rel: &str, second: &Entry, first: &Listed, span: &Span) -> Diagnostic {
+    let ignored = match &second.title {
+        Some(t) => format!(" (with its title `{}`)", clean::strip(t).0),
+        None => String::new(),
+    };
+    let hint = if first.glob {
+        "a glob binds every file it matches; to title or move one of them, \
+         narrow the glob or list its files one by one, or give the file a `# ` heading"
+    } else {
+        "remove one of the two listings"
+    };
+    let message = format!(
+        "`{rel}` is listed twice: it is bound where it is first listed, \
+         and this listing{ignored} is ignored"
+    );
+    Diagnostic::warning(Code::W0120, message)
+        .at(span.clone())
+        .label("listed again here")
+        .related(first.span.clone(), "first listed here")
+        .hint(hint)
 }
 
 /// The files an entry names (a glob's sorted); None, with an error at the entry,

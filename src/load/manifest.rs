@@ -14,11 +14,11 @@ pub struct Manifest {
     pub title: Spanned<String>,
     #[serde(default)]
     pub subtitle: Option<String>,
-    /// `authors: [..]`, or a single `author:`.
+    /// `authors: [..]`, or a single `author:` (both is an error).
     #[serde(default)]
-    pub authors: Option<OneOrMany>,
+    pub authors: Option<Spanned<OneOrMany>>,
     #[serde(default)]
-    pub author: Option<OneOrMany>,
+    pub author: Option<Spanned<OneOrMany>>,
     #[serde(default)]
     pub language: Option<Spanned<String>>,
     #[serde(default)]
@@ -156,7 +156,7 @@ pub struct PdfSection {
     #[serde(default)]
     pub base_size: Option<Spanned<String>>,
     #[serde(default)]
-    pub leading: Option<f64>,
+    pub leading: Option<Spanned<f64>>,
     #[serde(default)]
     pub recto_chapters: Option<bool>,
 }

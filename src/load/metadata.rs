@@ -26,7 +26,7 @@ pub(super) fn read(
     let mut meta = Metadata {
         title: m.title.value.clone(),
         subtitle: m.subtitle.clone(),
-        authors: list(m.authors.as_ref().or(m.author.as_ref())),
+        authors: list(authors(m, msrc, sources, diags)),
         publisher: m.publisher.clone(),
         rights: m.rights.clone(),
         description: m.description.clone(),
@@ -41,6 +41,31 @@ pub(super) fn read(
     let date = date_epoch(m.date.as_ref(), msrc, sources, diags);
     meta.identifier = identifier.unwrap_or_else(|| stable_uuid(&meta.title, &meta.authors));
     (meta, date)
+}
+
+/// The authors, from `authors` or `author`: one key with two spellings, so both
+/// is a duplicate key, an error at the second (the first is used).
+fn authors<'m>(
+    m: &'m Manifest,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'m OneOrMany> {
+    let (first, second) = match (&m.authors, &m.author) {
+        (Some(a), Some(b)) if a.referenced.line() <= b.referenced.line() => (a, b),
+        (Some(a), Some(b)) => (b, a),
+        (a, b) => return a.as_ref().or(b.as_ref()).map(|v| &v.value),
+    };
+    diags.push(
+        Diagnostic::error(
+            Code::E0002,
+            "`author` and `authors` are the same key, given twice",
+        )
+        .at(span_of(sources, msrc, second))
+        .related(span_of(sources, msrc, first), "first given here")
+        .hint("list every author under `authors:`"),
+    );
+    Some(&first.value)
 }
 
 /// Removes control characters from the metadata's text, and counts them. The file

@@ -220,3 +220,135 @@ fn cover(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads a book made of `files` (book.yaml among them) from a fresh folder.
+    /// Each diagnostic as `CODE file:line:col message`, the folder left out.
+    fn load_book(files: &[(&str, &str)]) -> (Option<Loaded>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (p, text) in files {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut sources = Sources::default();
+        let mut diags = Vec::new();
+        let loaded = load(dir.path(), Some(0), &mut sources, &mut diags);
+        let folder = format!("{}/", dir.path().display());
+        let shown = diags
+            .iter()
+            .map(|d| {
+                let at = d.location(&sources).unwrap_or_default();
+                format!("{} {} {}", d.code, at.replace(&folder, ""), d.message)
+            })
+            .collect();
+        (loaded, shown)
+    }
+
+    fn with_chapters(manifest: &str) -> (Option<Loaded>, Vec<String>) {
+        load_book(&[
+            ("book.yaml", manifest),
+            ("chapters/01.md", "# One\n"),
+            ("chapters/02.md", "# Two\n"),
+        ])
+    }
+
+    fn stems(l: &Loaded) -> Vec<&str> {
+        l.parts.iter().map(|p| p.stem.as_str()).collect()
+    }
+
+    #[test]
+    fn a_path_listed_after_a_glob_that_bound_it_is_a_warning_at_its_line() {
+        let (l, d) = with_chapters(
+            "title: T\nchapters:\n  - chapters/*.md\n  - file: chapters/02.md\n    title: X\n",
+        );
+        let l = l.unwrap();
+        assert_eq!(stems(&l), ["01", "02"]);
+        assert_eq!(l.parts[1].title, None);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("W0120 book.yaml:4:5 "), "{d:?}");
+        assert!(
+            d[0].contains("chapters/02.md") && d[0].contains("`X`"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn a_path_listed_twice_is_a_warning_at_the_second_even_across_lists() {
+        let (l, d) = with_chapters(
+            "title: T\nfront:\n  - chapters/01.md\nchapters:\n  - chapters/01.md\n  - chapters/02.md\n",
+        );
+        let l = l.unwrap();
+        assert_eq!(stems(&l), ["01", "02"]);
+        assert_eq!(l.parts[0].kind, PartKind::Front);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("W0120 book.yaml:5:5 "), "{d:?}");
+    }
+
+    #[test]
+    fn a_glob_binds_the_files_not_listed_before_it_without_a_warning() {
+        let (l, d) = with_chapters("title: T\nchapters:\n  - chapters/02.md\n  - chapters/*.md\n");
+        assert_eq!(stems(&l.unwrap()), ["02", "01"]);
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn author_and_authors_together_are_an_error_at_the_second() {
+        let (l, d) =
+            with_chapters("title: T\nauthors: [A]\nauthor: B\nchapters: [chapters/*.md]\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0002 book.yaml:3:9 "), "{d:?}");
+        assert_eq!(l.unwrap().meta.authors, ["A"]);
+        let (l, d) = with_chapters("title: T\nauthor: B\nchapters: [chapters/*.md]\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(l.unwrap().meta.authors, ["B"]);
+    }
+
+    #[test]
+    fn leading_outside_one_to_three_is_an_error_at_its_value() {
+        for (leading, shown) in [("5", "`5`"), ("0.5", "`0.5`"), (".nan", "`.nan`")] {
+            let manifest =
+                format!("title: T\nchapters: [chapters/*.md]\npdf:\n  leading: {leading}\n");
+            let (_, d) = with_chapters(&manifest);
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert!(d[0].starts_with("E0003 book.yaml:4:12 "), "{d:?}");
+            assert!(d[0].contains(shown), "{d:?}");
+        }
+        let (l, d) = with_chapters("title: T\nchapters: [chapters/*.md]\npdf:\n  leading: 1.5\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(l.unwrap().pdf.leading, 1.5);
+    }
+
+    #[test]
+    fn margins_too_wide_for_the_default_trim_are_an_error_at_the_margins() {
+        let (_, d) = with_chapters(
+            "title: T\nchapters: [chapters/*.md]\npdf:\n  margins: {inner: 4in, outer: 4in}\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0003 book.yaml:4:20 "), "{d:?}");
+        assert!(d[0].contains("6x9"), "{d:?}");
+        let (_, d) = with_chapters(
+            "title: T\nchapters: [chapters/*.md]\npdf:\n  margins:\n    bottom: 6in\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0003 book.yaml:5:13 "), "{d:?}");
+        // Wide margins the page has room for are fine.
+        let (l, d) = with_chapters(
+            "title: T\nchapters: [chapters/*.md]\npdf:\n  margins: {inner: 2in, outer: 1.5in}\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(l.unwrap().pdf.inner, 144.0);
+    }
+
+    #[test]
+    fn margins_too_wide_for_the_trim_given_are_an_error_at_the_trim() {
+        let (_, d) = with_chapters(
+            "title: T\nchapters: [chapters/*.md]\npdf:\n  trim: 4x6\n  margins: {inner: 2in}\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0003 book.yaml:4:9 "), "{d:?}");
+    }
+}

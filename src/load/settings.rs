@@ -67,24 +67,100 @@ pub(super) fn print_settings(
             ),
         }
     }
-    if let Some(l) = p.leading {
-        if (1.0..=3.0).contains(&l) {
-            s.leading = l as f32;
+    if let Some(l) = &p.leading {
+        match l.value {
+            v if (1.0..=3.0).contains(&v) => s.leading = v as f32,
+            _ => bad(
+                &as_written(l, msrc, sources),
+                "a line height between 1 and 3",
+                "the leading is a multiple of the body size, for example `1.35`",
+            ),
         }
     }
     if let Some(r) = p.recto_chapters {
         s.recto_chapters = r;
     }
-    if s.inner + s.outer > s.width * 0.6 || s.top + s.bottom > s.height * 0.6 {
-        if let Some(t) = &p.trim {
-            bad(
-                t,
-                "wide enough for its margins",
-                "the margins leave too little room for text",
-            );
-        }
-    }
+    check_room(&p, &s, msrc, sources, diags);
     s
+}
+
+/// Margins must leave the text at least 40% of the page each way, on the trim
+/// given or on the default one: an error at the trim when it is given, else at the
+/// margins.
+fn check_room(
+    p: &manifest::PdfSection,
+    s: &PdfSettings,
+    msrc: SourceId,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let none = manifest::Margins::default();
+    let m = p.margins.as_ref().unwrap_or(&none);
+    for (side, short, pair) in [
+        (
+            "wide",
+            s.inner + s.outer > s.width * 0.6,
+            [&m.inner, &m.outer],
+        ),
+        (
+            "tall",
+            s.top + s.bottom > s.height * 0.6,
+            [&m.top, &m.bottom],
+        ),
+    ] {
+        if !short {
+            continue;
+        }
+        let room = "the margins leave too little room for text: make them narrower";
+        let mut d = match &p.trim {
+            Some(t) => not_a(
+                t,
+                &format!("{side} enough for its margins"),
+                &format!("{room}, or the trim larger"),
+                msrc,
+                sources,
+            ),
+            None => {
+                let trim = format!("{}x{}", s.width / 72.0, s.height / 72.0);
+                Diagnostic::error(
+                    Code::E0003,
+                    format!("the default trim, {trim}, is not {side} enough for these margins"),
+                )
+                .hint(format!("{room}, or set a larger `trim:`"))
+            }
+        };
+        // With no trim given, at least one of the pair is: the default margins fit
+        // the default trim.
+        for v in pair.into_iter().flatten() {
+            let span = value_span(v, msrc, sources);
+            d = match d.span {
+                None => d.at(span),
+                Some(_) => d.related(span, "margin"),
+            };
+        }
+        if d.span.is_none() {
+            d = d.in_file(sources.path(msrc).to_path_buf());
+        }
+        diags.push(d);
+    }
+}
+
+/// A number as it is written in book.yaml, for messages: `5`, not `5.0`.
+fn as_written(v: &Spanned<f64>, msrc: SourceId, sources: &Sources) -> Spanned<String> {
+    let text = &sources.get(msrc).text;
+    let off = sources.offset_of(
+        msrc,
+        v.referenced.line() as usize,
+        v.referenced.column() as usize,
+    );
+    let len = text[off..]
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']' | '#'))
+        .unwrap_or(text.len() - off);
+    Spanned {
+        value: text[off..off + len].to_string(),
+        referenced: v.referenced,
+        defined: v.defined,
+    }
 }
 
 /// `pdf.font`: an error when it leads outside the book (the PDF edition would

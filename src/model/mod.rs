@@ -38,7 +38,7 @@ pub struct Metadata {
     /// Publication date as `YYYY-MM-DD`, when given.
     pub date: Option<String>,
     /// Seconds since the Unix epoch: `SOURCE_DATE_EPOCH`, else the manifest date,
-    /// else 0 (so that output never depends on the clock).
+    /// else the newest modification time of book.yaml, the parts and the bibliography.
     pub modified: i64,
 }
 
