@@ -137,7 +137,6 @@ codes! {
     E0007 => "unknown citation style",
     E0008 => "the bibliography file is malformed",
     E0009 => "two headings have the same explicit `{#id}`",
-    E0010 => "a link to a missing part or `#id`",
     E0011 => "an image is missing, is not an image, or is truncated",
     E0012 => "a path leaves the book folder (`..`, an absolute path, a symbolic link pointing outside), for chapters, images, the cover, the bibliography and `pdf.font`",
     E0013 => "the book has no chapters",
@@ -163,6 +162,7 @@ codes! {
     W0118 => "a table row with more cells than its header: the cells past the header are dropped (as GFM does), with a warning at the row",
     W0119 => "a YAML metadata block at the top of a file: not printed, and its values are not read; set them in book.yaml",
     W0120 => "a file listed twice in `front`, `chapters` and `back`: it is bound where it is first listed, and the later listing (with its title) is ignored",
+    W0121 => "a link to a file that is not a part of the book (its text is printed without the link) or to an `#id` nothing defines (it leads to the top of its part); an error with `--deny-warnings`",
 }
 
 impl Code {

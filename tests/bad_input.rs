@@ -315,12 +315,21 @@ fn truncated_images_are_errors_at_the_reference() {
 fn image_paths_leaving_the_book_are_refused() {
     for dest in [
         "../../etc/passwd",
-        "/etc/passwd",
         "../../../../../../etc/passwd",
+        "/../etc/passwd",
     ] {
         let md = format!("# One\n\n![secret]({dest})\n");
         build(&[text("chapters/01.md", &md)]).assert_error("E0012", "chapters/01.md:3:1");
     }
+    // A site-root path is read from the book folder's root, never from outside it.
+    let run = build(&[text("chapters/01.md", "# One\n\n![secret](/etc/passwd)\n")]);
+    run.assert_error("E0011", "chapters/01.md:3:1");
+    assert!(
+        run.err
+            .contains("looked for `etc/passwd` in the book folder"),
+        "{}",
+        run.err
+    );
 }
 
 /// A FIFO outside the book: opening it for reading would block, so a build that

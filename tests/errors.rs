@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::process::Output;
+
 use common::*;
 
 const MANIFEST: &str = "title: Test\nbibliography: refs.yaml\nchapters:\n  - chapters/*.md\n";
@@ -171,32 +173,95 @@ fn glob_matching_nothing_is_an_error_at_the_manifest_line() {
     );
 }
 
-#[test]
-fn link_to_a_missing_anchor_is_an_error_at_the_link() {
-    assert_book_error(
-        &[(
-            "chapters/01.md",
-            "# One\n\n## Here\n\nSee [there](#nowhere) or [here](#here).\n",
-        )],
-        "E0010",
-        "chapters/01.md:5:5",
-        &["#nowhere"],
-    );
+/// A book with chapters `files`, built; also with `--deny-warnings`.
+fn build_with_warnings(files: &[(&str, &str)]) -> (tempfile::TempDir, String, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let mut all: Vec<(&str, &str)> = vec![("book.yaml", MANIFEST), ("refs.yaml", REFS)];
+    all.extend_from_slice(files);
+    write_book(&book, &all);
+    let out = dir.path().join("out");
+    let o = build_ok(&book, &out);
+    let denied = bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        dir.path().join("out2").to_str().unwrap(),
+        "--deny-warnings",
+    ]);
+    (dir, stderr(&o), denied)
 }
 
 #[test]
-fn link_to_a_missing_chapter_file_is_an_error_at_the_link() {
-    assert_book_error(
+fn link_to_a_missing_anchor_is_a_warning_and_leads_to_the_part() {
+    let (dir, err, denied) = build_with_warnings(&[(
+        "chapters/01.md",
+        "# One\n\n## Here\n\nSee [there](#nowhere) or [here](#here).\n",
+    )]);
+    assert!(err.contains("warning[W0121]"), "{err}");
+    assert!(
+        err.contains("chapters/01.md:5:5") && err.contains("#nowhere"),
+        "{err}"
+    );
+    let epub = Epub::open(&dir.path().join("out/test.epub"));
+    let ch1 = epub.text("OEBPS/chapter-01.xhtml");
+    assert!(
+        ch1.contains(">there</a>") && ch1.contains("href=\"#here\""),
+        "{ch1}"
+    );
+    assert_eq!(denied.status.code(), Some(1), "{}", stderr(&denied));
+}
+
+#[test]
+fn link_to_a_missing_chapter_file_is_a_warning_and_its_text_is_kept() {
+    let (dir, err, denied) = build_with_warnings(&[
+        (
+            "chapters/01.md",
+            "# One\n\nNext: [two](02.md), [gone](03-gone.md#x).\n",
+        ),
+        ("chapters/02.md", "# Two\n"),
+    ]);
+    assert!(err.contains("warning[W0121]"), "{err}");
+    assert!(
+        err.contains("chapters/01.md:3:21") && err.contains("03-gone.md"),
+        "{err}"
+    );
+    let epub = Epub::open(&dir.path().join("out/test.epub"));
+    let ch1 = epub.text("OEBPS/chapter-01.xhtml");
+    assert!(ch1.contains("gone") && !ch1.contains("03-gone"), "{ch1}");
+    assert_eq!(denied.status.code(), Some(1), "{}", stderr(&denied));
+}
+
+#[test]
+fn site_root_paths_are_read_from_the_book_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    write_book(
+        &book,
         &[
+            ("book.yaml", MANIFEST),
+            ("refs.yaml", REFS),
             (
                 "chapters/01.md",
-                "# One\n\nNext: [two](02.md), [gone](03-gone.md#x).\n",
+                "# One\n\n![dot](/assets/dot.png)\n\nSee [two](/chapters/02.md).\n",
             ),
             ("chapters/02.md", "# Two\n"),
         ],
-        "E0010",
-        "chapters/01.md:3:21",
-        &["03-gone.md"],
+    );
+    std::fs::create_dir_all(book.join("assets")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/every-word/chapters/thistle.png"),
+        book.join("assets/dot.png"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = build_ok(&book, &out);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    let epub = Epub::open(&out.join("test.epub"));
+    let ch1 = epub.text("OEBPS/chapter-01.xhtml");
+    assert!(
+        ch1.contains("<img") && ch1.contains("href=\"chapter-02.xhtml\""),
+        "{ch1}"
     );
 }
 

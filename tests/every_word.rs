@@ -93,6 +93,31 @@ const CORPUS: &[&str] = &[
     "mdbook-guide",
     "commonmark-spec",
     "contributor-covenant-multilingual",
+    "nodebestpractices",
+    "opensource-guide-ar",
+    "advanced-java-zh",
+    "typescript-deep-dive-ja",
+];
+
+/// Corpus books whose print edition is not checked yet, and why: the EPUB of each
+/// is checked word for word; their PDFs still break long words in narrow table
+/// cells and code lines without a trace pdftotext can join (issue 12), print
+/// Latin words inside right-to-left paragraphs out of order (issue 11) and have no
+/// glyph for emoji variation selectors. Each issue takes its books off this list.
+const EPUB_ONLY: &[(&str, &str)] = &[
+    ("nodebestpractices", "issue 12: names in narrow table cells"),
+    (
+        "opensource-guide-ar",
+        "issue 11: Latin words in Arabic paragraphs",
+    ),
+    (
+        "advanced-java-zh",
+        "issue 12: long words in code and tables",
+    ),
+    (
+        "typescript-deep-dive-ja",
+        "issue 12: names in narrow table cells",
+    ),
 ];
 
 /// How many missing words a report lists per edition.
@@ -789,6 +814,13 @@ fn report(book: &str, edition: &str, src: &Source, m: &Missing) -> String {
 
 /// Builds `book` (both editions) and checks every source word in each.
 fn check_book(name: &str, book: &Path) {
+    let pdf_too = match EPUB_ONLY.iter().find(|(b, _)| *b == name) {
+        Some((_, why)) => {
+            eprintln!("{name}: the PDF is not checked yet ({why})");
+            false
+        }
+        None => true,
+    };
     let start = std::time::Instant::now();
     let src = source_words(book);
     assert!(!src.words.is_empty(), "{name}: no words in the source");
@@ -841,7 +873,7 @@ fn check_book(name: &str, book: &Path) {
         failures.push(line);
     }
 
-    if let Some([reading, raw]) = pdftotext(&file("pdf")) {
+    if let Some([reading, raw]) = pdf_too.then(|| pdftotext(&file("pdf"))).flatten() {
         if let Some(d) = &dump {
             std::fs::write(d.join("pdf.txt"), &reading).unwrap();
             std::fs::write(d.join("pdf-raw.txt"), &raw).unwrap();
@@ -904,8 +936,7 @@ fn every_word_of_the_mdbook_guide_is_in_both_editions() {
 }
 
 /// The corpus's CommonMark examples book does not build as it is: a few examples
-/// link to files, ids and pictures that are not there, on purpose (E0010, E0011,
-/// E0012). The book checked is the corpus book without the examples that have an
+/// show pictures that are not there, on purpose (E0011, E0012). The book checked is the corpus book without the examples that have an
 /// error, as `bookbind check` reports them.
 #[test]
 fn every_word_of_the_commonmark_examples_that_build_is_in_both_editions() {
@@ -932,7 +963,7 @@ fn every_word_of_the_commonmark_examples_that_build_is_in_both_editions() {
                 .and_then(|a| a.split(':').next())
                 .unwrap_or_else(|| panic!("an error without a file: {l}"));
             assert!(
-                ["E0010", "E0011", "E0012"].iter().any(|c| l.contains(c)),
+                ["E0011", "E0012"].iter().any(|c| l.contains(c)),
                 "an example fails with {l}"
             );
             left_out.insert(PathBuf::from(file));
@@ -952,6 +983,26 @@ fn every_word_of_the_commonmark_examples_that_build_is_in_both_editions() {
             .join(" ")
     );
     check_book("commonmark-spec", &book);
+}
+
+#[test]
+fn every_word_of_node_best_practices_is_in_its_epub() {
+    check_corpus_book("nodebestpractices");
+}
+
+#[test]
+fn every_word_of_the_arabic_open_source_guides_is_in_its_epub() {
+    check_corpus_book("opensource-guide-ar");
+}
+
+#[test]
+fn every_word_of_advanced_java_in_chinese_is_in_its_epub() {
+    check_corpus_book("advanced-java-zh");
+}
+
+#[test]
+fn every_word_of_typescript_deep_dive_in_japanese_is_in_its_epub() {
+    check_corpus_book("typescript-deep-dive-ja");
 }
 
 #[test]

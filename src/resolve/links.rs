@@ -171,6 +171,16 @@ pub fn web_url(dest: &str) -> Option<String> {
 }
 
 /// Joins `rel` to the folder of `from` (both relative to the book), resolving `..`.
+/// The file a path is relative to: the book folder's root for a site-root path
+/// (`/assets/x.png`), else `rel_path`, the file that holds it.
+fn from_root_or<'a>(rel_path: &'a str, path: &str) -> &'a str {
+    if path.starts_with('/') {
+        ""
+    } else {
+        rel_path
+    }
+}
+
 fn join_relative(from: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
@@ -236,15 +246,15 @@ pub fn link(
     let target_part = if path.is_empty() {
         part
     } else {
-        let joined = join_relative(rel_path, &percent_decode(path));
+        let joined = join_relative(from_root_or(rel_path, path), &percent_decode(path));
         match joined.as_ref().and_then(|j| targets.by_path.get(j)) {
             Some(&p) => p,
             None => {
                 let is_markdown = path.ends_with(".md") || path.ends_with(".markdown");
                 let d = if is_markdown {
-                    Diagnostic::error(
-                        Code::E0010,
-                        format!("link to `{path}`, which is not a part of the book"),
+                    Diagnostic::warning(
+                        Code::W0121,
+                        format!("link to `{path}`, which is not a part of the book; its text is printed without the link"),
                     )
                     .at(span.clone())
                     .hint("link to a file listed in book.yaml, relative to this file")
@@ -265,15 +275,19 @@ pub fn link(
     };
     if let Some(a) = &anchor {
         if !a.is_empty() && !targets.ids[target_part].contains(a) {
+            let file = if path.is_empty() { "this part" } else { path };
             diags.push(
-                Diagnostic::error(
-                    Code::E0010,
-                    format!("link to `#{a}`, which no heading or note defines"),
+                Diagnostic::warning(
+                    Code::W0121,
+                    format!("link to `#{a}`, which no heading or note of {file} defines; it leads to the top of {file}"),
                 )
                 .at(span.clone())
                 .hint("heading ids come from their text (`## My title` → `#my-title`) or `{#id}`"),
             );
-            return None;
+            return Some(LinkTarget::Internal {
+                part: target_part,
+                anchor: None,
+            });
         }
     }
     Some(LinkTarget::Internal {
@@ -329,14 +343,16 @@ impl Images<'_> {
             .hint("download the image into the book folder and refer to it by a relative path"));
         }
         let decoded = percent_decode(dest);
-        if decoded.starts_with(['/', '\\']) || decoded.get(1..2) == Some(":") {
+        // `/assets/x.png`, as Jekyll, Hugo and GitHub Pages write it: from the book
+        // folder's root, never from outside it.
+        if decoded.starts_with('\\') || decoded.get(1..2) == Some(":") {
             return Err(Diagnostic::error(
                 Code::E0012,
                 format!("image `{dest}` is an absolute path"),
             )
             .hint("copy the image into the book folder and refer to it relative to this file"));
         }
-        let Some(rel) = join_relative(rel_path, &decoded) else {
+        let Some(rel) = join_relative(from_root_or(rel_path, &decoded), &decoded) else {
             return Err(Diagnostic::error(
                 Code::E0012,
                 format!("image `{dest}` leaves the book folder"),
