@@ -163,6 +163,7 @@ codes! {
     W0119 => "a YAML metadata block at the top of a file: not printed, and its values are not read; set them in book.yaml",
     W0120 => "a file listed twice in `front`, `chapters` and `back`: it is bound where it is first listed, and the later listing (with its title) is ignored",
     W0121 => "a link to a file that is not a part of the book (its text is printed without the link) or to an `#id` nothing defines (it leads to the top of its part); an error with `--deny-warnings`",
+    W0122 => "an entry of a BibLaTeX bibliography that cannot be read, or repeats a key: left out with a warning at its line; every other entry is used",
 }
 
 impl Code {

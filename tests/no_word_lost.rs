@@ -303,3 +303,48 @@ fn html_ids_are_link_targets() {
         "{x}"
     );
 }
+
+#[test]
+fn raw_html_that_html_forbids_is_written_as_html_allows() {
+    let b = build(
+        "# Chapter\n\nA <a href=\"https://example.com/\">link with [a link](https://example.org/) and a note[^n]</a> in it.\n\n\
+         <figure>\n<figcaption>First caption</figcaption>\n\nMiddle text.\n\n<figcaption>Second caption</figcaption>\n\nEnd text.\n\n</figure>\n\n\
+         <figcaption>A caption without a figure</figcaption>\n\n\
+         <details>\n\nBefore the summary.\n\n<summary>Late summary</summary>\n\n</details>\n\n[^n]: The note.\n",
+        &[],
+    );
+    let x = b.chapter();
+    let doc = parse_xml(&x).unwrap();
+    for a in doc.descendants().filter(|n| n.has_tag_name("a")) {
+        assert!(
+            !a.ancestors().skip(1).any(|n| n.has_tag_name("a")),
+            "a link inside a link:\n{x}"
+        );
+    }
+    for cap in doc.descendants().filter(|n| n.has_tag_name("figcaption")) {
+        let fig = cap.parent_element().expect("a parent");
+        assert!(
+            fig.has_tag_name("figure"),
+            "a caption outside a figure:\n{x}"
+        );
+        let kids: Vec<_> = fig.children().filter(|n| n.is_element()).collect();
+        assert!(
+            kids.first() == Some(&cap) || kids.last() == Some(&cap),
+            "a caption in the middle of a figure:\n{x}"
+        );
+    }
+    for s in doc.descendants().filter(|n| n.has_tag_name("summary")) {
+        let first = s
+            .parent_element()
+            .and_then(|d| d.children().find(|n| n.is_element()));
+        assert_eq!(first, Some(s), "a summary that is not first:\n{x}");
+    }
+    // The note reference inside the link still has the id its note links back to.
+    assert!(x.contains("id=\"fnref-1\""), "{x}");
+    assert_all_words(
+        &b,
+        &[
+            "First", "Second", "caption", "without", "Late", "summary", "Before", "note",
+        ],
+    );
+}

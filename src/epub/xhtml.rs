@@ -31,6 +31,9 @@ struct Writer<'a> {
     part: usize,
     out: String,
     notes: Notes,
+    /// Inside a link: HTML allows no link in a link, so a link (or a note
+    /// reference) there is written as a span.
+    in_link: bool,
 }
 
 /// The XHTML document of part `index`.
@@ -41,6 +44,7 @@ pub fn part(book: &Book, index: usize) -> (String, Notes) {
         part: index,
         out: String::with_capacity(8 * 1024),
         notes: Notes::default(),
+        in_link: false,
     };
     w.head(&p.title);
     let body_type = match p.kind {
@@ -182,7 +186,7 @@ impl Writer<'_> {
                 head,
                 rows,
             } => self.table(alignments, head, rows),
-            Block::Element(e) => self.element(e),
+            Block::Element(e) => self.element(e, false),
             Block::Math(m) => {
                 self.out.push_str("<p class=\"math\">");
                 self.text(m);
@@ -382,10 +386,19 @@ impl Writer<'_> {
 
     /// A raw HTML element that holds blocks. A `<figure>`'s pictures are its
     /// images; a `<summary>` holds text only, so its paragraphs become lines.
-    fn element(&mut self, e: &Element) {
-        let name = e.tag.name();
+    fn element(&mut self, e: &Element, in_place: bool) {
+        // A caption or a summary where HTML allows none (not the first or last
+        // child of a figure, not the first of details) is a block of its own.
+        let misplaced = matches!(e.tag, Tag::Figcaption | Tag::Summary) && !in_place;
+        let name = if misplaced { "div" } else { e.tag.name() };
         let _ = write!(self.out, "<{name}");
-        self.attrs(&e.attrs);
+        if misplaced {
+            let mut attrs = e.attrs.clone();
+            attrs.classes.insert(0, e.tag.name().to_string());
+            self.attrs(&attrs);
+        } else {
+            self.attrs(&e.attrs);
+        }
         self.out.push_str(">\n");
         match e.tag {
             Tag::Summary => {
@@ -403,8 +416,21 @@ impl Writer<'_> {
                 }
             }
             Tag::Figure => {
-                for b in &e.blocks {
+                // HTML allows one caption, the figure's first or last child; any
+                // other is written as a block of its own.
+                let is_caption = |b: Option<&Block>| matches!(b, Some(Block::Element(c)) if c.tag == Tag::Figcaption);
+                let caption = if is_caption(e.blocks.last()) {
+                    e.blocks.len().checked_sub(1)
+                } else if is_caption(e.blocks.first()) {
+                    Some(0)
+                } else {
+                    None
+                };
+                for (i, b) in e.blocks.iter().enumerate() {
                     match b {
+                        Block::Element(c) if c.tag == Tag::Figcaption => {
+                            self.element(c, Some(i) == caption)
+                        }
                         Block::Paragraph(inl) => match inl.as_slice() {
                             [Inline::Image {
                                 source: ImageSource::Resource(r),
@@ -421,6 +447,14 @@ impl Writer<'_> {
                             }
                             _ => self.block(b),
                         },
+                        other => self.block(other),
+                    }
+                }
+            }
+            Tag::Details => {
+                for (i, b) in e.blocks.iter().enumerate() {
+                    match b {
+                        Block::Element(c) if c.tag == Tag::Summary => self.element(c, i == 0),
                         other => self.block(other),
                     }
                 }
@@ -483,11 +517,17 @@ impl Writer<'_> {
                 self.text(m);
                 self.out.push_str("</span>");
             }
+            Inline::Link { content, .. } if self.in_link => {
+                self.out.push_str("<span>");
+                self.inlines(content);
+                self.out.push_str("</span>");
+            }
             Inline::Link {
                 target,
                 title,
                 content,
             } => {
+                self.in_link = true;
                 let href = self.href(target);
                 let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
                 if !title.is_empty() {
@@ -496,6 +536,7 @@ impl Writer<'_> {
                 self.out.push('>');
                 self.inlines(content);
                 self.out.push_str("</a>");
+                self.in_link = false;
             }
             Inline::Image { source, alt, title } => match source {
                 ImageSource::Resource(r) => {
@@ -517,6 +558,13 @@ impl Writer<'_> {
                 self.out.push_str("<span class=\"citation\">");
                 self.inlines(&c.rendered);
                 self.out.push_str("</span>");
+            }
+            Inline::FootnoteRef { number, id } if self.in_link => {
+                let _ = write!(
+                    self.out,
+                    "<sup class=\"noteref\" id=\"{}\">{number}</sup>",
+                    escape_attr(id)
+                );
             }
             Inline::FootnoteRef { number, id } => {
                 let fid = crate::model::anchor::note(*number);

@@ -202,7 +202,7 @@ pub fn read(bib: &Bibliography, sources: &Sources, diags: &mut Vec<Diagnostic>) 
                 return None;
             }
         },
-        BibFormat::BibLatex => match hayagriva::io::from_biblatex_str(text) {
+        BibFormat::BibLatex => match read_biblatex(text, bib.source, diags) {
             Ok(l) => l,
             Err(errs) => {
                 for e in errs {
@@ -250,6 +250,95 @@ pub fn style(name: &str) -> Option<&'static IndependentStyle> {
         styles.insert(name.to_string(), style);
     }
     style
+}
+
+/// A BibLaTeX file as real ones are: an entry that cannot be read (or repeats a
+/// key) is left out with a warning at its line, and every other entry is used.
+/// The entry is blanked in place, so that offsets, lines, `@string`s and
+/// cross-references of the rest stay as they were, and the file is read again.
+fn read_biblatex(
+    text: &str,
+    source: SourceId,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Library, Vec<hayagriva::io::BibLaTeXError>> {
+    let mut text = text.to_string();
+    // Each pass leaves out at least one entry; a file of N entries needs at most N.
+    let most = text.matches('@').count() + 1;
+    for _ in 0..most {
+        let errs = match hayagriva::io::from_biblatex_str(&text) {
+            Ok(l) => return Ok(l),
+            Err(errs) => errs,
+        };
+        let mut blanked = false;
+        for e in &errs {
+            let (at, msg) = match e {
+                hayagriva::io::BibLaTeXError::Parse(p) => (p.span.start, e.to_string()),
+                hayagriva::io::BibLaTeXError::Type(t) => (t.span.start, e.to_string()),
+            };
+            let Some(entry) = entry_around(&text, at) else {
+                continue;
+            };
+            // The parser's message ends in byte offsets (`: 30444-30444`); the
+            // diagnostic points at the line instead.
+            let msg = match msg.rsplit_once(": ") {
+                Some((m, tail)) if tail.chars().all(|c| c.is_ascii_digit() || c == '-') => {
+                    m.to_string()
+                }
+                _ => msg,
+            };
+            let head: String = text[entry.clone()]
+                .chars()
+                .take_while(|&c| c != ',')
+                .collect();
+            diags.push(
+                Diagnostic::warning(
+                    Code::W0122,
+                    format!(
+                        "the bibliography entry `{}` cannot be read ({msg}) and is left out",
+                        head.trim()
+                    ),
+                )
+                .at(Span::new(source, entry.start..entry.start + head.len()))
+                .hint("fix the entry, or remove it if nothing cites it"),
+            );
+            // The same length in bytes: a character becomes as many spaces.
+            let blank: String = text[entry.clone()]
+                .chars()
+                .flat_map(|c| match c {
+                    '\n' => std::iter::repeat_n('\n', 1),
+                    c => std::iter::repeat_n(' ', c.len_utf8()),
+                })
+                .collect();
+            text.replace_range(entry, &blank);
+            blanked = true;
+        }
+        if !blanked {
+            return Err(errs);
+        }
+    }
+    hayagriva::io::from_biblatex_str(&text)
+}
+
+/// The byte range of the entry (`@type{key, ...}` up to the next `@` that starts
+/// a line) that holds offset `at`.
+fn entry_around(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let at = at.min(text.len());
+    // The `@` at `at` itself, when the span starts on the entry (a duplicate key).
+    let mut upto = (at + 1).min(text.len());
+    while !text.is_char_boundary(upto) {
+        upto += 1;
+    }
+    let starts_entry = |i: usize| i == 0 || text.as_bytes()[i - 1] == b'\n';
+    let start = text[..upto]
+        .match_indices('@')
+        .map(|(i, _)| i)
+        .rfind(|&i| starts_entry(i))
+        .or_else(|| text[..upto].rfind('@'))?;
+    let end = text[at..]
+        .match_indices("\n@")
+        .next()
+        .map_or(text.len(), |(i, _)| at + i + 1);
+    (start < end).then_some(start..end)
 }
 
 /// The anchor id of a reference entry.
@@ -582,5 +671,34 @@ mod tests {
     fn page_locators_are_recognised() {
         assert!(matches!(locator_of("p. 263"), (Locator::Page, "263")));
         assert!(matches!(locator_of("chap. 2"), (Locator::Chapter, "2")));
+    }
+
+    #[test]
+    fn a_bad_or_repeated_biblatex_entry_is_left_out_and_the_rest_used() {
+        let bib = "@string{pub = {Springer}}\n\
+                   @book{good1, title={One}, author={A, B}, year={2001}, publisher=pub}\n\
+                   @misc{broken, title = {Two}, urldate = 2018-07-02\n}\n\
+                   @book{good1, title={Again}, year={2002}}\n\
+                   @article{good2, title={Three}, author={C, D}, year={2003}, crossref={good1}}\n";
+        let mut d = Vec::new();
+        let lib = read_biblatex(bib, SourceId(0), &mut d).expect("the rest is read");
+        assert!(lib.get("good1").is_some() && lib.get("good2").is_some());
+        assert!(lib.get("broken").is_none());
+        let codes: Vec<&str> = d.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["W0122", "W0122"], "{d:?}");
+        // Each at the line of its entry, without the parser's byte offsets.
+        let lines: Vec<usize> = d
+            .iter()
+            .map(|d| {
+                bib[..d.span.as_ref().unwrap().range.start]
+                    .matches('\n')
+                    .count()
+                    + 1
+            })
+            .collect();
+        assert_eq!(lines, [3, 5]);
+        assert!(d
+            .iter()
+            .all(|d| !d.message.contains(char::is_numeric) || d.message.contains("good1")));
     }
 }
