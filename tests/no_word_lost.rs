@@ -348,3 +348,27 @@ fn raw_html_that_html_forbids_is_written_as_html_allows() {
         ],
     );
 }
+
+#[test]
+fn an_alert_is_a_labelled_note_in_both_editions() {
+    let b = build(
+        "# Chapter\n\n> [!WARNING]\n> Stop if it hurts.\n\nAfter.\n",
+        &[],
+    );
+    let x = b.chapter();
+    let doc = parse_xml(&x).unwrap();
+    let aside = doc
+        .descendants()
+        .find(|n| n.has_tag_name("aside") && n.attribute("role") == Some("note"))
+        .unwrap_or_else(|| panic!("no aside role=note:\n{x}"));
+    assert!(
+        aside.attribute("class").unwrap_or("").contains("warning"),
+        "{x}"
+    );
+    let text: String = aside.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        text.trim_start().starts_with("Warning") && text.contains("Stop if it hurts."),
+        "{x}"
+    );
+    assert_all_words(&b, &["Warning", "Stop", "hurts", "After"]);
+}

@@ -226,20 +226,13 @@ impl Writer<'_> {
     /// A block quote (an alert, with its label), in a figure when it has an
     /// attribution.
     fn quote(&mut self, blocks: &[Block], attribution: Option<&[Inline]>, kind: Option<Alert>) {
-        let class = match kind {
-            Some(k) => format!(" class=\"alert {}\"", k.name()),
-            None => String::new(),
-        };
-        let label = |w: &mut Self| {
-            if let Some(k) = kind {
-                let _ = writeln!(w.out, "<p class=\"alert-title\">{}</p>", k.label());
-            }
-        };
+        if let Some(k) = kind {
+            return self.alert(k, blocks, attribution);
+        }
         match attribution {
             Some(a) => {
-                self.out.push_str("<figure class=\"quote\">\n");
-                let _ = writeln!(self.out, "<blockquote{class}>");
-                label(self);
+                self.out
+                    .push_str("<figure class=\"quote\">\n<blockquote>\n");
                 self.blocks(blocks);
                 self.out
                     .push_str("</blockquote>\n<figcaption class=\"attribution\">— ");
@@ -247,12 +240,28 @@ impl Writer<'_> {
                 self.out.push_str("</figcaption>\n</figure>\n");
             }
             None => {
-                let _ = writeln!(self.out, "<blockquote{class}>");
-                label(self);
+                self.out.push_str("<blockquote>\n");
                 self.blocks(blocks);
                 self.out.push_str("</blockquote>\n");
             }
         }
+    }
+
+    /// A GitHub alert: a labelled note beside the text, not a quotation.
+    fn alert(&mut self, k: Alert, blocks: &[Block], attribution: Option<&[Inline]>) {
+        let _ = writeln!(
+            self.out,
+            "<aside class=\"alert {}\" role=\"note\">\n<p class=\"alert-title\">{}</p>",
+            k.name(),
+            k.label()
+        );
+        self.blocks(blocks);
+        if let Some(a) = attribution {
+            self.out.push_str("<p class=\"attribution\">— ");
+            self.inline_container(a, None);
+            self.out.push_str("</p>\n");
+        }
+        self.out.push_str("</aside>\n");
     }
 
     fn list(&mut self, start: Option<u64>, items: &[ListItem]) {
