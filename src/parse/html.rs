@@ -1,7 +1,5 @@
 //! Raw HTML in Markdown: finds what no book may carry (scripts, event handlers,
-//! frames and plugins, `javascript:` URLs) so that it is reported at its place, and
-//! removes what is not text (`<script>` and `<style>` elements, comments) so that
-//! neither edition prints it.
+//! frames and plugins, `javascript:` URLs) so that it is reported at its place.
 //!
 //! Also tokenises raw HTML (text, tags with their attributes, comments) for
 //! `markdown::raw_html`, which folds it into the model. Linear in the length of
@@ -65,109 +63,11 @@ pub fn dangers(html: &str) -> Vec<Finding> {
     out
 }
 
-/// `html` without comments and without `<script>` and `<style>` elements (their
-/// content is code, not text; an unclosed one runs to the end).
-pub fn strip_non_text(html: &str) -> Cow<'_, str> {
-    let lower = html.to_ascii_lowercase();
-    if !(lower.contains("<!--") || lower.contains("<script") || lower.contains("<style")) {
-        return Cow::Borrowed(html);
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut i = 0;
-    while let Some(lt) = lower[i..].find('<').map(|k| i + k) {
-        out.push_str(&html[i..lt]);
-        let rest = &lower[lt..];
-        let end = if let Some(comment) = rest.strip_prefix("<!--") {
-            comment.find("-->").map_or(lower.len(), |k| lt + 4 + k + 3)
-        } else if let Some(name) = ["script", "style"]
-            .into_iter()
-            .find(|n| rest[1..].starts_with(n) && ends_name(&rest[1 + n.len()..]))
-        {
-            let close = format!("</{name}");
-            rest.find(&close)
-                .map(|k| lt + k)
-                .and_then(|c| lower[c..].find('>').map(|g| c + g + 1))
-                .unwrap_or(lower.len())
-        } else {
-            out.push('<');
-            lt + 1
-        };
-        i = end;
-    }
-    out.push_str(&html[i..]);
-    Cow::Owned(out)
-}
-
 /// Elements without content: they never nest.
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
 ];
-
-/// Nesting of raw HTML elements, to flatten what is nested deeper than a limit
-/// (deeper HTML would cost the HTML parser quadratic time and e-readers their
-/// stack). Tags opened beyond the limit are dropped, and as many closing tags
-/// after them; their text is kept.
-#[derive(Debug, Default, Clone)]
-pub struct Depth {
-    open: usize,
-    dropped: usize,
-    /// Whether anything was dropped, for one warning.
-    pub flattened: bool,
-}
-
-impl Depth {
-    /// Whether the tag `tag` (one whole tag, as inline HTML comes) is kept.
-    pub fn keep(&mut self, tag: &str, max: usize) -> bool {
-        match tags(tag).next() {
-            Some(t) => self.keep_tag(&t, tag, max),
-            None => true,
-        }
-    }
-
-    fn keep_tag(&mut self, t: &Tag, text: &str, max: usize) -> bool {
-        let void = VOID.iter().any(|v| t.name.eq_ignore_ascii_case(v))
-            || text[t.range.clone()].ends_with("/>");
-        if void {
-            return true;
-        }
-        if t.closing {
-            if self.dropped > 0 {
-                self.dropped -= 1;
-                return false;
-            }
-            self.open = self.open.saturating_sub(1);
-            return true;
-        }
-        if self.open >= max {
-            self.dropped += 1;
-            self.flattened = true;
-            return false;
-        }
-        self.open += 1;
-        true
-    }
-}
-
-/// `html` with the tags nested deeper than `max` removed (see `Depth`).
-pub fn flatten<'a>(html: &'a str, max: usize, depth: &mut Depth) -> Cow<'a, str> {
-    let mut out: Option<String> = None;
-    let mut last = 0;
-    for t in tags(html) {
-        if !depth.keep_tag(&t, html, max) {
-            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
-            o.push_str(&html[last..t.range.start]);
-            last = t.range.end;
-        }
-    }
-    match out {
-        Some(mut o) => {
-            o.push_str(&html[last..]);
-            Cow::Owned(o)
-        }
-        None => Cow::Borrowed(html),
-    }
-}
 
 /// Whether an inline HTML tag opens a `<script>` or `<style>` element, whose
 /// content (the following text) is then dropped: `"script"` or `"style"`.
@@ -186,12 +86,6 @@ pub fn closes(tag: &str, name: &str) -> bool {
     tags(tag)
         .next()
         .is_some_and(|t| t.closing && t.name.eq_ignore_ascii_case(name))
-}
-
-fn ends_name(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_none_or(|c| c.is_whitespace() || c == '>' || c == '/')
 }
 
 /// One tag of raw HTML: its name as written, whether it is `</name>`, its bytes and
@@ -405,34 +299,6 @@ mod tests {
         assert!(whats("<p class=\"online\">Use javascript: carefully, on=1</p>").is_empty());
         assert!(whats("<span one=\"1\">once</span> <!-- <script> -->").is_empty());
         assert!(whats("a < b and c > d <3").is_empty());
-    }
-
-    #[test]
-    fn script_and_style_content_and_comments_are_removed() {
-        assert_eq!(
-            strip_non_text("<p>a<script>alert(1)</script>b<!-- note -->c<style>p{}</style>d</p>"),
-            "<p>abcd</p>"
-        );
-        assert_eq!(strip_non_text("<div>x<script>never closed"), "<div>x");
-        assert_eq!(
-            strip_non_text("<scripts>kept</scripts>"),
-            "<scripts>kept</scripts>"
-        );
-    }
-
-    #[test]
-    fn html_nested_too_deep_is_flattened_and_its_text_kept() {
-        let html = format!("{}x{}", "<div>".repeat(100), "</div>".repeat(100));
-        let mut d = Depth::default();
-        let flat = flatten(&html, 3, &mut d);
-        assert_eq!(flat, "<div><div><div>x</div></div></div>");
-        assert!(d.flattened);
-        let mut d = Depth::default();
-        assert_eq!(
-            flatten("<p>a<br>b<img src=x/></p>", 1, &mut d),
-            "<p>a<br>b<img src=x/></p>"
-        );
-        assert!(!d.flattened);
     }
 
     #[test]

@@ -173,7 +173,7 @@ struct Builder<'a> {
     inline_too_deep: usize,
     inline_depth_reported: bool,
     /// Inside an inline `<script>` or `<style>` element, whose content is dropped.
-    in_code_element: Option<&'static str>,
+    in_code_element: Option<String>,
     /// Tags of raw HTML opened beyond the depth limit, whose end tags are skipped.
     html_dropped: usize,
     html_depth_reported: bool,
@@ -299,7 +299,7 @@ impl Builder<'_> {
 
     /// One event of pulldown-cmark: one short arm per kind of event.
     fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
-        if let Some(name) = self.in_code_element {
+        if let Some(name) = self.in_code_element.clone() {
             // The content of an inline <script> or <style> is code, not text.
             match &event {
                 Event::Text(_)
@@ -310,7 +310,7 @@ impl Builder<'_> {
                 | Event::HardBreak
                 | Event::FootnoteReference(_) => return,
                 Event::InlineHtml(h) | Event::Html(h) if !self.in_html_block() => {
-                    if html::closes(h, name) {
+                    if html::closes(h, &name) {
                         self.in_code_element = None;
                     }
                     return;

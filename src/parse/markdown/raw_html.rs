@@ -42,12 +42,6 @@ enum Class {
     },
 }
 
-/// Elements left out with their content (see `classify`), by name.
-const SKIPPED: &[&str] = &[
-    "script", "style", "template", "head", "title", "noembed", "noframes", "svg", "iframe",
-    "frame", "frameset", "select", "map",
-];
-
 /// Frames for structures that hold only certain children (a list its items).
 fn is_structural(kind: &Kind) -> bool {
     matches!(
@@ -156,7 +150,7 @@ impl Builder<'_> {
         let start = range.start;
         self.warn_dangers(h, |off| (start + off).min(range.end));
         if let Some(name) = html::opens_code_element(h) {
-            self.in_code_element = Some(name);
+            self.in_code_element = Some(name.to_string());
             return;
         }
         for token in html::tokens(h) {
@@ -166,10 +160,7 @@ impl Builder<'_> {
                     if self.html_tag(&t, h, span, true) {
                         // An element left out with its content (`<svg>`, `<iframe>`):
                         // the Markdown events up to its end tag are skipped too.
-                        self.in_code_element = SKIPPED
-                            .iter()
-                            .copied()
-                            .find(|n| t.name.eq_ignore_ascii_case(n));
+                        self.in_code_element = Some(t.name.to_ascii_lowercase());
                     }
                 }
                 Token::Text(r) => self.html_text(&h[r.clone()], start + r.start..start + r.end),
