@@ -537,7 +537,7 @@ fn pdf_render_(b: Bencher, f: &Fixture) {
 fn build_(b: Bencher, f: &Fixture) {
     let out = tempfile::tempdir().expect("a temporary folder");
     let opts = BuildOptions {
-        book_dir: f.dir.clone(),
+        input: bookbind::load::Input::Folder(f.dir.clone()),
         out_dir: out.path().to_path_buf(),
         formats: vec![Format::Epub, Format::Pdf],
         source_date_epoch: Some(EPOCH),

@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     version,
     about = "Binds a book written in Markdown into an EPUB 3 and a print-ready PDF",
     long_about = "Binds a book written in Markdown into an EPUB 3 and a print-ready PDF.\n\n\
-                  A book is a folder with a book.yaml that lists its front matter, chapters and back matter.\n\
+                  A book is a folder with a book.yaml that lists its front matter, chapters and back matter,\n\
+                  or an mdBook (book.toml and SUMMARY.md), or Markdown files given in order (as pandoc takes them).\n\
                   Exit status: 0 ok, 1 the book has errors, 2 bad command line."
 )]
 pub struct Cli {
@@ -24,9 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Build the editions of a book into the output folder
     Build {
-        /// The book folder (holding book.yaml)
-        #[arg(default_value = "book")]
-        book_dir: PathBuf,
+        /// The book folder (holding book.yaml, or an mdBook's book.toml), or
+        /// Markdown files to bind in the order given
+        #[arg(default_value = "book", value_name = "BOOK")]
+        book: Vec<PathBuf>,
         /// Where to write the editions
         #[arg(long, short, default_value = "out")]
         out: PathBuf,
@@ -49,9 +51,10 @@ pub enum Command {
     },
     /// Load, parse and resolve a book and report every problem; write nothing
     Check {
-        /// The book folder (holding book.yaml)
-        #[arg(default_value = "book")]
-        book_dir: PathBuf,
+        /// The book folder (holding book.yaml, or an mdBook's book.toml), or
+        /// Markdown files in order
+        #[arg(default_value = "book", value_name = "BOOK")]
+        book: Vec<PathBuf>,
         /// Treat warnings as errors
         #[arg(long)]
         deny_warnings: bool,
@@ -76,4 +79,21 @@ impl From<FormatArg> for bookbind::Format {
             FormatArg::Pdf => bookbind::Format::Pdf,
         }
     }
+}
+
+/// What the command line names: one folder, or files (a missing path is left to
+/// the loader, which reports it as a book error).
+pub fn input(paths: Vec<PathBuf>) -> Result<bookbind::load::Input, String> {
+    if let [one] = paths.as_slice() {
+        if !one.is_file() {
+            return Ok(bookbind::load::Input::Folder(one.clone()));
+        }
+    }
+    if let Some(dir) = paths.iter().find(|p| p.is_dir()) {
+        return Err(format!(
+            "`{}` is a folder: give one book folder, or Markdown files",
+            dir.display()
+        ));
+    }
+    Ok(bookbind::load::Input::Files(paths))
 }

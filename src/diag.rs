@@ -38,12 +38,76 @@ pub struct SourceFile {
     /// The path as the user should see it (the book folder joined with the entry).
     pub path: PathBuf,
     pub text: String,
+    /// For a text made of others (a chapter with its `{{#include}}`s in place):
+    /// where each stretch of it was read, in order. Diagnostics point there.
+    origin: Vec<Stretch>,
+}
+
+/// A stretch of a made text, and where it was read: `len` bytes from `start` in
+/// the made text are the bytes from `at` in `source`. A stretch with no source
+/// of its own (a prefix the include added) points at the include itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stretch {
+    pub start: usize,
+    pub len: usize,
+    pub source: SourceId,
+    pub at: usize,
+    /// The bytes are a copy of the source's (else every byte maps to `at`).
+    pub copied: bool,
 }
 
 impl Sources {
     pub fn add(&mut self, path: PathBuf, text: String) -> SourceId {
-        self.files.push(SourceFile { path, text });
+        self.files.push(SourceFile {
+            path,
+            text,
+            origin: Vec::new(),
+        });
         SourceId(self.files.len() - 1)
+    }
+
+    /// Adds a text made of other sources (`origin`: its stretches in order, covering
+    /// it). Diagnostics in it are shown where each stretch was read.
+    pub fn add_made(&mut self, path: PathBuf, text: String, origin: Vec<Stretch>) -> SourceId {
+        self.files.push(SourceFile { path, text, origin });
+        SourceId(self.files.len() - 1)
+    }
+
+    /// Where a byte of a made text was read: the source and offset it came from;
+    /// the same place for a file read as it is.
+    pub fn original(&self, id: SourceId, offset: usize) -> (SourceId, usize) {
+        let origin = &self.files[id.0].origin;
+        if origin.is_empty() {
+            return (id, offset);
+        }
+        let i = origin
+            .partition_point(|s| s.start <= offset)
+            .saturating_sub(1);
+        let s = &origin[i];
+        let into = offset.saturating_sub(s.start).min(s.len);
+        if s.copied {
+            (s.source, s.at + into)
+        } else {
+            (s.source, s.at)
+        }
+    }
+
+    /// A span of a made text, where it was read (its end clamped to the stretch
+    /// its start is in).
+    pub fn original_span(&self, span: &Span) -> Span {
+        let (source, start) = self.original(span.source, span.range.start);
+        if source == span.source {
+            return span.clone();
+        }
+        let (end_source, end) =
+            self.original(span.source, span.range.end.max(span.range.start + 1) - 1);
+        let end = if end_source == source && end >= start {
+            end + 1
+        } else {
+            start + 1
+        };
+        let len = self.files[source.0].text.len();
+        Span::new(source, start.min(len)..end.min(len).max(start.min(len)))
     }
 
     pub fn get(&self, id: SourceId) -> &SourceFile {
@@ -58,8 +122,10 @@ impl Sources {
         &self.files[id.0].path
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset, in the file it
+    /// was read from.
     pub fn line_col(&self, id: SourceId, offset: usize) -> (usize, usize) {
+        let (id, offset) = self.original(id, offset);
         let text = &self.files[id.0].text;
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let before = &text[..offset];
@@ -160,10 +226,13 @@ codes! {
     W0116 => "an element of raw HTML no edition can show (`<video>`, `<iframe>`, a form): left out with a warning at its place; its fallback text is kept",
     W0117 => "an id written twice in raw HTML in one file: the second is dropped",
     W0118 => "a table row with more cells than its header: the cells past the header are dropped (as GFM does), with a warning at the row",
-    W0119 => "a YAML metadata block at the top of a file: not printed, and its values are not read; set them in book.yaml",
+    W0119 => "a `+++` block at the top of a file that is not TOML: printed as text",
     W0120 => "a file listed twice in `front`, `chapters` and `back`: it is bound where it is first listed, and the later listing (with its title) is ignored",
     W0121 => "a link to a file that is not a part of the book (its text is printed without the link) or to an `#id` nothing defines (it leads to the top of its part); an error with `--deny-warnings`",
     W0122 => "an entry of a BibLaTeX bibliography that cannot be read, or repeats a key: left out with a warning at its line; every other entry is used",
+    W0130 => "an mdBook `{{#…}}` command bookbind cannot honour (an unknown kind, a file not found or outside the book folder, includes nested too deep): printed as written, as mdBook does; an anchor not in the file: nothing included",
+    W0131 => "a draft chapter in `SUMMARY.md` (a link with no file): left out",
+    W0132 => "the book has no title (in book.yaml, book.toml or the first file's metadata block): it is titled by its folder or first file",
 }
 
 impl Code {
@@ -265,6 +334,7 @@ impl Diagnostic {
     /// `path:line:col` of the primary location, for one-line summaries and tests.
     pub fn location(&self, sources: &Sources) -> Option<String> {
         if let Some(span) = &self.span {
+            let span = sources.original_span(span);
             let (l, c) = sources.line_col(span.source, span.range.start);
             Some(format!(
                 "{}:{}:{}",
@@ -298,13 +368,14 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
         .with_code(d.code.as_str())
         .with_message(&d.message);
         let mut labels = Vec::new();
-        if let Some(span) = &d.span {
+        if let Some(span) = d.span.as_ref().map(|s| sources.original_span(s)) {
             labels.push(
                 Label::primary(span.source.0, span.range.clone())
                     .with_message(d.label.clone().unwrap_or_default()),
             );
         }
         for (span, msg) in &d.related {
+            let span = sources.original_span(span);
             labels.push(Label::secondary(span.source.0, span.range.clone()).with_message(msg));
         }
         cs = cs.with_labels(labels);

@@ -53,7 +53,8 @@ impl Format {
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
-    pub book_dir: PathBuf,
+    /// The book: a folder, or Markdown files in order.
+    pub input: load::Input,
     pub out_dir: PathBuf,
     pub formats: Vec<Format>,
     /// `SOURCE_DATE_EPOCH`: fixes every date in the output.
@@ -83,15 +84,18 @@ impl Report {
 
 /// Load, parse and resolve the book in `book_dir`, writing nothing.
 pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
+    check_input(
+        &load::Input::Folder(book_dir.to_path_buf()),
+        source_date_epoch,
+    )
+}
+
+/// Load, parse and resolve a book (a folder, or Markdown files), writing nothing.
+pub fn check_input(input: &load::Input, source_date_epoch: Option<i64>) -> Report {
     let start = Instant::now();
     let mut r = Report::default();
-    // 1. load: book.yaml and the files it names.
-    if let Some(loaded) = load::load(
-        book_dir,
-        source_date_epoch,
-        &mut r.sources,
-        &mut r.diagnostics,
-    ) {
+    // 1. load: book.yaml (or book.toml and SUMMARY.md) and the files it names.
+    if let Some(loaded) = load::load(input, source_date_epoch, &mut r.sources, &mut r.diagnostics) {
         // 2. parse: each file once, into the model.
         let parsed = parse::parse(&loaded, &r.sources, &mut r.diagnostics);
         // 3. resolve: ids, notes, citations, links, contents.
@@ -119,7 +123,7 @@ pub fn output_name(book: &Book, format: Format) -> String {
 /// unless every edition rendered.
 pub fn build(opts: &BuildOptions) -> Report {
     let start = Instant::now();
-    let mut r = check(&opts.book_dir, opts.source_date_epoch);
+    let mut r = check_input(&opts.input, opts.source_date_epoch);
     let Some(book) = r.book.take() else {
         return r;
     };

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build {
-            book_dir,
+            book,
             out,
             format,
             deny_warnings,
@@ -34,8 +34,12 @@ fn main() -> ExitCode {
             if report.is_some() && !formats.contains(&Format::Pdf) {
                 return usage_error("--report describes the print layout: add `pdf` to --format");
             }
+            let input = match cli::input(book) {
+                Ok(i) => i,
+                Err(msg) => return usage_error(&msg),
+            };
             let opts = BuildOptions {
-                book_dir,
+                input,
                 out_dir: out,
                 formats,
                 source_date_epoch: epoch,
@@ -43,7 +47,7 @@ fn main() -> ExitCode {
             };
             let report = if deny_warnings {
                 // Check first so that warnings can stop the build before anything is written.
-                let r = bookbind::check(&opts.book_dir, epoch);
+                let r = bookbind::check_input(&opts.input, epoch);
                 if r.has_errors() || !r.diagnostics.is_empty() {
                     r
                 } else {
@@ -55,10 +59,14 @@ fn main() -> ExitCode {
             finish(&report, deny_warnings, true)
         }
         Command::Check {
-            book_dir,
+            book,
             deny_warnings,
         } => {
-            let report = bookbind::check(&book_dir, epoch);
+            let input = match cli::input(book) {
+                Ok(i) => i,
+                Err(msg) => return usage_error(&msg),
+            };
+            let report = bookbind::check_input(&input, epoch);
             finish(&report, deny_warnings, false)
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {

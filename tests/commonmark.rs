@@ -82,7 +82,7 @@ fn every_example_builds_alone_and_together_as_well_formed_xhtml() {
         let book = dir.path().join(format!("b{i}"));
         write_examples_book(&book, std::slice::from_ref(md));
         let report = bookbind::build(&bookbind::BuildOptions {
-            book_dir: book.clone(),
+            input: bookbind::load::Input::Folder(book.clone()),
             out_dir: book.join("out"),
             formats: vec![bookbind::Format::Epub],
             source_date_epoch: Some(0),

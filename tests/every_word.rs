@@ -826,7 +826,7 @@ fn check_book(name: &str, book: &Path) {
     assert!(!src.words.is_empty(), "{name}: no words in the source");
     let out = tempfile::tempdir().unwrap();
     let r = bookbind::build(&bookbind::BuildOptions {
-        book_dir: book.to_path_buf(),
+        input: bookbind::load::Input::Folder(book.to_path_buf()),
         out_dir: out.path().to_path_buf(),
         formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
         source_date_epoch: Some(0),

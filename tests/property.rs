@@ -163,7 +163,7 @@ fn bind(one: &str, two: &str) -> Result<bool, TestCaseError> {
     std::fs::write(book.join("images/dot.png"), DOT_PNG).unwrap();
     let out = dir.path().join("out");
     let report = bookbind::build(&bookbind::BuildOptions {
-        book_dir: book.clone(),
+        input: bookbind::load::Input::Folder(book.clone()),
         out_dir: out.clone(),
         formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
         source_date_epoch: Some(0),

@@ -23,7 +23,7 @@ fn bind(chapter: &str) -> Epub {
     );
     let out = dir.path().join("out");
     let report = bookbind::build(&bookbind::BuildOptions {
-        book_dir: book,
+        input: bookbind::load::Input::Folder(book),
         out_dir: out.clone(),
         formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
         source_date_epoch: Some(0),

@@ -99,6 +99,7 @@ fn semantics(role: Role) -> (&'static str, &'static str, &'static str) {
         Role::Copyright => ("copyright-page", "", "copyright"),
         Role::Preface => ("preface", "doc-preface", "preface"),
         Role::Chapter => ("chapter", "doc-chapter", "chapter"),
+        Role::Division => ("part", "doc-part", "division"),
         Role::Bibliography => ("bibliography", "doc-bibliography", "bibliography"),
         Role::Other => ("", "", "part"),
     }

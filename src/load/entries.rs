@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde_saphyr::Spanned;
-
 use super::clean;
 use super::files::{add_source, check_relative, read_text_at, safe_path};
 use super::manifest::{Entries, Entry};
@@ -14,11 +12,10 @@ use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
 use crate::model::{PartKind, Role};
 
 /// The parts the manifest lists, in book order (`lists`: front, chapters, back),
-/// each file once; an error at the title when there is no chapter.
+/// each file once.
 pub(super) fn parts(
     dir: &Path,
     lists: [(PartKind, Entries); 3],
-    title: &Spanned<String>,
     msrc: SourceId,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
@@ -28,13 +25,6 @@ pub(super) fn parts(
     for (kind, entries) in lists {
         expand(
             dir, kind, entries, msrc, sources, diags, &mut seen, &mut parts,
-        );
-    }
-    if parts.iter().all(|p| p.kind != PartKind::Chapter) {
-        diags.push(
-            Diagnostic::error(Code::E0013, "the book has no chapters")
-                .at(span_of(sources, msrc, title))
-                .hint("list chapter files under `chapters:`, e.g. `chapters: [chapters/*.md]`"),
         );
     }
     parts
@@ -211,6 +201,9 @@ fn read_part(
         stem,
         rel_path,
         title,
+        depth: 0,
+        front_matter: 0,
+        heading_from_title: false,
     })
 }
 

@@ -11,7 +11,10 @@ use serde_saphyr::Spanned;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Manifest {
-    pub title: Spanned<String>,
+    /// Optional here: an mdBook's book.toml or the first file's metadata block may
+    /// give it.
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
     #[serde(default)]
     pub subtitle: Option<String>,
     /// `authors: [..]`, or a single `author:` (both is an error).
@@ -201,7 +204,7 @@ mod tests {
     fn minimal_manifest_with_glob_and_mapped_entries_loads() {
         let m = parse("title: T\nchapters:\n  - chapters/*.md\n  - file: x.md\n    title: X\n")
             .expect("parses");
-        assert_eq!(m.title.value, "T");
+        assert_eq!(m.title.unwrap().value, "T");
         assert_eq!(m.chapters.0.len(), 2);
         assert_eq!(m.chapters.0[1].value.title.as_deref(), Some("X"));
         assert_eq!(m.chapters.0[1].referenced.line(), 4);

@@ -22,7 +22,7 @@ pub fn from_markdown(
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Loaded {
-    let manifest_source = sources.add(PathBuf::from("book.yaml"), MANIFEST.to_string());
+    sources.add(PathBuf::from("book.yaml"), MANIFEST.to_string());
     let manifest = super::manifest::parse(MANIFEST).expect("the fixed manifest is valid");
     let parts = chapters
         .iter()
@@ -48,26 +48,27 @@ pub fn from_markdown(
                 stem,
                 rel_path: path.to_string(),
                 title: None,
+                depth: 0,
+                front_matter: 0,
+                heading_from_title: false,
             }
         })
         .collect();
     Loaded {
         // A folder that does not exist: every image is "not found".
         dir: PathBuf::from("/nonexistent-bookbind-book"),
-        manifest_source,
         meta: crate::model::Metadata {
-            title: manifest.title.value.clone(),
+            title: manifest.title.map(|t| t.value).unwrap_or_default(),
             language: "en".into(),
             identifier: "urn:uuid:00000000-0000-4000-8000-000000000000".into(),
             ..Default::default()
         },
         title_page: true,
         parts,
+        divisions: Vec::new(),
+        contents_sections: true,
         bibliography: None,
-        citation_style: serde_saphyr::Spanned {
-            value: "apa".into(),
-            ..manifest.title
-        },
+        citation_style: super::Given::new("apa".into(), None),
         cover: None,
         embed_fonts: false,
         pdf: crate::model::PdfSettings::default(),

@@ -3,69 +3,59 @@
 
 use std::path::Path;
 
-use serde_saphyr::Spanned;
-
 use super::clean;
-use super::manifest::{Manifest, OneOrMany};
-use super::span_of;
+use super::given::{Given, Layer};
 use crate::diag::{Code, Diagnostic, SourceId, Sources};
 use crate::model::Metadata;
 
-/// The book's metadata as the manifest gives it: control characters removed (a
-/// warning), language and date checked (errors at their line), and an identifier
-/// made when there is none. Also the manifest's date in seconds, when it is one.
-/// `modified` is left at 0: it may depend on every file of the book, so `load`
-/// settles it last.
+/// The book's metadata as the author gave it (`layer`: book.yaml over book.toml
+/// over the first file's metadata block): control characters removed (a warning),
+/// language and date checked (errors at their line), and an identifier made when
+/// there is none. Also the date in seconds, when it is one. A book with no title
+/// is titled `fallback` (its folder's or file's name), with a warning in `config`,
+/// the file that would give it. `modified` is left at 0: it may depend on every
+/// file of the book, so `load` settles it last.
 pub(super) fn read(
-    m: &Manifest,
-    msrc: SourceId,
-    sources: &Sources,
+    layer: &Layer,
+    fallback: &str,
+    config: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> (Metadata, Option<i64>) {
-    let list = |v: Option<&OneOrMany>| v.cloned().map(OneOrMany::into_vec).unwrap_or_default();
+    let value = |v: &Option<Given<String>>| v.as_ref().map(|g| g.value.clone());
+    let list =
+        |v: &Option<Given<Vec<String>>>| v.as_ref().map(|g| g.value.clone()).unwrap_or_default();
+    let title = match &layer.title {
+        Some(t) => t.value.clone(),
+        None => {
+            diags.push(
+                Diagnostic::warning(
+                    Code::W0132,
+                    format!("the book has no title: it is titled `{fallback}`"),
+                )
+                .in_file(config)
+                .hint("give it one: `title:` in book.yaml, or in the metadata block at the top of the first file"),
+            );
+            fallback.to_string()
+        }
+    };
     let mut meta = Metadata {
-        title: m.title.value.clone(),
-        subtitle: m.subtitle.clone(),
-        authors: list(authors(m, msrc, sources, diags)),
-        publisher: m.publisher.clone(),
-        rights: m.rights.clone(),
-        description: m.description.clone(),
-        subjects: list(m.subjects.as_ref()),
-        date: m.date.as_ref().map(|d| d.value.clone()),
+        title,
+        subtitle: value(&layer.subtitle),
+        authors: list(&layer.authors),
+        publisher: value(&layer.publisher),
+        rights: value(&layer.rights),
+        description: value(&layer.description),
+        subjects: list(&layer.subjects),
+        date: value(&layer.date),
         ..Metadata::default()
     };
-    let mut identifier = m.identifier.clone();
+    let mut identifier = value(&layer.identifier);
     let removed = strip_controls(&mut meta, &mut identifier);
-    warn_controls_removed(removed, sources.path(msrc), diags);
-    meta.language = language(m.language.as_ref(), msrc, sources, diags);
-    let date = date_epoch(m.date.as_ref(), msrc, sources, diags);
+    warn_controls_removed(removed, config, diags);
+    meta.language = language(layer.language.as_ref(), config, diags);
+    let date = date_epoch(layer.date.as_ref(), config, diags);
     meta.identifier = identifier.unwrap_or_else(|| stable_uuid(&meta.title, &meta.authors));
     (meta, date)
-}
-
-/// The authors, from `authors` or `author`: one key with two spellings, so both
-/// is a duplicate key, an error at the second (the first is used).
-fn authors<'m>(
-    m: &'m Manifest,
-    msrc: SourceId,
-    sources: &Sources,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<&'m OneOrMany> {
-    let (first, second) = match (&m.authors, &m.author) {
-        (Some(a), Some(b)) if a.referenced.line() <= b.referenced.line() => (a, b),
-        (Some(a), Some(b)) => (b, a),
-        (a, b) => return a.as_ref().or(b.as_ref()).map(|v| &v.value),
-    };
-    diags.push(
-        Diagnostic::error(
-            Code::E0002,
-            "`author` and `authors` are the same key, given twice",
-        )
-        .at(span_of(sources, msrc, second))
-        .related(span_of(sources, msrc, first), "first given here")
-        .hint("list every author under `authors:`"),
-    );
-    Some(&first.value)
 }
 
 /// Removes control characters from the metadata's text, and counts them. The file
@@ -85,7 +75,7 @@ fn strip_controls(meta: &mut Metadata, identifier: &mut Option<String>) -> usize
         .sum()
 }
 
-fn warn_controls_removed(removed: usize, manifest_path: &Path, diags: &mut Vec<Diagnostic>) {
+fn warn_controls_removed(removed: usize, config: &Path, diags: &mut Vec<Diagnostic>) {
     if removed > 0 {
         diags.push(
             Diagnostic::warning(
@@ -93,10 +83,10 @@ fn warn_controls_removed(removed: usize, manifest_path: &Path, diags: &mut Vec<D
                 format!(
                     "{removed} control character{} removed from the metadata in `{}`",
                     if removed == 1 { "" } else { "s" },
-                    manifest_path.display()
+                    config.display()
                 ),
             )
-            .in_file(manifest_path)
+            .in_file(config)
             .hint("an escape such as `\\a` or `\\x07` in a quoted YAML string makes one"),
         );
     }
@@ -104,18 +94,22 @@ fn warn_controls_removed(removed: usize, manifest_path: &Path, diags: &mut Vec<D
 
 /// The book's language tag; `en` when none is given.
 fn language(
-    language: Option<&Spanned<String>>,
-    msrc: SourceId,
-    sources: &Sources,
+    language: Option<&Given<String>>,
+    config: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
     match language {
         Some(l) => {
             if !valid_language_tag(&l.value) {
                 diags.push(
-                    Diagnostic::error(Code::E0003, format!("`{}` is not a language tag", l.value))
-                        .at(span_of(sources, msrc, l))
+                    l.place(
+                        Diagnostic::error(
+                            Code::E0003,
+                            format!("`{}` is not a language tag", l.value),
+                        )
                         .hint("use a BCP 47 tag such as `en`, `en-GB` or `fr`"),
+                        config,
+                    ),
                 );
             }
             l.value.clone()
@@ -127,18 +121,19 @@ fn language(
 /// The manifest's date in seconds since the epoch; None, with an error, when it is
 /// no date.
 fn date_epoch(
-    date: Option<&Spanned<String>>,
-    msrc: SourceId,
-    sources: &Sources,
+    date: Option<&Given<String>>,
+    config: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<i64> {
     let d = date?;
     let secs = crate::date::parse_date(&d.value);
     if secs.is_none() {
         diags.push(
-            Diagnostic::error(Code::E0003, format!("`{}` is not a date", d.value))
-                .at(span_of(sources, msrc, d))
-                .hint("write dates as YYYY-MM-DD"),
+            d.place(
+                Diagnostic::error(Code::E0003, format!("`{}` is not a date", d.value))
+                    .hint("write dates as YYYY-MM-DD"),
+                config,
+            ),
         );
     }
     secs

@@ -7,10 +7,15 @@
 pub mod clean;
 mod entries;
 mod files;
+mod front_matter;
+pub mod given;
+mod include;
 pub mod manifest;
+mod mdbook;
 pub mod memory;
 mod metadata;
 mod settings;
+mod summary;
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +23,8 @@ use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
 use crate::model::{PartKind, Role};
 pub use files::safe_path;
 use files::{add_source, next_char, read_text, read_text_at};
+pub use given::Given;
+use given::Layer;
 use manifest::Manifest;
 use metadata::newest_mtime;
 use serde_saphyr::Spanned;
@@ -27,13 +34,17 @@ pub use settings::{parse_length, parse_trim};
 #[derive(Debug)]
 pub struct Loaded {
     pub dir: PathBuf,
-    pub manifest_source: SourceId,
     /// The book's metadata, final: resolve hands it to the model as it is.
     pub meta: crate::model::Metadata,
     pub title_page: bool,
     pub parts: Vec<LoadedPart>,
+    /// Part titles (mdBook's `# Part` lines in SUMMARY.md) between the parts.
+    pub divisions: Vec<Division>,
+    /// Whether the contents lists each part's sections (`##` headings) too; an
+    /// mdBook's contents is its SUMMARY.md, no more.
+    pub contents_sections: bool,
     pub bibliography: Option<Bibliography>,
-    pub citation_style: Spanned<String>,
+    pub citation_style: Given<String>,
     pub cover: Option<(PathBuf, Vec<u8>, Span)>,
     pub embed_fonts: bool,
     pub pdf: crate::model::PdfSettings,
@@ -49,6 +60,22 @@ pub struct LoadedPart {
     /// Path relative to the book folder, with `/` separators (for links between parts).
     pub rel_path: String,
     pub title: Option<String>,
+    /// How deep the part is nested (0: at the top, or under a division).
+    pub depth: u8,
+    /// Bytes of the metadata block at the top of the file (not Markdown).
+    pub front_matter: usize,
+    /// The title came from the file's metadata block: it is the part's heading, and
+    /// the file's own headings are its sections.
+    pub heading_from_title: bool,
+}
+
+/// A title between parts that groups the ones after it (a part of the book).
+#[derive(Debug, Clone)]
+pub struct Division {
+    /// The index of the first part it holds.
+    pub before: usize,
+    pub title: String,
+    pub span: Span,
 }
 
 #[derive(Debug)]
@@ -63,42 +90,295 @@ pub enum BibFormat {
     BibLatex,
 }
 
-/// Loads the book in `dir`. `source_date_epoch` overrides every date source.
+/// Where the book comes from: a folder (with `book.yaml`, or an mdBook's
+/// `book.toml` and `SUMMARY.md`), or Markdown files bound in the order given.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Folder(PathBuf),
+    Files(Vec<PathBuf>),
+}
+
+/// Loads a book. `source_date_epoch` overrides every date source.
 pub fn load(
+    input: &Input,
+    source_date_epoch: Option<i64>,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Loaded> {
+    match input {
+        Input::Folder(dir) => load_folder(dir, source_date_epoch, sources, diags),
+        Input::Files(files) => load_files(files, source_date_epoch, sources, diags),
+    }
+}
+
+/// A folder: `book.yaml`, or an mdBook (`book.toml` and `SUMMARY.md`), or both
+/// (then `book.yaml` adds to or overrides `book.toml`, and its lists of parts, if
+/// it has any, replace SUMMARY.md's).
+fn load_folder(
     dir: &Path,
     source_date_epoch: Option<i64>,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Loaded> {
-    let (msrc, m) = read_manifest(dir, sources, diags)?;
-    let (mut meta, date) = metadata::read(&m, msrc, sources, diags);
-    let lists = [
-        (PartKind::Front, m.front),
-        (PartKind::Chapter, m.chapters),
-        (PartKind::Back, m.back),
-    ];
-    let parts = entries::parts(dir, lists, &m.title, msrc, sources, diags);
-    let bibliography = m
-        .bibliography
-        .and_then(|b| bibliography(dir, &b, msrc, sources, diags));
-    let cover = m.cover.and_then(|c| cover(dir, &c, msrc, sources, diags));
-    let citation_style = m.citation_style.unwrap_or_else(|| Spanned {
-        value: "apa".to_string(),
-        referenced: m.title.referenced,
-        defined: m.title.defined,
+    if !dir.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                Code::E0001,
+                format!("book folder `{}` not found", dir.display()),
+            )
+            .hint("give the folder that holds book.yaml (or an mdBook's book.toml), or Markdown files, or run `bookbind init NEW_DIR`"),
+        );
+        return None;
+    }
+    let yaml = dir.join("book.yaml");
+    let toml = dir.join("book.toml");
+    if !yaml.exists() && !toml.exists() {
+        diags.push(
+            Diagnostic::error(
+                Code::E0001,
+                format!("`{}` has no book.yaml (nor an mdBook's book.toml)", dir.display()),
+            )
+            .hint("run `bookbind init NEW_DIR` for a new book, or give the Markdown files to bind: `bookbind build a.md b.md`"),
+        );
+        return None;
+    }
+    let manifest = if yaml.exists() {
+        Some(read_manifest(dir, sources, diags)?)
+    } else {
+        None
+    };
+    let project = if toml.exists() {
+        Some(mdbook::read_toml(&toml, sources, diags)?)
+    } else {
+        None
+    };
+    let mut layer = Layer::default();
+    let mut config = toml.clone();
+    let mut title_span = None;
+    if let Some((msrc, m)) = &manifest {
+        layer = given::from_manifest(m, *msrc, sources, diags);
+        config = yaml.clone();
+        title_span = layer.title.as_ref().and_then(|t| t.span.clone());
+    }
+    if let Some(p) = &project {
+        layer = layer.over(p.layer.clone());
+    }
+    let listed = manifest.as_ref().is_some_and(|(_, m)| {
+        !(m.front.0.is_empty() && m.chapters.0.is_empty() && m.back.0.is_empty())
     });
-    let pdf = settings::print_settings(m.pdf, dir, msrc, sources, diags);
-    let embed_fonts = settings::embed_fonts(&m.epub, msrc, sources, diags);
+    let mut divisions = Vec::new();
+    let mut contents_sections = true;
+    let mut no_chapters_at = title_span
+        .clone()
+        .map(Ok)
+        .unwrap_or_else(|| Err(config.clone()));
+    let mut manifest = manifest;
+    let mut parts = match (&mut manifest, &project) {
+        (Some((msrc, m)), _) if listed => {
+            let lists = [
+                (PartKind::Front, std::mem::take(&mut m.front)),
+                (PartKind::Chapter, std::mem::take(&mut m.chapters)),
+                (PartKind::Back, std::mem::take(&mut m.back)),
+            ];
+            entries::parts(dir, lists, *msrc, sources, diags)
+        }
+        (_, Some(p)) => {
+            let (ssrc, parts, divs) = mdbook::parts(dir, p, sources, diags)?;
+            divisions = divs;
+            contents_sections = false;
+            no_chapters_at = Ok(Span::new(ssrc, 0..0));
+            parts
+        }
+        _ => Vec::new(),
+    };
+    let first = prepare_parts(dir, &mut parts, sources, diags);
+    layer = layer.over(first);
+    if parts.iter().all(|p| p.kind != PartKind::Chapter) {
+        let d = Diagnostic::error(Code::E0013, "the book has no chapters").hint(
+            "list chapter files under `chapters:` in book.yaml, e.g. `chapters: [chapters/*.md]`, or in an mdBook's SUMMARY.md",
+        );
+        diags.push(match no_chapters_at {
+            Ok(span) => d.at(span),
+            Err(path) => d.in_file(path),
+        });
+    }
+    let name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "Book".to_string());
+    let editions = match manifest.as_mut() {
+        Some((msrc, m)) => (
+            settings::print_settings(std::mem::take(&mut m.pdf), dir, *msrc, sources, diags),
+            settings::embed_fonts(&m.epub, *msrc, sources, diags),
+            m.title_page.unwrap_or(true),
+        ),
+        None => (crate::model::PdfSettings::default(), false, true),
+    };
+    finish(
+        dir,
+        layer,
+        &name,
+        &config,
+        parts,
+        divisions,
+        contents_sections,
+        editions,
+        source_date_epoch,
+        sources,
+        diags,
+    )
+}
+
+/// Markdown files named one by one (`bookbind build a.md b.md`), bound in that order
+/// as pandoc binds them: the first file's metadata block gives the book's. The book
+/// folder is the folder the files share.
+fn load_files(
+    files: &[PathBuf],
+    source_date_epoch: Option<i64>,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Loaded> {
+    let absolute: Vec<PathBuf> = files
+        .iter()
+        .map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone()))
+        .collect();
+    let mut dir = absolute
+        .first()
+        .and_then(|f| f.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    for f in &absolute {
+        while !f.starts_with(&dir) {
+            if !dir.pop() {
+                break;
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    for (given, file) in files.iter().zip(&absolute) {
+        let Some(read) = read_text(file, diags) else {
+            continue;
+        };
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let source = add_source(sources, diags, given.clone(), read);
+        parts.push(LoadedPart {
+            kind: PartKind::Chapter,
+            role: Role::Chapter,
+            source,
+            stem,
+            rel_path: file
+                .strip_prefix(&dir)
+                .unwrap_or(file)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            title: None,
+            depth: 0,
+            front_matter: 0,
+            heading_from_title: false,
+        });
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let layer = prepare_parts(&dir, &mut parts, sources, diags);
+    let name = parts[0].stem.clone();
+    let config = files[0].clone();
+    finish(
+        &dir,
+        layer,
+        &name,
+        &config,
+        parts,
+        Vec::new(),
+        true,
+        (crate::model::PdfSettings::default(), false, true),
+        source_date_epoch,
+        sources,
+        diags,
+    )
+}
+
+/// Each part's includes put in place and metadata block read (its title titles the
+/// part, unless the list of parts gave one); the first part's metadata, for the
+/// book.
+fn prepare_parts(
+    dir: &Path,
+    parts: &mut [LoadedPart],
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Layer {
+    let mut first = None;
+    for p in parts.iter_mut() {
+        let path = sources.path(p.source).to_path_buf();
+        if let Some(ex) = include::expand(dir, &path, p.source, sources, diags) {
+            p.source = sources.add_made(path, ex.made.text, ex.made.origin);
+            // `{{#title}}` titles the page where nothing else does.
+            if p.title.is_none() {
+                p.title = ex.title;
+            }
+        }
+        let fm = front_matter::read(p.source, sources, diags);
+        if let Some(fm) = &fm {
+            p.front_matter = fm.len;
+            if p.title.is_none() {
+                if let Some(t) = &fm.layer.title {
+                    let (clean, _) = clean::strip(&t.value);
+                    p.title = Some(clean.into_owned());
+                    p.heading_from_title = true;
+                }
+            }
+        }
+        if first.is_none() {
+            first = Some(fm.map(|f| f.layer).unwrap_or_default());
+        }
+    }
+    first.unwrap_or_default()
+}
+
+/// The rest of the book once its parts are known: metadata from `layer`, the
+/// bibliography, cover and citation style it names, the date.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    dir: &Path,
+    layer: Layer,
+    fallback_title: &str,
+    config: &Path,
+    parts: Vec<LoadedPart>,
+    divisions: Vec<Division>,
+    contents_sections: bool,
+    (pdf, embed_fonts, title_page): (crate::model::PdfSettings, bool, bool),
+    source_date_epoch: Option<i64>,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Loaded> {
+    let (mut meta, date) = metadata::read(&layer, fallback_title, config, diags);
+    let bibliography = layer
+        .bibliography
+        .as_ref()
+        .and_then(|b| bibliography(dir, b, config, sources, diags));
+    let cover = layer
+        .cover
+        .as_ref()
+        .and_then(|c| cover(dir, c, config, diags));
+    let citation_style = layer
+        .citation_style
+        .clone()
+        .unwrap_or_else(|| Given::new("apa".to_string(), None));
     // Last: with no date given, the newest of every file read dates the book.
     meta.modified = source_date_epoch
         .or(date)
         .unwrap_or_else(|| newest_mtime(sources));
     Some(Loaded {
         dir: dir.to_path_buf(),
-        manifest_source: msrc,
         meta,
-        title_page: m.title_page.unwrap_or(true),
+        title_page,
         parts,
+        divisions,
+        contents_sections,
         bibliography,
         citation_style,
         cover,
@@ -115,16 +395,6 @@ fn read_manifest(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(SourceId, Manifest)> {
     let manifest_path = dir.join("book.yaml");
-    if !dir.is_dir() {
-        diags.push(
-            Diagnostic::error(
-                Code::E0001,
-                format!("book folder `{}` not found", dir.display()),
-            )
-            .hint("give the folder that holds book.yaml, or run `bookbind init NEW_DIR`"),
-        );
-        return None;
-    }
     let read = read_text(&manifest_path, diags)?;
     let msrc = add_source(sources, diags, manifest_path.clone(), read);
     match manifest::parse(&sources.get(msrc).text) {
@@ -166,14 +436,13 @@ fn span_of<T>(sources: &Sources, msrc: SourceId, s: &Spanned<T>) -> Span {
 /// The bibliography the manifest names, read, in the format its extension gives.
 fn bibliography(
     dir: &Path,
-    b: &Spanned<String>,
-    msrc: SourceId,
+    b: &Given<String>,
+    config: &Path,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Bibliography> {
-    let span = span_of(sources, msrc, b);
     let path = safe_path(dir, &b.value)
-        .map_err(|e| diags.push(e.at(span.clone())))
+        .map_err(|e| diags.push(b.place(e, config)))
         .ok()?;
     let format = match path
         .extension()
@@ -185,14 +454,19 @@ fn bibliography(
         Some("bib") => BibFormat::BibLatex,
         _ => {
             diags.push(
-                Diagnostic::error(Code::E0008, "unknown bibliography format")
-                    .at(span)
-                    .hint("use hayagriva YAML (`.yaml`) or BibLaTeX (`.bib`)"),
+                b.place(
+                    Diagnostic::error(Code::E0008, "unknown bibliography format")
+                        .hint("use hayagriva YAML (`.yaml`) or BibLaTeX (`.bib`)"),
+                    config,
+                ),
             );
             return None;
         }
     };
-    let read = read_text_at(&path, span, diags)?;
+    let read = match &b.span {
+        Some(span) => read_text_at(&path, span.clone(), diags)?,
+        None => read_text(&path, diags)?,
+    };
     let source = add_source(sources, diags, path, read);
     Some(Bibliography { source, format })
 }
@@ -200,22 +474,24 @@ fn bibliography(
 /// The cover image the manifest names, as bytes (resolve sniffs what they are).
 fn cover(
     dir: &Path,
-    c: &Spanned<String>,
-    msrc: SourceId,
-    sources: &Sources,
+    c: &Given<String>,
+    config: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(PathBuf, Vec<u8>, Span)> {
-    let span = span_of(sources, msrc, c);
     let path = safe_path(dir, &c.value)
-        .map_err(|e| diags.push(e.at(span.clone())))
+        .map_err(|e| diags.push(c.place(e, config)))
         .ok()?;
     match std::fs::read(&path) {
-        Ok(bytes) => Some((path, bytes, span)),
+        Ok(bytes) => Some((
+            path,
+            bytes,
+            c.span.clone().unwrap_or(Span::new(SourceId(0), 0..0)),
+        )),
         Err(e) => {
-            diags.push(
-                Diagnostic::error(Code::E0011, format!("cannot read cover `{}`: {e}", c.value))
-                    .at(span),
-            );
+            diags.push(c.place(
+                Diagnostic::error(Code::E0011, format!("cannot read cover `{}`: {e}", c.value)),
+                config,
+            ));
             None
         }
     }
@@ -236,7 +512,12 @@ mod tests {
         }
         let mut sources = Sources::default();
         let mut diags = Vec::new();
-        let loaded = load(dir.path(), Some(0), &mut sources, &mut diags);
+        let loaded = load(
+            &Input::Folder(dir.path().to_path_buf()),
+            Some(0),
+            &mut sources,
+            &mut diags,
+        );
         let folder = format!("{}/", dir.path().display());
         let shown = diags
             .iter()

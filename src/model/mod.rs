@@ -148,6 +148,8 @@ pub enum Role {
     Copyright,
     Preface,
     Chapter,
+    /// A title that opens a division of the book (mdBook's `# Part` in SUMMARY.md).
+    Division,
     Bibliography,
     Other,
 }
@@ -167,6 +169,9 @@ pub struct Part {
     pub footnotes: Vec<Footnote>,
     /// Whether the part appears in the table of contents.
     pub in_toc: bool,
+    /// Its level in the contents: 1 at the top; 2 for a chapter in a division of
+    /// the book or a sub-chapter (an mdBook's nested chapters), and so on.
+    pub level: u8,
 }
 
 #[derive(Debug, Clone)]

@@ -360,6 +360,7 @@ mod tests {
                 blocks: vec![Block::Heading(heading(4, "w15"))],
             }],
             in_toc: true,
+            level: 1,
         }
     }
 

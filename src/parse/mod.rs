@@ -18,7 +18,20 @@ pub fn parse(loaded: &Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) ->
     let mut parsed: Vec<Parsed> = loaded
         .parts
         .par_iter()
-        .map(|lp| markdown::parse(lp.source, &sources.get(lp.source).text))
+        .map(|lp| {
+            let text = &sources.get(lp.source).text;
+            if lp.front_matter == 0 {
+                markdown::parse(lp.source, text)
+            } else {
+                // The metadata block (load read it) becomes blank lines: every
+                // offset after it stays where it is in the file.
+                let blank: String = text[..lp.front_matter]
+                    .chars()
+                    .map(|c| if c == '\n' { '\n' } else { ' ' })
+                    .collect();
+                markdown::parse(lp.source, &(blank + &text[lp.front_matter..]))
+            }
+        })
         .collect();
     for p in parsed.iter_mut() {
         diags.append(&mut p.diagnostics);

@@ -38,7 +38,7 @@ pub fn resolve(
         .and_then(|b| read(b, sources, diags));
     let mut cites = collect(d, bib.as_ref());
     let keys_known = check_keys(&cites, bib.is_some(), |k| known(bib.as_ref(), k), diags);
-    let style = check_style(loaded, sources, diags);
+    let style = check_style(loaded, diags);
     let (Some(bib), Some(style), true) = (&bib, style, keys_known) else {
         return;
     };
@@ -124,23 +124,20 @@ fn check_keys(
 }
 
 /// The manifest's citation style, or an error at its value.
-fn check_style(
-    loaded: &Loaded,
-    sources: &Sources,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<&'static IndependentStyle> {
+fn check_style(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<&'static IndependentStyle> {
     let name = &loaded.citation_style;
     let found = style(&name.value);
     if found.is_none() {
-        let off = sources.offset_of(
-            loaded.manifest_source,
-            name.referenced.line() as usize,
-            name.referenced.column() as usize,
+        let d = Diagnostic::error(
+            Code::E0007,
+            format!("unknown citation style `{}`", name.value),
         );
+        let d = match &name.span {
+            Some(s) => d.at(s.clone()),
+            None => d,
+        };
         diags.push(
-            Diagnostic::error(Code::E0007, format!("unknown citation style `{}`", name.value))
-                .at(Span::new(loaded.manifest_source, off..off + name.value.len()))
-                .hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`"),
+            d.hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`"),
         );
     }
     found

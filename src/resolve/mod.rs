@@ -7,11 +7,13 @@
 //! 4. `citations`: formatted, with the reference list;
 //! 5. `links`: links and images become places, URLs and resources;
 //! 6. `cover`: the author's cover image;
-//! 7. `toc`: the one table of contents.
+//! 7. `code`: the lines Rust examples hide (mdBook's and rustdoc's `# ` lines);
+//! 8. `toc`: the one table of contents.
 //!
 //! Every step reaches every block and inline through the model's walk.
 
 pub mod citations;
+pub mod code;
 pub mod cover;
 pub mod ids;
 pub mod links;
@@ -47,7 +49,8 @@ pub fn resolve(
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
-    let toc = toc::build(&draft.parts);
+    code::hide_lines(&mut draft.parts);
+    let toc = toc::build(&draft.parts, loaded.contents_sections);
     Some(Book {
         meta: loaded.meta,
         parts: draft.parts,

@@ -42,6 +42,7 @@ pub fn empty_part(kind: PartKind, role: Role, id: &str, title: &str, in_toc: boo
         blocks: Vec::new(),
         footnotes: Vec::new(),
         in_toc,
+        level: 1,
     }
 }
 
@@ -67,7 +68,13 @@ pub fn assemble(
             false,
         ));
     }
-    for (lp, parsed) in loaded.parts.iter().zip(parsed) {
+    let mut divisions = loaded.divisions.iter().peekable();
+    let mut in_division = false;
+    for (i, (lp, parsed)) in loaded.parts.iter().zip(parsed).enumerate() {
+        while let Some(div) = divisions.next_if(|div| div.before <= i) {
+            push_division(&mut d, &div.title);
+            in_division = true;
+        }
         let Parsed {
             mut blocks,
             footnotes,
@@ -75,12 +82,12 @@ pub fn assemble(
             ..
         } = parsed;
         d.explicit.extend(explicit_ids);
-        let heading = match blocks.first() {
-            Some(Block::Heading(h)) if h.level == 1 => match blocks.remove(0) {
-                Block::Heading(h) => Some(h),
-                _ => None,
-            },
-            _ => None,
+        // A title from the file's metadata block is the part's heading; the
+        // file's own headings are its sections.
+        let heading = if lp.heading_from_title {
+            None
+        } else {
+            opening_heading(&mut blocks)
         };
         let from_heading = heading
             .as_ref()
@@ -116,10 +123,51 @@ pub fn assemble(
             blocks,
             footnotes,
             in_toc,
+            level: 1 + lp.depth + u8::from(in_division && lp.kind == PartKind::Chapter),
         });
         d.rel_paths.push(lp.rel_path.clone());
     }
+    for div in divisions {
+        push_division(&mut d, &div.title);
+    }
     d
+}
+
+/// A part that is only a title opening a division of the book.
+fn push_division(d: &mut Draft, title: &str) {
+    d.push_generated(empty_part(
+        PartKind::Chapter,
+        Role::Division,
+        "part",
+        title,
+        true,
+    ));
+}
+
+/// The part's opening heading: its first `#` heading, when nothing with text
+/// comes before it (a comment, an anchor `<a id>` or an empty element may).
+fn opening_heading(blocks: &mut Vec<Block>) -> Option<Heading> {
+    let k = blocks.iter().position(|b| !is_textless(b))?;
+    match &blocks[k] {
+        Block::Heading(h) if h.level == 1 => match blocks.remove(k) {
+            Block::Heading(h) => Some(h),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A block that shows no text: an empty paragraph or raw HTML element (an
+/// anchor, a comment's leftovers).
+fn is_textless(b: &Block) -> bool {
+    match b {
+        Block::Paragraph(inl) => {
+            Inline::plain_text(inl).trim().is_empty()
+                && !inl.iter().any(|i| matches!(i, Inline::Image { .. }))
+        }
+        Block::Element(e) => e.blocks.iter().all(is_textless),
+        _ => false,
+    }
 }
 
 /// Titles parts by their headings again, now that citations are formatted.

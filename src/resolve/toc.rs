@@ -1,7 +1,9 @@
-//! The table of contents, built once: each part in the TOC, then its top-level
-//! sections (`##`, and any further `#` headings), also inside raw HTML containers
-//! (`<div>` around the chapter), not inside quotes, lists or notes. Both editions
-//! render this list.
+//! The table of contents, built once: each part in the TOC at its level (a
+//! division's chapters and an mdBook's sub-chapters one deeper), then, unless the
+//! book's contents is its SUMMARY.md, its top-level sections (`##`, and any
+//! further `#` headings), also inside raw HTML containers (`<div>` around the
+//! chapter), not inside quotes, lists or notes. No entry is more than one level
+//! deeper than the one before it. Both editions render this list.
 //!
 //! Reads the resolved parts; writes nothing else.
 
@@ -11,6 +13,7 @@ use crate::model::{Block, Inline, Part, TocEntry};
 /// The sections of one part, for the contents.
 struct Sections<'t> {
     part: usize,
+    level: u8,
     toc: &'t mut Vec<TocEntry>,
 }
 
@@ -23,7 +26,7 @@ impl<'a> Visit<'a> for Sections<'_> {
                 if h.level <= 2 && !title.is_empty() {
                     self.toc.push(TocEntry {
                         title,
-                        level: 2,
+                        level: self.level,
                         part: self.part,
                         anchor: Some(h.id.clone()),
                     });
@@ -36,25 +39,31 @@ impl<'a> Visit<'a> for Sections<'_> {
     }
 }
 
-pub fn build(parts: &[Part]) -> Vec<TocEntry> {
-    let mut toc = Vec::new();
+pub fn build(parts: &[Part], sections: bool) -> Vec<TocEntry> {
+    let mut toc: Vec<TocEntry> = Vec::new();
     for (i, p) in parts.iter().enumerate() {
         if !p.in_toc {
             continue;
         }
+        let level = p
+            .level
+            .clamp(1, toc.last().map_or(1, |e| e.level.saturating_add(1)));
         toc.push(TocEntry {
             title: p.title.clone(),
-            level: 1,
+            level,
             part: i,
             anchor: None,
         });
-        walk_blocks(
-            &p.blocks,
-            &mut Sections {
-                part: i,
-                toc: &mut toc,
-            },
-        );
+        if sections {
+            walk_blocks(
+                &p.blocks,
+                &mut Sections {
+                    part: i,
+                    level: level.saturating_add(1),
+                    toc: &mut toc,
+                },
+            );
+        }
     }
     toc
 }

@@ -44,7 +44,6 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_GFM
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_SUPERSCRIPT
         | Options::ENABLE_SUBSCRIPT
         | Options::ENABLE_MATH
@@ -196,21 +195,9 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         html_depth_reported: false,
         html_ids: Default::default(),
     };
-    let mut opts = options();
-    match metadata_block(text) {
-        // A YAML mapping between `---` lines at the top is settings (pandoc's and
-        // the static-site tools' front matter), not text.
-        Some(end) if is_yaml_mapping(&text[..end]) => b.out.diagnostics.push(
-            Diagnostic::warning(
-                Code::W0119,
-                "the YAML metadata block at the top of this file is not printed, and its values are not read",
-            )
-            .at(b.span(0..3))
-            .hint("set the title, authors and other settings in book.yaml"),
-        ),
-        // Anything else is Markdown, as pandoc reads it: a rule and text.
-        _ => opts.remove(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS),
-    }
+    // A metadata block at the top is read (and blanked) by load; a `---` line
+    // here is Markdown, as pandoc reads it: a rule and text.
+    let opts = options();
     for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
         b.event(event, range);
     }
@@ -930,36 +917,6 @@ fn gfm_cells(line: &str) -> usize {
     separators + 1 - usize::from(ends_with_separator)
 }
 
-/// Where a metadata block at the very top of a file ends (after its closing `---`
-/// or `...` line), as pulldown-cmark finds one.
-fn metadata_block(text: &str) -> Option<usize> {
-    let first = text.lines().next()?;
-    if first.trim_end() != "---" {
-        return None;
-    }
-    let mut at = first.len() + 1;
-    for line in text.get(at..)?.split_inclusive('\n') {
-        at += line.len();
-        if matches!(line.trim_end(), "---" | "...") {
-            return Some(at.min(text.len()));
-        }
-    }
-    None
-}
-
-/// Whether `block` (with its `---` lines) holds a YAML mapping.
-fn is_yaml_mapping(block: &str) -> bool {
-    let body: Vec<&str> = block
-        .lines()
-        .skip(1)
-        .filter(|l| !matches!(l.trim_end(), "---" | "..."))
-        .collect();
-    serde_saphyr::from_str::<std::collections::BTreeMap<String, serde::de::IgnoredAny>>(
-        &body.join("\n"),
-    )
-    .is_ok()
-}
-
 /// A container's blocks, with the inlines still open in it as a last paragraph.
 fn with_paragraph(mut blocks: Vec<Block>, inl: Vec<Inline>) -> Vec<Block> {
     if !inl.is_empty() {
@@ -1188,31 +1145,6 @@ mod tests {
         let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, ["W0118"]);
         assert_eq!(p.diagnostics[0].span.as_ref().unwrap().range, 20..37);
-    }
-
-    #[test]
-    fn only_a_yaml_mapping_at_the_top_is_metadata() {
-        let p = parse_str("---\ntitle: A\nauthor: [B, C]\n---\n\nText.\n");
-        assert_eq!(p.blocks.len(), 1);
-        assert_eq!(p.diagnostics[0].code, "W0119");
-        // Prose between rules is text, as pandoc reads it.
-        let p = parse_str("---\nHello world, this is prose.\n---\n\nText after.\n");
-        let all: String = p
-            .blocks
-            .iter()
-            .map(|b| match b {
-                Block::Paragraph(i) | Block::Heading(Heading { content: i, .. }) => {
-                    Inline::plain_text(i)
-                }
-                _ => String::new(),
-            })
-            .collect();
-        assert!(
-            all.contains("Hello world, this is prose."),
-            "{:?}",
-            p.blocks
-        );
-        assert!(p.diagnostics.is_empty());
     }
 
     #[test]

@@ -685,6 +685,7 @@ mod tests {
             blocks: blocks.to_vec(),
             footnotes: Vec::new(),
             in_toc: false,
+            level: 1,
         };
         let mut out = Vec::new();
         part.for_each_text_run(&mut |v| {
@@ -940,6 +941,7 @@ mod tests {
                     blocks: r.blocks,
                     footnotes: Vec::new(),
                     in_toc: false,
+                    level: 1,
                 };
                 part.for_each_block(&mut |b| {
                     if let Block::Code { text, .. } = b {
