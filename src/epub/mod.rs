@@ -166,11 +166,12 @@ fn add_part(
     // epub-builder writes the nav from these titles; we replace its nav.xhtml
     // with our own (see patch_container), but its NCX uses them as they are.
     let entries: Vec<&TocEntry> = book.toc.iter().filter(|e| e.part == i).collect();
-    if let Some(top) = entries.iter().find(|e| e.level == 1) {
-        content = content.title(top.title.clone());
-        for e in entries.iter().filter(|e| e.level == 2) {
+    if let Some(top) = entries.iter().find(|e| e.anchor.is_none()) {
+        content = content.title(top.title.clone()).level(i32::from(top.level));
+        for e in entries.iter().filter(|e| e.anchor.is_some()) {
             let href = format!("{file}#{}", e.anchor.clone().unwrap_or_default());
-            content = content.child(TocElement::new(href, e.title.clone()).level(2));
+            content =
+                content.child(TocElement::new(href, e.title.clone()).level(i32::from(e.level)));
         }
     }
     if let Some(r) = reftype(p.role, first_chapter) {
@@ -298,36 +299,34 @@ fn toc_list(book: &Book, out: &mut String, id: &str) {
             None => file,
         }
     };
-    let mut open_child = false;
-    for (k, e) in book.toc.iter().enumerate() {
-        let next_is_child = book.toc.get(k + 1).is_some_and(|n| n.level > 1);
-        if e.level == 1 {
-            if open_child {
-                out.push_str("</ol>\n</li>\n");
-                open_child = false;
-            }
-            let _ = write!(
-                out,
-                "<li><a href=\"{}\">{}</a>",
-                escape_attr(&href(e)),
-                xml::escape_text(&e.title)
-            );
-            if next_is_child {
+    // Each entry is at most one level deeper than the one before it (resolve::toc).
+    let mut open: Vec<u8> = Vec::new();
+    for e in &book.toc {
+        if let Some(&last) = open.last() {
+            if e.level > last {
                 out.push_str("\n<ol>\n");
-                open_child = true;
             } else {
                 out.push_str("</li>\n");
+                while open.last().is_some_and(|&l| l > e.level) {
+                    open.pop();
+                    out.push_str("</ol>\n</li>\n");
+                }
+                open.pop();
             }
-        } else {
-            let _ = writeln!(
-                out,
-                "<li><a href=\"{}\">{}</a></li>",
-                escape_attr(&href(e)),
-                xml::escape_text(&e.title)
-            );
         }
+        open.push(e.level);
+        let _ = write!(
+            out,
+            "<li><a href=\"{}\">{}</a>",
+            escape_attr(&href(e)),
+            xml::escape_text(&e.title)
+        );
     }
-    if open_child {
+    if !open.is_empty() {
+        out.push_str("</li>\n");
+        open.pop();
+    }
+    for _ in open {
         out.push_str("</ol>\n</li>\n");
     }
     out.push_str("</ol>\n</nav>\n");

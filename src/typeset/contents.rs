@@ -97,7 +97,7 @@ impl Leaders {
 /// page number on the last line; every line a link to the entry.
 fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &Leaders) {
     let size = b.size;
-    let indent = if e.level > 1 { size * 1.5 } else { 0.0 };
+    let indent = size * 1.5 * f32::from(e.level.saturating_sub(1));
     let link = Some(LinkTarget::Internal {
         part: e.part,
         anchor: e.anchor.clone(),

@@ -402,24 +402,28 @@ impl<'c, 'f> Builder<'c, 'f> {
         let chapter = p.kind == PartKind::Chapter;
         let recto = (chapter && self.recto_chapters)
             || p.kind == PartKind::Front && p.role != Role::Disclaimer;
+        // A division's title page: its title a third down a recto of its own, as
+        // books set part titles, without running heads or folio.
+        let division = p.role == Role::Division;
         let sink = match p.role {
             Role::Disclaimer => Some(self.text_height / 6.0),
+            Role::Division => Some(self.text_height / 3.0),
             _ => Some(self.text_height / 4.0),
         };
         self.flow.push(Flow::Opening {
             part: index,
-            recto,
+            recto: recto || division,
             sink,
-            running_heads: p.kind != PartKind::Front,
-            folio: true,
+            running_heads: p.kind != PartKind::Front && !division,
+            folio: !division,
         });
         self.flow.push(Flow::Anchor(index, None));
         if let Some(h) = &p.heading {
             self.flow.push(Flow::Anchor(index, Some(h.id.clone())));
-            let size = if p.role == Role::Disclaimer {
-                self.size * 1.2
-            } else {
-                self.size * CHAPTER_TITLE_SCALE
+            let size = match p.role {
+                Role::Disclaimer => self.size * 1.2,
+                Role::Division => self.size * CHAPTER_TITLE_SCALE * 1.25,
+                _ => self.size * CHAPTER_TITLE_SCALE,
             };
             let runs = self.runs(&h.content, self.style(Style::Regular, size));
             let lines = self.set(&runs, Spec::plain(self.width, Align::Center));
