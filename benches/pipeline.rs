@@ -254,8 +254,13 @@ fn make_fixture(which: Which) -> Fixture {
     };
     let mut sources = Sources::default();
     let mut diags = Vec::new();
-    let loaded = load::load(&dir, Some(EPOCH), &mut sources, &mut diags)
-        .unwrap_or_else(|| panic!("{} does not load: {diags:?}", dir.display()));
+    let loaded = load::load(
+        &load::Input::Folder(dir.clone()),
+        Some(EPOCH),
+        &mut sources,
+        &mut diags,
+    )
+    .unwrap_or_else(|| panic!("{} does not load: {diags:?}", dir.display()));
     let bytes = loaded
         .parts
         .iter()
@@ -407,7 +412,12 @@ fn load_(b: Bencher, f: &Fixture) {
     b.counter(BytesCount::new(f.bytes)).bench_local(|| {
         let mut sources = Sources::default();
         let mut diags = Vec::new();
-        let loaded = load::load(&f.dir, Some(EPOCH), &mut sources, &mut diags);
+        let loaded = load::load(
+            &load::Input::Folder(f.dir.clone()),
+            Some(EPOCH),
+            &mut sources,
+            &mut diags,
+        );
         (loaded, sources)
     });
 }
@@ -426,7 +436,12 @@ fn resolve_(b: Bencher, f: &Fixture) {
     b.counter(BytesCount::new(f.bytes))
         .with_inputs(|| {
             let mut sources = Sources::default();
-            let loaded = load::load(&f.dir, Some(EPOCH), &mut sources, &mut Vec::new());
+            let loaded = load::load(
+                &load::Input::Folder(f.dir.clone()),
+                Some(EPOCH),
+                &mut sources,
+                &mut Vec::new(),
+            );
             let parsed = loaded
                 .as_ref()
                 .map(|l| parse::parse(l, &sources, &mut Vec::new()));

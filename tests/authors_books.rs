@@ -1,0 +1,264 @@
+//! Authors' books as they are (issue 10): mdBook projects without a book.yaml,
+//! Markdown files named on the command line, metadata blocks at the top of files.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// SUMMARY.md's structure, read by a reader independent of bookbind's: each line
+/// `- [Title](file)` / `* [Title](file)` / `1. [Title](file)` at its indentation,
+/// `# Part` lines after the first heading, links outside lists; drafts (`()`)
+/// left out, their children kept one level up at most. As `(level, title)`.
+fn summary_structure(summary: &str) -> Vec<(u8, String)> {
+    let mut out: Vec<(u8, String)> = Vec::new();
+    let mut seen_heading = false;
+    let mut in_part = false;
+    let mut seen_list = false;
+    // The indentations of the open list levels.
+    let mut indents: Vec<usize> = Vec::new();
+    for line in summary.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(h) = trimmed.strip_prefix("# ") {
+            if seen_heading || !out.is_empty() {
+                out.push((1, h.trim().to_string()));
+                in_part = true;
+            }
+            seen_heading = true;
+            continue;
+        }
+        let (listed, rest) = match trimmed.split_once(' ') {
+            Some((m, rest))
+                if m == "-"
+                    || m == "*"
+                    || m.trim_end_matches('.').parse::<u32>().is_ok() && m.ends_with('.') =>
+            {
+                (true, rest)
+            }
+            _ => (false, trimmed),
+        };
+        let Some(open) = rest.strip_prefix('[') else {
+            continue;
+        };
+        let Some((title, after)) = open.split_once("](") else {
+            continue;
+        };
+        let target = after.split(')').next().unwrap_or("");
+        seen_list |= listed;
+        if listed {
+            while indents.last().is_some_and(|&i| i > indent) {
+                indents.pop();
+            }
+            if indents.last() != Some(&indent) {
+                indents.push(indent);
+            }
+        }
+        let mut level = if listed {
+            indents.len() as u8 + u8::from(in_part)
+        } else {
+            1
+        };
+        if !listed && seen_list {
+            level = 1;
+        }
+        if target.is_empty() {
+            continue;
+        }
+        let cap = out.last().map_or(1, |e| e.0 + 1);
+        out.push((level.min(cap), title.replace('`', "")));
+    }
+    out
+}
+
+/// The contents of the EPUB's navigation document as `(level, title)`.
+fn nav_structure(epub: &Path) -> Vec<(u8, String)> {
+    let nav = Epub::open(epub).text("OEBPS/nav.xhtml");
+    let doc = parse_xml(&nav).unwrap();
+    let toc = doc
+        .descendants()
+        .find(|n| n.attribute(("http://www.idpf.org/2007/ops", "type")) == Some("toc"))
+        .expect("a toc nav");
+    let mut out = Vec::new();
+    for a in toc.descendants().filter(|n| n.has_tag_name("a")) {
+        let level = a.ancestors().filter(|n| n.has_tag_name("ol")).count() as u8;
+        let title: String = a
+            .descendants()
+            .filter(|n| n.is_text())
+            .filter_map(|n| n.text())
+            .collect();
+        out.push((level, title));
+    }
+    out
+}
+
+fn check_mdbook(book: &Path) {
+    let out = tempfile::tempdir().unwrap();
+    let o = build_ok(book, out.path());
+    assert!(!stderr(&o).contains("error["), "{}", stderr(&o));
+    let epub = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "epub"))
+        .expect("an EPUB");
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let src = if toml.contains("src = \"") {
+        toml.split("src = \"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    } else {
+        "src".to_string()
+    };
+    let summary = std::fs::read_to_string(book.join(src).join("SUMMARY.md")).unwrap();
+    let want = summary_structure(&summary);
+    assert!(want.len() > 10, "{want:?}");
+    assert_eq!(nav_structure(&epub), want, "{}", book.display());
+}
+
+fn corpus_book(name: &str) -> Option<std::path::PathBuf> {
+    let dir = repo().join("../shared/corpus").join(name);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "no corpus in CI");
+        None
+    }
+}
+
+#[test]
+fn the_mdbook_guide_without_its_book_yaml_has_summary_md_for_contents() {
+    let Some(from) = corpus_book("mdbook-guide") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("guide");
+    copy_dir(&from, &book);
+    std::fs::remove_file(book.join("book.yaml")).unwrap();
+    check_mdbook(&book);
+}
+
+#[test]
+fn the_rustonomicon_and_the_rust_cookbook_build_as_they_are() {
+    for name in ["nomicon", "rust-cookbook"] {
+        if let Some(book) = corpus_book(name) {
+            check_mdbook(&book);
+        }
+    }
+}
+
+#[test]
+fn an_mdbook_reads_its_includes_hides_rust_lines_and_points_into_included_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path();
+    write_book(
+        book,
+        &[
+            ("book.toml", "[book]\ntitle = \"Tiny\"\nauthors = [\"A\"]\nlanguage = \"en\"\n"),
+            (
+                "src/SUMMARY.md",
+                "# Summary\n\n[Preface](preface.md)\n\n# Part One\n\n- [First](first.md)\n  - [Inner](inner/inner.md)\n- [Draft]()\n\n---\n\n[Thanks](thanks.md)\n",
+            ),
+            ("src/preface.md", "# Preface\n\nBefore.\n"),
+            (
+                "src/first.md",
+                "# First\n\n```rust\n{{#rustdoc_include code/main.rs:show}}\n```\n\n{{#include part.md}}\n",
+            ),
+            (
+                "src/code/main.rs",
+                "fn main() {\n    // ANCHOR: show\n    let shown = 1;\n    // ANCHOR_END: show\n    let hidden = 2;\n}\n",
+            ),
+            ("src/part.md", "Included *words*.\n\n{{#frobnicate x}}\n"),
+            ("src/inner/inner.md", "# Inner\n\nDeep.\n"),
+            ("src/thanks.md", "# Thanks\n\nAfter.\n"),
+        ],
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build_ok(book, out.path());
+    let err = stderr(&o);
+    // A problem in an included file is reported in that file, at its line.
+    assert!(
+        err.contains("W0130") && err.contains("part.md:3:1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("W0131") && err.contains("SUMMARY.md:9:3"),
+        "{err}"
+    );
+    let epub = out.path().join("tiny.epub");
+    let first = Epub::open(&epub).text("OEBPS/first.xhtml");
+    assert!(first.contains("let shown = 1;"), "{first}");
+    assert!(
+        !first.contains("hidden") && !first.contains("fn main"),
+        "{first}"
+    );
+    assert!(first.contains("Included <em>words</em>."), "{first}");
+    assert_eq!(
+        nav_structure(&epub),
+        [
+            (1, "Preface".to_string()),
+            (1, "Part One".to_string()),
+            (2, "First".to_string()),
+            (3, "Inner".to_string()),
+            (1, "Thanks".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn markdown_files_given_in_order_bind_with_the_first_files_metadata() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_book(
+        d,
+        &[
+            (
+                "b.md",
+                "---\ntitle: Second file\nauthor: Nobody\n---\n\n# Opening\n\nWords of b.\n",
+            ),
+            (
+                "a.md",
+                "---\ntitle: The Whole Book\nauthor: [Ann Author]\nlang: fr\ndate: 2020-02-02\n---\n\nWords of a.\n",
+            ),
+            ("c.md", "+++\ntitle = \"Third\"\n+++\n\nWords of c.\n"),
+        ],
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = bookbind(&[
+        "build",
+        d.join("a.md").to_str().unwrap(),
+        d.join("b.md").to_str().unwrap(),
+        d.join("c.md").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let epub = out.path().join("the-whole-book.epub");
+    let opf = Epub::open(&epub).text("OEBPS/content.opf");
+    assert!(
+        opf.contains(">Ann Author<") && opf.contains(">fr<"),
+        "{opf}"
+    );
+    // Each file's title is its part's; the metadata blocks are never printed.
+    let titles: Vec<String> = nav_structure(&epub).into_iter().map(|e| e.1).collect();
+    assert_eq!(titles[..3], ["The Whole Book", "Second file", "Opening"]);
+    assert!(titles.contains(&"Third".to_string()), "{titles:?}");
+    let e = Epub::open(&epub);
+    let all: String = e.spine().iter().map(|f| e.text(f)).collect();
+    assert!(all.contains("Words of a.") && all.contains("Words of c."));
+    assert!(
+        !all.contains("author:") && !all.contains("title ="),
+        "{all}"
+    );
+    // A folder and files together are a usage error.
+    let o = bookbind(&[
+        "build",
+        d.to_str().unwrap(),
+        d.join("a.md").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
