@@ -1,6 +1,6 @@
 //! Links and images: every `Unresolved` target becomes a place in the book, an
 //! absolute URL, or an embedded resource; a link to a missing part or `#id`, or an
-//! image that is missing or not an image, is an error at the reference.
+//! image that is missing or not an image, is reported at the reference.
 //!
 //! Reads image files (inside the book folder only); knows no output format.
 
@@ -11,6 +11,7 @@ use crate::diag::{Code, Diagnostic, Span};
 use crate::load::safe_path;
 use crate::model::{Block, ImageSource, Inline, LinkTarget, MediaType, Part, Resource};
 
+use super::anchors::Anchors;
 use super::parts::Draft;
 
 /// Step 5 of resolve: every link and image of every part, wherever it is, becomes
@@ -25,6 +26,8 @@ pub fn resolve(d: &mut Draft, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Re
             .map(|(i, r)| (r.clone(), i))
             .collect(),
         ids: d.parts.iter().map(defined_ids).collect(),
+        anchors: std::mem::take(&mut d.anchors),
+        headings: d.parts.iter().map(heading_ids).collect(),
     };
     let mut resources: Vec<Resource> = Vec::new();
     let mut images = Images {
@@ -36,21 +39,15 @@ pub fn resolve(d: &mut Draft, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Re
         let rel = &d.rel_paths[pi];
         p.for_each_inlines_mut(&mut |v| resolve_in(v, pi, rel, &targets, &mut images, diags));
     }
+    d.anchors = targets.anchors;
     resources
 }
 
-/// Every id a link may target in this part: the part, its headings at any depth,
-/// ids written in raw HTML, reference entries and notes.
+/// The ids a link may target in this part other than headings': ids written in
+/// raw HTML, reference entries and notes.
 fn defined_ids(p: &Part) -> HashSet<String> {
     let mut s = HashSet::new();
-    s.insert(p.id.clone());
-    if let Some(h) = &p.heading {
-        s.insert(h.id.clone());
-    }
     p.for_each_block(&mut |b| match b {
-        Block::Heading(h) => {
-            s.insert(h.id.clone());
-        }
         Block::Element(e) => s.extend(e.attrs.id.clone()),
         Block::References(rs) => s.extend(rs.iter().map(|r| r.id.clone())),
         _ => {}
@@ -61,6 +58,21 @@ fn defined_ids(p: &Part) -> HashSet<String> {
         }
     });
     s.extend(p.footnotes.iter().map(|f| f.id.clone()));
+    s
+}
+
+/// The part's id and its headings' ids as bookbind made them.
+fn heading_ids(p: &Part) -> HashSet<String> {
+    let mut s = HashSet::new();
+    s.insert(p.id.clone());
+    if let Some(h) = &p.heading {
+        s.insert(h.id.clone());
+    }
+    p.for_each_block(&mut |b| {
+        if let Block::Heading(h) = b {
+            s.insert(h.id.clone());
+        }
+    });
     s
 }
 
@@ -113,8 +125,27 @@ fn resolve_in(
 pub struct Targets {
     /// Part index by path relative to the book folder (`chapters/a.md`).
     pub by_path: HashMap<String, usize>,
-    /// Ids defined in each part.
+    /// Ids defined in each part other than headings' (raw HTML, notes, entries).
     pub ids: Vec<HashSet<String>>,
+    /// Each part's headings by the names the author's tools give them.
+    pub anchors: Vec<Anchors>,
+    /// Each part's id and its headings' ids as bookbind made them.
+    pub headings: Vec<HashSet<String>>,
+}
+
+impl Targets {
+    /// The id `frag` names in part `part`: an id written in raw HTML, a note or an
+    /// entry; then a heading's explicit id or its slug by the author's tool (GitHub,
+    /// mdBook, pandoc); then bookbind's own heading ids. None if nothing has it.
+    pub fn anchor(&self, part: usize, frag: &str) -> Option<String> {
+        if self.ids[part].contains(frag) {
+            return Some(frag.to_string());
+        }
+        if let Some(id) = self.anchors.get(part).and_then(|a| a.heading(frag)) {
+            return Some(id.to_string());
+        }
+        self.headings[part].contains(frag).then(|| frag.to_string())
+    }
 }
 
 /// Resolves images into `resources` (deduplicated by path).
@@ -273,26 +304,27 @@ pub fn link(
             }
         }
     };
-    if let Some(a) = &anchor {
-        if !a.is_empty() && !targets.ids[target_part].contains(a) {
-            let file = if path.is_empty() { "this part" } else { path };
-            diags.push(
+    let anchor = match anchor.filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => match targets.anchor(target_part, &a) {
+            Some(id) => Some(id),
+            None => {
+                let file = if path.is_empty() { "this part" } else { path };
+                diags.push(
                 Diagnostic::warning(
                     Code::W0121,
                     format!("link to `#{a}`, which no heading or note of {file} defines; it leads to the top of {file}"),
                 )
                 .at(span.clone())
-                .hint("heading ids come from their text (`## My title` → `#my-title`) or `{#id}`"),
+                .hint("heading ids come from their text as GitHub, mdBook or pandoc make them (`## My title` → `#my-title`), or from `{#id}`"),
             );
-            return Some(LinkTarget::Internal {
-                part: target_part,
-                anchor: None,
-            });
-        }
-    }
+                None
+            }
+        },
+    };
     Some(LinkTarget::Internal {
         part: target_part,
-        anchor: anchor.filter(|a| !a.is_empty()),
+        anchor,
     })
 }
 

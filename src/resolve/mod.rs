@@ -2,7 +2,8 @@
 //! both editions show is decided here, once.
 //!
 //! 1. `parts`: each file becomes a part, with its title and role;
-//! 2. `ids`: every part and heading gets an id unique across the book;
+//! 2. `ids`: every part and heading gets an id unique across the book, and the
+//!    names the author's tool gives it in its file (`anchors`);
 //! 3. `notes`: footnotes numbered by first reference;
 //! 4. `citations`: formatted, with the reference list;
 //! 5. `links`: links and images become places, URLs and resources;
@@ -11,6 +12,7 @@
 //!
 //! Every step reaches every block and inline through the model's walk.
 
+pub mod anchors;
 pub mod citations;
 pub mod cover;
 pub mod ids;
