@@ -6,14 +6,18 @@ mod common;
 
 use common::*;
 
-/// Builds `files` (with a manifest binding `chapters/*.md`) and returns the
-/// warnings and the EPUB.
+const MANIFEST: &str = "title: Test\nchapters:\n  - chapters/*.md\n";
+
+/// Builds `files` (with a manifest binding `chapters/*.md`, unless given) and
+/// returns the warnings and the EPUB.
 fn build(files: &[(&str, &str)]) -> (tempfile::TempDir, String, Epub) {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("book");
-    let mut all: Vec<(&str, &str)> =
-        vec![("book.yaml", "title: Test\nchapters:\n  - chapters/*.md\n")];
-    all.extend_from_slice(files);
+    let mut all: Vec<(&str, &str)> = vec![("book.yaml", MANIFEST)];
+    for f in files {
+        all.retain(|(p, _)| p != &f.0);
+        all.push(*f);
+    }
     write_book(&book, &all);
     let out = dir.path().join("out");
     let o = build_ok(&book, &out);
@@ -70,4 +74,53 @@ fn a_fragment_no_tool_would_make_is_still_a_warning() {
     // nothing is named `fast`.
     assert_eq!(err.matches("warning[W0121]").count(), 1, "{err}");
     assert!(err.contains("#fast"), "{err}");
+}
+
+#[test]
+fn links_to_the_pages_a_site_generator_made_reach_their_markdown() {
+    let (_dir, err, epub) = build(&[
+        (
+            "book.yaml",
+            "title: Test\nchapters:\n  - chapters/*.md\n  - chapters/sub/*.md\n",
+        ),
+        (
+            "chapters/01.md",
+            "# One\n\n\
+             [html](02.html#kept), [index](sub/index.html), [folder](sub/), \
+             [bare](02), [std](../std/vec/struct.Vec.html), [sibling](../02/).\n",
+        ),
+        ("chapters/02.md", "# Two\n\n## Kept\n"),
+        ("chapters/sub/README.md", "# Sub\n"),
+        (
+            "chapters/sub/03.md",
+            "# Three\n\n[back](../01.html) [pretty](../02/)\n",
+        ),
+    ]);
+    let one = epub.text("OEBPS/chapter-01.xhtml");
+    for (text, href) in [
+        ("html", "chapter-02.xhtml#kept"),
+        ("index", "readme.xhtml"),
+        ("folder", "readme.xhtml"),
+        ("bare", "chapter-02.xhtml"),
+        // Jekyll serves `01.md` as `01/`: `../02/` is its sibling.
+        ("sibling", "chapter-02.xhtml"),
+    ] {
+        assert!(
+            one.contains(&format!("{href}\">{text}</a>")),
+            "{text} → {href}: {one}"
+        );
+    }
+    // A page outside the book (mdBook's `../std/…`) stays a warning, its text kept.
+    assert_eq!(err.matches("warning[").count(), 1, "{err}");
+    assert!(
+        err.contains("W0106") && err.contains("struct.Vec.html"),
+        "{err}"
+    );
+    assert!(one.contains("std, <a"), "{one}");
+    let three = epub.text("OEBPS/chapter-03.xhtml");
+    assert!(
+        three.contains("chapter-01.xhtml\">back</a>")
+            && three.contains("chapter-02.xhtml\">pretty</a>"),
+        "{three}"
+    );
 }

@@ -133,7 +133,40 @@ pub struct Targets {
     pub headings: Vec<HashSet<String>>,
 }
 
+fn is_markdown_path(path: &str) -> bool {
+    path.ends_with(".md") || path.ends_with(".markdown")
+}
+
 impl Targets {
+    /// The part a link's path (joined to the book folder) names: the file itself,
+    /// the Markdown a site generator made that page from, or the only part in
+    /// that folder (`posts/quorum/` when the book binds `posts/quorum/main.md`).
+    pub fn file(&self, joined: &str, folder: bool) -> Option<usize> {
+        if let Some(&p) = source_candidates(joined, folder)
+            .iter()
+            .find_map(|c| self.by_path.get(c))
+        {
+            return Some(p);
+        }
+        // A file with an extension is no folder.
+        if !folder && joined.rsplit('/').next().unwrap_or("").contains('.') {
+            return None;
+        }
+        let prefix = if joined.is_empty() {
+            String::new()
+        } else {
+            format!("{joined}/")
+        };
+        let mut in_folder = self.by_path.iter().filter(|(path, _)| {
+            path.strip_prefix(&prefix)
+                .is_some_and(|rest| !rest.contains('/'))
+        });
+        match (in_folder.next(), in_folder.next()) {
+            (Some((_, &p)), None) => Some(p),
+            _ => None,
+        }
+    }
+
     /// The id `frag` names in part `part`: an id written in raw HTML, a note or an
     /// entry; then a heading's explicit id or its slug by the author's tool (GitHub,
     /// mdBook, pandoc); then bookbind's own heading ids. None if nothing has it.
@@ -245,6 +278,43 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The files a link's path (joined to the book folder) may name, in order: the
+/// path itself; then, for a page a site generator made from Markdown, the file it
+/// was made from. mdBook writes `other.md` as `other.html` and a folder's
+/// `README.md` as its `index.html`; GitBook, Jekyll and VitePress link to a page
+/// as `dir/` or `other` (no extension).
+fn source_candidates(joined: &str, folder: bool) -> Vec<String> {
+    let mut v = vec![joined.to_string()];
+    let in_folder = |dir: &str, name: &str| {
+        if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        }
+    };
+    let (dir, file) = joined.rsplit_once('/').unwrap_or(("", joined));
+    let page = file
+        .strip_suffix(".html")
+        .or_else(|| file.strip_suffix(".htm"));
+    if let Some(stem) = page {
+        for ext in ["md", "markdown"] {
+            v.push(in_folder(dir, &format!("{stem}.{ext}")));
+        }
+        if stem == "index" {
+            v.push(in_folder(dir, "README.md"));
+        }
+    } else if folder || !file.contains('.') {
+        for name in ["README.md", "index.md", "readme.md", "_index.md"] {
+            v.push(in_folder(joined, name));
+        }
+        if !file.is_empty() {
+            v.push(format!("{joined}.md"));
+            v.push(format!("{joined}.markdown"));
+        }
+    }
+    v
+}
+
 /// Resolves one link target found in part `part` (whose file is `rel_path`).
 pub fn link(
     dest: &str,
@@ -277,12 +347,25 @@ pub fn link(
     let target_part = if path.is_empty() {
         part
     } else {
-        let joined = join_relative(from_root_or(rel_path, path), &percent_decode(path));
-        match joined.as_ref().and_then(|j| targets.by_path.get(j)) {
-            Some(&p) => p,
+        let decoded = percent_decode(path);
+        let from = from_root_or(rel_path, path);
+        let folder = decoded.ends_with('/');
+        let found = join_relative(from, &decoded)
+            .and_then(|j| targets.file(&j, folder))
+            .or_else(|| {
+                // A site with "pretty" addresses (Jekyll, Hugo, Hakyll) serves
+                // `a.md` as `a/`: its relative links start from there.
+                let page = from.rsplit_once('.').map_or(from, |(stem, _)| stem);
+                let page_dir = format!("{page}/index.md");
+                (!from.is_empty() && !is_markdown_path(path))
+                    .then(|| join_relative(&page_dir, &decoded))
+                    .flatten()
+                    .and_then(|j| targets.file(&j, folder))
+            });
+        match found {
+            Some(p) => p,
             None => {
-                let is_markdown = path.ends_with(".md") || path.ends_with(".markdown");
-                let d = if is_markdown {
+                let d = if is_markdown_path(path) {
                     Diagnostic::warning(
                         Code::W0121,
                         format!("link to `{path}`, which is not a part of the book; its text is printed without the link"),
@@ -565,6 +648,28 @@ mod tests {
         );
         assert_eq!(join_relative("a.md", "b.md").as_deref(), Some("b.md"));
         assert_eq!(join_relative("a.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn pages_a_site_generator_made_lead_to_their_markdown() {
+        let has = |joined: &str, folder: bool, want: &str| {
+            assert!(
+                source_candidates(joined, folder).iter().any(|c| c == want),
+                "{joined} → {want}: {:?}",
+                source_candidates(joined, folder)
+            )
+        };
+        has("src/cli/build.html", false, "src/cli/build.md");
+        has("src/cli/index.html", false, "src/cli/README.md");
+        has("src/cli/index.html", false, "src/cli/index.md");
+        has("index.html", false, "README.md");
+        has("docs/guide", true, "docs/guide/README.md");
+        has("docs/guide", true, "docs/guide/index.md");
+        has("_articles/ar/legal", true, "_articles/ar/legal.md");
+        has("docs/getting-started", false, "docs/getting-started.md");
+        has("", true, "README.md");
+        // A file with another extension is only itself.
+        assert_eq!(source_candidates("a/data.json", false), ["a/data.json"]);
     }
 
     #[test]
