@@ -124,3 +124,28 @@ fn links_to_the_pages_a_site_generator_made_reach_their_markdown() {
         "{three}"
     );
 }
+
+#[test]
+fn a_bracketed_heading_text_links_to_that_heading_in_its_file_first() {
+    let (_dir, err, epub) = build(&[
+        (
+            "chapters/01.md",
+            "# One\n\nSee [Setup], [*Setup*][] and [Two]; [not a heading] stays.\n\n## Setup\n",
+        ),
+        ("chapters/02.md", "# Two\n\n## Setup\n\nBack to [one].\n"),
+    ]);
+    assert!(!err.contains("warning"), "{err}");
+    let one = epub.text("OEBPS/chapter-01.xhtml");
+    assert!(one.contains("href=\"#setup\">Setup</a>"), "{one}");
+    assert!(one.contains("href=\"#setup\"><em>Setup</em></a>"), "{one}");
+    assert!(
+        one.contains("chapter-02.xhtml#chapter-02\">Two</a>"),
+        "{one}"
+    );
+    assert!(one.contains("[not a heading] stays"), "{one}");
+    let two = epub.text("OEBPS/chapter-02.xhtml");
+    assert!(
+        two.contains("chapter-01.xhtml#chapter-01\">one</a>"),
+        "{two}"
+    );
+}

@@ -42,6 +42,9 @@ pub struct Anchors {
     /// Slugs by the authors' tools, then bookbind's own output ids, each mapped to
     /// its heading's output id. A name two rules give two headings is the first's.
     pub aliases: HashMap<String, String>,
+    /// The headings' texts as pandoc's implicit header references match them
+    /// (`title_key`), each mapped to the first such heading's output id.
+    pub titles: HashMap<String, String>,
 }
 
 /// One heading of a file, in reading order.
@@ -88,6 +91,10 @@ impl Anchors {
         }
         for h in headings {
             names.push((h.output.to_string(), h.output));
+            let key = title_key(&text(h.content, true));
+            if !key.is_empty() {
+                a.titles.entry(key).or_insert_with(|| h.output.to_string());
+            }
         }
         for (name, output) in names {
             if !name.is_empty() {
@@ -110,6 +117,20 @@ impl Anchors {
             .or_else(|| self.aliases.get(&bare.to_lowercase()))
             .map(String::as_str)
     }
+}
+
+/// How pandoc compares a reference's label with a heading's text: lowercase, with
+/// runs of white space as one space.
+pub fn title_key(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The text of a reference's label, as `title_key` reads a heading's.
+pub fn label_text(content: &[Inline]) -> String {
+    text(content, true)
 }
 
 /// `-1`, `-2` … after a name already given in the file.

@@ -1,5 +1,6 @@
 //! Links and images: every `Unresolved` target becomes a place in the book, an
-//! absolute URL, or an embedded resource; a link to a missing part or `#id`, or an
+//! absolute URL, or an embedded resource (and `[Heading text]`, a link to that
+//! heading: see `header_refs`); a link to a missing part or `#id`, or an
 //! image that is missing or not an image, is reported at the reference.
 //!
 //! Reads image files (inside the book folder only); knows no output format.
@@ -12,6 +13,7 @@ use crate::load::safe_path;
 use crate::model::{Block, ImageSource, Inline, LinkTarget, MediaType, Part, Resource};
 
 use super::anchors::Anchors;
+use super::header_refs;
 use super::parts::Draft;
 
 /// Step 5 of resolve: every link and image of every part, wherever it is, becomes
@@ -26,6 +28,7 @@ pub fn resolve(d: &mut Draft, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Re
             .map(|(i, r)| (r.clone(), i))
             .collect(),
         ids: d.parts.iter().map(defined_ids).collect(),
+        titles: book_titles(&d.anchors),
         anchors: std::mem::take(&mut d.anchors),
         headings: d.parts.iter().map(heading_ids).collect(),
     };
@@ -37,7 +40,10 @@ pub fn resolve(d: &mut Draft, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Re
     };
     for (pi, p) in d.parts.iter_mut().enumerate() {
         let rel = &d.rel_paths[pi];
-        p.for_each_inlines_mut(&mut |v| resolve_in(v, pi, rel, &targets, &mut images, diags));
+        p.for_each_inlines_mut(&mut |v| {
+            header_refs::link_headings(v, &|key| targets.titled(pi, key));
+            resolve_in(v, pi, rel, &targets, &mut images, diags)
+        });
     }
     d.anchors = targets.anchors;
     resources
@@ -59,6 +65,20 @@ fn defined_ids(p: &Part) -> HashSet<String> {
     });
     s.extend(p.footnotes.iter().map(|f| f.id.clone()));
     s
+}
+
+/// Every heading text of the book (as `anchors::title_key` reads it), with the
+/// first heading that has it: its part and output id.
+fn book_titles(anchors: &[Anchors]) -> HashMap<String, (usize, String)> {
+    let mut titles = HashMap::new();
+    for (part, a) in anchors.iter().enumerate() {
+        for (key, id) in &a.titles {
+            titles
+                .entry(key.clone())
+                .or_insert_with(|| (part, id.clone()));
+        }
+    }
+    titles
 }
 
 /// The part's id and its headings' ids as bookbind made them.
@@ -131,6 +151,8 @@ pub struct Targets {
     pub anchors: Vec<Anchors>,
     /// Each part's id and its headings' ids as bookbind made them.
     pub headings: Vec<HashSet<String>>,
+    /// The book's heading texts, for implicit header references.
+    pub titles: HashMap<String, (usize, String)>,
 }
 
 fn is_markdown_path(path: &str) -> bool {
@@ -138,6 +160,19 @@ fn is_markdown_path(path: &str) -> bool {
 }
 
 impl Targets {
+    /// The heading an implicit header reference (`[Heading text]`) found in part
+    /// `part` leads to: one of that part with that text, else the book's first.
+    pub fn titled(&self, part: usize, key: &str) -> Option<LinkTarget> {
+        let (part, id) = match self.anchors.get(part).and_then(|a| a.titles.get(key)) {
+            Some(id) => (part, id.clone()),
+            None => self.titles.get(key).cloned()?,
+        };
+        Some(LinkTarget::Internal {
+            part,
+            anchor: Some(id),
+        })
+    }
+
     /// The part a link's path (joined to the book folder) names: the file itself,
     /// the Markdown a site generator made that page from, or the only part in
     /// that folder (`posts/quorum/` when the book binds `posts/quorum/main.md`).

@@ -6,7 +6,8 @@
 //!    names the author's tool gives it in its file (`anchors`);
 //! 3. `notes`: footnotes numbered by first reference;
 //! 4. `citations`: formatted, with the reference list;
-//! 5. `links`: links and images become places, URLs and resources;
+//! 5. `links`: links and images become places, URLs and resources; `[Heading
+//!    text]` a link to that heading (`header_refs`);
 //! 6. `cover`: the author's cover image;
 //! 7. `toc`: the one table of contents.
 //!
@@ -15,6 +16,7 @@
 pub mod anchors;
 pub mod citations;
 pub mod cover;
+pub mod header_refs;
 pub mod ids;
 pub mod links;
 pub mod notes;
