@@ -4,7 +4,8 @@
 //!
 //! pulldown-cmark leaves such a reference as text, brackets and all; this finds
 //! it in the text of a sequence of inlines. A label without a letter (`[1]`, a
-//! note marked by hand) is left as text even when a heading is `# 1`. A bracket the author escaped (`\[`)
+//! note marked by hand) is left as text even when a heading is `# 1`, and so are
+//! brackets inside a word (`array[i]`), which as a link would join two words. A bracket the author escaped (`\[`)
 //! cannot be told from another here, so `\[Heading text\]` is a link too. Knows
 //! nothing of files or output formats: the caller says what a label leads to.
 
@@ -29,7 +30,9 @@ pub fn link_headings(v: &mut Vec<Inline>, find: &dyn Fn(&str) -> Option<LinkTarg
         while let Some(p) = t[from..].find('[').map(|x| x + from) {
             from = p + 1;
             // `![…]` is a picture and `…][…]` a full reference: neither is one.
-            if t[..p].ends_with(['!', ']']) {
+            // Nor is a bracket inside a word (`ref[bar]`, `array[i]`): as a link it
+            // would lose its brackets and join two words.
+            if t[..p].ends_with(['!', ']']) || t[..p].ends_with(char::is_alphanumeric) {
                 continue;
             }
             let Some((j, q)) = closing(v, i, p + 1) else {
@@ -46,6 +49,9 @@ pub fn link_headings(v: &mut Vec<Inline>, find: &dyn Fn(&str) -> Option<LinkTarg
             } else {
                 0
             };
+            if after[consumed..].starts_with(char::is_alphanumeric) {
+                continue;
+            }
             let label = label_inlines(v, (i, p + 1), (j, q));
             let key = title_key(&label_text(&label));
             // `[1]`, `[*]`: the marks books use for notes by hand, never a title.
@@ -200,6 +206,8 @@ mod tests {
             "[[The Heading]",
             "[]",
             "[1]",
+            "ref[The Heading]",
+            "[The Heading]s",
         ] {
             let v = run(vec![Inline::Text(s.into())]);
             if s == "[[The Heading]" {
