@@ -2,13 +2,15 @@
 //! the table of contents and both editions agree on targets.
 //!
 //! Explicit `{#id}` ids are kept (two of the same are an error naming both);
-//! generated ones are slugs of the text, numbered on collision.
+//! generated ones are slugs of the text, numbered on collision. Each part also
+//! gets its headings' names by the author's tools' rules (`anchors`), for links.
 
 use std::collections::HashMap;
 
 use crate::diag::{Code, Diagnostic, Span};
-use crate::model::{Block, Heading, Inline, PartKind};
+use crate::model::{Block, Heading, Inline, Part, PartKind};
 
+use super::anchors::{Anchors, HeadingName};
 use super::parts::Draft;
 
 /// Gives every part and every heading (in any block, note or raw HTML container)
@@ -22,7 +24,18 @@ pub fn assign(d: &mut Draft, html_ids: &[String], diags: &mut Vec<Diagnostic>) -
     for id in html_ids {
         ids.reserve(id);
     }
-    for p in d.parts.iter_mut() {
+    for (p, anchors) in d.parts.iter_mut().zip(d.anchors.iter_mut()) {
+        // The ids the author wrote, in reading order, before any is generated.
+        let mut written: Vec<Option<String>> = Vec::new();
+        let from_source = p.heading.is_some();
+        if let Some(h) = &p.heading {
+            written.push(Some(h.id.clone()).filter(|id| !id.is_empty()));
+        }
+        p.for_each_block(&mut |b| {
+            if let Block::Heading(h) = b {
+                written.push(Some(h.id.clone()).filter(|id| !id.is_empty()));
+            }
+        });
         // File names and ids must start with a letter: `01-intro` → `chapter-01-intro`.
         let base = if p.id.starts_with(|c: char| c.is_ascii_digit()) {
             let kind = match p.kind {
@@ -56,8 +69,34 @@ pub fn assign(d: &mut Draft, html_ids: &[String], diags: &mut Vec<Diagnostic>) -
                 }
             }
         });
+        *anchors = file_anchors(p, from_source, &written);
     }
     ids
+}
+
+/// The names the part's headings have in its file (see `anchors`), now that each
+/// has its output id. `written` holds the ids the author gave, in reading order; a
+/// heading made from the part's title has no names of its own.
+fn file_anchors(p: &Part, from_source: bool, written: &[Option<String>]) -> Anchors {
+    let mut headings: Vec<&Heading> = Vec::with_capacity(written.len());
+    if let Some(h) = p.heading.as_ref().filter(|_| from_source) {
+        headings.push(h);
+    }
+    p.for_each_block(&mut |b| {
+        if let Block::Heading(h) = b {
+            headings.push(h);
+        }
+    });
+    let names: Vec<HeadingName> = headings
+        .iter()
+        .zip(written)
+        .map(|(h, w)| HeadingName {
+            content: &h.content,
+            explicit: w.as_deref(),
+            output: &h.id,
+        })
+        .collect();
+    Anchors::of_file(&names)
 }
 
 /// Hands out unique ids.

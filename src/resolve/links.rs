@@ -1,6 +1,7 @@
 //! Links and images: every `Unresolved` target becomes a place in the book, an
-//! absolute URL, or an embedded resource; a link to a missing part or `#id`, or an
-//! image that is missing or not an image, is an error at the reference.
+//! absolute URL, or an embedded resource (and `[Heading text]`, a link to that
+//! heading: see `header_refs`); a link to a missing part or `#id`, or an
+//! image that is missing or not an image, is reported at the reference.
 //!
 //! Reads image files (inside the book folder only); knows no output format.
 
@@ -11,6 +12,8 @@ use crate::diag::{Code, Diagnostic, Span};
 use crate::load::safe_path;
 use crate::model::{Block, ImageSource, Inline, LinkTarget, MediaType, Part, Resource};
 
+use super::anchors::Anchors;
+use super::header_refs;
 use super::parts::Draft;
 
 /// Step 5 of resolve: every link and image of every part, wherever it is, becomes
@@ -25,6 +28,9 @@ pub fn resolve(d: &mut Draft, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Re
             .map(|(i, r)| (r.clone(), i))
             .collect(),
         ids: d.parts.iter().map(defined_ids).collect(),
+        titles: book_titles(&d.anchors),
+        anchors: std::mem::take(&mut d.anchors),
+        headings: d.parts.iter().map(heading_ids).collect(),
     };
     let mut resources: Vec<Resource> = Vec::new();
     let mut images = Images {
@@ -34,23 +40,20 @@ pub fn resolve(d: &mut Draft, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Re
     };
     for (pi, p) in d.parts.iter_mut().enumerate() {
         let rel = &d.rel_paths[pi];
-        p.for_each_inlines_mut(&mut |v| resolve_in(v, pi, rel, &targets, &mut images, diags));
+        p.for_each_inlines_mut(&mut |v| {
+            header_refs::link_headings(v, &|key| targets.titled(pi, key));
+            resolve_in(v, pi, rel, &targets, &mut images, diags)
+        });
     }
+    d.anchors = targets.anchors;
     resources
 }
 
-/// Every id a link may target in this part: the part, its headings at any depth,
-/// ids written in raw HTML, reference entries and notes.
+/// The ids a link may target in this part other than headings': ids written in
+/// raw HTML, reference entries and notes.
 fn defined_ids(p: &Part) -> HashSet<String> {
     let mut s = HashSet::new();
-    s.insert(p.id.clone());
-    if let Some(h) = &p.heading {
-        s.insert(h.id.clone());
-    }
     p.for_each_block(&mut |b| match b {
-        Block::Heading(h) => {
-            s.insert(h.id.clone());
-        }
         Block::Element(e) => s.extend(e.attrs.id.clone()),
         Block::References(rs) => s.extend(rs.iter().map(|r| r.id.clone())),
         _ => {}
@@ -61,6 +64,35 @@ fn defined_ids(p: &Part) -> HashSet<String> {
         }
     });
     s.extend(p.footnotes.iter().map(|f| f.id.clone()));
+    s
+}
+
+/// Every heading text of the book (as `anchors::title_key` reads it), with the
+/// first heading that has it: its part and output id.
+fn book_titles(anchors: &[Anchors]) -> HashMap<String, (usize, String)> {
+    let mut titles = HashMap::new();
+    for (part, a) in anchors.iter().enumerate() {
+        for (key, id) in &a.titles {
+            titles
+                .entry(key.clone())
+                .or_insert_with(|| (part, id.clone()));
+        }
+    }
+    titles
+}
+
+/// The part's id and its headings' ids as bookbind made them.
+fn heading_ids(p: &Part) -> HashSet<String> {
+    let mut s = HashSet::new();
+    s.insert(p.id.clone());
+    if let Some(h) = &p.heading {
+        s.insert(h.id.clone());
+    }
+    p.for_each_block(&mut |b| {
+        if let Block::Heading(h) = b {
+            s.insert(h.id.clone());
+        }
+    });
     s
 }
 
@@ -113,8 +145,75 @@ fn resolve_in(
 pub struct Targets {
     /// Part index by path relative to the book folder (`chapters/a.md`).
     pub by_path: HashMap<String, usize>,
-    /// Ids defined in each part.
+    /// Ids defined in each part other than headings' (raw HTML, notes, entries).
     pub ids: Vec<HashSet<String>>,
+    /// Each part's headings by the names the author's tools give them.
+    pub anchors: Vec<Anchors>,
+    /// Each part's id and its headings' ids as bookbind made them.
+    pub headings: Vec<HashSet<String>>,
+    /// The book's heading texts, for implicit header references.
+    pub titles: HashMap<String, (usize, String)>,
+}
+
+fn is_markdown_path(path: &str) -> bool {
+    path.ends_with(".md") || path.ends_with(".markdown")
+}
+
+impl Targets {
+    /// The heading an implicit header reference (`[Heading text]`) found in part
+    /// `part` leads to: one of that part with that text, else the book's first.
+    pub fn titled(&self, part: usize, key: &str) -> Option<LinkTarget> {
+        let (part, id) = match self.anchors.get(part).and_then(|a| a.titles.get(key)) {
+            Some(id) => (part, id.clone()),
+            None => self.titles.get(key).cloned()?,
+        };
+        Some(LinkTarget::Internal {
+            part,
+            anchor: Some(id),
+        })
+    }
+
+    /// The part a link's path (joined to the book folder) names: the file itself,
+    /// the Markdown a site generator made that page from, or the only part in
+    /// that folder (`posts/quorum/` when the book binds `posts/quorum/main.md`).
+    pub fn file(&self, joined: &str, folder: bool) -> Option<usize> {
+        if let Some(&p) = source_candidates(joined, folder)
+            .iter()
+            .find_map(|c| self.by_path.get(c))
+        {
+            return Some(p);
+        }
+        // A file with an extension is no folder.
+        if !folder && joined.rsplit('/').next().unwrap_or("").contains('.') {
+            return None;
+        }
+        let prefix = if joined.is_empty() {
+            String::new()
+        } else {
+            format!("{joined}/")
+        };
+        let mut in_folder = self.by_path.iter().filter(|(path, _)| {
+            path.strip_prefix(&prefix)
+                .is_some_and(|rest| !rest.contains('/'))
+        });
+        match (in_folder.next(), in_folder.next()) {
+            (Some((_, &p)), None) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The id `frag` names in part `part`: an id written in raw HTML, a note or an
+    /// entry; then a heading's explicit id or its slug by the author's tool (GitHub,
+    /// mdBook, pandoc); then bookbind's own heading ids. None if nothing has it.
+    pub fn anchor(&self, part: usize, frag: &str) -> Option<String> {
+        if self.ids[part].contains(frag) {
+            return Some(frag.to_string());
+        }
+        if let Some(id) = self.anchors.get(part).and_then(|a| a.heading(frag)) {
+            return Some(id.to_string());
+        }
+        self.headings[part].contains(frag).then(|| frag.to_string())
+    }
 }
 
 /// Resolves images into `resources` (deduplicated by path).
@@ -214,6 +313,43 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The files a link's path (joined to the book folder) may name, in order: the
+/// path itself; then, for a page a site generator made from Markdown, the file it
+/// was made from. mdBook writes `other.md` as `other.html` and a folder's
+/// `README.md` as its `index.html`; GitBook, Jekyll and VitePress link to a page
+/// as `dir/` or `other` (no extension).
+fn source_candidates(joined: &str, folder: bool) -> Vec<String> {
+    let mut v = vec![joined.to_string()];
+    let in_folder = |dir: &str, name: &str| {
+        if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        }
+    };
+    let (dir, file) = joined.rsplit_once('/').unwrap_or(("", joined));
+    let page = file
+        .strip_suffix(".html")
+        .or_else(|| file.strip_suffix(".htm"));
+    if let Some(stem) = page {
+        for ext in ["md", "markdown"] {
+            v.push(in_folder(dir, &format!("{stem}.{ext}")));
+        }
+        if stem == "index" {
+            v.push(in_folder(dir, "README.md"));
+        }
+    } else if folder || !file.contains('.') {
+        for name in ["README.md", "index.md", "readme.md", "_index.md"] {
+            v.push(in_folder(joined, name));
+        }
+        if !file.is_empty() {
+            v.push(format!("{joined}.md"));
+            v.push(format!("{joined}.markdown"));
+        }
+    }
+    v
+}
+
 /// Resolves one link target found in part `part` (whose file is `rel_path`).
 pub fn link(
     dest: &str,
@@ -246,12 +382,25 @@ pub fn link(
     let target_part = if path.is_empty() {
         part
     } else {
-        let joined = join_relative(from_root_or(rel_path, path), &percent_decode(path));
-        match joined.as_ref().and_then(|j| targets.by_path.get(j)) {
-            Some(&p) => p,
+        let decoded = percent_decode(path);
+        let from = from_root_or(rel_path, path);
+        let folder = decoded.ends_with('/');
+        let found = join_relative(from, &decoded)
+            .and_then(|j| targets.file(&j, folder))
+            .or_else(|| {
+                // A site with "pretty" addresses (Jekyll, Hugo, Hakyll) serves
+                // `a.md` as `a/`: its relative links start from there.
+                let page = from.rsplit_once('.').map_or(from, |(stem, _)| stem);
+                let page_dir = format!("{page}/index.md");
+                (!from.is_empty() && !is_markdown_path(path))
+                    .then(|| join_relative(&page_dir, &decoded))
+                    .flatten()
+                    .and_then(|j| targets.file(&j, folder))
+            });
+        match found {
+            Some(p) => p,
             None => {
-                let is_markdown = path.ends_with(".md") || path.ends_with(".markdown");
-                let d = if is_markdown {
+                let d = if is_markdown_path(path) {
                     Diagnostic::warning(
                         Code::W0121,
                         format!("link to `{path}`, which is not a part of the book; its text is printed without the link"),
@@ -273,26 +422,27 @@ pub fn link(
             }
         }
     };
-    if let Some(a) = &anchor {
-        if !a.is_empty() && !targets.ids[target_part].contains(a) {
-            let file = if path.is_empty() { "this part" } else { path };
-            diags.push(
+    let anchor = match anchor.filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => match targets.anchor(target_part, &a) {
+            Some(id) => Some(id),
+            None => {
+                let file = if path.is_empty() { "this part" } else { path };
+                diags.push(
                 Diagnostic::warning(
                     Code::W0121,
                     format!("link to `#{a}`, which no heading or note of {file} defines; it leads to the top of {file}"),
                 )
                 .at(span.clone())
-                .hint("heading ids come from their text (`## My title` → `#my-title`) or `{#id}`"),
+                .hint("heading ids come from their text as GitHub, mdBook or pandoc make them (`## My title` → `#my-title`), or from `{#id}`"),
             );
-            return Some(LinkTarget::Internal {
-                part: target_part,
-                anchor: None,
-            });
-        }
-    }
+                None
+            }
+        },
+    };
     Some(LinkTarget::Internal {
         part: target_part,
-        anchor: anchor.filter(|a| !a.is_empty()),
+        anchor,
     })
 }
 
@@ -533,6 +683,28 @@ mod tests {
         );
         assert_eq!(join_relative("a.md", "b.md").as_deref(), Some("b.md"));
         assert_eq!(join_relative("a.md", "../../x.md"), None);
+    }
+
+    #[test]
+    fn pages_a_site_generator_made_lead_to_their_markdown() {
+        let has = |joined: &str, folder: bool, want: &str| {
+            assert!(
+                source_candidates(joined, folder).iter().any(|c| c == want),
+                "{joined} → {want}: {:?}",
+                source_candidates(joined, folder)
+            )
+        };
+        has("src/cli/build.html", false, "src/cli/build.md");
+        has("src/cli/index.html", false, "src/cli/README.md");
+        has("src/cli/index.html", false, "src/cli/index.md");
+        has("index.html", false, "README.md");
+        has("docs/guide", true, "docs/guide/README.md");
+        has("docs/guide", true, "docs/guide/index.md");
+        has("_articles/ar/legal", true, "_articles/ar/legal.md");
+        has("docs/getting-started", false, "docs/getting-started.md");
+        has("", true, "README.md");
+        // A file with another extension is only itself.
+        assert_eq!(source_candidates("a/data.json", false), ["a/data.json"]);
     }
 
     #[test]

@@ -2,19 +2,23 @@
 //! both editions show is decided here, once.
 //!
 //! 1. `parts`: each file becomes a part, with its title and role;
-//! 2. `ids`: every part and heading gets an id unique across the book;
+//! 2. `ids`: every part and heading gets an id unique across the book, and the
+//!    names the author's tool gives it in its file (`anchors`);
 //! 3. `notes`: footnotes numbered by first reference;
 //! 4. `citations`: formatted, with the reference list;
-//! 5. `links`: links and images become places, URLs and resources;
+//! 5. `links`: links and images become places, URLs and resources; `[Heading
+//!    text]` a link to that heading (`header_refs`);
 //! 6. `cover`: the author's cover image;
 //! 7. `code`: the lines Rust examples hide (mdBook's and rustdoc's `# ` lines);
 //! 8. `toc`: the one table of contents.
 //!
 //! Every step reaches every block and inline through the model's walk.
 
+pub mod anchors;
 pub mod citations;
 pub mod code;
 pub mod cover;
+pub mod header_refs;
 pub mod ids;
 pub mod links;
 pub mod notes;

@@ -7,6 +7,7 @@ use crate::load::Loaded;
 use crate::model::{Block, Heading, Inline, Part, PartKind, Role};
 use crate::parse::markdown::Parsed;
 
+use super::anchors::Anchors;
 use super::toc;
 
 /// The parts on their way to the book, and what later steps need of their files.
@@ -17,6 +18,8 @@ pub struct Draft {
     pub rel_paths: Vec<String>,
     /// Explicit ids (`{#id}`) with their places, for duplicate checks.
     pub explicit: Vec<(String, Span)>,
+    /// Each part's heading names, by the author's tools' rules (filled by `ids`).
+    pub anchors: Vec<Anchors>,
     /// Parts whose title is their heading's text, set again once citations are
     /// formatted (`# On @knuth1984` is titled with the formatted citation).
     titled_by_heading: Vec<usize>,
@@ -27,6 +30,7 @@ impl Draft {
     pub fn push_generated(&mut self, part: Part) -> usize {
         self.parts.push(part);
         self.rel_paths.push(String::new());
+        self.anchors.push(Anchors::default());
         self.parts.len() - 1
     }
 }
@@ -57,6 +61,7 @@ pub fn assemble(
         parts: Vec::with_capacity(parsed.len() + 2),
         rel_paths: Vec::with_capacity(parsed.len() + 2),
         explicit: Vec::new(),
+        anchors: Vec::new(),
         titled_by_heading: Vec::new(),
     };
     if loaded.title_page && !loaded.parts.iter().any(|p| p.role == Role::TitlePage) {
@@ -126,6 +131,7 @@ pub fn assemble(
             level: 1 + lp.depth + u8::from(in_division && lp.kind == PartKind::Chapter),
         });
         d.rel_paths.push(lp.rel_path.clone());
+        d.anchors.push(Anchors::default());
     }
     for div in divisions {
         push_division(&mut d, &div.title);
