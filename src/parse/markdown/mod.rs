@@ -8,6 +8,8 @@ use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 
+mod attributes;
+mod fenced_divs;
 mod raw_html;
 
 use super::{cite, html};
@@ -211,8 +213,15 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         // Anything else is Markdown, as pandoc reads it: a rule and text.
         _ => opts.remove(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS),
     }
-    for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
-        b.event(event, range);
+    // pandoc's fenced divs: their fence lines, found by a first parse, are
+    // thematic breaks of the same length for the second.
+    let fences = fenced_divs::find(text, opts);
+    let markdown = fences.as_ref().map_or(text, |f| f.text.as_str());
+    for (event, range) in Parser::new_ext(markdown, opts).into_offset_iter() {
+        match (&event, fences.as_ref().and_then(|f| f.fence(&range))) {
+            (Event::Rule, Some((fence, line))) => b.fence(fence, line.clone()),
+            _ => b.event(event, range),
+        }
     }
     while b.stack.len() > 1 {
         b.close();
