@@ -160,12 +160,7 @@ impl Builder<'_> {
             }
             Fence::Close => {
                 // The innermost fenced div, past the raw HTML left open in it.
-                let found = self
-                    .stack
-                    .iter()
-                    .rposition(|f| f.html.as_ref().is_none_or(|o| o.name == FENCE))
-                    .filter(|&i| self.stack[i].html.is_some());
-                match found {
+                match self.innermost(|f| f.html.as_ref().is_some_and(|o| o.name == FENCE)) {
                     Some(i) => {
                         while self.stack.len() > i {
                             self.close();

@@ -9,6 +9,7 @@ use pulldown_cmark::{
 };
 
 mod attributes;
+mod brackets;
 mod fenced_divs;
 mod raw_html;
 
@@ -19,6 +20,7 @@ use crate::model::{
     Alert, Align, Attrs, Block, Citation, CiteItem, Definition, Element, Footnote, Heading,
     ImageSource, Inline, LinkTarget, ListItem, Tag as HtmlTag,
 };
+use brackets::Ev;
 
 /// Deepest nesting of block containers (quotes, lists) accepted, and of inline
 /// formatting (emphasis, links); deeper input would risk the stack of every later
@@ -99,6 +101,8 @@ enum Kind {
     Element(HtmlTag, Attrs),
     /// A raw HTML element holding inlines.
     Span(HtmlTag, Attrs),
+    /// pandoc's inline note, `^[…]`.
+    InlineNote,
 }
 
 /// A frame opened by a tag of raw HTML rather than by Markdown: closed by its end
@@ -181,6 +185,8 @@ struct Builder<'a> {
     html_depth_reported: bool,
     /// Ids of raw HTML already used in this file.
     html_ids: std::collections::HashSet<String>,
+    /// Inline notes made so far in this file.
+    inline_notes: usize,
 }
 
 /// Parses one Markdown file.
@@ -197,6 +203,7 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         html_dropped: 0,
         html_depth_reported: false,
         html_ids: Default::default(),
+        inline_notes: 0,
     };
     let mut opts = options();
     match metadata_block(text) {
@@ -217,10 +224,25 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
     // thematic breaks of the same length for the second.
     let fences = fenced_divs::find(text, opts);
     let markdown = fences.as_ref().map_or(text, |f| f.text.as_str());
-    for (event, range) in Parser::new_ext(markdown, opts).into_offset_iter() {
-        match (&event, fences.as_ref().and_then(|f| f.fence(&range))) {
-            (Event::Rule, Some((fence, line))) => b.fence(fence, line.clone()),
-            _ => b.event(event, range),
+    let events = Parser::new_ext(markdown, opts).into_offset_iter();
+    // pandoc's spans, inline notes and link attributes, found among the events.
+    let events: Box<dyn Iterator<Item = (Ev<'_>, std::ops::Range<usize>)>> =
+        if brackets::may_hold(text) {
+            Box::new(brackets::brackets(text, events.collect()).into_iter())
+        } else {
+            Box::new(events.map(|(e, r)| (Ev::Md(e), r)))
+        };
+    for (event, range) in events {
+        match event {
+            Ev::Md(Event::Rule) => match fences.as_ref().and_then(|f| f.fence(&range)) {
+                Some((fence, line)) => b.fence(fence, line.clone()),
+                None => b.event(Event::Rule, range),
+            },
+            Ev::Md(event) => b.event(event, range),
+            Ev::SpanOpen(attrs) => b.span_open(attrs, range),
+            Ev::SpanClose => b.span_close(),
+            Ev::NoteOpen => b.note_open(),
+            Ev::NoteClose => b.note_close(),
         }
     }
     while b.stack.len() > 1 {
@@ -766,6 +788,20 @@ impl Builder<'_> {
                 attrs,
                 content: inl,
             }),
+            Kind::InlineNote => {
+                self.inline_notes += 1;
+                // A label no `[^label]` can write: brackets end a label.
+                let label = format!("^[{}]", self.inline_notes);
+                self.out.footnotes.push(Footnote {
+                    id: label.clone(),
+                    label: label.clone(),
+                    blocks: vec![Block::Paragraph(inl)],
+                });
+                self.push_inline(Inline::FootnoteRef {
+                    number: 0,
+                    id: label,
+                })
+            }
             Kind::Emphasis => self.push_inline(Inline::Emphasis(inl)),
             Kind::Strong => self.push_inline(Inline::Strong(inl)),
             Kind::Strike => self.push_inline(Inline::Strikethrough(inl)),
@@ -870,7 +906,7 @@ impl Builder<'_> {
 
 /// How many leading bytes of a text event are literal: all of it when the source
 /// differs (an entity, `&#64;`), its first character when a backslash escapes it.
-fn literal_prefix(source: &str, text: &str, range: std::ops::Range<usize>) -> usize {
+pub(super) fn literal_prefix(source: &str, text: &str, range: std::ops::Range<usize>) -> usize {
     if source.get(range.clone()) != Some(text) {
         return text.len();
     }
@@ -896,6 +932,7 @@ fn is_inline_kind(kind: &Kind) -> bool {
             | Kind::Subscript
             | Kind::Link { .. }
             | Kind::Image { .. }
+            | Kind::InlineNote
     )
 }
 
