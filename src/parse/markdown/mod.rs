@@ -436,10 +436,18 @@ impl Builder<'_> {
                     let span = self.span(at);
                     self.out.explicit_ids.push((id.to_string(), span));
                 }
+                let mut classes: Vec<String> =
+                    classes.into_iter().map(|c| c.into_string()).collect();
+                // pulldown-cmark reads pandoc's `{-}` and drops it: it is `.unnumbered`.
+                if unnumbered_mark(&self.text[range.clone()])
+                    && !classes.iter().any(|c| c == "unnumbered")
+                {
+                    classes.push("unnumbered".into());
+                }
                 Kind::Heading {
                     level: heading_level(level),
                     id: id.map(|s| s.into_string()),
-                    classes: classes.into_iter().map(|c| c.into_string()).collect(),
+                    classes,
                 }
             }
             Tag::BlockQuote(k) => Kind::Quote(k),
@@ -1006,6 +1014,20 @@ fn is_yaml_mapping(block: &str) -> bool {
     .is_ok()
 }
 
+/// Whether a heading's attribute list (at the end of its first line) holds
+/// pandoc's `-`, its short form of `.unnumbered`.
+fn unnumbered_mark(heading: &str) -> bool {
+    let line = heading.lines().next().unwrap_or("").trim_end();
+    if !line.ends_with('}') {
+        return false;
+    }
+    line.rmatch_indices('{').any(|(i, _)| {
+        attributes::attribute_list(&line[i..]).is_some_and(|(a, len)| {
+            i + len == line.len() && a.classes.iter().any(|c| c == "unnumbered")
+        })
+    })
+}
+
 /// A container's blocks, with the inlines still open in it as a last paragraph.
 fn with_paragraph(mut blocks: Vec<Block>, inl: Vec<Inline>) -> Vec<Block> {
     if !inl.is_empty() {
@@ -1270,6 +1292,30 @@ mod tests {
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0].blocks[0], Block::Paragraph(_)));
         assert!(matches!(items[0].blocks[1], Block::List { .. }));
+    }
+
+    #[test]
+    fn pandoc_heading_classes_reach_the_heading_and_are_never_printed() {
+        let p = parse_str("# One {-}\n\n## Two {.unnumbered .unlisted}\n\n## Three {#t - .x}\n\nFour {-}\n====\n\n## Five {.x}\n");
+        let heads: Vec<(String, Vec<String>)> = p
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading(h) => Some((Inline::plain_text(&h.content), h.classes.clone())),
+                _ => None,
+            })
+            .collect();
+        let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            heads,
+            [
+                ("One".into(), c(&["unnumbered"])),
+                ("Two".into(), c(&["unnumbered", "unlisted"])),
+                ("Three".into(), c(&["x", "unnumbered"])),
+                ("Four".into(), c(&["unnumbered"])),
+                ("Five".into(), c(&["x"])),
+            ]
+        );
     }
 
     #[test]
