@@ -41,13 +41,6 @@ pub(super) struct Fences {
     pub at: BTreeMap<usize, (Fence, Range<usize>)>,
 }
 
-impl Fences {
-    /// The fence a thematic break of the second parse stands for.
-    pub fn fence(&self, range: &Range<usize>) -> Option<&(Fence, Range<usize>)> {
-        self.at.range(range.clone()).next().map(|(_, f)| f)
-    }
-}
-
 /// Colons, then what follows them: the fence's kind, or None if the line is none.
 fn fence_line(line: &str) -> Option<Fence> {
     let rest = line.strip_prefix(":::")?;

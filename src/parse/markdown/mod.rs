@@ -1,6 +1,11 @@
 //! Markdown → model: walks pulldown-cmark's events (with their source ranges) and
 //! builds the blocks and inlines of one part. One parse per file.
 //!
+//! pandoc's syntax that pulldown-cmark does not read is found around it, never by
+//! moving a byte of the file: fenced divs (`fenced_divs`) and tables (`tables`)
+//! before the parse, spans, inline notes and link attributes (`brackets`) among
+//! its events; raw HTML is folded into the same tree (`raw_html`).
+//!
 //! Does not resolve anything: links, images and citations keep their spans for
 //! `resolve`, which checks them against the whole book.
 
@@ -12,6 +17,7 @@ mod attributes;
 mod brackets;
 mod fenced_divs;
 mod raw_html;
+mod tables;
 
 use super::{cite, html};
 use crate::diag::{Code, Diagnostic, SourceId, Span};
@@ -187,6 +193,8 @@ struct Builder<'a> {
     html_ids: std::collections::HashSet<String>,
     /// Inline notes made so far in this file.
     inline_notes: usize,
+    /// pandoc's fence lines, which the parse reads as thematic breaks.
+    fences: std::collections::BTreeMap<usize, (fenced_divs::Fence, std::ops::Range<usize>)>,
 }
 
 /// Parses one Markdown file.
@@ -204,6 +212,7 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         html_depth_reported: false,
         html_ids: Default::default(),
         inline_notes: 0,
+        fences: Default::default(),
     };
     let mut opts = options();
     match metadata_block(text) {
@@ -222,8 +231,16 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
     }
     // pandoc's fenced divs: their fence lines, found by a first parse, are
     // thematic breaks of the same length for the second.
-    let fences = fenced_divs::find(text, opts);
-    let markdown = fences.as_ref().map_or(text, |f| f.text.as_str());
+    let (fenced, fences) = match fenced_divs::find(text, opts) {
+        Some(f) => (Some(f.text), f.at),
+        None => (None, Default::default()),
+    };
+    let markdown = fenced.as_deref().unwrap_or(text);
+    // pandoc's simple, multiline and grid tables: their lines are a comment of
+    // the same length for pulldown-cmark, and the table is put where it starts.
+    let tables = tables::find(markdown, opts);
+    let markdown = tables.as_ref().map_or(markdown, |t| t.text.as_str());
+    b.fences = fences;
     let events = Parser::new_ext(markdown, opts).into_offset_iter();
     // pandoc's spans, inline notes and link attributes, found among the events.
     let events: Box<dyn Iterator<Item = (Ev<'_>, std::ops::Range<usize>)>> =
@@ -232,17 +249,21 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         } else {
             Box::new(events.map(|(e, r)| (Ev::Md(e), r)))
         };
+    let mut in_table = false;
     for (event, range) in events {
         match event {
-            Ev::Md(Event::Rule) => match fences.as_ref().and_then(|f| f.fence(&range)) {
-                Some((fence, line)) => b.fence(fence, line.clone()),
-                None => b.event(Event::Rule, range),
-            },
-            Ev::Md(event) => b.event(event, range),
-            Ev::SpanOpen(attrs) => b.span_open(attrs, range),
-            Ev::SpanClose => b.span_close(),
-            Ev::NoteOpen => b.note_open(),
-            Ev::NoteClose => b.note_close(),
+            Ev::Md(Event::Start(Tag::HtmlBlock)) if !in_table => {
+                match tables.as_ref().and_then(|t| t.at.get(&range.start)) {
+                    Some(table) => {
+                        b.pandoc_table(table, opts);
+                        in_table = true;
+                    }
+                    None => b.ev(Ev::Md(Event::Start(Tag::HtmlBlock)), range),
+                }
+            }
+            Ev::Md(Event::End(TagEnd::HtmlBlock)) if in_table => in_table = false,
+            _ if in_table => {}
+            ev => b.ev(ev, range),
         }
     }
     while b.stack.len() > 1 {
@@ -326,6 +347,24 @@ impl Builder<'_> {
 
     fn in_html_block(&self) -> bool {
         matches!(self.stack.last().map(|f| &f.kind), Some(Kind::HtmlBlock))
+    }
+
+    /// One event: pulldown-cmark's, or one of pandoc's syntax found among them.
+    fn ev(&mut self, ev: Ev<'_>, range: std::ops::Range<usize>) {
+        match ev {
+            Ev::Md(Event::Rule) => match self.fences.range(range.clone()).next() {
+                Some((_, (fence, line))) => {
+                    let (fence, line) = (fence.clone(), line.clone());
+                    self.fence(&fence, line)
+                }
+                None => self.event(Event::Rule, range),
+            },
+            Ev::Md(event) => self.event(event, range),
+            Ev::SpanOpen(attrs) => self.span_open(attrs, range),
+            Ev::SpanClose => self.span_close(),
+            Ev::NoteOpen => self.note_open(),
+            Ev::NoteClose => self.note_close(),
+        }
     }
 
     /// One event of pulldown-cmark: one short arm per kind of event.
