@@ -1,5 +1,6 @@
 //! Citation syntax in running text, as pandoc writes it: `[@key]`, `[see @a, p. 3; @b]`,
-//! `[-@key]` (year only) and the narrative `@key`.
+//! `[-@key]` (year only), the narrative `@key` and `@key [p. 3]`. Brackets with an
+//! empty item (`[@a;; @b]`) are text to pandoc, and their keys narrative.
 //!
 //! Finds citations in plain text only; does not know the bibliography (resolve decides
 //! whether a narrative `@word` is a citation or an e-mail-like word).
@@ -130,6 +131,11 @@ pub fn find_all(text: &str) -> (Vec<Found>, Vec<Range<usize>>) {
                     i = close + 1;
                     continue;
                 }
+                if stray_semicolons(text, i + 1, close) {
+                    // `[@a;; @b]`: text to pandoc, whose `@keys` are narrative.
+                    i += 1;
+                    continue;
+                }
                 if has_key(&text[i + 1..close]) {
                     malformed.push(i..close + 1);
                     i = close + 1;
@@ -141,19 +147,26 @@ pub fn find_all(text: &str) -> (Vec<Found>, Vec<Range<usize>>) {
             let at_word_start = prev.is_none_or(|p| !(p.is_alphanumeric() || p == '_' || p == '@'));
             if at_word_start {
                 if let Some(end) = key_end(text, i + 1) {
+                    // `@a [p. 3]`: a bracket after it holds its locator or suffix.
+                    let after = narrative_suffix(text, end, &pairs);
+                    let (locator, suffix) =
+                        after.as_ref().map_or((None, String::new()), |(_, inner)| {
+                            locator_or_suffix(inner.trim().trim_start_matches(',').trim())
+                        });
+                    let range_end = after.map_or(end, |(e, _)| e);
                     out.push(Found {
-                        range: i..end,
+                        range: i..range_end,
                         narrative: true,
                         items: vec![FoundItem {
                             key: text[i + 1..end].to_string(),
                             key_range: i + 1..end,
                             prefix: String::new(),
-                            locator: None,
-                            suffix: String::new(),
+                            locator,
+                            suffix,
                             suppress_author: false,
                         }],
                     });
-                    i = end;
+                    i = range_end;
                     continue;
                 }
             }
@@ -161,6 +174,63 @@ pub fn find_all(text: &str) -> (Vec<Found>, Vec<Range<usize>>) {
         i += c.len_utf8();
     }
     (out, malformed)
+}
+
+/// The bracket right after a narrative citation's key (spaces and one line
+/// break between), when it holds no key: its end, and what is in it.
+fn narrative_suffix(
+    text: &str,
+    key_end: usize,
+    pairs: &std::collections::HashMap<usize, usize>,
+) -> Option<(usize, String)> {
+    let rest = &text[key_end..];
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t', '\n']).len();
+    if rest[..gap].matches('\n').count() > 1 {
+        return None;
+    }
+    let open = key_end + gap;
+    let close = *pairs.get(&open)?;
+    let inner = &text[open + 1..close];
+    (!inner.trim().is_empty() && !inner.contains('@')).then(|| (close + 1, inner.to_string()))
+}
+
+/// Brackets that would be a citation but for an empty item between `;`s (`;;`,
+/// or a `;` before `]`): pandoc reads them as text.
+fn stray_semicolons(text: &str, start: usize, end: usize) -> bool {
+    let pieces: Vec<(usize, usize)> = {
+        let mut v = Vec::new();
+        let mut ps = start;
+        for (j, c) in text[start..end].char_indices() {
+            if c == ';' {
+                v.push((ps, start + j));
+                ps = start + j + 1;
+            }
+        }
+        v.push((ps, end));
+        v
+    };
+    let empty = |&(a, b): &(usize, usize)| text[a..b].trim().is_empty();
+    pieces.iter().any(empty)
+        && pieces.iter().any(|p| !empty(p))
+        && pieces
+            .iter()
+            .filter(|p| !empty(p))
+            .all(|&(a, b)| piece(text, a, b).is_some())
+}
+
+/// A citation's text after its key: a locator (`p. 3`, `12–14`) or a suffix.
+fn locator_or_suffix(r: &str) -> (Option<String>, String) {
+    let first_word = r.split_whitespace().next().unwrap_or("");
+    if LOCATOR_TERMS.contains(&first_word.to_lowercase().as_str())
+        || first_word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    {
+        (Some(r.to_string()), String::new())
+    } else {
+        (None, r.to_string())
+    }
 }
 
 /// Whether `s` holds an `@key` where a citation's key would start.
@@ -246,18 +316,7 @@ fn piece(text: &str, start: usize, end: usize) -> Option<FoundItem> {
     }
     let (mut locator, mut suffix) = (None, String::new());
     if let Some(r) = rest.strip_prefix(',') {
-        let r = r.trim();
-        let first_word = r.split_whitespace().next().unwrap_or("");
-        if LOCATOR_TERMS.contains(&first_word.to_lowercase().as_str())
-            || first_word
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit())
-        {
-            locator = Some(r.to_string());
-        } else {
-            suffix = r.to_string();
-        }
+        (locator, suffix) = locator_or_suffix(r.trim());
     } else if !rest.is_empty() {
         suffix = rest.to_string();
     }
@@ -323,13 +382,56 @@ mod tests {
 
     #[test]
     fn brackets_with_a_key_that_are_not_citations_are_malformed() {
-        for text in ["[@a @b]", "[@a, p. 3; ]", "[see @; @b]", "x [-@a @b] y"] {
+        for text in ["[@a @b]", "[see @; @b]", "x [-@a @b] y"] {
             let (found, bad) = find_all(text);
             assert!(found.is_empty(), "{text}");
             assert_eq!(bad.len(), 1, "{text}");
         }
         for text in ["[@]", "[mail jo@example.org]", "[a @ b]", "[@a; @b]"] {
             assert!(find_all(text).1.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bracket_after_a_narrative_citation_holds_its_locator_or_suffix() {
+        let text = "@a [p. 3] says, and @b  [see also] and @c [@d] and @e\n[12] end";
+        let f = find(text);
+        assert_eq!(&text[f[0].range.clone()], "@a [p. 3]");
+        assert_eq!(f[0].items[0].locator.as_deref(), Some("p. 3"));
+        assert_eq!(&text[f[1].range.clone()], "@b  [see also]");
+        assert_eq!(f[1].items[0].suffix, "see also");
+        // A bracket holding a key is a citation of its own.
+        assert_eq!(&text[f[2].range.clone()], "@c");
+        assert_eq!(&text[f[3].range.clone()], "[@d]");
+        assert_eq!(f[4].items[0].locator.as_deref(), Some("12"));
+        assert!(f.iter().all(|c| c.items.len() == 1));
+    }
+
+    #[test]
+    fn pandoc_reads_these_bracketed_citations() {
+        let f = find("[see @a, p. 3; @b] and [-@c]");
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].items[0].prefix, "see");
+        assert_eq!(f[0].items[0].locator.as_deref(), Some("p. 3"));
+        assert_eq!(f[0].items[1].key, "b");
+        assert!(f[1].items[0].suppress_author && !f[1].narrative);
+    }
+
+    #[test]
+    fn a_stray_semicolon_makes_the_bracket_text_and_its_keys_narrative() {
+        for text in ["[@a;; @b]", "[@a; ; @b]", "[see @a;]", "[@a, p. 3; ]"] {
+            let (found, bad) = find_all(text);
+            assert!(bad.is_empty(), "{text}");
+            assert!(found.iter().all(|f| f.narrative), "{text}: {found:?}");
+            let keys: Vec<&str> = found.iter().map(|f| f.items[0].key.as_str()).collect();
+            assert_eq!(
+                keys,
+                if text.contains("@b") {
+                    vec!["a", "b"]
+                } else {
+                    vec!["a"]
+                }
+            );
         }
     }
 

@@ -1,6 +1,11 @@
 //! Markdown → model: walks pulldown-cmark's events (with their source ranges) and
 //! builds the blocks and inlines of one part. One parse per file.
 //!
+//! pandoc's syntax that pulldown-cmark does not read is found around it, never by
+//! moving a byte of the file: fenced divs (`fenced_divs`) and tables (`tables`)
+//! before the parse, spans, inline notes and link attributes (`brackets`) among
+//! its events; raw HTML is folded into the same tree (`raw_html`).
+//!
 //! Does not resolve anything: links, images and citations keep their spans for
 //! `resolve`, which checks them against the whole book.
 
@@ -8,7 +13,11 @@ use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 
+mod attributes;
+mod brackets;
+mod fenced_divs;
 mod raw_html;
+mod tables;
 
 use super::{cite, html};
 use crate::diag::{Code, Diagnostic, SourceId, Span};
@@ -17,6 +26,7 @@ use crate::model::{
     Alert, Align, Attrs, Block, Citation, CiteItem, Definition, Element, Footnote, Heading,
     ImageSource, Inline, LinkTarget, ListItem, Tag as HtmlTag,
 };
+use brackets::Ev;
 
 /// Deepest nesting of block containers (quotes, lists) accepted, and of inline
 /// formatting (emphasis, links); deeper input would risk the stack of every later
@@ -96,6 +106,8 @@ enum Kind {
     Element(HtmlTag, Attrs),
     /// A raw HTML element holding inlines.
     Span(HtmlTag, Attrs),
+    /// pandoc's inline note, `^[…]`.
+    InlineNote,
 }
 
 /// A frame opened by a tag of raw HTML rather than by Markdown: closed by its end
@@ -178,6 +190,10 @@ struct Builder<'a> {
     html_depth_reported: bool,
     /// Ids of raw HTML already used in this file.
     html_ids: std::collections::HashSet<String>,
+    /// Inline notes made so far in this file.
+    inline_notes: usize,
+    /// pandoc's fence lines, which the parse reads as thematic breaks.
+    fences: std::collections::BTreeMap<usize, (fenced_divs::Fence, std::ops::Range<usize>)>,
 }
 
 /// Parses one Markdown file.
@@ -194,12 +210,48 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         html_dropped: 0,
         html_depth_reported: false,
         html_ids: Default::default(),
+        inline_notes: 0,
+        fences: Default::default(),
     };
     // A metadata block at the top is read (and blanked) by load; a `---` line
     // here is Markdown, as pandoc reads it: a rule and text.
     let opts = options();
-    for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
-        b.event(event, range);
+    // pandoc's fenced divs: their fence lines, found by a first parse, are
+    // thematic breaks of the same length for the second.
+    let (fenced, fences) = match fenced_divs::find(text, opts) {
+        Some(f) => (Some(f.text), f.at),
+        None => (None, Default::default()),
+    };
+    let markdown = fenced.as_deref().unwrap_or(text);
+    // pandoc's simple, multiline and grid tables: their lines are a comment of
+    // the same length for pulldown-cmark, and the table is put where it starts.
+    let tables = tables::find(markdown, opts);
+    let markdown = tables.as_ref().map_or(markdown, |t| t.text.as_str());
+    b.fences = fences;
+    let events = Parser::new_ext(markdown, opts).into_offset_iter();
+    // pandoc's spans, inline notes and link attributes, found among the events.
+    let events: Box<dyn Iterator<Item = (Ev<'_>, std::ops::Range<usize>)>> =
+        if brackets::may_hold(text) {
+            Box::new(brackets::brackets(text, events.collect()).into_iter())
+        } else {
+            Box::new(events.map(|(e, r)| (Ev::Md(e), r)))
+        };
+    let mut in_table = false;
+    for (event, range) in events {
+        match event {
+            Ev::Md(Event::Start(Tag::HtmlBlock)) if !in_table => {
+                match tables.as_ref().and_then(|t| t.at.get(&range.start)) {
+                    Some(table) => {
+                        b.pandoc_table(table, opts);
+                        in_table = true;
+                    }
+                    None => b.ev(Ev::Md(Event::Start(Tag::HtmlBlock)), range),
+                }
+            }
+            Ev::Md(Event::End(TagEnd::HtmlBlock)) if in_table => in_table = false,
+            _ if in_table => {}
+            ev => b.ev(ev, range),
+        }
     }
     while b.stack.len() > 1 {
         b.close();
@@ -282,6 +334,24 @@ impl Builder<'_> {
 
     fn in_html_block(&self) -> bool {
         matches!(self.stack.last().map(|f| &f.kind), Some(Kind::HtmlBlock))
+    }
+
+    /// One event: pulldown-cmark's, or one of pandoc's syntax found among them.
+    fn ev(&mut self, ev: Ev<'_>, range: std::ops::Range<usize>) {
+        match ev {
+            Ev::Md(Event::Rule) => match self.fences.range(range.clone()).next() {
+                Some((_, (fence, line))) => {
+                    let (fence, line) = (fence.clone(), line.clone());
+                    self.fence(&fence, line)
+                }
+                None => self.event(Event::Rule, range),
+            },
+            Ev::Md(event) => self.event(event, range),
+            Ev::SpanOpen(attrs) => self.span_open(attrs, range),
+            Ev::SpanClose => self.span_close(),
+            Ev::NoteOpen => self.note_open(),
+            Ev::NoteClose => self.note_close(),
+        }
     }
 
     /// One event of pulldown-cmark: one short arm per kind of event.
@@ -392,10 +462,18 @@ impl Builder<'_> {
                     let span = self.span(at);
                     self.out.explicit_ids.push((id.to_string(), span));
                 }
+                let mut classes: Vec<String> =
+                    classes.into_iter().map(|c| c.into_string()).collect();
+                // pulldown-cmark reads pandoc's `{-}` and drops it: it is `.unnumbered`.
+                if unnumbered_mark(&self.text[range.clone()])
+                    && !classes.iter().any(|c| c == "unnumbered")
+                {
+                    classes.push("unnumbered".into());
+                }
                 Kind::Heading {
                     level: heading_level(level),
                     id: id.map(|s| s.into_string()),
-                    classes: classes.into_iter().map(|c| c.into_string()).collect(),
+                    classes,
                 }
             }
             Tag::BlockQuote(k) => Kind::Quote(k),
@@ -744,6 +822,20 @@ impl Builder<'_> {
                 attrs,
                 content: inl,
             }),
+            Kind::InlineNote => {
+                self.inline_notes += 1;
+                // A label no `[^label]` can write: brackets end a label.
+                let label = format!("^[{}]", self.inline_notes);
+                self.out.footnotes.push(Footnote {
+                    id: label.clone(),
+                    label: label.clone(),
+                    blocks: vec![Block::Paragraph(inl)],
+                });
+                self.push_inline(Inline::FootnoteRef {
+                    number: 0,
+                    id: label,
+                })
+            }
             Kind::Emphasis => self.push_inline(Inline::Emphasis(inl)),
             Kind::Strong => self.push_inline(Inline::Strong(inl)),
             Kind::Strike => self.push_inline(Inline::Strikethrough(inl)),
@@ -848,7 +940,7 @@ impl Builder<'_> {
 
 /// How many leading bytes of a text event are literal: all of it when the source
 /// differs (an entity, `&#64;`), its first character when a backslash escapes it.
-fn literal_prefix(source: &str, text: &str, range: std::ops::Range<usize>) -> usize {
+pub(super) fn literal_prefix(source: &str, text: &str, range: std::ops::Range<usize>) -> usize {
     if source.get(range.clone()) != Some(text) {
         return text.len();
     }
@@ -874,6 +966,7 @@ fn is_inline_kind(kind: &Kind) -> bool {
             | Kind::Subscript
             | Kind::Link { .. }
             | Kind::Image { .. }
+            | Kind::InlineNote
     )
 }
 
@@ -915,6 +1008,20 @@ fn gfm_cells(line: &str) -> usize {
         i += 1;
     }
     separators + 1 - usize::from(ends_with_separator)
+}
+
+/// Whether a heading's attribute list (at the end of its first line) holds
+/// pandoc's `-`, its short form of `.unnumbered`.
+fn unnumbered_mark(heading: &str) -> bool {
+    let line = heading.lines().next().unwrap_or("").trim_end();
+    if !line.ends_with('}') {
+        return false;
+    }
+    line.rmatch_indices('{').any(|(i, _)| {
+        attributes::attribute_list(&line[i..]).is_some_and(|(a, len)| {
+            i + len == line.len() && a.classes.iter().any(|c| c == "unnumbered")
+        })
+    })
 }
 
 /// A container's blocks, with the inlines still open in it as a last paragraph.
@@ -1156,6 +1263,30 @@ mod tests {
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0].blocks[0], Block::Paragraph(_)));
         assert!(matches!(items[0].blocks[1], Block::List { .. }));
+    }
+
+    #[test]
+    fn pandoc_heading_classes_reach_the_heading_and_are_never_printed() {
+        let p = parse_str("# One {-}\n\n## Two {.unnumbered .unlisted}\n\n## Three {#t - .x}\n\nFour {-}\n====\n\n## Five {.x}\n");
+        let heads: Vec<(String, Vec<String>)> = p
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading(h) => Some((Inline::plain_text(&h.content), h.classes.clone())),
+                _ => None,
+            })
+            .collect();
+        let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            heads,
+            [
+                ("One".into(), c(&["unnumbered"])),
+                ("Two".into(), c(&["unnumbered", "unlisted"])),
+                ("Three".into(), c(&["x", "unnumbered"])),
+                ("Four".into(), c(&["unnumbered"])),
+                ("Five".into(), c(&["x"])),
+            ]
+        );
     }
 
     #[test]

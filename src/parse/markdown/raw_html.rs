@@ -268,7 +268,7 @@ impl Builder<'_> {
     }
 
     /// Opens a frame for an element of raw HTML.
-    fn html_open(&mut self, name: String, mut kind: Kind, mut attrs: Attrs, span: Span) {
+    pub(super) fn html_open(&mut self, name: String, mut kind: Kind, mut attrs: Attrs, span: Span) {
         if let Kind::CodeBlock(_) = self.top().kind {
             // Tags inside `<pre>` (highlighting, `<code class="language-x">`) are no
             // structure; the first language class names the code's language.
