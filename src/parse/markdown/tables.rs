@@ -203,6 +203,18 @@ fn split(text: &str, l: Line, starts: &[usize]) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// Whether no word of the line crosses a column's start (pandoc would cut it in
+/// two; such lines are read as text here, so that every word stays whole).
+fn fits(text: &str, l: Line, starts: &[usize]) -> bool {
+    let s = &text[l.start..l.end];
+    starts.iter().skip(1).all(|&col| {
+        let b = byte_at(s, col);
+        let before = s[..b].chars().next_back();
+        let at = s[b..].chars().next();
+        !(before.is_some_and(|c| !c.is_whitespace()) && at.is_some_and(|c| !c.is_whitespace()))
+    })
+}
+
 /// pandoc's alignment of a column: from its header (or first row) text against
 /// its dashes, the shortest non-empty line deciding.
 fn alignment(pieces: &[&str], width: usize) -> Alignment {
@@ -282,6 +294,9 @@ fn simple(text: &str, lines: &[Line]) -> Option<(Table, usize)> {
         return None;
     }
     let starts: Vec<usize> = runs.iter().map(|r| r.0).collect();
+    if !lines[..rows_end].iter().all(|&l| fits(text, l, &starts)) {
+        return None;
+    }
     let width = |k: usize| runs[k].1 - runs[k].0;
     let decide = |l: Line| -> Vec<Alignment> {
         let pieces = split(text, l, &starts);
@@ -361,6 +376,12 @@ fn multiline(text: &str, lines: &[Line]) -> Option<(Table, usize)> {
         return None;
     }
     let starts: Vec<usize> = runs.iter().map(|r| r.0).collect();
+    let content = lines[head_lines.clone()]
+        .iter()
+        .chain(&lines[dash + 1..end]);
+    if !content.into_iter().all(|&l| fits(text, l, &starts)) {
+        return None;
+    }
     let mut rows = Vec::new();
     let mut k = dash + 1;
     while k < end {
@@ -715,6 +736,8 @@ mod tests {
             "> a    b\n> ---  ---\n> 1    2\n",
             "+---+---+\n| a | b |\n+---+\n",
             "+---+---+\n| a   b |\n+---+---+\n",
+            // A word across a column's start: pandoc would cut it.
+            "Name  Place\n----  -----\nSomebody here\n\n",
         ] {
             let p = super::super::parse(crate::diag::SourceId(0), src);
             assert!(
