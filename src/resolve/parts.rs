@@ -113,12 +113,16 @@ pub fn assemble(
                     .in_file(path),
             );
         }
-        let in_toc = match lp.role {
-            Role::TitlePage | Role::Epigraph | Role::Dedication | Role::Copyright => {
-                heading.is_some()
-            }
-            _ => true,
-        };
+        let unlisted = heading
+            .as_ref()
+            .is_some_and(|h| h.classes.iter().any(|c| c == "unlisted"));
+        let in_toc = !unlisted
+            && match lp.role {
+                Role::TitlePage | Role::Epigraph | Role::Dedication | Role::Copyright => {
+                    heading.is_some()
+                }
+                _ => true,
+            };
         d.parts.push(Part {
             kind: lp.kind,
             role: lp.role,

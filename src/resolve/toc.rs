@@ -23,7 +23,9 @@ impl<'a> Visit<'a> for Sections<'_> {
             Block::Heading(h) => {
                 // A heading without text (an image, or nothing) has no TOC line.
                 let title = collapse(&Inline::plain_text(&h.content));
-                if h.level <= 2 && !title.is_empty() {
+                // pandoc's `.unlisted` keeps a heading out of the contents.
+                let unlisted = h.classes.iter().any(|c| c == "unlisted");
+                if h.level <= 2 && !title.is_empty() && !unlisted {
                     self.toc.push(TocEntry {
                         title,
                         level: self.level,

@@ -563,6 +563,7 @@ mod tests {
                     blocks,
                     footnotes: Vec::new(),
                     in_toc: false,
+                    level: 1,
                 };
                 part.for_each_block(&mut |b| {
                     if let Block::Code { text, .. } = b {
