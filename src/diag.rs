@@ -134,11 +134,11 @@ codes! {
     E0004 => "a path or glob in the manifest matches no file, or names something that is not a regular file",
     E0005 => "a file is not UTF-8 (the byte offset is given)",
     E0006 => "unknown citation key, or a citation with no bibliography",
-    E0007 => "unknown citation style",
+    E0007 => "unknown citation style, or a `.csl` file that is not a CSL style bookbind can use",
     E0008 => "the bibliography file is malformed",
     E0009 => "two headings have the same explicit `{#id}`",
     E0011 => "an image is missing, is not an image, or is truncated",
-    E0012 => "a path leaves the book folder (`..`, an absolute path, a symbolic link pointing outside), for chapters, images, the cover, the bibliography and `pdf.font`",
+    E0012 => "a path leaves the book folder (`..`, an absolute path, a symbolic link pointing outside), for chapters, images, the cover, the bibliography, the citation style file and `pdf.font`",
     E0013 => "the book has no chapters",
     E0014 => "a malformed citation: brackets holding an `@key` that are not pandoc's citation syntax",
     E0020 => "an edition could not be rendered",
@@ -163,7 +163,7 @@ codes! {
     W0119 => "a YAML metadata block at the top of a file: not printed, and its values are not read; set them in book.yaml",
     W0120 => "a file listed twice in `front`, `chapters` and `back`: it is bound where it is first listed, and the later listing (with its title) is ignored",
     W0121 => "a link to a file that is not a part of the book (its text is printed without the link) or to an `#id` nothing defines (it leads to the top of its part); an error with `--deny-warnings`",
-    W0122 => "an entry of a BibLaTeX bibliography that cannot be read, or repeats a key: left out with a warning at its line; every other entry is used",
+    W0122 => "an entry of a BibLaTeX or CSL-JSON bibliography that cannot be read, or repeats a key: left out with a warning at its line; every other entry is used",
 }
 
 impl Code {

@@ -61,6 +61,8 @@ pub struct Bibliography {
 pub enum BibFormat {
     HayagrivaYaml,
     BibLatex,
+    /// CSL-JSON (`.json`), as Zotero, pandoc and Manubot write it.
+    CslJson,
 }
 
 /// Loads the book in `dir`. `source_date_epoch` overrides every date source.
@@ -182,12 +184,13 @@ fn bibliography(
         .as_deref()
     {
         Some("yaml") | Some("yml") => BibFormat::HayagrivaYaml,
-        Some("bib") => BibFormat::BibLatex,
+        Some("bib") | Some("bibtex") | Some("biblatex") => BibFormat::BibLatex,
+        Some("json") => BibFormat::CslJson,
         _ => {
             diags.push(
                 Diagnostic::error(Code::E0008, "unknown bibliography format")
                     .at(span)
-                    .hint("use hayagriva YAML (`.yaml`) or BibLaTeX (`.bib`)"),
+                    .hint("use hayagriva YAML (`.yaml`), BibLaTeX or BibTeX (`.bib`), or CSL-JSON (`.json`)"),
             );
             return None;
         }

@@ -16,6 +16,7 @@
 pub mod anchors;
 pub mod citations;
 pub mod cover;
+pub mod csl_json;
 pub mod header_refs;
 pub mod ids;
 pub mod links;
