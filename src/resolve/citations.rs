@@ -46,7 +46,7 @@ pub fn resolve(
     if cites.is_empty() {
         return;
     }
-    let refs_part = reference_part(d, ids);
+    let refs_part = reference_part(d, ids, &loaded.meta.language);
     let mut refs_cites: Vec<&mut Citation> = cites.iter_mut().collect();
     let refs = format(
         &mut refs_cites,
@@ -196,16 +196,18 @@ fn style_file(dir: &std::path::Path, value: &str) -> Result<IndependentStyle, Di
 
 /// The part that holds the reference list: the book's own, or a generated one at
 /// the end of the back matter.
-fn reference_part(d: &mut Draft, ids: &mut Ids) -> usize {
+fn reference_part(d: &mut Draft, ids: &mut Ids, language: &str) -> usize {
     if let Some(i) = d.parts.iter().position(|p| p.role == Role::Bibliography) {
         return i;
     }
+    // The id stays `references` in every language: links and file names.
     let id = ids.fresh("references", "references");
-    let mut part = empty_part(PartKind::Back, Role::Bibliography, &id, "References", true);
+    let title = super::labels::labels(language).references;
+    let mut part = empty_part(PartKind::Back, Role::Bibliography, &id, &title, true);
     part.heading = Some(Heading {
         level: 1,
         id,
-        content: vec![Inline::Text("References".into())],
+        content: vec![Inline::Text(title)],
         classes: Vec::new(),
     });
     d.push_generated(part)

@@ -9,7 +9,8 @@
 //! 5. `links`: links and images become places, URLs and resources; `[Heading
 //!    text]` a link to that heading (`header_refs`);
 //! 6. `cover`: the author's cover image;
-//! 7. `toc`: the one table of contents.
+//! 7. `toc`: the one table of contents;
+//! 8. `labels`: the words the editions add (alerts' labels), in the book's language.
 //!
 //! Every step reaches every block and inline through the model's walk.
 
@@ -19,6 +20,7 @@ pub mod cover;
 pub mod csl_json;
 pub mod header_refs;
 pub mod ids;
+pub mod labels;
 pub mod links;
 pub mod notes;
 pub mod parts;
@@ -53,6 +55,7 @@ pub fn resolve(
         return None;
     }
     let toc = toc::build(&draft.parts);
+    let labels = labels::labels(&loaded.meta.language);
     Some(Book {
         meta: loaded.meta,
         parts: draft.parts,
@@ -65,5 +68,6 @@ pub fn resolve(
         },
         resources,
         cover,
+        labels,
     })
 }
