@@ -254,7 +254,7 @@ impl Writer<'_> {
             self.out,
             "<aside class=\"alert {}\" role=\"note\">\n<p class=\"alert-title\">{}</p>",
             k.name(),
-            k.label()
+            crate::xml::escape_text(self.book.labels.alert(k))
         );
         self.blocks(blocks);
         if let Some(a) = attribution {

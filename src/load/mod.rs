@@ -88,6 +88,8 @@ pub struct Bibliography {
 pub enum BibFormat {
     HayagrivaYaml,
     BibLatex,
+    /// CSL-JSON (`.json`), as Zotero, pandoc and Manubot write it.
+    CslJson,
 }
 
 /// Where the book comes from: a folder (with `book.yaml`, or an mdBook's
@@ -451,12 +453,13 @@ fn bibliography(
         .as_deref()
     {
         Some("yaml") | Some("yml") => BibFormat::HayagrivaYaml,
-        Some("bib") => BibFormat::BibLatex,
+        Some("bib") | Some("bibtex") | Some("biblatex") => BibFormat::BibLatex,
+        Some("json") => BibFormat::CslJson,
         _ => {
             diags.push(
                 b.place(
                     Diagnostic::error(Code::E0008, "unknown bibliography format")
-                        .hint("use hayagriva YAML (`.yaml`) or BibLaTeX (`.bib`)"),
+                        .hint("use hayagriva YAML (`.yaml`), BibLaTeX or BibTeX (`.bib`), or CSL-JSON (`.json`)"),
                     config,
                 ),
             );

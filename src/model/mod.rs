@@ -21,6 +21,34 @@ pub struct Book {
     /// Images and other files the book refers to, by index from `Inline::Image`.
     pub resources: Vec<Resource>,
     pub cover: Option<usize>,
+    /// Words both editions print that the author did not write, in the book's
+    /// language (made by `resolve::labels`).
+    pub labels: Labels,
+}
+
+/// Words both editions print that the author did not write, in the book's
+/// language: GitHub alerts' labels and the reference list's heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    pub note: String,
+    pub tip: String,
+    pub important: String,
+    pub warning: String,
+    pub caution: String,
+    pub references: String,
+}
+
+impl Labels {
+    /// The label printed above an alert of kind `k`.
+    pub fn alert(&self, k: Alert) -> &str {
+        match k {
+            Alert::Note => &self.note,
+            Alert::Tip => &self.tip,
+            Alert::Important => &self.important,
+            Alert::Warning => &self.warning,
+            Alert::Caution => &self.caution,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -304,16 +332,7 @@ impl Alert {
         }
     }
 
-    /// The label both editions print above it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Alert::Note => "Note",
-            Alert::Tip => "Tip",
-            Alert::Important => "Important",
-            Alert::Warning => "Warning",
-            Alert::Caution => "Caution",
-        }
-    }
+    // Its label is in the book's language: `Book::labels`.
 }
 
 /// Anchor ids the model makes (notes, their references, reference entries),

@@ -1,9 +1,10 @@
-//! Citations: reads the bibliography (hayagriva YAML or BibLaTeX), formats every
+//! Citations: reads the bibliography (hayagriva YAML, BibLaTeX or CSL-JSON), formats every
 //! citation of the book in reading order with hayagriva's CSL engine, and builds the
 //! reference list. Each citation links to its entry's anchor.
 //!
 //! Works on the model only; knows nothing of XHTML or PDF.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use hayagriva::citationberg::taxonomy::Locator;
@@ -39,13 +40,13 @@ pub fn resolve(
     let mut cites = collect(d, bib.as_ref());
     let keys_known = check_keys(&cites, bib.is_some(), |k| known(bib.as_ref(), k), diags);
     let style = check_style(loaded, diags);
-    let (Some(bib), Some(style), true) = (&bib, style, keys_known) else {
+    let (Some(bib), Some(style), true) = (&bib, style.as_deref(), keys_known) else {
         return;
     };
     if cites.is_empty() {
         return;
     }
-    let refs_part = reference_part(d, ids);
+    let refs_part = reference_part(d, ids, &loaded.meta.language);
     let mut refs_cites: Vec<&mut Citation> = cites.iter_mut().collect();
     let refs = format(
         &mut refs_cites,
@@ -123,9 +124,25 @@ fn check_keys(
     all
 }
 
-/// The manifest's citation style, or an error at its value.
-fn check_style(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<&'static IndependentStyle> {
+/// The manifest's citation style: a bundled one by name, or a `.csl` file in the
+/// book folder (pandoc's `csl`); else an error at its value.
+fn check_style(
+    loaded: &Loaded,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Cow<'static, IndependentStyle>> {
     let name = &loaded.citation_style;
+    if is_style_file(&name.value) {
+        return match style_file(&loaded.dir, &name.value) {
+            Ok(s) => Some(Cow::Owned(s)),
+            Err(d) => {
+                diags.push(match &name.span {
+                    Some(s) => d.at(s.clone()),
+                    None => d,
+                });
+                None
+            }
+        };
+    }
     let found = style(&name.value);
     if found.is_none() {
         let d = Diagnostic::error(
@@ -137,24 +154,62 @@ fn check_style(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> Option<&'static 
             None => d,
         };
         diags.push(
-            d.hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`"),
+            d.hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`, or a `.csl` file in the book folder"),
         );
     }
-    found
+    found.map(Cow::Borrowed)
+}
+
+/// `citation-style` names a file rather than a bundled style.
+fn is_style_file(value: &str) -> bool {
+    value.to_ascii_lowercase().ends_with(".csl") || value.contains('/')
+}
+
+/// Reads a CSL style file in the book folder. A dependent style (a journal's
+/// name over another style) takes its parent from the bundled styles.
+fn style_file(dir: &std::path::Path, value: &str) -> Result<IndependentStyle, Diagnostic> {
+    let path = crate::load::safe_path(dir, value)?;
+    let xml = std::fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::error(
+            Code::E0007,
+            format!("cannot read the citation style `{value}`: {e}"),
+        )
+    })?;
+    let not_csl = |why: String| {
+        Diagnostic::error(
+            Code::E0007,
+            format!("`{value}` is not a CSL style bookbind can use: {why}"),
+        )
+        .hint("give a CSL 1.0 style file (as the Zotero Style Repository has them), or the name of a bundled style such as `apa`")
+    };
+    match Style::from_xml(&xml).map_err(|e| not_csl(e.to_string()))? {
+        Style::Independent(s) => Ok(s),
+        Style::Dependent(d) => {
+            let parent = &d.parent_link.href;
+            match archive::ArchivedStyle::by_id(parent.as_str()).map(|a| a.get()) {
+                Some(Style::Independent(s)) => Ok(s),
+                _ => Err(not_csl(format!(
+                    "it depends on `{parent}`, which is not bundled"
+                ))),
+            }
+        }
+    }
 }
 
 /// The part that holds the reference list: the book's own, or a generated one at
 /// the end of the back matter.
-fn reference_part(d: &mut Draft, ids: &mut Ids) -> usize {
+fn reference_part(d: &mut Draft, ids: &mut Ids, language: &str) -> usize {
     if let Some(i) = d.parts.iter().position(|p| p.role == Role::Bibliography) {
         return i;
     }
+    // The id stays `references` in every language: links and file names.
     let id = ids.fresh("references", "references");
-    let mut part = empty_part(PartKind::Back, Role::Bibliography, &id, "References", true);
+    let title = super::labels::labels(language).references;
+    let mut part = empty_part(PartKind::Back, Role::Bibliography, &id, &title, true);
     part.heading = Some(Heading {
         level: 1,
         id,
-        content: vec![Inline::Text("References".into())],
+        content: vec![Inline::Text(title)],
         classes: Vec::new(),
     });
     d.push_generated(part)
@@ -196,6 +251,13 @@ pub fn read(bib: &Bibliography, sources: &Sources, diags: &mut Vec<Diagnostic>) 
                         .at(Span::new(bib.source, off..(off + 1).min(text.len().max(off))))
                         .hint("entries are hayagriva YAML: `key: { type: article, title: ..., author: [...], date: 2006 }`"),
                 );
+                return None;
+            }
+        },
+        BibFormat::CslJson => match super::csl_json::read(text, bib.source, diags) {
+            Ok(l) => l,
+            Err(e) => {
+                diags.push(e);
                 return None;
             }
         },
@@ -258,7 +320,10 @@ fn read_biblatex(
     source: SourceId,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Library, Vec<hayagriva::io::BibLaTeXError>> {
-    let mut text = text.to_string();
+    // `urldate = 2018-07-02`: BibTeX would refuse it, pandoc reads it; so do we.
+    let (mut text, inserted) = brace_bare_values(text);
+    // Offsets in `text` → offsets in the file (before the braces added).
+    let in_file = |at: usize| at - inserted.partition_point(|&i| i < at);
     // Each pass leaves out at least one entry; a file of N entries needs at most N.
     let most = text.matches('@').count() + 1;
     for _ in 0..most {
@@ -295,7 +360,10 @@ fn read_biblatex(
                         head.trim()
                     ),
                 )
-                .at(Span::new(source, entry.start..entry.start + head.len()))
+                .at(Span::new(
+                    source,
+                    in_file(entry.start)..in_file(entry.start + head.len()),
+                ))
                 .hint("fix the entry, or remove it if nothing cites it"),
             );
             // The same length in bytes: a character becomes as many spaces.
@@ -310,10 +378,73 @@ fn read_biblatex(
             blanked = true;
         }
         if !blanked {
-            return Err(errs);
+            return Err(errs.into_iter().map(|e| moved(e, &in_file)).collect());
         }
     }
     hayagriva::io::from_biblatex_str(&text)
+        .map_err(|errs| errs.into_iter().map(|e| moved(e, &in_file)).collect())
+}
+
+/// A BibLaTeX error with its span moved from the braced text to the file.
+fn moved(
+    mut e: hayagriva::io::BibLaTeXError,
+    in_file: &impl Fn(usize) -> usize,
+) -> hayagriva::io::BibLaTeXError {
+    let span = match &mut e {
+        hayagriva::io::BibLaTeXError::Parse(p) => &mut p.span,
+        hayagriva::io::BibLaTeXError::Type(t) => &mut t.span,
+    };
+    *span = in_file(span.start)..in_file(span.end);
+    e
+}
+
+/// Braces the field values written bare that BibLaTeX cannot read but pandoc
+/// does: a value starting with a digit that is not a plain number
+/// (`urldate = 2018-07-02`, `pages = 3--7`). Returns the text and the offsets (in
+/// it) of the braces added, in order. Values in braces or quotes, numbers and
+/// `@string` names are left as they are.
+fn brace_bare_values(text: &str) -> (String, Vec<usize>) {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut inserted = Vec::new();
+    let (mut depth, mut quoted, mut copied) = (0usize, false, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b'"' if depth == 1 && (i == 0 || b[i - 1] != b'\\') => quoted = !quoted,
+            b'=' if depth == 1 && !quoted => {
+                let mut start = i + 1;
+                while start < b.len() && matches!(b[start], b' ' | b'\t') {
+                    start += 1;
+                }
+                let mut end = start;
+                while end < b.len() && !matches!(b[end], b',' | b'}' | b'\n' | b'\r' | b'#') {
+                    end += 1;
+                }
+                let value = text[start..end].trim_end();
+                let end = start + value.len();
+                let bare = value.starts_with(|c: char| c.is_ascii_digit())
+                    && !value.chars().all(|c| c.is_ascii_digit());
+                if bare {
+                    out.push_str(&text[copied..start]);
+                    inserted.push(out.len());
+                    out.push('{');
+                    out.push_str(value);
+                    inserted.push(out.len());
+                    out.push('}');
+                    copied = end;
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    (out, inserted)
 }
 
 /// The byte range of the entry (`@type{key, ...}` up to the next `@` that starts
@@ -671,10 +802,41 @@ mod tests {
     }
 
     #[test]
+    fn an_unbraced_date_is_read_as_pandoc_reads_it() {
+        let bib = "@misc{economy,\n  title = {Economy},\n  url = {https://example.org},\n  urldate = 2018-07-02\n}\n\
+                   @book{b, title={B}, year = 2001, pages = 3--7, month = jan}\n\
+                   @misc{bad, title = {Bad}, note = {unclosed}\n";
+        let mut d = Vec::new();
+        let lib = read_biblatex(bib, SourceId(0), &mut d).expect("read");
+        let e = lib.get("economy").expect("the entry is kept");
+        let visited = e.url().and_then(|u| u.visit_date).expect("urldate read");
+        assert_eq!(
+            (visited.year, visited.month, visited.day),
+            (2018, Some(6), Some(1))
+        );
+        assert!(lib.get("b").is_some());
+        // The one bad entry is reported at its own line, not moved by the braces.
+        assert_eq!(d.len(), 1, "{d:?}");
+        let at = d[0].span.as_ref().unwrap().range.start;
+        assert!(bib[at..].starts_with("@misc{bad"), "{}", &bib[at..]);
+    }
+
+    #[test]
+    fn bare_values_are_braced_and_the_rest_kept() {
+        let (t, ins) =
+            brace_bare_values("@a{k, urldate = 2018-07-02, year = 2001, x = {a = 1-2}, m = jan}");
+        assert_eq!(
+            t,
+            "@a{k, urldate = {2018-07-02}, year = 2001, x = {a = 1-2}, m = jan}"
+        );
+        assert_eq!(ins, [16, 27]);
+    }
+
+    #[test]
     fn a_bad_or_repeated_biblatex_entry_is_left_out_and_the_rest_used() {
         let bib = "@string{pub = {Springer}}\n\
                    @book{good1, title={One}, author={A, B}, year={2001}, publisher=pub}\n\
-                   @misc{broken, title = {Two}, urldate = 2018-07-02\n}\n\
+                   @misc{broken, title = Two words\n}\n\
                    @book{good1, title={Again}, year={2002}}\n\
                    @article{good2, title={Three}, author={C, D}, year={2003}, crossref={good1}}\n";
         let mut d = Vec::new();

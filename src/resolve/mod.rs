@@ -10,7 +10,8 @@
 //!    text]` a link to that heading (`header_refs`);
 //! 6. `cover`: the author's cover image;
 //! 7. `code`: the lines Rust examples hide (mdBook's and rustdoc's `# ` lines);
-//! 8. `toc`: the one table of contents.
+//! 8. `toc`: the one table of contents;
+//! 9. `labels`: the words the editions add (alerts' labels), in the book's language.
 //!
 //! Every step reaches every block and inline through the model's walk.
 
@@ -18,8 +19,10 @@ pub mod anchors;
 pub mod citations;
 pub mod code;
 pub mod cover;
+pub mod csl_json;
 pub mod header_refs;
 pub mod ids;
+pub mod labels;
 pub mod links;
 pub mod notes;
 pub mod parts;
@@ -55,6 +58,7 @@ pub fn resolve(
     }
     code::hide_lines(&mut draft.parts);
     let toc = toc::build(&draft.parts, loaded.contents_sections);
+    let labels = labels::labels(&loaded.meta.language);
     Some(Book {
         meta: loaded.meta,
         parts: draft.parts,
@@ -67,5 +71,6 @@ pub fn resolve(
         },
         resources,
         cover,
+        labels,
     })
 }

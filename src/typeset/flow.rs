@@ -583,7 +583,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flush = true;
         if let Some(k) = kind {
             let runs = vec![Run {
-                text: k.label().into(),
+                text: book.labels.alert(k).into(),
                 style: self.style(Style::Bold, self.size),
             }];
             let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Left));
