@@ -9,6 +9,7 @@
 //! cannot be told from another here, so `\[Heading text\]` is a link too. Knows
 //! nothing of files or output formats: the caller says what a label leads to.
 
+use crate::model::walk::{self, Visit};
 use crate::model::{Inline, LinkTarget};
 
 use super::anchors::{label_text, title_key};
@@ -49,7 +50,14 @@ pub fn link_headings(v: &mut Vec<Inline>, find: &dyn Fn(&str) -> Option<LinkTarg
             } else {
                 0
             };
-            if after[consumed..].starts_with(char::is_alphanumeric) {
+            // What follows the reference: the rest of this text, or the next inline.
+            let next = match after[consumed..].chars().next() {
+                Some(c) => Some(c),
+                None => v
+                    .get(j + 1)
+                    .and_then(|n| Inline::plain_text(std::slice::from_ref(n)).chars().next()),
+            };
+            if next.is_some_and(char::is_alphanumeric) {
                 continue;
             }
             let label = label_inlines(v, (i, p + 1), (j, q));
@@ -110,10 +118,33 @@ fn closing(v: &[Inline], i: usize, start: usize) -> Option<(usize, usize)> {
             | Inline::FootnoteRef { .. }
             | Inline::LineBreak
             | Inline::Image { .. } => return None,
+            // A link is never inside a link, nor a bracket of the label inside
+            // formatting.
+            other if holds_link_or_bracket(other) => return None,
             _ => {}
         }
     }
     None
+}
+
+/// Whether formatting (emphasis, a span …) holds a link, a citation, a note or a
+/// bracket anywhere inside.
+fn holds_link_or_bracket(i: &Inline) -> bool {
+    struct Found(bool);
+    impl<'a> Visit<'a> for Found {
+        fn inline(&mut self, i: &'a Inline) {
+            match i {
+                Inline::Link { .. } | Inline::Citation(_) | Inline::FootnoteRef { .. } => {
+                    self.0 = true
+                }
+                Inline::Text(t) if t.contains(['[', ']']) => self.0 = true,
+                _ => {}
+            }
+        }
+    }
+    let mut f = Found(false);
+    walk::walk_inlines(std::slice::from_ref(i), false, &mut f);
+    f.0
 }
 
 /// The inlines between the brackets: the end of `v[i]` from byte `a`, the inlines
@@ -193,6 +224,25 @@ mod tests {
             Inline::Text("].".into()),
         ]);
         assert_eq!(shape(&v), "T(See )L#the-heading(T(The )E(T(Heading)))T(.)");
+    }
+
+    #[test]
+    fn a_label_holding_a_link_or_glued_to_one_is_left_as_it_is() {
+        let link = || Inline::Link {
+            target: LinkTarget::External("https://x.org".into()),
+            title: String::new(),
+            content: vec![Inline::Text("ref".into())],
+        };
+        // `[The *Heading [x](url)*]`: a link in the label.
+        let v = run(vec![
+            Inline::Text("[The ".into()),
+            Inline::Emphasis(vec![Inline::Text("Heading".into()), link()]),
+            Inline::Text("]".into()),
+        ]);
+        assert_eq!(shape(&v), "T([The )E(T(Heading)?)T(])");
+        // `[The Heading][ref]` where `[ref]` is a link: the words would join.
+        let v = run(vec![Inline::Text("[The Heading]".into()), link()]);
+        assert_eq!(shape(&v), "T([The Heading])?");
     }
 
     #[test]
