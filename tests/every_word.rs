@@ -53,8 +53,18 @@ use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 const RULES: &[(&str, &str)] = &[
     (
         "metadata block",
-        "a YAML metadata block (`---` at the top of a file) holds settings, not text \
-         (pulldown-cmark's renderer drops it)",
+        "a metadata block at the top of a file (YAML between `---` lines, TOML between \
+         `+++` lines) holds settings, not text (pulldown-cmark's renderer drops it)",
+    ),
+    (
+        "mdBook commands",
+        "an mdBook `{{#include …}}` (and its kin) is replaced by what it includes: the \
+         command's own words are not text (`\\{{#…}}` is, without its backslash)",
+    ),
+    (
+        "hidden Rust lines",
+        "in a `rust` code block, the lines mdBook and rustdoc hide (`# use x;`, a lone \
+         `#`) are not shown, and `##` shows as `#`",
     ),
     (
         "HTML comments",
@@ -252,6 +262,7 @@ fn options() -> Options {
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_GFM
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_SUPERSCRIPT
         | Options::ENABLE_SUBSCRIPT
         | Options::ENABLE_MATH
@@ -289,7 +300,31 @@ fn without_citation_keys(text: &str, keys: &HashSet<String>) -> String {
 
 /// The text a reader of one Markdown file sees, by pulldown-cmark's HTML renderer.
 fn markdown_text(md: &str, keys: &HashSet<String>) -> String {
-    let events = Parser::new_ext(md, options()).filter_map(|e| match e {
+    let md = without_mdbook_commands(md);
+    let mut rust = false;
+    let events = Parser::new_ext(&md, options()).filter_map(|e| match e {
+        // Rule "hidden Rust lines".
+        Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info))) => {
+            rust = info.split([',', ' ']).next() == Some("rust");
+            Some(e)
+        }
+        Event::End(TagEnd::CodeBlock) => {
+            rust = false;
+            Some(e)
+        }
+        Event::Text(t) if rust => Some(Event::Text(
+            t.split_inclusive('\n')
+                .filter_map(|l| {
+                    let body = l.trim_start();
+                    match body.strip_prefix('#') {
+                        Some(after) if after.starts_with('#') => Some(after.to_string()),
+                        Some(after) if after.trim().is_empty() || after.starts_with(' ') => None,
+                        _ => Some(l.to_string()),
+                    }
+                })
+                .collect::<String>()
+                .into(),
+        )),
         // Rule "footnote labels": no reference marks, no definition numbers.
         Event::FootnoteReference(_) => None,
         Event::Start(Tag::FootnoteDefinition(_)) => Some(Event::Html("<div>".into())),
@@ -305,6 +340,36 @@ fn markdown_text(md: &str, keys: &HashSet<String>) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     html_to_text(&html)
+}
+
+/// Rule "mdBook commands": `{{#name args}}` taken out, `\\{{#` kept without its
+/// backslash.
+fn without_mdbook_commands(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(i) = rest.find("{{") {
+        let (before, at) = rest.split_at(i);
+        if let Some(b) = before.strip_suffix('\\') {
+            out.push_str(b);
+            out.push_str("{{");
+            rest = &at[2..];
+            continue;
+        }
+        out.push_str(before);
+        let inner = at[2..].trim_start();
+        let end = at.find("}}");
+        match (inner.starts_with('#'), end) {
+            (true, Some(e)) if !at[..e].contains('\n') || at[..e].matches('}').count() == 0 => {
+                rest = &at[e + 2..];
+            }
+            _ => {
+                out.push_str("{{");
+                rest = &at[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 // ---------------------------------------------------------------- HTML to text
