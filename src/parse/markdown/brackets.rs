@@ -485,8 +485,6 @@ mod tests {
     /// brackets and table lines pair or leave open.
     #[test]
     fn pandoc_syntax_soup_loses_no_word() {
-        use proptest::prelude::*;
-        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
         // (Colons follow a space: `[w1]:` would define a link, which no one sees.)
         const PIECES: &[&str] = &[
             " :::",
@@ -520,72 +518,11 @@ mod tests {
             "    ",
             "*",
         ];
-        let soup = prop::collection::vec(
-            prop_oneof![
-                3 => prop::sample::select(PIECES).prop_map(Some),
-                2 => Just(None),
-            ],
-            0..60,
-        );
-        let mut runner = TestRunner::new_with_rng(
-            Config {
-                cases: 512,
-                failure_persistence: None,
-                ..Config::default()
-            },
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
-        );
-        runner
-            .run(&soup, |pieces| {
-                let mut text = String::new();
-                let mut n = 0;
-                for piece in pieces {
-                    match piece {
-                        Some(s) => text.push_str(s),
-                        None => {
-                            n += 1;
-                            text.push_str(&format!(" w{n} "));
-                        }
-                    }
-                }
-                let r = p(&text);
-                let mut all = String::new();
-                let mut blocks = r.blocks;
-                for f in r.footnotes {
-                    blocks.extend(f.blocks);
-                }
-                let part = crate::model::Part {
-                    kind: crate::model::PartKind::Chapter,
-                    role: crate::model::Role::Chapter,
-                    id: String::new(),
-                    title: String::new(),
-                    heading: None,
-                    blocks,
-                    footnotes: Vec::new(),
-                    in_toc: false,
-                    level: 1,
-                };
-                part.for_each_block(&mut |b| {
-                    if let Block::Code { text, .. } = b {
-                        all.push(' ');
-                        all.push_str(text);
-                    }
-                });
-                part.for_each_text_run(&mut |v| {
-                    all.push(' ');
-                    all.push_str(&Inline::plain_text(v));
-                });
-                // A code span's text is joined to its neighbours: a word is
-                // found by its number not going on.
-                for k in 1..=n {
-                    let w = format!("w{k}");
-                    let found = all.match_indices(&w).any(|(i, _)| {
-                        !all[i + w.len()..].starts_with(|c: char| c.is_ascii_digit())
-                    });
-                    prop_assert!(found, "{w} lost from {text:?}:\n{all}");
-                }
-                Ok(())
-            })
-            .unwrap();
+        super::super::soup::no_word_lost(PIECES, 7, 512, |all, w| {
+            // A code span's text is joined to its neighbours: a word is found by
+            // its number not going on.
+            all.match_indices(w)
+                .any(|(i, _)| !all[i + w.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        });
     }
 }

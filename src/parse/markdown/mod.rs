@@ -17,6 +17,8 @@ mod attributes;
 mod brackets;
 mod fenced_divs;
 mod raw_html;
+#[cfg(test)]
+mod soup;
 mod tables;
 
 use super::{cite, html};

@@ -829,8 +829,6 @@ mod tests {
     /// leave open, close twice or put where they do not belong.
     #[test]
     fn tag_soup_loses_no_word() {
-        use proptest::prelude::*;
-        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
         const PIECES: &[&str] = &[
             "<div>",
             "</div>",
@@ -899,68 +897,8 @@ mod tests {
             "*",
             "**",
         ];
-        let soup = prop::collection::vec(
-            prop_oneof![
-                3 => prop::sample::select(PIECES).prop_map(Some),
-                2 => Just(None),
-            ],
-            0..60,
-        );
-        let mut runner = TestRunner::new_with_rng(
-            Config {
-                cases: std::env::var("BOOKBIND_SOUP_CASES")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(256),
-                failure_persistence: None,
-                ..Config::default()
-            },
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[9; 32]),
-        );
-        runner
-            .run(&soup, |pieces| {
-                let mut text = String::new();
-                let mut n = 0;
-                for p in pieces {
-                    match p {
-                        Some(tag) => text.push_str(tag),
-                        None => {
-                            n += 1;
-                            text.push_str(&format!(" w{n} "));
-                        }
-                    }
-                }
-                let r = p(&text);
-                let mut all = String::new();
-                let part = crate::model::Part {
-                    kind: crate::model::PartKind::Chapter,
-                    role: crate::model::Role::Chapter,
-                    id: String::new(),
-                    title: String::new(),
-                    heading: None,
-                    blocks: r.blocks,
-                    footnotes: Vec::new(),
-                    in_toc: false,
-                    level: 1,
-                };
-                part.for_each_block(&mut |b| {
-                    if let Block::Code { text, .. } = b {
-                        all.push(' ');
-                        all.push_str(text);
-                    }
-                });
-                part.for_each_text_run(&mut |v| {
-                    all.push(' ');
-                    all.push_str(&Inline::plain_text(v));
-                });
-                let found: std::collections::HashSet<&str> =
-                    all.split(|c: char| !c.is_alphanumeric()).collect();
-                for k in 1..=n {
-                    let w = format!("w{k}");
-                    prop_assert!(found.contains(w.as_str()), "{w} lost from {text:?}:\n{all}");
-                }
-                Ok(())
-            })
-            .unwrap();
+        super::super::soup::no_word_lost(PIECES, 9, 256, |all, w| {
+            all.split(|c: char| !c.is_alphanumeric()).any(|x| x == w)
+        });
     }
 }
