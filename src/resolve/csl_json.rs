@@ -366,47 +366,35 @@ fn entry(id: &str, item: &Item) -> Entry {
     // The container: a journal, the book of a chapter, the proceedings of a
     // paper, the site of a page. It carries volume, issue, editors and
     // publisher, as hayagriva's own readers put them.
-    match (item.text("container-title"), parent_kind) {
+    let mut parent = match (item.text("container-title"), parent_kind) {
         (Some(container), Some(pk)) => {
             let mut parent = Entry::new(&format!("{id}-container"), pk);
             match item.text("container-title-short") {
                 Some(s) => parent.set_title(FormatString::with_short(container, s)),
                 None => parent.set_title(FormatString::from(container)),
             }
-            if let Some(v) = item.numeric("volume") {
-                parent.set_volume(v);
-            }
-            if let Some(v) = item.numeric("issue") {
-                parent.set_issue(v);
-            }
-            if !editors.is_empty() {
-                parent.set_editors(editors);
-            }
-            if let Some(p) = publisher() {
-                parent.set_publisher(p);
-            }
-            if let Some(p) = place {
-                parent.set_location(p);
-            }
-            e.set_parents(vec![parent]);
+            Some(parent)
         }
-        _ => {
-            if let Some(v) = item.numeric("volume") {
-                e.set_volume(v);
-            }
-            if let Some(v) = item.numeric("issue") {
-                e.set_issue(v);
-            }
-            if !editors.is_empty() {
-                e.set_editors(editors);
-            }
-            if let Some(p) = publisher() {
-                e.set_publisher(p);
-            }
-            if let Some(p) = place {
-                e.set_location(p);
-            }
-        }
+        _ => None,
+    };
+    let holder = parent.as_mut().unwrap_or(&mut e);
+    if let Some(v) = item.numeric("volume") {
+        holder.set_volume(v);
+    }
+    if let Some(v) = item.numeric("issue") {
+        holder.set_issue(v);
+    }
+    if !editors.is_empty() {
+        holder.set_editors(editors);
+    }
+    if let Some(p) = publisher() {
+        holder.set_publisher(p);
+    }
+    if let Some(p) = place {
+        holder.set_location(p);
+    }
+    if let Some(parent) = parent {
+        e.set_parents(vec![parent]);
     }
     e
 }
