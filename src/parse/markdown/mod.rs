@@ -192,6 +192,9 @@ struct Builder<'a> {
     html_depth_reported: bool,
     /// Ids of raw HTML already used in this file.
     html_ids: std::collections::HashSet<String>,
+    /// The labels of the file's footnote definitions (`[^label]:`), for references
+    /// written in raw HTML, which pulldown-cmark leaves as text.
+    note_labels: std::collections::HashSet<String>,
     /// Inline notes made so far in this file.
     inline_notes: usize,
     /// pandoc's fence lines, which the parse reads as thematic breaks.
@@ -212,6 +215,7 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         html_dropped: 0,
         html_depth_reported: false,
         html_ids: Default::default(),
+        note_labels: note_labels(text),
         inline_notes: 0,
         fences: Default::default(),
     };
@@ -1024,6 +1028,23 @@ fn unnumbered_mark(heading: &str) -> bool {
             i + len == line.len() && a.classes.iter().any(|c| c == "unnumbered")
         })
     })
+}
+
+/// The labels of the footnote definitions in `text`: lines `[^label]:` (up to
+/// three spaces in, or in a quote or list, as definitions may be).
+fn note_labels(text: &str) -> std::collections::HashSet<String> {
+    if !text.contains("[^") {
+        return Default::default();
+    }
+    text.lines()
+        .filter_map(|l| {
+            let l = l.trim_start_matches([' ', '\t', '>', '-', '*']);
+            let rest = l.strip_prefix("[^")?;
+            let (label, after) = rest.split_once(']')?;
+            (after.starts_with(':') && !label.is_empty() && !label.contains(char::is_whitespace))
+                .then(|| label.to_string())
+        })
+        .collect()
 }
 
 /// A container's blocks, with the inlines still open in it as a last paragraph.

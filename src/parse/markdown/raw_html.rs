@@ -203,11 +203,31 @@ impl Builder<'_> {
             return;
         }
         self.imply_children(&Kind::Emphasis);
-        let len = collapsed.len();
+        // A note reference in raw HTML (`<td>a[^n]</td>`, a Markdown table inside
+        // `<figure>`) is a reference when the file defines the note, as pandoc
+        // reads Markdown in HTML; otherwise the note would be left out unseen.
+        let mut rest = collapsed.as_str();
+        while let Some((before, label, after)) = note_ref(rest, &self.note_labels) {
+            self.html_piece(before, range.start);
+            self.push_inline(Inline::FootnoteRef {
+                number: 0,
+                id: label.to_string(),
+            });
+            rest = after;
+        }
+        let rest = rest.to_string();
+        self.html_piece(&rest, range.start);
+    }
+
+    /// Plain text of raw HTML, never citation syntax.
+    fn html_piece(&mut self, text: &str, source: usize) {
+        if text.is_empty() {
+            return;
+        }
         self.top().pending.push(Piece {
-            text: collapsed,
-            source: range.start,
-            literal: len,
+            text: text.to_string(),
+            source,
+            literal: text.len(),
         });
     }
 
@@ -665,6 +685,29 @@ fn classify(name: &str, t: &Tag, html: &str, span: Span, inline: bool) -> Class 
     }
 }
 
+/// The first `[^label]` in `text` whose label is one of `labels`: the text before
+/// it, the label, and the text after it.
+fn note_ref<'t>(
+    text: &'t str,
+    labels: &std::collections::HashSet<String>,
+) -> Option<(&'t str, &'t str, &'t str)> {
+    if labels.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(i) = text[from..].find("[^") {
+        let start = from + i;
+        if let Some(len) = text[start + 2..].find(']') {
+            let label = &text[start + 2..start + 2 + len];
+            if labels.contains(label) {
+                return Some((&text[..start], label, &text[start + 3 + len..]));
+            }
+        }
+        from = start + 2;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use crate::diag::SourceId;
@@ -673,6 +716,33 @@ mod tests {
 
     fn p(s: &str) -> Parsed {
         parse(SourceId(0), s)
+    }
+
+    #[test]
+    fn a_note_reference_in_raw_html_is_one_when_the_file_defines_the_note() {
+        let r = p("<figure>\n| a [x]{.c}[^n] |\n<td>b[^n] c [^gone] d</td>\n</figure>\n\n[^n]: The note.\n");
+        let mut refs = Vec::new();
+        let mut text = String::new();
+        let part = crate::model::Part {
+            kind: crate::model::PartKind::Chapter,
+            role: crate::model::Role::Chapter,
+            id: String::new(),
+            title: String::new(),
+            heading: None,
+            blocks: r.blocks,
+            footnotes: Vec::new(),
+            in_toc: false,
+            level: 1,
+        };
+        part.for_each_inline(&mut |i| {
+            if let Inline::FootnoteRef { id, .. } = i {
+                refs.push(id.clone());
+            }
+        });
+        part.for_each_text_run(&mut |v| text.push_str(&Inline::plain_text(v)));
+        assert_eq!(refs, ["n", "n"]);
+        assert!(text.contains("[^gone] d"), "{text}");
+        assert!(!text.contains("[^n]"), "{text}");
     }
 
     fn words(blocks: &[Block]) -> String {
