@@ -233,6 +233,7 @@ codes! {
     W0130 => "an mdBook `{{#…}}` command bookbind cannot honour (an unknown kind, a file not found or outside the book folder, includes nested too deep): printed as written, as mdBook does; an anchor not in the file: nothing included",
     W0131 => "a draft chapter in `SUMMARY.md` (a link with no file): left out",
     W0132 => "the book has no title (in book.yaml, book.toml or the first file's metadata block): it is titled by its folder or first file",
+    W0133 => "a quote that opens like a GitHub alert of a kind GitHub does not know (`> [!EXAMPLE]`): a quote with the word as its label",
 }
 
 impl Code {

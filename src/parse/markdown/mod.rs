@@ -70,7 +70,9 @@ enum Kind {
         id: Option<String>,
         classes: Vec<String>,
     },
-    Quote(Option<BlockQuoteKind>),
+    /// A quote, a GitHub alert's kind, and the word of an alert GitHub does not
+    /// know (`> [!EXAMPLE]`).
+    Quote(Option<BlockQuoteKind>, Option<String>),
     List(Option<u64>),
     Item {
         checked: Option<bool>,
@@ -275,7 +277,7 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
 fn is_container(kind: &Kind) -> bool {
     matches!(
         kind,
-        Kind::Quote(_)
+        Kind::Quote(..)
             | Kind::List(_)
             | Kind::Item { .. }
             | Kind::FootnoteDef(_)
@@ -318,7 +320,7 @@ fn holds_blocks(kind: &Kind) -> bool {
     matches!(
         kind,
         Kind::Root
-            | Kind::Quote(_)
+            | Kind::Quote(..)
             | Kind::Item { .. }
             | Kind::FootnoteDef(_)
             | Kind::DefDetail
@@ -453,6 +455,41 @@ impl Builder<'_> {
     }
 
     /// The frame a Markdown start tag opens; explicit heading ids are noted here.
+    /// The word of a quote that opens like a GitHub alert of a kind GitHub does
+    /// not know (`> [!EXAMPLE]` alone on its first line), with a warning there.
+    fn unknown_alert(&mut self, range: std::ops::Range<usize>) -> Option<String> {
+        let text = self.text.get(range.clone())?;
+        let line = text.lines().next()?;
+        let at = line.find("[!")?;
+        if !line[..at]
+            .chars()
+            .all(|c| c == '>' || c == ' ' || c == '\t')
+        {
+            return None;
+        }
+        let rest = &line[at + 2..];
+        let end = rest.find(']')?;
+        let word = &rest[..end];
+        if word.is_empty()
+            || !word
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            || !rest[end + 1..].trim().is_empty()
+        {
+            return None;
+        }
+        let start = range.start + at;
+        self.out.diagnostics.push(
+            Diagnostic::warning(
+                Code::W0133,
+                format!("`[!{word}]` is no GitHub alert: it is a quote labelled `{word}`"),
+            )
+            .at(self.span(start..start + end + 3))
+            .hint("GitHub's alerts are NOTE, TIP, IMPORTANT, WARNING and CAUTION"),
+        );
+        Some(word.to_string())
+    }
+
     fn kind_of(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) -> Kind {
         match tag {
             Tag::Paragraph => Kind::Paragraph,
@@ -482,7 +519,13 @@ impl Builder<'_> {
                     classes,
                 }
             }
-            Tag::BlockQuote(k) => Kind::Quote(k),
+            Tag::BlockQuote(k) => {
+                let unknown = match k {
+                    None => self.unknown_alert(range.clone()),
+                    Some(_) => None,
+                };
+                Kind::Quote(k, unknown)
+            }
             Tag::CodeBlock(kind) => Kind::CodeBlock(match kind {
                 CodeBlockKind::Fenced(info) => info
                     .split_whitespace()
@@ -786,8 +829,11 @@ impl Builder<'_> {
                 content: inl,
                 classes,
             })),
-            Kind::Quote(kind) => {
+            Kind::Quote(kind, unknown) => {
                 let mut blocks = with_paragraph(frame.blocks, inl);
+                if let Some(word) = unknown {
+                    label_unknown_alert(&mut blocks, &word);
+                }
                 let attribution = take_attribution(&mut blocks);
                 self.push_block(Block::Quote {
                     blocks,
@@ -1047,6 +1093,43 @@ fn note_labels(text: &str) -> std::collections::HashSet<String> {
         .collect()
 }
 
+/// An unknown alert's first line, `[!WORD]`, becomes its label: the word, in
+/// bold, as a paragraph of its own; the rest of the paragraph follows it.
+fn label_unknown_alert(blocks: &mut Vec<Block>, word: &str) {
+    let Some(Block::Paragraph(inl)) = blocks.first_mut() else {
+        return;
+    };
+    let marker = format!("[!{word}]");
+    let Some(Inline::Text(t)) = inl.first_mut() else {
+        return;
+    };
+    let Some(rest) = t.strip_prefix(&marker) else {
+        return;
+    };
+    let rest = rest.trim_start().to_string();
+    if rest.is_empty() {
+        inl.remove(0);
+    } else {
+        *t = rest;
+    }
+    while matches!(inl.first(), Some(Inline::LineBreak))
+        || matches!(inl.first(), Some(Inline::Text(t)) if t.trim().is_empty())
+    {
+        inl.remove(0);
+    }
+    if inl.is_empty() {
+        blocks.remove(0);
+    }
+    let mut label: String = word.to_lowercase();
+    if let Some(first) = label.get(..1) {
+        label = first.to_uppercase() + &label[1..];
+    }
+    blocks.insert(
+        0,
+        Block::Paragraph(vec![Inline::Strong(vec![Inline::Text(label)])]),
+    );
+}
+
 /// A container's blocks, with the inlines still open in it as a last paragraph.
 fn with_paragraph(mut blocks: Vec<Block>, inl: Vec<Inline>) -> Vec<Block> {
     if !inl.is_empty() {
@@ -1175,6 +1258,39 @@ mod tests {
 
     fn parse_str(s: &str) -> Parsed {
         parse(SourceId(0), s)
+    }
+
+    #[test]
+    fn an_alert_of_a_kind_github_does_not_know_is_a_labelled_quote() {
+        let p = parse_str(
+            "> [!EXAMPLE]\n> Some *words*.\n\n> [!NOTE]\n> Known.\n\n> [!not a kind] text\n",
+        );
+        let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["W0133"]);
+        assert_eq!(p.diagnostics[0].span.as_ref().unwrap().range, 2..12);
+        let Block::Quote {
+            blocks, kind: None, ..
+        } = &p.blocks[0]
+        else {
+            panic!("{:?}", p.blocks[0])
+        };
+        assert!(matches!(&blocks[0], Block::Paragraph(i) if Inline::plain_text(i) == "Example"));
+        assert!(
+            matches!(&blocks[1], Block::Paragraph(i) if Inline::plain_text(i) == "Some words.")
+        );
+        assert!(matches!(
+            &p.blocks[1],
+            Block::Quote {
+                kind: Some(Alert::Note),
+                ..
+            }
+        ));
+        let Block::Quote { blocks, .. } = &p.blocks[2] else {
+            panic!()
+        };
+        assert!(
+            matches!(&blocks[0], Block::Paragraph(i) if Inline::plain_text(i) == "[!not a kind] text")
+        );
     }
 
     #[test]

@@ -652,7 +652,7 @@ fn classify(name: &str, t: &Tag, html: &str, span: Span, inline: bool) -> Class 
                 classes: attrs.classes,
             })
         }
-        "blockquote" => Frame(Kind::Quote(None)),
+        "blockquote" => Frame(Kind::Quote(None, None)),
         "ul" | "menu" | "dir" => Frame(Kind::List(None)),
         "ol" => Frame(Kind::List(Some(
             t.attr(html, "start")
