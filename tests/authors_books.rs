@@ -262,3 +262,72 @@ fn markdown_files_given_in_order_bind_with_the_first_files_metadata() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn one_long_file_is_split_into_chapters_at_its_top_level_headings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_book(
+        d,
+        &[(
+            "thesis.md",
+            "---\ntitle: A Thesis\nauthor: Ann\n---\n\nAn abstract before any chapter[^a].\n\n\
+             # Introduction\n\nSee [the method](#method) and [later](#results-in-detail)[^a].\n\n\
+             ## Background\n\nWords[^b].\n\n# Method {#method}\n\nMethod words[^c].\n\n\
+             # Results\n\n## Results in detail\n\nResult words[^b].\n\n\
+             [^a]: Note a.\n\n[^b]: Note b, see[^c].\n\n[^c]: Note c.\n",
+        )],
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = bookbind(&[
+        "build",
+        d.join("thesis.md").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("W0103"), "{}", stderr(&o));
+    let e = Epub::open(&out.path().join("a-thesis.epub"));
+    let nav: Vec<(u8, String)> = nav_structure(&out.path().join("a-thesis.epub"));
+    assert_eq!(
+        nav,
+        [
+            (1, "A Thesis".to_string()),
+            (1, "Introduction".to_string()),
+            (2, "Background".to_string()),
+            (1, "Method".to_string()),
+            (1, "Results".to_string()),
+            (2, "Results in detail".to_string()),
+        ]
+    );
+    let spine = e.spine();
+    let file = |needle: &str| {
+        spine
+            .iter()
+            .find(|f| e.text(f).contains(needle))
+            .unwrap_or_else(|| panic!("no file holds {needle}"))
+            .clone()
+    };
+    let intro = e.text(&file("See "));
+    let method = file("Method words");
+    let results = file("Result words");
+    assert_ne!(method, results);
+    // A link within the file leads to the chapter that now holds its target.
+    let method_name = method.rsplit('/').next().unwrap();
+    assert!(
+        intro.contains(&format!("href=\"{method_name}#method\""))
+            || intro.contains(&format!("href=\"{method_name}\"")),
+        "{intro}"
+    );
+    // Each chapter has the notes it refers to, numbered from 1, with the notes
+    // they refer to.
+    let r = e.text(&results);
+    assert!(r.contains("Note b, see") && r.contains("Note c."), "{r}");
+    assert!(!r.contains("Note a."), "{r}");
+    assert!(
+        intro.contains("Note a.") && intro.contains("Note b, see"),
+        "{intro}"
+    );
+    let abstract_file = e.text(&file("An abstract"));
+    assert!(abstract_file.contains("Note a."), "{abstract_file}");
+}

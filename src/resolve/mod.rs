@@ -9,9 +9,10 @@
 //! 5. `links`: links and images become places, URLs and resources; `[Heading
 //!    text]` a link to that heading (`header_refs`);
 //! 6. `cover`: the author's cover image;
-//! 7. `code`: the lines Rust examples hide (mdBook's and rustdoc's `# ` lines);
-//! 8. `toc`: the one table of contents;
-//! 9. `labels`: the words the editions add (alerts' labels), in the book's language.
+//! 7. `split`: a book of one file becomes a chapter per `#` heading;
+//! 8. `code`: the lines Rust examples hide (mdBook's and rustdoc's `# ` lines);
+//! 9. `toc`: the one table of contents;
+//! 10. `labels`: the words the editions add (alerts' labels), in the book's language.
 //!
 //! Every step reaches every block and inline through the model's walk.
 
@@ -26,6 +27,7 @@ pub mod labels;
 pub mod links;
 pub mod notes;
 pub mod parts;
+pub mod split;
 pub mod toc;
 
 use crate::diag::{Diagnostic, Sources};
@@ -53,6 +55,7 @@ pub fn resolve(
     parts::retitle(&mut draft);
     let mut resources = links::resolve(&mut draft, &loaded.dir, diags);
     let cover = cover::resolve(&loaded, &mut resources, diags);
+    split::split(&mut draft, diags);
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }

@@ -20,6 +20,9 @@ pub struct Draft {
     pub explicit: Vec<(String, Span)>,
     /// Each part's heading names, by the author's tools' rules (filled by `ids`).
     pub anchors: Vec<Anchors>,
+    /// The part of a one-file book to split at its `#` headings (see `split`),
+    /// and whether its opening heading is the file's own.
+    pub split: Option<(usize, bool)>,
     /// Parts whose title is their heading's text, set again once citations are
     /// formatted (`# On @knuth1984` is titled with the formatted citation).
     titled_by_heading: Vec<usize>,
@@ -62,6 +65,7 @@ pub fn assemble(
         rel_paths: Vec::with_capacity(parsed.len() + 2),
         explicit: Vec::new(),
         anchors: Vec::new(),
+        split: None,
         titled_by_heading: Vec::new(),
     };
     if loaded.title_page && !loaded.parts.iter().any(|p| p.role == Role::TitlePage) {
@@ -113,6 +117,7 @@ pub fn assemble(
                     .in_file(path),
             );
         }
+        let opening_from_file = heading.is_some();
         let unlisted = heading
             .as_ref()
             .is_some_and(|h| h.classes.iter().any(|c| c == "unlisted"));
@@ -136,6 +141,10 @@ pub fn assemble(
         });
         d.rel_paths.push(lp.rel_path.clone());
         d.anchors.push(Anchors::default());
+        // A book of one file is split at its `#` headings, as pandoc splits one.
+        if loaded.parts.len() == 1 && lp.kind == PartKind::Chapter {
+            d.split = Some((d.parts.len() - 1, opening_from_file));
+        }
     }
     for div in divisions {
         push_division(&mut d, &div.title);
