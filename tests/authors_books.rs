@@ -331,3 +331,68 @@ fn one_long_file_is_split_into_chapters_at_its_top_level_headings() {
     let abstract_file = e.text(&file("An abstract"));
     assert!(abstract_file.contains("Note a."), "{abstract_file}");
 }
+
+#[test]
+fn front_matter_is_in_the_order_books_use_with_the_contents_before_the_preface() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_book(
+        d,
+        &[
+            (
+                "book.yaml",
+                "title: Order\nfront:\n  - front/preface.md\n  - front/epigraph.md\n  - front/dedication.md\n  - front/copyright.md\nchapters:\n  - chapters/one.md\n",
+            ),
+            ("front/preface.md", "# Preface\n\nWhy.\n"),
+            ("front/epigraph.md", "> Words.\n"),
+            ("front/dedication.md", "For someone.\n"),
+            ("front/copyright.md", "© Someone.\n"),
+            ("chapters/one.md", "# One\n\nText.\n"),
+        ],
+    );
+    let out = tempfile::tempdir().unwrap();
+    build_ok(d, out.path());
+    let spine: Vec<String> = Epub::open(&out.path().join("order.epub"))
+        .spine()
+        .iter()
+        .map(|f| {
+            f.rsplit('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".xhtml")
+                .to_string()
+        })
+        .collect();
+    let at = |name: &str| {
+        spine
+            .iter()
+            .position(|s| s == name)
+            .unwrap_or_else(|| panic!("{name} in {spine:?}"))
+    };
+    let order = [
+        "titlepage",
+        "copyright",
+        "dedication",
+        "epigraph",
+        "contents",
+        "preface",
+        "one",
+    ];
+    for w in order.windows(2) {
+        assert!(at(w[0]) < at(w[1]), "{} before {}: {spine:?}", w[0], w[1]);
+    }
+    // The print edition's pages in the same order.
+    let text = std::process::Command::new("pdftotext")
+        .args([out.path().join("order.pdf").to_str().unwrap(), "-"])
+        .output();
+    if let Ok(t) = text {
+        let t = String::from_utf8_lossy(&t.stdout).into_owned();
+        if !t.is_empty() {
+            let pos = |w: &str| t.find(w).unwrap_or_else(|| panic!("{w} in {t}"));
+            assert!(pos("© Someone") < pos("For someone"));
+            assert!(pos("For someone") < pos("Words."));
+            assert!(pos("Words.") < pos("Contents"));
+            assert!(pos("Contents") < pos("Why."));
+        }
+    }
+}

@@ -118,11 +118,7 @@ fn add_cover(b: &mut Builder, book: &Book) -> Result<(), EpubError> {
 /// as in the print edition.
 fn add_parts(b: &mut Builder, book: &Book, diags: &mut Vec<Diagnostic>) -> Result<(), EpubError> {
     let first_chapter = book.parts.iter().position(|p| p.kind == PartKind::Chapter);
-    let contents_at = book
-        .parts
-        .iter()
-        .position(|p| p.kind != PartKind::Front)
-        .unwrap_or(book.parts.len());
+    let contents_at = book.contents_at;
     for i in 0..book.parts.len() {
         if i == contents_at {
             add_contents_page(b, book)?;

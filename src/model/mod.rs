@@ -17,6 +17,8 @@ pub struct Book {
     pub parts: Vec<Part>,
     /// Built once by `resolve::toc`; every edition renders exactly this.
     pub toc: Vec<TocEntry>,
+    /// The part the contents page goes before (`parts.len()`: after the last).
+    pub contents_at: usize,
     pub settings: Settings,
     /// Images and other files the book refers to, by index from `Inline::Image`.
     pub resources: Vec<Resource>,

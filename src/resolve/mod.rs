@@ -62,7 +62,9 @@ pub fn resolve(
     code::hide_lines(&mut draft.parts);
     let toc = toc::build(&draft.parts, loaded.contents_sections);
     let labels = labels::labels(&loaded.meta.language);
+    let contents_at = parts::contents_at(&draft.parts);
     Some(Book {
+        contents_at,
         meta: loaded.meta,
         parts: draft.parts,
         toc,

@@ -149,7 +149,57 @@ pub fn assemble(
     for div in divisions {
         push_division(&mut d, &div.title);
     }
+    order_front_matter(&mut d);
     d
+}
+
+/// Where a front part goes, as books order them: title page, disclaimer (set
+/// where a reader cannot miss it), copyright, dedication, epigraph; then the
+/// contents; then foreword, preface, introduction and the rest, as listed.
+pub fn front_rank(role: Role) -> u8 {
+    match role {
+        Role::TitlePage => 0,
+        Role::Disclaimer => 1,
+        Role::Copyright => 2,
+        Role::Dedication => 3,
+        Role::Epigraph => 4,
+        _ => 5,
+    }
+}
+
+/// The contents page goes before the first part that is neither one of the
+/// opening pages of the front matter (`front_rank` below 5) nor front matter.
+pub fn contents_at(parts: &[Part]) -> usize {
+    parts
+        .iter()
+        .position(|p| p.kind != PartKind::Front || front_rank(p.role) >= 5)
+        .unwrap_or(parts.len())
+}
+
+/// Puts the front matter (the parts before the first that is not front matter)
+/// in the order of `front_rank`, each rank in the order listed.
+fn order_front_matter(d: &mut Draft) {
+    let n = d
+        .parts
+        .iter()
+        .position(|p| p.kind != PartKind::Front)
+        .unwrap_or(d.parts.len());
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| front_rank(d.parts[i].role));
+    if order.iter().enumerate().all(|(k, &i)| k == i) {
+        return;
+    }
+    // Where each old index went.
+    let mut new_of = vec![0; n];
+    for (k, &i) in order.iter().enumerate() {
+        new_of[i] = k;
+    }
+    permute(&mut d.parts, &order);
+    permute(&mut d.rel_paths, &order);
+    permute(&mut d.anchors, &order);
+    for i in d.titled_by_heading.iter_mut().filter(|i| **i < n) {
+        *i = new_of[*i];
+    }
 }
 
 /// A part that is only a title opening a division of the book.
@@ -161,6 +211,16 @@ fn push_division(d: &mut Draft, title: &str) {
         title,
         true,
     ));
+}
+
+/// Reorders the first `order.len()` items of `v`: item `order[k]` goes to `k`.
+fn permute<T>(v: &mut Vec<T>, order: &[usize]) {
+    let mut taken: Vec<Option<T>> = v.drain(..order.len()).map(Some).collect();
+    let front: Vec<T> = order
+        .iter()
+        .map(|&i| taken[i].take().expect("each index once"))
+        .collect();
+    v.splice(0..0, front);
 }
 
 /// The part's opening heading: its first `#` heading, when nothing with text

@@ -23,7 +23,7 @@ pub mod shape;
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
-use crate::model::{Book, PartKind};
+use crate::model::Book;
 use doc::{Document, FaceFile, Pt};
 use folio::{first_chapter_page, folio};
 use fonts::FontSet;
@@ -104,11 +104,7 @@ pub fn typeset(
         shaper: shape::Shaper::new(),
         language: book.meta.language.clone(),
     };
-    let contents_at = book
-        .parts
-        .iter()
-        .position(|p| p.kind != PartKind::Front)
-        .unwrap_or(book.parts.len());
+    let contents_at = book.contents_at;
     let set = set_parts(book, &g, fonts);
     diags.extend(set.findings.diagnostics(book));
     let (parts_flow, notes, images) = (set.flow, set.notes, set.images);
