@@ -234,6 +234,8 @@ codes! {
     W0131 => "a draft chapter in `SUMMARY.md` (a link with no file): left out",
     W0132 => "the book has no title (in book.yaml, book.toml or the first file's metadata block): it is titled by its folder or first file",
     W0133 => "a quote that opens like a GitHub alert of a kind GitHub does not know (`> [!EXAMPLE]`): a quote with the word as its label",
+    W0134 => "syntax of another tool that bookbind prints as written: bookdown's `\\@ref(…)`, an R Markdown or Quarto code chunk (```` ```{r} ````)",
+    W0135 => "a part in the contents with no heading: titled by its file name",
 }
 
 impl Code {

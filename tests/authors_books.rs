@@ -396,3 +396,31 @@ fn front_matter_is_in_the_order_books_use_with_the_contents_before_the_preface()
         }
     }
 }
+
+#[test]
+fn a_part_opens_with_its_top_heading_whatever_its_level_and_one_without_is_titled_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_book(
+        d,
+        &[
+            (
+                "book.yaml",
+                "title: Levels\nchapters:\n  - chapters/01-part.md\n  - chapters/02-chapter.md\n  - chapters/03-no-heading.md\n",
+            ),
+            ("chapters/01-part.md", "<!-- a comment -->\n<a id=\"top\"></a>\n\n## Part One\n\n### Inside\n\nText.\n"),
+            ("chapters/02-chapter.md", "### II\n\nMore text.\n"),
+            ("chapters/03-no-heading.md", "Just text.\n"),
+        ],
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build_ok(d, out.path());
+    let err = stderr(&o);
+    assert_eq!(err.matches("warning[W0135]").count(), 1, "{err}");
+    assert!(err.contains("03-no-heading.md"), "{err}");
+    let titles: Vec<String> = nav_structure(&out.path().join("levels.epub"))
+        .into_iter()
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(titles, ["Part One", "II", "No heading"]);
+}

@@ -105,13 +105,14 @@ pub fn assemble(
         if from_heading.is_some() {
             d.titled_by_heading.push(d.parts.len());
         }
+        let by_name = lp.title.is_none() && from_heading.is_none();
         let title = lp
             .title
             .clone()
             .or(from_heading)
             .unwrap_or_else(|| title_from_stem(&lp.stem));
+        let path = sources.path(lp.source);
         if blocks.is_empty() && heading.is_none() {
-            let path = sources.path(lp.source);
             diags.push(
                 Diagnostic::warning(Code::W0101, format!("`{}` is empty", path.display()))
                     .in_file(path),
@@ -128,6 +129,19 @@ pub fn assemble(
                 }
                 _ => true,
             };
+        if by_name && in_toc && !blocks.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    Code::W0135,
+                    format!(
+                        "`{}` has no heading: it is titled `{title}` by its file name",
+                        path.display()
+                    ),
+                )
+                .at(Span::new(lp.source, 0..0))
+                .hint("begin it with a `# ` heading, or give it a title where it is listed"),
+            );
+        }
         d.parts.push(Part {
             kind: lp.kind,
             role: lp.role,
@@ -223,15 +237,27 @@ fn permute<T>(v: &mut Vec<T>, order: &[usize]) {
     v.splice(0..0, front);
 }
 
-/// The part's opening heading: its first `#` heading, when nothing with text
-/// comes before it (a comment, an anchor `<a id>` or an empty element may).
+/// The part's opening heading: its first heading, when nothing with text comes
+/// before it (a comment, an anchor `<a id>` or an empty element may) and no
+/// heading of the file is above it (a file of `## Part I` and `### I` opens with
+/// `Part I`; one of `### I` alone with `I`).
 fn opening_heading(blocks: &mut Vec<Block>) -> Option<Heading> {
     let k = blocks.iter().position(|b| !is_textless(b))?;
-    match &blocks[k] {
-        Block::Heading(h) if h.level == 1 => match blocks.remove(k) {
-            Block::Heading(h) => Some(h),
+    let Block::Heading(first) = &blocks[k] else {
+        return None;
+    };
+    let top = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(h) => Some(h.level),
             _ => None,
-        },
+        })
+        .min()?;
+    if first.level > top {
+        return None;
+    }
+    match blocks.remove(k) {
+        Block::Heading(h) => Some(h),
         _ => None,
     }
 }

@@ -410,6 +410,14 @@ impl Builder<'_> {
                         top.text.push_str(&t)
                     }
                     _ => {
+                        let at = range.start - usize::from(self.text[..range.start].ends_with('\\'));
+                        if self.text[at..].starts_with("\\@ref(") {
+                            self.cannot_honour(
+                                at..at + 6,
+                                "bookdown's `\\@ref(…)` is printed as written: bookbind does not number figures and tables",
+                                "link to the place instead: `[the figure](#fig-id)`",
+                            );
+                        }
                         let literal = literal_prefix(self.text, &t, range.clone());
                         self.top().pending.push(Piece {
                             text: t,
@@ -490,6 +498,16 @@ impl Builder<'_> {
         Some(word.to_string())
     }
 
+    /// Syntax of another tool that bookbind prints as written: a warning at its
+    /// place.
+    fn cannot_honour(&mut self, at: std::ops::Range<usize>, message: &str, hint: &str) {
+        self.out.diagnostics.push(
+            Diagnostic::warning(Code::W0134, message)
+                .at(self.span(at))
+                .hint(hint),
+        );
+    }
+
     fn kind_of(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) -> Kind {
         match tag {
             Tag::Paragraph => Kind::Paragraph,
@@ -525,6 +543,22 @@ impl Builder<'_> {
                     Some(_) => None,
                 };
                 Kind::Quote(k, unknown)
+            }
+            Tag::CodeBlock(CodeBlockKind::Fenced(ref info))
+                if info.trim_start().starts_with('{')
+                    && info.trim_start()[1..].starts_with(|c: char| c.is_ascii_alphabetic()) =>
+            {
+                let lang: String = info.trim_start()[1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                let at = range.start..range.start + 3;
+                self.cannot_honour(
+                    at,
+                    &format!("a `{{{lang}}}` chunk of R Markdown or Quarto is printed as code: bookbind runs no code"),
+                    "knit or render the document first, and bind the Markdown it writes",
+                );
+                Kind::CodeBlock(Some(lang))
             }
             Tag::CodeBlock(kind) => Kind::CodeBlock(match kind {
                 CodeBlockKind::Fenced(info) => info
@@ -1258,6 +1292,26 @@ mod tests {
 
     fn parse_str(s: &str) -> Parsed {
         parse(SourceId(0), s)
+    }
+
+    #[test]
+    fn bookdown_references_and_knitr_chunks_are_warnings_at_their_place() {
+        let p = parse_str(
+            "See Figure \\@ref(fig:a).\n\n```{r, echo=FALSE}\nplot(x)\n```\n\n```r\nok\n```\n",
+        );
+        let at: Vec<_> = p
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.span.as_ref().unwrap().range.start))
+            .collect();
+        assert_eq!(at, [("W0134", 11), ("W0134", 26)]);
+        // The text is kept as written; the chunk is code in its language.
+        assert!(
+            matches!(&p.blocks[0], Block::Paragraph(i) if Inline::plain_text(i) == "See Figure @ref(fig:a).")
+        );
+        assert!(
+            matches!(&p.blocks[1], Block::Code { language: Some(l), text } if l == "r" && text == "plot(x)\n")
+        );
     }
 
     #[test]
