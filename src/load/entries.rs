@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::clean;
-use super::files::{add_source, check_relative, read_text_at, safe_path};
+use super::files::{add_source, check_relative, part_stem, read_text_at, safe_path};
 use super::manifest::{Entries, Entry};
 use super::{span_of, LoadedPart};
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
@@ -74,7 +74,9 @@ fn expand(
                 glob,
             };
             seen.insert(path.clone(), first);
-            if let Some(part) = read_part(kind, path, rel_str, &e.value, &span, sources, diags) {
+            let stem = part_stem(&path, dir);
+            let file = (path, rel_str, stem);
+            if let Some(part) = read_part(kind, file, &e.value, &span, sources, diags) {
                 parts.push(part);
             }
         }
@@ -170,22 +172,18 @@ fn glob_files(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(v)
 }
 
-/// A listed file read into the sources as a part, its role from its name; the
+/// A listed file (its path, path in the book and name) read into the sources as a
+/// part, its role from its name; the
 /// entry's title, if it has one, without control characters.
 fn read_part(
     kind: PartKind,
-    path: PathBuf,
-    rel_path: String,
+    (path, rel_path, stem): (PathBuf, String, String),
     entry: &Entry,
     span: &Span,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<LoadedPart> {
     let read = read_text_at(&path, span.clone(), diags)?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let source = add_source(sources, diags, path, read);
     let mut title = entry.title.clone();
     if title.as_mut().is_some_and(|t| clean::strip_in_place(t) > 0) {

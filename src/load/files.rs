@@ -67,6 +67,26 @@ pub(super) struct Read {
     pub(super) removed: clean::Removed,
 }
 
+/// The name a part takes from its file (the base of its id and EPUB file name):
+/// the file's stem, or its folder's name for the files site tools name alike in
+/// every folder (`posts/quorum/main.md`, `cli/README.md`, `guide/index.md`), but
+/// not for one directly in `base`, the book's own folder.
+pub(super) fn part_stem(path: &Path, base: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let generic = matches!(
+        stem.to_lowercase().as_str(),
+        "main" | "index" | "_index" | "readme"
+    );
+    let parent = path.parent().filter(|p| *p != base);
+    match parent.and_then(Path::file_name) {
+        Some(folder) if generic => folder.to_string_lossy().into_owned(),
+        _ => stem,
+    }
+}
+
 /// Adds a file to `sources`, with a warning at the first place where control
 /// characters were removed from it.
 pub(super) fn add_source(

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::entries::role_of;
-use super::files::{add_source, read_text, safe_path};
+use super::files::{add_source, part_stem, read_text, safe_path};
 use super::given::{find_span, Given, Layer};
 use super::summary::{self, Item, Section};
 use super::{Division, LoadedPart};
@@ -176,10 +176,7 @@ pub(super) fn parts(
                 let Some(read) = super::files::read_text_at(&file, span.clone(), diags) else {
                     continue;
                 };
-                let stem = file
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let stem = part_stem(&file, &dir.join(src));
                 let source = add_source(sources, diags, file.clone(), read);
                 parts.push(LoadedPart {
                     kind,

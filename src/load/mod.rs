@@ -262,10 +262,7 @@ fn load_files(
         let Some(read) = read_text(file, diags) else {
             continue;
         };
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = files::part_stem(file, &dir);
         let source = add_source(sources, diags, given.clone(), read);
         parts.push(LoadedPart {
             kind: PartKind::Chapter,

@@ -218,10 +218,16 @@ fn order_front_matter(d: &mut Draft) {
 
 /// A part that is only a title opening a division of the book.
 fn push_division(d: &mut Draft, title: &str) {
+    let slug = super::ids::slug(title);
+    let id = if slug.is_empty() {
+        "part".to_string()
+    } else {
+        format!("part-{slug}")
+    };
     d.push_generated(empty_part(
         PartKind::Chapter,
         Role::Division,
-        "part",
+        &id,
         title,
         true,
     ));

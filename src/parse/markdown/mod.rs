@@ -410,7 +410,8 @@ impl Builder<'_> {
                         top.text.push_str(&t)
                     }
                     _ => {
-                        let at = range.start - usize::from(self.text[..range.start].ends_with('\\'));
+                        let at =
+                            range.start - usize::from(self.text[..range.start].ends_with('\\'));
                         if self.text[at..].starts_with("\\@ref(") {
                             self.cannot_honour(
                                 at..at + 6,
