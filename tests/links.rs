@@ -99,8 +99,9 @@ fn links_to_the_pages_a_site_generator_made_reach_their_markdown() {
     let one = epub.text("OEBPS/chapter-01.xhtml");
     for (text, href) in [
         ("html", "chapter-02.xhtml#kept"),
-        ("index", "readme.xhtml"),
-        ("folder", "readme.xhtml"),
+        // `sub/README.md` is named by its folder.
+        ("index", "sub.xhtml"),
+        ("folder", "sub.xhtml"),
         ("bare", "chapter-02.xhtml"),
         // Jekyll serves `01.md` as `01/`: `../02/` is its sibling.
         ("sibling", "chapter-02.xhtml"),
