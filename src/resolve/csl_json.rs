@@ -6,15 +6,18 @@
 //! hayagriva reads CSL-JSON items only through citationberg's `Item`, whose
 //! fields must each be a string, an integer, names or a date: a real export with
 //! a float (`score`), a list of strings (`subtitle`) or an object (`relation`)
-//! is refused whole. So the JSON is read here, every field kept or left out on
-//! its own, and an item that cannot be read (no `id`, not an object) is left out
-//! with a warning at its line. Reads no files.
+//! is refused whole. So the JSON is read with serde_json into plain values, every
+//! field kept or left out on its own, and an item that cannot be read (no `id`,
+//! not an object) is left out with a warning at its line. Reads no files.
 
 use hayagriva::types::{
     Date, EntryType, FormatString, MaybeTyped, Numeric, PageRanges, Person, PersonRole,
     PersonsWithRoles, Publisher, QualifiedUrl,
 };
 use hayagriva::{Entry, Library};
+
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use crate::diag::{Code, Diagnostic, SourceId, Span};
 
@@ -26,20 +29,22 @@ pub fn read(
     source: SourceId,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Library, Diagnostic> {
-    let mut p = Parser {
-        s: text.as_bytes(),
-        at: 0,
-        depth: 0,
-    };
-    let top = p.document().map_err(|(at, msg)| {
-        let at = at.min(text.len());
+    let invalid = |e: serde_json::Error| {
+        let at = if e.line() == 0 {
+            0
+        } else {
+            line_col_offset(text, e.line(), e.column())
+        };
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
         Diagnostic::error(Code::E0008, format!("invalid bibliography: {msg}"))
             .at(Span::new(source, at..(at + 1).min(text.len()).max(at)))
             .hint("a CSL-JSON file is an array of items: `[{\"id\": \"key\", \"type\": \"book\", \"title\": \"...\"}]`")
-    })?;
-    let items = match top {
-        (_, Json::List(items)) => items,
-        item @ (_, Json::Map(_)) => vec![item],
+    };
+    // Each item borrowed as written, for the place of its warnings.
+    let raw: Vec<&RawValue> = match serde_json::from_str::<&RawValue>(text).map_err(invalid)? {
+        r if r.get().starts_with('[') => serde_json::from_str(r.get()).map_err(invalid)?,
+        r if r.get().starts_with('{') => vec![r],
         _ => {
             return Err(Diagnostic::error(
                 Code::E0008,
@@ -48,6 +53,13 @@ pub fn read(
             .at(Span::new(source, 0..text.len().min(1))))
         }
     };
+    let items = raw.into_iter().map(|r| {
+        let at = r.get().as_ptr() as usize - text.as_ptr() as usize;
+        (
+            at,
+            serde_json::from_str::<Value>(r.get()).unwrap_or(Value::Null),
+        )
+    });
     let mut lib = Library::new();
     for (at, item) in items {
         let warn = |why: String| {
@@ -58,7 +70,7 @@ pub fn read(
             .at(Span::new(source, at..(at + 1).min(text.len())))
             .hint("fix the item, or remove it if nothing cites it")
         };
-        let Json::Map(fields) = item else {
+        let Value::Object(fields) = item else {
             diags.push(warn("is not an object".into()));
             continue;
         };
@@ -76,34 +88,22 @@ pub fn read(
     Ok(lib)
 }
 
-/// A JSON value. Numbers are kept as written.
-#[derive(Debug, Clone, PartialEq)]
-enum Json {
-    Null,
-    Bool(bool),
-    Num(String),
-    Str(String),
-    /// Each element with the byte offset where it starts.
-    List(Vec<(usize, Json)>),
-    Map(Vec<(String, Json)>),
-}
-
 /// One item's fields.
-struct Item(Vec<(String, Json)>);
+struct Item(Map<String, Value>);
 
 impl Item {
-    fn get(&self, key: &str) -> Option<&Json> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
     }
 
     /// A string or number field, trimmed; None when absent or empty.
     fn text(&self, key: &str) -> Option<String> {
         match self.get(key)? {
-            Json::Str(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-            Json::Num(n) => Some(n.clone()),
+            Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Value::Number(n) => Some(n.to_string()),
             // Crossref's exports hold some titles as lists of one string.
-            Json::List(v) => match v.first() {
-                Some((_, Json::Str(s))) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Value::Array(v) => match v.first() {
+                Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
                 _ => None,
             },
             _ => None,
@@ -122,10 +122,10 @@ impl Item {
     }
 
     fn names(&self, key: &str) -> Vec<Person> {
-        let Some(Json::List(v)) = self.get(key) else {
+        let Some(Value::Array(v)) = self.get(key) else {
             return Vec::new();
         };
-        v.iter().filter_map(|(_, n)| person(n)).collect()
+        v.iter().filter_map(person).collect()
     }
 
     fn date(&self, key: &str) -> Option<Date> {
@@ -134,8 +134,8 @@ impl Item {
 }
 
 /// A CSL name: `{family, given, non-dropping-particle, suffix}` or `{literal}`.
-fn person(n: &Json) -> Option<Person> {
-    let Json::Map(fields) = n else {
+fn person(n: &Value) -> Option<Person> {
+    let Value::Object(fields) = n else {
         return None;
     };
     let f = Item(fields.clone());
@@ -149,19 +149,19 @@ fn person(n: &Json) -> Option<Person> {
         given_name: f.text("given"),
         prefix,
         suffix: f.text("suffix"),
-        comma_suffix: matches!(f.get("comma-suffix"), Some(Json::Bool(true))),
+        comma_suffix: matches!(f.get("comma-suffix"), Some(Value::Bool(true))),
         alias: None,
     })
 }
 
 /// A CSL date: `{"date-parts": [[y, m, d]]}` (numbers or strings; the first of
 /// a range), `{"raw": "2017-05-19"}`, or a string like `"2017-05-19"`.
-fn date(v: &Json) -> Option<Date> {
-    let from_parts = |parts: &[(usize, Json)]| -> Option<Date> {
+fn date(v: &Value) -> Option<Date> {
+    let from_parts = |parts: &[Value]| -> Option<Date> {
         let num = |i: usize| -> Option<i64> {
-            match &parts.get(i)?.1 {
-                Json::Num(n) => n.parse::<f64>().ok().map(|f| f as i64),
-                Json::Str(s) => s.trim().parse().ok(),
+            match parts.get(i)? {
+                Value::Number(n) => n.as_f64().map(|f| f as i64),
+                Value::String(s) => s.trim().parse().ok(),
                 _ => None,
             }
         };
@@ -180,22 +180,22 @@ fn date(v: &Json) -> Option<Date> {
         })
     };
     match v {
-        Json::Map(fields) => {
+        Value::Object(fields) => {
             let f = Item(fields.clone());
             let mut d = match f.get("date-parts") {
-                Some(Json::List(ranges)) => match ranges.first() {
-                    Some((_, Json::List(parts))) => from_parts(parts),
+                Some(Value::Array(ranges)) => match ranges.first() {
+                    Some(Value::Array(parts)) => from_parts(parts),
                     _ => None,
                 },
                 _ => None,
             }
             .or_else(|| f.text("raw").and_then(|r| date_text(&r)))
             .or_else(|| f.text("literal").and_then(|r| date_text(&r)))?;
-            d.approximate = matches!(f.get("circa"), Some(Json::Bool(true)))
-                || matches!(f.get("circa"), Some(Json::Num(n)) if n == "1");
+            d.approximate = matches!(f.get("circa"), Some(Value::Bool(true)))
+                || matches!(f.get("circa"), Some(Value::Number(n)) if n.as_f64() == Some(1.0));
             Some(d)
         }
-        Json::Str(s) => date_text(s),
+        Value::String(s) => date_text(s),
         _ => None,
     }
 }
@@ -399,214 +399,14 @@ fn entry(id: &str, item: &Item) -> Entry {
     e
 }
 
-/// A small JSON reader (RFC 8259) that keeps where each array element starts.
-struct Parser<'a> {
-    s: &'a [u8],
-    at: usize,
-    depth: usize,
-}
-
-/// Deep enough for any bibliography; a deeper file is refused, not a crash.
-const MAX_DEPTH: usize = 64;
-
-type Parsed<T> = Result<T, (usize, String)>;
-
-impl Parser<'_> {
-    fn document(&mut self) -> Parsed<(usize, Json)> {
-        // A byte-order mark is no part of the JSON.
-        if self.s.starts_with("\u{feff}".as_bytes()) {
-            self.at = 3;
-        }
-        self.ws();
-        let start = self.at;
-        let v = self.value()?;
-        self.ws();
-        if self.at < self.s.len() {
-            return Err((self.at, "text after the JSON value".into()));
-        }
-        Ok((start, v))
-    }
-
-    fn ws(&mut self) {
-        while self
-            .s
-            .get(self.at)
-            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        {
-            self.at += 1;
-        }
-    }
-
-    fn expect(&mut self, b: u8) -> Parsed<()> {
-        self.ws();
-        if self.s.get(self.at) == Some(&b) {
-            self.at += 1;
-            Ok(())
-        } else {
-            Err((self.at, format!("expected `{}`", b as char)))
-        }
-    }
-
-    fn value(&mut self) -> Parsed<Json> {
-        self.ws();
-        match self.s.get(self.at) {
-            Some(b'{') => self.nested(|p| p.object()),
-            Some(b'[') => self.nested(|p| p.array()),
-            Some(b'"') => self.string().map(Json::Str),
-            Some(b't') => self.word("true", Json::Bool(true)),
-            Some(b'f') => self.word("false", Json::Bool(false)),
-            Some(b'n') => self.word("null", Json::Null),
-            Some(b'-' | b'0'..=b'9') => Ok(self.number()),
-            Some(_) => Err((self.at, "expected a JSON value".into())),
-            None => Err((self.at, "the file ends inside a JSON value".into())),
-        }
-    }
-
-    fn nested(&mut self, f: impl FnOnce(&mut Self) -> Parsed<Json>) -> Parsed<Json> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err((self.at, "nested too deep".into()));
-        }
-        let v = f(self);
-        self.depth -= 1;
-        v
-    }
-
-    fn word(&mut self, w: &str, v: Json) -> Parsed<Json> {
-        if self.s[self.at..].starts_with(w.as_bytes()) {
-            self.at += w.len();
-            Ok(v)
-        } else {
-            Err((self.at, "expected a JSON value".into()))
-        }
-    }
-
-    fn number(&mut self) -> Json {
-        let start = self.at;
-        while self
-            .s
-            .get(self.at)
-            .is_some_and(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
-        {
-            self.at += 1;
-        }
-        Json::Num(String::from_utf8_lossy(&self.s[start..self.at]).into_owned())
-    }
-
-    fn array(&mut self) -> Parsed<Json> {
-        self.at += 1;
-        let mut v = Vec::new();
-        self.ws();
-        if self.s.get(self.at) == Some(&b']') {
-            self.at += 1;
-            return Ok(Json::List(v));
-        }
-        loop {
-            self.ws();
-            let start = self.at;
-            v.push((start, self.value()?));
-            self.ws();
-            match self.s.get(self.at) {
-                Some(b',') => self.at += 1,
-                Some(b']') => {
-                    self.at += 1;
-                    return Ok(Json::List(v));
-                }
-                _ => return Err((self.at, "expected `,` or `]`".into())),
-            }
-        }
-    }
-
-    fn object(&mut self) -> Parsed<Json> {
-        self.at += 1;
-        let mut fields = Vec::new();
-        self.ws();
-        if self.s.get(self.at) == Some(&b'}') {
-            self.at += 1;
-            return Ok(Json::Map(fields));
-        }
-        loop {
-            self.ws();
-            if self.s.get(self.at) != Some(&b'"') {
-                return Err((self.at, "expected a field name in double quotes".into()));
-            }
-            let key = self.string()?;
-            self.expect(b':')?;
-            let v = self.value()?;
-            fields.push((key, v));
-            self.ws();
-            match self.s.get(self.at) {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    return Ok(Json::Map(fields));
-                }
-                _ => return Err((self.at, "expected `,` or `}`".into())),
-            }
-        }
-    }
-
-    /// A string from its opening quote; escapes decoded (`\u` pairs too).
-    fn string(&mut self) -> Parsed<String> {
-        let open = self.at;
-        self.at += 1;
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            let Some(&b) = self.s.get(self.at) else {
-                return Err((open, "a string is not closed".into()));
-            };
-            self.at += 1;
-            match b {
-                b'"' => break,
-                b'\\' => {
-                    let Some(&e) = self.s.get(self.at) else {
-                        return Err((open, "a string is not closed".into()));
-                    };
-                    self.at += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => self.unicode_escape()?,
-                        _ => return Err((self.at - 2, "an unknown escape in a string".into())),
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-                b => out.push(b),
-            }
-        }
-        // The file is UTF-8 (load checked it), and escapes add whole characters.
-        Ok(String::from_utf8_lossy(&out).into_owned())
-    }
-
-    fn hex4(&mut self) -> Parsed<u32> {
-        let digits = self
-            .s
-            .get(self.at..self.at + 4)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-            .ok_or((self.at, "a bad `\\u` escape".to_string()))?;
-        self.at += 4;
-        Ok(digits)
-    }
-
-    fn unicode_escape(&mut self) -> Parsed<char> {
-        let hi = self.hex4()?;
-        let code = if (0xd800..0xdc00).contains(&hi) && self.s[self.at..].starts_with(b"\\u") {
-            self.at += 2;
-            let lo = self.hex4()?;
-            0x10000 + ((hi - 0xd800) << 10) + (lo.wrapping_sub(0xdc00) & 0x3ff)
-        } else {
-            hi
-        };
-        Ok(char::from_u32(code).unwrap_or('\u{fffd}'))
-    }
+/// The byte offset of serde_json's 1-based line and column (in bytes).
+fn line_col_offset(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + col.saturating_sub(1)).min(text.len())
 }
 
 #[cfg(test)]
