@@ -424,3 +424,46 @@ fn a_part_opens_with_its_top_heading_whatever_its_level_and_one_without_is_title
         .collect();
     assert_eq!(titles, ["Part One", "II", "No heading"]);
 }
+
+#[test]
+fn a_gitbook_and_an_mdbook_without_book_toml_build_from_their_summary() {
+    for (files, epub) in [
+        (
+            vec![
+                ("book.json", "{\"title\": \"Git Book\", \"author\": \"Ann\", \"language\": \"fr\", \"plugins\": []}"),
+                ("SUMMARY.md", "# Table of contents\n\n* [Intro](README.md)\n* [Part](part/README.md)\n  * [Page](part/page.md)\n"),
+                ("README.md", "# Intro\n\nHello.\n"),
+                ("part/README.md", "# Part\n\nA part.\n"),
+                ("part/page.md", "# Page\n\nA page.\n"),
+            ],
+            "git-book.epub",
+        ),
+        (
+            vec![
+                ("src/SUMMARY.md", "# Summary\n\n- [One](one.md)\n"),
+                ("src/one.md", "# One\n\nText.\n"),
+            ],
+            "book.epub",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let book = tmp.path().join("book");
+        write_book(&book, &files);
+        let out = tempfile::tempdir().unwrap();
+        build_ok(&book, out.path());
+        let nav = nav_structure(&out.path().join(epub));
+        assert!(!nav.is_empty());
+        if epub == "git-book.epub" {
+            assert_eq!(
+                nav,
+                [
+                    (1, "Intro".to_string()),
+                    (1, "Part".to_string()),
+                    (2, "Page".to_string())
+                ]
+            );
+            let opf = Epub::open(&out.path().join(epub)).text("OEBPS/content.opf");
+            assert!(opf.contains(">fr<") && opf.contains(">Ann<"), "{opf}");
+        }
+    }
+}

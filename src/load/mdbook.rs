@@ -32,10 +32,11 @@ struct BookTable {
     src: Option<String>,
 }
 
-/// A `book.toml` read: its source, the metadata it gives, and the source folder
+/// An mdBook or GitBook project: the source of its `book.toml` (if it has one),
+/// the metadata its configuration gives, and the folder of its SUMMARY.md
 /// (relative to the book folder).
 pub(super) struct Project {
-    pub source: SourceId,
+    pub source: Option<SourceId>,
     pub layer: Layer,
     pub src: String,
 }
@@ -76,9 +77,67 @@ pub(super) fn read_toml(
         ..Layer::default()
     };
     Some(Project {
-        source,
+        source: Some(source),
         layer,
         src: b.src.unwrap_or_else(|| "src".to_string()),
+    })
+}
+
+/// A folder with no configuration that an mdBook or GitBook still builds: an
+/// mdBook's `src/SUMMARY.md` (its defaults), or GitBook's `SUMMARY.md` at the top
+/// with its `book.json` (title, author, language, description). None when it has
+/// neither.
+pub(super) fn unconfigured(
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Project> {
+    if dir.join("src/SUMMARY.md").is_file() {
+        return Some(Project {
+            source: None,
+            layer: Layer::default(),
+            src: "src".to_string(),
+        });
+    }
+    if !dir.join("SUMMARY.md").is_file() {
+        return None;
+    }
+    let mut layer = Layer::default();
+    let json = dir.join("book.json");
+    let mut source = None;
+    if json.is_file() {
+        if let Some(read) = read_text(&json, diags) {
+            let id = add_source(sources, diags, json.clone(), read);
+            source = Some(id);
+            let text = &sources.get(id).text;
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(v) => {
+                    let at =
+                        |key: &str| find_span(sources, id, 0..text.len(), &format!("\"{key}\""));
+                    let field = |key: &str| {
+                        v.get(key)
+                            .and_then(|x| x.as_str())
+                            .map(|x| Given::new(x.to_string(), at(key)))
+                    };
+                    layer.title = field("title");
+                    layer.description = field("description");
+                    layer.language = field("language");
+                    layer.authors = field("author").map(|a| Given::new(vec![a.value], a.span));
+                }
+                Err(e) => diags.push(
+                    Diagnostic::warning(
+                        Code::W0119,
+                        format!("book.json is not JSON ({e}): it is not read"),
+                    )
+                    .in_file(&json),
+                ),
+            }
+        }
+    }
+    Some(Project {
+        source,
+        layer,
+        src: ".".to_string(),
     })
 }
 
@@ -91,7 +150,10 @@ pub(super) fn parts(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(SourceId, Vec<LoadedPart>, Vec<Division>)> {
     let src = project.src.trim_end_matches('/');
-    let summary_rel = format!("{src}/SUMMARY.md");
+    let summary_rel = match src {
+        "." | "" => "SUMMARY.md".to_string(),
+        src => format!("{src}/SUMMARY.md"),
+    };
     let summary_path = match safe_path(dir, &summary_rel) {
         Ok(p) => p,
         Err(_) => {
@@ -100,12 +162,9 @@ pub(super) fn parts(
                 format!("`{summary_rel}` not found: an mdBook lists its chapters there"),
             )
             .hint("write a SUMMARY.md (see mdBook's guide), or list the chapters in a book.yaml");
-            let toml_span = find_span(
-                sources,
-                project.source,
-                0..sources.get(project.source).text.len(),
-                "src",
-            );
+            let toml_span = project.source.and_then(|source| {
+                find_span(sources, source, 0..sources.get(source).text.len(), "src")
+            });
             diags.push(match toml_span {
                 Some(s) if src != "src" => d.at(s),
                 _ => d.in_file(dir.join(&summary_rel)),

@@ -134,11 +134,16 @@ fn load_folder(
     }
     let yaml = dir.join("book.yaml");
     let toml = dir.join("book.toml");
-    if !yaml.exists() && !toml.exists() {
+    let unconfigured = if !yaml.exists() && !toml.exists() {
+        mdbook::unconfigured(dir, sources, diags)
+    } else {
+        None
+    };
+    if !yaml.exists() && !toml.exists() && unconfigured.is_none() {
         diags.push(
             Diagnostic::error(
                 Code::E0001,
-                format!("`{}` has no book.yaml (nor an mdBook's book.toml)", dir.display()),
+                format!("`{}` has no book.yaml (nor an mdBook's book.toml or SUMMARY.md)", dir.display()),
             )
             .hint("run `bookbind init NEW_DIR` for a new book, or give the Markdown files to bind: `bookbind build a.md b.md`"),
         );
@@ -152,10 +157,14 @@ fn load_folder(
     let project = if toml.exists() {
         Some(mdbook::read_toml(&toml, sources, diags)?)
     } else {
-        None
+        unconfigured
     };
     let mut layer = Layer::default();
-    let mut config = toml.clone();
+    // The file a problem with the book's keys is reported in, lacking a place.
+    let mut config = match &project {
+        Some(p) if !toml.exists() => dir.join(&p.src).join("SUMMARY.md"),
+        _ => toml.clone(),
+    };
     let mut title_span = None;
     if let Some((msrc, m)) = &manifest {
         layer = given::from_manifest(m, *msrc, sources, diags);
