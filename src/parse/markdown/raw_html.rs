@@ -347,9 +347,29 @@ impl Builder<'_> {
         if is_blocklevel(&kind) {
             self.paragraph_before_block();
         }
+        // An id on an element that becomes Markdown's (`<li id>`, `<td id>`) is kept
+        // as an empty anchor at its start, so links to it still land there.
+        let anchor = match kind {
+            Kind::Item { .. }
+            | Kind::Paragraph
+            | Kind::TableCell { .. }
+            | Kind::DefTitle
+            | Kind::DefDetail => attrs.id.clone(),
+            _ => None,
+        };
         let mut f = Frame::new(kind);
         f.html = Some(Origin { name, attrs });
         self.stack.push(f);
+        if let Some(id) = anchor {
+            self.push_inline(Inline::Span {
+                tag: HtmlTag::Span,
+                attrs: Attrs {
+                    id: Some(id),
+                    ..Attrs::default()
+                },
+                content: Vec::new(),
+            });
+        }
     }
 
     /// An end tag closes its element and what is open inside it; a stray one is
@@ -716,6 +736,23 @@ mod tests {
 
     fn p(s: &str) -> Parsed {
         parse(SourceId(0), s)
+    }
+
+    #[test]
+    fn an_id_on_an_element_markdown_also_has_is_an_anchor_at_its_start() {
+        let r =
+            p("<ol><li id=\"e1\">One</li></ol>\n\n<table><tr><td id=\"c\">x</td></tr></table>\n");
+        let Block::List { items, .. } = &r.blocks[0] else {
+            panic!("{:?}", r.blocks)
+        };
+        let Block::Paragraph(inl) = &items[0].blocks[0] else {
+            panic!("{items:?}")
+        };
+        assert!(
+            matches!(&inl[0], Inline::Span { attrs, content, .. } if attrs.id.as_deref() == Some("e1") && content.is_empty())
+        );
+        assert_eq!(Inline::plain_text(inl), "One");
+        assert_eq!(r.html_ids, ["e1", "c"]);
     }
 
     #[test]
