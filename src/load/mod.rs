@@ -134,22 +134,7 @@ fn load_folder(
     }
     let yaml = dir.join("book.yaml");
     let toml = dir.join("book.toml");
-    let unconfigured = if !yaml.exists() && !toml.exists() {
-        mdbook::unconfigured(dir, sources, diags)
-    } else {
-        None
-    };
-    if !yaml.exists() && !toml.exists() && unconfigured.is_none() {
-        diags.push(
-            Diagnostic::error(
-                Code::E0001,
-                format!("`{}` has no book.yaml (nor an mdBook's book.toml or SUMMARY.md)", dir.display()),
-            )
-            .hint("run `bookbind init NEW_DIR` for a new book, or give the Markdown files to bind: `bookbind build a.md b.md`"),
-        );
-        return None;
-    }
-    let manifest = if yaml.exists() {
+    let mut manifest = if yaml.exists() {
         Some(read_manifest(dir, sources, diags)?)
     } else {
         None
@@ -157,8 +142,21 @@ fn load_folder(
     let project = if toml.exists() {
         Some(mdbook::read_toml(&toml, sources, diags)?)
     } else {
-        unconfigured
+        mdbook::unconfigured(dir, sources, diags)
     };
+    if manifest.is_none() && project.is_none() {
+        diags.push(
+            Diagnostic::error(
+                Code::E0001,
+                format!(
+                    "`{}` has no book.yaml (nor an mdBook's book.toml or SUMMARY.md)",
+                    dir.display()
+                ),
+            )
+            .hint("run `bookbind init NEW_DIR` for a new book, or give the Markdown files to bind: `bookbind build a.md b.md`"),
+        );
+        return None;
+    }
     let mut layer = Layer::default();
     // The file a problem with the book's keys is reported in, lacking a place.
     let mut config = match &project {
@@ -183,7 +181,6 @@ fn load_folder(
         .clone()
         .map(Ok)
         .unwrap_or_else(|| Err(config.clone()));
-    let mut manifest = manifest;
     let mut parts = match (&mut manifest, &project) {
         (Some((msrc, m)), _) if listed => {
             let lists = [
