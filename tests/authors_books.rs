@@ -467,3 +467,40 @@ fn a_gitbook_and_an_mdbook_without_book_toml_build_from_their_summary() {
         }
     }
 }
+
+#[test]
+fn a_right_to_left_book_and_a_part_in_another_language_are_marked_in_the_epub() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_book(
+        d,
+        &[
+            (
+                "book.yaml",
+                "title: كتاب\nlanguage: ar\nchapters:\n  - one.md\n  - two.en.md\n",
+            ),
+            ("one.md", "# واحد\n\nنص[^n].\n\n[^n]: حاشية.\n"),
+            ("two.en.md", "# Two\n\nText.\n"),
+        ],
+    );
+    let out = tempfile::tempdir().unwrap();
+    build_ok(d, out.path());
+    let epub = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "epub"))
+        .unwrap();
+    let e = Epub::open(&epub);
+    let opf = e.text("OEBPS/content.opf");
+    assert!(opf.contains("page-progression-direction=\"rtl\""), "{opf}");
+    let one = e.text("OEBPS/one.xhtml");
+    assert!(
+        one.contains("lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\""),
+        "{one}"
+    );
+    // The words the book adds are in its language.
+    assert!(one.contains("aria-label=\"الحواشي\""), "{one}");
+    assert!(e.text("OEBPS/nav.xhtml").contains(">المحتويات</h1>"));
+    let two = e.text("OEBPS/two-en.xhtml");
+    assert!(two.contains("lang=\"en\" xml:lang=\"en\">"), "{two}");
+}

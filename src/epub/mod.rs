@@ -70,7 +70,13 @@ fn package_metadata(b: &mut Builder, book: &Book) {
         b.set_license(r.clone());
     }
     b.set_generator(concat!("bookbind ", env!("CARGO_PKG_VERSION")));
-    b.set_toc_name("Contents");
+    b.set_toc_name(book.labels.contents.clone());
+    // A book in a right-to-left language turns its pages from right to left.
+    // (epub-builder 0.8.2's `epub_direction` sets a field its template never
+    // reads; the `direction` metadata key is the one it writes to the spine.)
+    if crate::model::right_to_left(&m.language) {
+        let _ = b.metadata("direction", "rtl");
+    }
     b.set_uuid(uuid_of(&m.identifier));
     let modified = chrono::DateTime::from_timestamp(m.modified, 0).unwrap_or_default();
     b.set_modified_date(modified);
@@ -237,14 +243,19 @@ fn patch_container(epub: &[u8], lang: &str, nav: &[u8]) -> zip::result::ZipResul
 /// The navigation document: the TOC (nested), and landmarks.
 fn nav_document(book: &Book) -> String {
     let mut out = String::new();
-    xhtml::head(&mut out, &book.meta.language, "Contents");
+    xhtml::head(&mut out, &book.meta.language, &book.labels.contents);
     out.push_str("<body>\n");
     toc_list(book, &mut out, "toc");
     out.push_str("<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>Landmarks</h2>\n<ol>\n");
-    out.push_str("<li><a epub:type=\"cover\" href=\"cover.xhtml\">Cover</a></li>\n");
     let _ = writeln!(
         out,
-        "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">Contents</a></li>"
+        "<li><a epub:type=\"cover\" href=\"cover.xhtml\">{}</a></li>",
+        xml::escape_text(&book.labels.cover)
+    );
+    let _ = writeln!(
+        out,
+        "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">{}</a></li>",
+        xml::escape_text(&book.labels.contents)
     );
     for p in &book.parts {
         let t = match p.role {
@@ -275,7 +286,7 @@ fn nav_document(book: &Book) -> String {
 /// The contents page in the reading order: the same list as the nav.
 fn contents_page(book: &Book) -> String {
     let mut out = String::new();
-    xhtml::head(&mut out, &book.meta.language, "Contents");
+    xhtml::head(&mut out, &book.meta.language, &book.labels.contents);
     out.push_str("<body epub:type=\"frontmatter\">\n");
     toc_list(book, &mut out, "contents");
     out.push_str("</body>\n</html>\n");
@@ -286,7 +297,8 @@ fn contents_page(book: &Book) -> String {
 fn toc_list(book: &Book, out: &mut String, id: &str) {
     let _ = write!(
         out,
-        "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"{id}\" class=\"contents\" aria-labelledby=\"{id}-title\">\n<h1 id=\"{id}-title\">Contents</h1>\n<ol>\n"
+        "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"{id}\" class=\"contents\" aria-labelledby=\"{id}-title\">\n<h1 id=\"{id}-title\">{}</h1>\n<ol>\n",
+        xml::escape_text(&book.labels.contents)
     );
     let href = |e: &TocEntry| {
         let file = xhtml::file_name(&book.parts[e.part]);
@@ -445,7 +457,7 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 
 fn cover_page(book: &Book, image: &str) -> String {
     let mut out = String::new();
-    xhtml::head(&mut out, &book.meta.language, "Cover");
+    xhtml::head(&mut out, &book.meta.language, &book.labels.cover);
     let alt = format!(
         "Cover: {}{}",
         book.meta.title,

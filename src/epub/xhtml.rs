@@ -105,14 +105,20 @@ fn semantics(role: Role) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// The head of every content document (also used by the cover and nav pages).
+/// The head of every content document (also used by the cover and nav pages):
+/// its language, and its direction when the language is written right to left.
 pub fn head(out: &mut String, lang: &str, title: &str) {
+    let dir = if crate::model::right_to_left(lang) {
+        " dir=\"rtl\""
+    } else {
+        ""
+    };
     let lang = escape_attr(lang);
     let _ = write!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
          <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" \
-         lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         lang=\"{lang}\" xml:lang=\"{lang}\"{dir}>\n<head>\n<meta charset=\"utf-8\"/>\n\
          <title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n",
         text(title, &mut false)
     );
@@ -127,8 +133,14 @@ pub fn text(s: &str, removed: &mut bool) -> String {
 }
 
 impl Writer<'_> {
+    /// The head, in the part's language (the book's unless it has its own).
     fn head(&mut self, title: &str) {
-        head(&mut self.out, &self.book.meta.language, title);
+        let book = self.book;
+        let lang = book.parts[self.part]
+            .language
+            .as_deref()
+            .unwrap_or(&book.meta.language);
+        head(&mut self.out, lang, title);
     }
 
     fn text(&mut self, s: &str) {
@@ -627,7 +639,11 @@ impl Writer<'_> {
         if p.footnotes.is_empty() {
             return;
         }
-        self.out.push_str("<section class=\"footnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-label=\"Notes\">\n<hr/>\n");
+        let _ = write!(
+            self.out,
+            "<section class=\"footnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-label=\"{}\">\n<hr/>\n",
+            escape_attr(&self.book.labels.notes)
+        );
         for (k, f) in p.footnotes.iter().enumerate() {
             let n = k + 1;
             let _ = write!(

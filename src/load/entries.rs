@@ -185,6 +185,17 @@ fn read_part(
 ) -> Option<LoadedPart> {
     let read = read_text_at(&path, span.clone(), diags)?;
     let source = add_source(sources, diags, path, read);
+    if let Some(l) = entry
+        .language
+        .as_ref()
+        .filter(|l| !super::metadata::valid_language_tag(l))
+    {
+        diags.push(
+            Diagnostic::error(Code::E0003, format!("`{l}` is not a language tag"))
+                .at(span.clone())
+                .hint("use a BCP 47 tag such as `en`, `en-GB` or `ar`"),
+        );
+    }
     let mut title = entry.title.clone();
     if title.as_mut().is_some_and(|t| clean::strip_in_place(t) > 0) {
         diags.push(
@@ -201,6 +212,7 @@ fn read_part(
         title,
         depth: 0,
         front_matter: 0,
+        language: entry.language.clone(),
         heading_from_title: false,
     })
 }

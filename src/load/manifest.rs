@@ -107,6 +107,8 @@ impl<'de> Deserialize<'de> for Entries {
 pub struct Entry {
     pub path: String,
     pub title: Option<String>,
+    /// The language of this part, when it is not the book's.
+    pub language: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for Entry {
@@ -118,6 +120,8 @@ impl<'de> Deserialize<'de> for Entry {
             file: String,
             #[serde(default)]
             title: Option<String>,
+            #[serde(default)]
+            language: Option<String>,
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -126,13 +130,18 @@ impl<'de> Deserialize<'de> for Entry {
             Full(Full),
         }
         match Raw::deserialize(d) {
-            Ok(Raw::Path(path)) => Ok(Entry { path, title: None }),
+            Ok(Raw::Path(path)) => Ok(Entry {
+                path,
+                title: None,
+                language: None,
+            }),
             Ok(Raw::Full(f)) => Ok(Entry {
                 path: f.file,
                 title: f.title,
+                language: f.language,
             }),
             Err(_) => Err(serde::de::Error::custom(
-                "an entry is a path or glob (`chapters/*.md`) or a map `{ file: PATH, title: TITLE }`",
+                "an entry is a path or glob (`chapters/*.md`) or a map `{ file: PATH, title: TITLE, language: TAG }`",
             )),
         }
     }

@@ -246,6 +246,7 @@ pub(super) fn parts(
                     title: Some(title).filter(|t| !t.is_empty()),
                     depth,
                     front_matter: 0,
+                    language: None,
                     heading_from_title: false,
                 });
             }

@@ -50,6 +50,7 @@ pub fn from_markdown(
                 title: None,
                 depth: 0,
                 front_matter: 0,
+                language: None,
                 heading_from_title: false,
             }
         })

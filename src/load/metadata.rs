@@ -139,7 +139,7 @@ fn date_epoch(
     secs
 }
 
-fn valid_language_tag(t: &str) -> bool {
+pub(super) fn valid_language_tag(t: &str) -> bool {
     let mut parts = t.split('-');
     let first = parts.next().unwrap_or("");
     (2..=8).contains(&first.len())

@@ -64,6 +64,10 @@ pub struct LoadedPart {
     pub depth: u8,
     /// Bytes of the metadata block at the top of the file (not Markdown).
     pub front_matter: usize,
+    /// The part's language when it is not the book's: given where it is listed,
+    /// in its metadata block (`lang`), or by its name as Hugo names translations
+    /// (`about.fr.md`, `code-of-conduct.fa-ir.md`).
+    pub language: Option<String>,
     /// The title came from the file's metadata block: it is the part's heading, and
     /// the file's own headings are its sections.
     pub heading_from_title: bool,
@@ -283,6 +287,7 @@ fn load_files(
             title: None,
             depth: 0,
             front_matter: 0,
+            language: None,
             heading_from_title: false,
         });
     }
@@ -320,13 +325,20 @@ fn prepare_parts(
     for p in parts.iter_mut() {
         let path = sources.path(p.source).to_path_buf();
         if let Some(ex) = include::expand(dir, &path, p.source, sources, diags) {
-            p.source = sources.add_made(path, ex.made.text, ex.made.origin);
+            p.source = sources.add_made(path.clone(), ex.made.text, ex.made.origin);
             // `{{#title}}` titles the page where nothing else does.
             if p.title.is_none() {
                 p.title = ex.title;
             }
         }
         let fm = front_matter::read(p.source, sources, diags);
+        if p.language.is_none() {
+            p.language = fm
+                .as_ref()
+                .and_then(|f| f.layer.language.as_ref().map(|l| l.value.clone()))
+                .filter(|l| metadata::valid_language_tag(l))
+                .or_else(|| language_in_name(&path));
+        }
         if let Some(fm) = &fm {
             p.front_matter = fm.len;
             if p.title.is_none() {
@@ -342,6 +354,21 @@ fn prepare_parts(
         }
     }
     first.unwrap_or_default()
+}
+
+/// The language Hugo's multilingual naming gives a file: `about.fr.md` is French,
+/// `code-of-conduct.fa-ir.md` Persian (Iran). Only a two-letter language, with
+/// a region or script after it, is read as one.
+fn language_in_name(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    let (_, tag) = stem.rsplit_once('.')?;
+    let mut parts = tag.split('-');
+    let primary = parts.next()?;
+    let valid = primary.len() == 2
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts
+            .all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    valid.then(|| tag.to_string())
 }
 
 /// The rest of the book once its parts are known: metadata from `layer`, the
@@ -580,6 +607,41 @@ mod tests {
         let (l, d) = with_chapters("title: T\nchapters:\n  - chapters/02.md\n  - chapters/*.md\n");
         assert_eq!(stems(&l.unwrap()), ["02", "01"]);
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_file_named_as_hugo_names_translations_has_that_language() {
+        for (name, lang) in [
+            ("code-of-conduct.fa-ir.md", Some("fa-ir")),
+            ("about.fr.md", Some("fr")),
+            ("intro.md", None),
+            ("notes.old.md", None),
+            ("v1.2.md", None),
+        ] {
+            assert_eq!(language_in_name(Path::new(name)).as_deref(), lang, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_part_has_the_language_its_listing_or_metadata_block_gives() {
+        let (l, d) = load_book(&[
+            (
+                "book.yaml",
+                "title: T\nchapters:\n  - { file: a.md, language: ar }\n  - b.md\n  - c.de.md\n  - { file: d.md, language: \"not a tag\" }\n",
+            ),
+            ("a.md", "# A\n"),
+            ("b.md", "---\nlang: he\n---\n# B\n"),
+            ("c.de.md", "# C\n"),
+            ("d.md", "# D\n"),
+        ]);
+        let l = l.unwrap();
+        let langs: Vec<Option<&str>> = l.parts.iter().map(|p| p.language.as_deref()).collect();
+        assert_eq!(
+            langs,
+            [Some("ar"), Some("he"), Some("de"), Some("not a tag")]
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("E0003 book.yaml:6:5 "), "{d:?}");
     }
 
     #[test]

@@ -38,6 +38,12 @@ pub struct Labels {
     pub warning: String,
     pub caution: String,
     pub references: String,
+    /// The contents page's heading (and its name in the EPUB's navigation).
+    pub contents: String,
+    /// The heading of a part's notes (in the EPUB, their section's label).
+    pub notes: String,
+    /// The cover page's title in the EPUB.
+    pub cover: String,
 }
 
 impl Labels {
@@ -202,6 +208,8 @@ pub struct Part {
     /// Its level in the contents: 1 at the top; 2 for a chapter in a division of
     /// the book or a sub-chapter (an mdBook's nested chapters), and so on.
     pub level: u8,
+    /// Its language, when it is not the book's (BCP 47).
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -573,6 +581,26 @@ impl Inline {
     }
 }
 
+/// Whether a language is written right to left: by its script subtag when it
+/// has one (`az-Arab`, `pa-Arab`), else by the language (Arabic, Persian, Hebrew,
+/// Urdu, Yiddish, Pashto, Sindhi, Kurdish (Sorani), Dhivehi, Uyghur, Syriac).
+pub fn right_to_left(language: &str) -> bool {
+    let mut subtags = language.split(['-', '_']);
+    let primary = subtags.next().unwrap_or_default().to_ascii_lowercase();
+    for s in subtags {
+        if s.len() == 4 {
+            return matches!(
+                s.to_ascii_lowercase().as_str(),
+                "arab" | "hebr" | "thaa" | "syrc" | "nkoo" | "adlm" | "rohg" | "mand" | "samr"
+            );
+        }
+    }
+    matches!(
+        primary.as_str(),
+        "ar" | "fa" | "he" | "iw" | "ur" | "yi" | "ji" | "ps" | "sd" | "ckb" | "dv" | "ug" | "syr"
+    )
+}
+
 impl Book {
     /// The number of words in the body text of all parts: every sequence of
     /// inlines the walk reaches that is not inside another (so link text is
@@ -590,5 +618,30 @@ impl Book {
             });
         }
         n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::right_to_left;
+
+    #[test]
+    fn right_to_left_languages_by_language_or_script() {
+        for rtl in [
+            "ar",
+            "fa-IR",
+            "he",
+            "iw",
+            "ur",
+            "yi",
+            "ckb",
+            "az-Arab",
+            "pa-Arab-PK",
+        ] {
+            assert!(right_to_left(rtl), "{rtl}");
+        }
+        for ltr in ["en", "fr", "zh-Hant", "az", "az-Latn", "ku-Latn", "", "arn"] {
+            assert!(!right_to_left(ltr), "{ltr}");
+        }
     }
 }

@@ -361,6 +361,7 @@ mod tests {
             }],
             in_toc: true,
             level: 1,
+            language: None,
         }
     }
 

@@ -1,13 +1,15 @@
 //! Labels: the words both editions print that the author did not write (an
-//! alert's label, the reference list's heading), in the book's language.
+//! alert's label, the reference list's heading, "Contents", "Notes", "Cover"), in
+//! the book's language.
 //!
 //! One table, by the language tag's primary subtag (Chinese also by script or
 //! region); a language it lacks gets English. Knows nothing of the editions.
 
 use crate::model::Labels;
 
-/// Note, Tip, Important, Warning, Caution (GitHub's alerts), then References.
-type Words = [&'static str; 6];
+/// Note, Tip, Important, Warning, Caution (GitHub's alerts), then References,
+/// Contents, Notes (the heading of a part's notes) and Cover.
+type Words = [&'static str; 9];
 
 const ENGLISH: Words = [
     "Note",
@@ -16,6 +18,9 @@ const ENGLISH: Words = [
     "Warning",
     "Caution",
     "References",
+    "Contents",
+    "Notes",
+    "Cover",
 ];
 
 /// The table: the alerts' words as GitHub's and the documentation tools'
@@ -31,6 +36,9 @@ const TABLE: &[(&str, Words)] = &[
             "Avertissement",
             "Attention",
             "Références",
+            "Table des matières",
+            "Notes",
+            "Couverture",
         ],
     ),
     (
@@ -42,6 +50,9 @@ const TABLE: &[(&str, Words)] = &[
             "Warnung",
             "Vorsicht",
             "Literatur",
+            "Inhalt",
+            "Anmerkungen",
+            "Umschlag",
         ],
     ),
     (
@@ -53,6 +64,9 @@ const TABLE: &[(&str, Words)] = &[
             "Advertencia",
             "Precaución",
             "Referencias",
+            "Índice",
+            "Notas",
+            "Cubierta",
         ],
     ),
     (
@@ -64,6 +78,9 @@ const TABLE: &[(&str, Words)] = &[
             "Avviso",
             "Attenzione",
             "Riferimenti bibliografici",
+            "Indice",
+            "Note",
+            "Copertina",
         ],
     ),
     (
@@ -75,6 +92,9 @@ const TABLE: &[(&str, Words)] = &[
             "Aviso",
             "Cuidado",
             "Referências",
+            "Sumário",
+            "Notas",
+            "Capa",
         ],
     ),
     (
@@ -86,6 +106,9 @@ const TABLE: &[(&str, Words)] = &[
             "Waarschuwing",
             "Let op",
             "Literatuur",
+            "Inhoud",
+            "Noten",
+            "Omslag",
         ],
     ),
     (
@@ -97,11 +120,24 @@ const TABLE: &[(&str, Words)] = &[
             "Ostrzeżenie",
             "Przestroga",
             "Bibliografia",
+            "Spis treści",
+            "Przypisy",
+            "Okładka",
         ],
     ),
     (
         "tr",
-        ["Not", "İpucu", "Önemli", "Uyarı", "Dikkat", "Kaynakça"],
+        [
+            "Not",
+            "İpucu",
+            "Önemli",
+            "Uyarı",
+            "Dikkat",
+            "Kaynakça",
+            "İçindekiler",
+            "Notlar",
+            "Kapak",
+        ],
     ),
     (
         "ru",
@@ -112,6 +148,9 @@ const TABLE: &[(&str, Words)] = &[
             "Предупреждение",
             "Осторожно",
             "Список литературы",
+            "Содержание",
+            "Примечания",
+            "Обложка",
         ],
     ),
     (
@@ -123,18 +162,109 @@ const TABLE: &[(&str, Words)] = &[
             "Попередження",
             "Обережно",
             "Список літератури",
+            "Зміст",
+            "Примітки",
+            "Обкладинка",
         ],
     ),
-    ("zh", ["备注", "提示", "重要", "警告", "注意", "参考文献"]),
+    (
+        "zh",
+        [
+            "备注",
+            "提示",
+            "重要",
+            "警告",
+            "注意",
+            "参考文献",
+            "目录",
+            "注释",
+            "封面",
+        ],
+    ),
     (
         "zh-Hant",
-        ["備註", "提示", "重要", "警告", "注意", "參考文獻"],
+        [
+            "備註",
+            "提示",
+            "重要",
+            "警告",
+            "注意",
+            "參考文獻",
+            "目錄",
+            "註釋",
+            "封面",
+        ],
     ),
-    ("ja", ["注記", "ヒント", "重要", "警告", "注意", "参考文献"]),
-    ("ko", ["참고", "팁", "중요", "경고", "주의", "참고 문헌"]),
-    ("ar", ["ملاحظة", "نصيحة", "مهم", "تحذير", "تنبيه", "المراجع"]),
-    ("fa", ["یادداشت", "نکته", "مهم", "هشدار", "احتیاط", "منابع"]),
-    ("he", ["הערה", "טיפ", "חשוב", "אזהרה", "זהירות", "מקורות"]),
+    (
+        "ja",
+        [
+            "注記",
+            "ヒント",
+            "重要",
+            "警告",
+            "注意",
+            "参考文献",
+            "目次",
+            "注",
+            "表紙",
+        ],
+    ),
+    (
+        "ko",
+        [
+            "참고",
+            "팁",
+            "중요",
+            "경고",
+            "주의",
+            "참고 문헌",
+            "목차",
+            "주석",
+            "표지",
+        ],
+    ),
+    (
+        "ar",
+        [
+            "ملاحظة",
+            "نصيحة",
+            "مهم",
+            "تحذير",
+            "تنبيه",
+            "المراجع",
+            "المحتويات",
+            "الحواشي",
+            "الغلاف",
+        ],
+    ),
+    (
+        "fa",
+        [
+            "یادداشت",
+            "نکته",
+            "مهم",
+            "هشدار",
+            "احتیاط",
+            "منابع",
+            "فهرست مطالب",
+            "یادداشت‌ها",
+            "جلد",
+        ],
+    ),
+    (
+        "he",
+        [
+            "הערה",
+            "טיפ",
+            "חשוב",
+            "אזהרה",
+            "זהירות",
+            "מקורות",
+            "תוכן העניינים",
+            "הערות",
+            "כריכה",
+        ],
+    ),
 ];
 
 /// The labels for a BCP 47 language tag (`fr`, `pt-BR`, `zh-Hant-TW`, `iw`).
@@ -147,6 +277,9 @@ pub fn labels(language: &str) -> Labels {
         warning: w[3].into(),
         caution: w[4].into(),
         references: w[5].into(),
+        contents: w[6].into(),
+        notes: w[7].into(),
+        cover: w[8].into(),
     }
 }
 

@@ -50,6 +50,7 @@ pub fn empty_part(kind: PartKind, role: Role, id: &str, title: &str, in_toc: boo
         footnotes: Vec::new(),
         in_toc,
         level: 1,
+        language: None,
     }
 }
 
@@ -152,6 +153,7 @@ pub fn assemble(
             footnotes,
             in_toc,
             level: 1 + lp.depth + u8::from(in_division && lp.kind == PartKind::Chapter),
+            language: lp.language.clone(),
         });
         d.rel_paths.push(lp.rel_path.clone());
         d.anchors.push(Anchors::default());

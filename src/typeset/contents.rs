@@ -20,7 +20,7 @@ const LEADER_STEP_EM: f32 = 0.55;
 /// Adds the contents page to the flow. `numbers[k]` is the printed page number of
 /// `book.toc[k]`. `part` is the index the contents page uses for its anchor.
 pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
-    heading(b, part);
+    heading(b, part, &book.labels.contents);
     let leaders = Leaders::new(b);
     for (k, e) in book.toc.iter().enumerate() {
         entry(b, e, numbers, k, &leaders);
@@ -28,7 +28,7 @@ pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
 }
 
 /// The page's opening (a right-hand page, sunk) and its centred title.
-fn heading(b: &mut Builder, part: usize) {
+fn heading(b: &mut Builder, part: usize, title_text: &str) {
     b.flow.push(Flow::Opening {
         part,
         recto: true,
@@ -39,7 +39,7 @@ fn heading(b: &mut Builder, part: usize) {
     b.flow.push(Flow::Anchor(part, None));
     let title = b.size * 1.4;
     let runs = vec![Run {
-        text: "Contents".into(),
+        text: title_text.to_string(),
         style: RunStyle {
             style: Style::Regular,
             size: title,

@@ -153,6 +153,14 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
                 language: book.meta.language.clone(),
             },
             |ctx, i| {
+                // Each part is shaped and hyphenated in its own language.
+                let lang = book.parts[i]
+                    .language
+                    .as_deref()
+                    .unwrap_or(&book.meta.language);
+                if ctx.language != lang {
+                    ctx.language = lang.to_string();
+                }
                 let mut b = g.builder(ctx, recto_chapters);
                 b.part(book, i);
                 b.finish()

@@ -770,6 +770,7 @@ mod tests {
             footnotes: Vec::new(),
             in_toc: false,
             level: 1,
+            language: None,
         };
         part.for_each_inline(&mut |i| {
             if let Inline::FootnoteRef { id, .. } = i {
@@ -793,6 +794,7 @@ mod tests {
             footnotes: Vec::new(),
             in_toc: false,
             level: 1,
+            language: None,
         };
         let mut out = Vec::new();
         part.for_each_text_run(&mut |v| {

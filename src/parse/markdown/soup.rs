@@ -75,6 +75,7 @@ fn model_text(text: &str) -> String {
         footnotes: Vec::new(),
         in_toc: false,
         level: 1,
+        language: None,
     };
     let mut all = String::new();
     part.for_each_block(&mut |b| {
