@@ -501,6 +501,8 @@ fn a_right_to_left_book_and_a_part_in_another_language_are_marked_in_the_epub() 
     // The words the book adds are in its language.
     assert!(one.contains("aria-label=\"الحواشي\""), "{one}");
     assert!(e.text("OEBPS/nav.xhtml").contains(">المحتويات</h1>"));
+    // Its stylesheet sets right-to-left pages from the right.
+    assert!(e.text("OEBPS/stylesheet.css").contains("[dir=\"rtl\"] h1"));
     let two = e.text("OEBPS/two-en.xhtml");
     assert!(two.contains("lang=\"en\" xml:lang=\"en\">"), "{two}");
 }

@@ -18,6 +18,9 @@ use crate::model::{Book, ImageSource, Inline, PartKind, Role, TocEntry};
 use crate::xml::{self, escape_attr};
 
 const STYLESHEET: &str = include_str!("style.css");
+/// What pages written right to left need besides: headings, table cells and
+/// the reference list aligned right, alert rules and nested contents on the right.
+const STYLESHEET_RTL: &str = include_str!("style-rtl.css");
 const CONTENTS_FILE: &str = "contents.xhtml";
 
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +40,17 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
     let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
     b.epub_version(EpubVersion::V30);
     package_metadata(&mut b, book);
-    b.stylesheet(STYLESHEET.as_bytes())?;
+    let rtl = crate::model::right_to_left(&book.meta.language)
+        || book
+            .parts
+            .iter()
+            .filter_map(|p| p.language.as_deref())
+            .any(crate::model::right_to_left);
+    if rtl {
+        b.stylesheet(format!("{STYLESHEET}{STYLESHEET_RTL}").as_bytes())?;
+    } else {
+        b.stylesheet(STYLESHEET.as_bytes())?;
+    }
     add_cover(&mut b, book)?;
     for (i, r) in book.resources.iter().enumerate() {
         if Some(i) != book.cover {
