@@ -331,6 +331,8 @@ pub struct FontSet {
     faces: Vec<Face>,
     /// The face of each style, indexed by `Style::index`.
     styles: [FaceId; 6],
+    /// Further fallbacks, in the order tried.
+    extra: Vec<FaceId>,
 }
 
 impl FontSet {
@@ -343,7 +345,22 @@ impl FontSet {
             styles[style.index()] = FaceId(faces.len());
             faces.push(Face::from_static(file, data)?);
         }
-        Ok(FontSet { faces, styles })
+        Ok(FontSet {
+            faces,
+            styles,
+            extra: Vec::new(),
+        })
+    }
+
+    /// The bundled faces, then `extra` as further fallbacks, tried in order for a
+    /// character no bundled face has.
+    pub fn bundled_with(extra: Vec<Face>) -> Result<FontSet, FontError> {
+        let mut set = FontSet::bundled()?;
+        set.extra = (set.faces.len()..set.faces.len() + extra.len())
+            .map(FaceId)
+            .collect();
+        set.faces.extend(extra);
+        Ok(set)
     }
 
     /// The face with this id.
@@ -377,7 +394,9 @@ impl FontSet {
             return Some(own);
         }
         let fallback = self.id(Style::Fallback);
-        self.covers(fallback, c).then_some(fallback)
+        std::iter::once(fallback)
+            .chain(self.extra.iter().copied())
+            .find(|&id| self.covers(id, c))
     }
 }
 
