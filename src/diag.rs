@@ -66,6 +66,11 @@ impl Sources {
         SourceId(self.files.len() - 1)
     }
 
+    /// Every file read, in the order read.
+    pub fn iter(&self) -> impl Iterator<Item = (SourceId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (SourceId(i), f))
+    }
+
     /// Adds a text made of other sources (`origin`: its stretches in order, covering
     /// it). Diagnostics in it are shown where each stretch was read.
     pub fn add_made(&mut self, path: PathBuf, text: String, origin: Vec<Stretch>) -> SourceId {
@@ -207,6 +212,7 @@ codes! {
     E0012 => "a path leaves the book folder (`..`, an absolute path, a symbolic link pointing outside), for chapters, images, the cover, the bibliography, the citation style file and `pdf.font`",
     E0013 => "the book has no chapters",
     E0014 => "a malformed citation: brackets holding an `@key` that are not pandoc's citation syntax",
+    E0015 => "a font named in `pdf.font` cannot be used: a file that is not a font, or a family that is neither in the book's `fonts/` folder nor installed",
     E0020 => "an edition could not be rendered",
     E0021 => "an edition could not be written (permissions, disk full)",
     W0101 => "an empty part",
@@ -217,9 +223,8 @@ codes! {
     W0106 => "a relative link to a file that is not in the book (printed as text)",
     W0107 => "an image on the web (its alt text is shown)",
     W0108 => "control characters removed (from text, `&#N;` references, manifest and bibliography values), at file:line",
-    W0109 => "a character no bundled font has (it prints as a blank box)",
+    W0109 => "a character no font has, bundled, named or installed (it prints as a blank box), at its first place in the sources",
     W0110 => "lines that could not be set within the measure",
-    W0111 => "`pdf.font` is not supported yet",
     W0112 => "an image the print edition cannot draw yet (GIF, WebP, SVG): its alt text is printed",
     W0113 => "a word longer than a line, broken between letters in the print edition",
     W0114 => "`epub.embed-fonts` is not supported yet",
@@ -236,6 +241,7 @@ codes! {
     W0133 => "a quote that opens like a GitHub alert of a kind GitHub does not know (`> [!EXAMPLE]`): a quote with the word as its label",
     W0134 => "syntax of another tool that bookbind prints as written: bookdown's `\\@ref(…)`, an R Markdown or Quarto code chunk (```` ```{r} ````)",
     W0135 => "a part in the contents with no heading: titled by its file name",
+    W0136 => "the body or headings font has no italic, bold or bold italic face: that style is drawn from the faces it has, slanted or thickened",
 }
 
 impl Code {

@@ -18,6 +18,7 @@
 pub mod date;
 pub mod diag;
 pub mod epub;
+pub mod fonts;
 pub mod load;
 pub mod model;
 pub mod output;
@@ -195,7 +196,8 @@ pub fn print_edition(
     book: &Book,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Vec<u8>, typeset::LayoutReport), String> {
-    let fonts = typeset::fonts::FontSet::bundled().map_err(|e| format!("fonts: {e}"))?;
+    let fonts =
+        typeset::fonts::FontSet::for_book(&book.typefaces).map_err(|e| format!("fonts: {e}"))?;
     let (laid_out, layout) = typeset::typeset(book, &fonts, diags);
     let bytes = pdf::write(&laid_out).map_err(|e| format!("writing the PDF: {e}"))?;
     Ok((bytes, layout))

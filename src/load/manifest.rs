@@ -164,13 +164,99 @@ pub struct PdfSection {
     #[serde(default)]
     pub margins: Option<Margins>,
     #[serde(default)]
-    pub font: Option<Spanned<String>>,
+    pub font: Option<FontSetting>,
+    /// Whether installed fonts may be used (by family name, and for characters no
+    /// other face has); `false` makes a book print the same on every machine.
+    #[serde(default)]
+    pub installed_fonts: Option<bool>,
     #[serde(default)]
     pub base_size: Option<Spanned<String>>,
     #[serde(default)]
     pub leading: Option<Spanned<f64>>,
     #[serde(default)]
     pub recto_chapters: Option<bool>,
+}
+
+/// `pdf.font`: one family for the body (a family name or a font file), or a family
+/// for each role with fallbacks.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FontSetting {
+    One(Spanned<String>),
+    Roles(Box<FontRoles>),
+}
+
+/// `pdf.font` as a map: `body`, `headings`, `code`, `fallback`; or the body's
+/// files by style (`regular`, `italic`, `bold`, `bold-italic`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FontRoles {
+    #[serde(default)]
+    pub body: Option<FamilySetting>,
+    #[serde(default)]
+    pub headings: Option<FamilySetting>,
+    #[serde(default)]
+    pub code: Option<FamilySetting>,
+    #[serde(default)]
+    pub fallback: Option<SpannedList>,
+    /// The body's files by style, without `body:` (serde cannot flatten a struct
+    /// into one that denies unknown keys).
+    #[serde(default)]
+    pub regular: Option<Spanned<String>>,
+    #[serde(default)]
+    pub italic: Option<Spanned<String>>,
+    #[serde(default)]
+    pub bold: Option<Spanned<String>>,
+    #[serde(default)]
+    pub bold_italic: Option<Spanned<String>>,
+}
+
+/// A family: its name or one of its files, or its files by style.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FamilySetting {
+    One(Spanned<String>),
+    Files(Box<StyleFiles>),
+}
+
+/// A family's files by style; `regular` is required when any is given.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StyleFiles {
+    #[serde(default)]
+    pub regular: Option<Spanned<String>>,
+    #[serde(default)]
+    pub italic: Option<Spanned<String>>,
+    #[serde(default)]
+    pub bold: Option<Spanned<String>>,
+    #[serde(default)]
+    pub bold_italic: Option<Spanned<String>>,
+}
+
+impl StyleFiles {
+    pub fn is_empty(&self) -> bool {
+        self.regular.is_none()
+            && self.italic.is_none()
+            && self.bold.is_none()
+            && self.bold_italic.is_none()
+    }
+}
+
+/// One value or a list of them, each with its place.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SpannedList {
+    One(Spanned<String>),
+    Many(Vec<Spanned<String>>),
+}
+
+impl SpannedList {
+    pub fn into_vec(self) -> Vec<Spanned<String>> {
+        match self {
+            SpannedList::One(v) => vec![v],
+            SpannedList::Many(v) => v,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

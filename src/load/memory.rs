@@ -73,6 +73,9 @@ pub fn from_markdown(
         cover: None,
         embed_fonts: false,
         pdf: crate::model::PdfSettings::default(),
+        typefaces: crate::fonts::Typefaces::default(),
+        // In memory: the same fonts on every machine.
+        font_finder: crate::fonts::Finder::new(None, &[], false),
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod clean;
 mod entries;
 mod files;
+mod fonts;
 mod front_matter;
 pub mod given;
 mod include;
@@ -48,6 +49,10 @@ pub struct Loaded {
     pub cover: Option<(PathBuf, Vec<u8>, Span)>,
     pub embed_fonts: bool,
     pub pdf: crate::model::PdfSettings,
+    /// The families `pdf.font` names (the bundled ones where it names none).
+    pub typefaces: crate::fonts::Typefaces,
+    /// Finds installed fonts for characters no named or bundled face has.
+    pub font_finder: crate::fonts::Finder,
 }
 
 #[derive(Debug)]
@@ -220,12 +225,22 @@ fn load_folder(
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "Book".to_string());
     let editions = match manifest.as_mut() {
-        Some((msrc, m)) => (
-            settings::print_settings(std::mem::take(&mut m.pdf), dir, *msrc, sources, diags),
-            settings::embed_fonts(&m.epub, *msrc, sources, diags),
-            m.title_page.unwrap_or(true),
+        Some((msrc, m)) => {
+            let font = m.pdf.font.take();
+            let installed = m.pdf.installed_fonts;
+            (
+                settings::print_settings(std::mem::take(&mut m.pdf), *msrc, sources, diags),
+                settings::embed_fonts(&m.epub, *msrc, sources, diags),
+                m.title_page.unwrap_or(true),
+                fonts::typefaces(font, installed, dir, Some(*msrc), sources, diags),
+            )
+        }
+        None => (
+            crate::model::PdfSettings::default(),
+            false,
+            true,
+            fonts::typefaces(None, None, dir, None, sources, diags),
         ),
-        None => (crate::model::PdfSettings::default(), false, true),
     };
     finish(
         dir,
@@ -305,7 +320,12 @@ fn load_files(
         parts,
         Vec::new(),
         true,
-        (crate::model::PdfSettings::default(), false, true),
+        (
+            crate::model::PdfSettings::default(),
+            false,
+            true,
+            fonts::typefaces(None, None, &dir, None, sources, diags),
+        ),
         source_date_epoch,
         sources,
         diags,
@@ -382,7 +402,12 @@ fn finish(
     parts: Vec<LoadedPart>,
     divisions: Vec<Division>,
     contents_sections: bool,
-    (pdf, embed_fonts, title_page): (crate::model::PdfSettings, bool, bool),
+    (pdf, embed_fonts, title_page, (typefaces, font_finder)): (
+        crate::model::PdfSettings,
+        bool,
+        bool,
+        (crate::fonts::Typefaces, crate::fonts::Finder),
+    ),
     source_date_epoch: Option<i64>,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
@@ -416,6 +441,8 @@ fn finish(
         cover,
         embed_fonts,
         pdf,
+        typefaces,
+        font_finder,
     })
 }
 

@@ -1,13 +1,9 @@
 //! The manifest's settings for the editions: the `pdf:` section as typed page
 //! geometry, with its lengths and trim sizes.
 
-use std::path::Path;
-
 use serde_saphyr::Spanned;
 
-use super::files::safe_path;
 use super::manifest;
-use super::span_of;
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
 use crate::model::PdfSettings;
 
@@ -33,14 +29,10 @@ pub(super) fn embed_fonts(
 /// The `pdf:` section as typed geometry; bad values are errors at their line.
 pub(super) fn print_settings(
     p: manifest::PdfSection,
-    dir: &Path,
     msrc: SourceId,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> PdfSettings {
-    if let Some(f) = &p.font {
-        check_font(f, dir, msrc, sources, diags);
-    }
     let mut s = PdfSettings::default();
     let mut bad = |v: &Spanned<String>, what: &str, hint: &str| {
         diags.push(not_a(v, what, hint, msrc, sources));
@@ -161,29 +153,6 @@ fn as_written(v: &Spanned<f64>, msrc: SourceId, sources: &Sources) -> Spanned<St
         referenced: v.referenced,
         defined: v.defined,
     }
-}
-
-/// `pdf.font`: an error when it leads outside the book (the PDF edition would
-/// read it), and a warning that it is not used yet.
-fn check_font(
-    f: &Spanned<String>,
-    dir: &Path,
-    msrc: SourceId,
-    sources: &Sources,
-    diags: &mut Vec<Diagnostic>,
-) {
-    if let Err(d) = safe_path(dir, &f.value) {
-        if d.code == "E0012" {
-            diags.push(d.at(span_of(sources, msrc, f)));
-        }
-    }
-    diags.push(
-        Diagnostic::warning(
-            Code::W0111,
-            "`pdf.font` is not supported yet; the bundled Charis SIL is used",
-        )
-        .at(value_span(f, msrc, sources)),
-    );
 }
 
 /// The four margins, each a length of zero or more.

@@ -26,6 +26,9 @@ pub struct Book {
     /// Words both editions print that the author did not write, in the book's
     /// language (made by `resolve::labels`).
     pub labels: Labels,
+    /// The families the print edition sets text in (and the EPUB embeds):
+    /// the author's, then installed ones for characters no other face has.
+    pub typefaces: crate::fonts::Typefaces,
 }
 
 /// Words both editions print that the author did not write, in the book's

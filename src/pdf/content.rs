@@ -137,7 +137,18 @@ pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
     out.raw(b" ");
     out.num(run.size);
     out.op("Tf");
-    let mut line = GlyphLine::default();
+    let synthetic = face.synthetic;
+    if synthetic.embolden > 0.0 {
+        // Fill and stroke: the outline grows by half the line width each side.
+        out.num(synthetic.embolden * run.size);
+        out.op("w");
+        out.raw(b"2 ");
+        out.op("Tr");
+    }
+    let mut line = GlyphLine {
+        slant: synthetic.slant,
+        ..GlyphLine::default()
+    };
     for cluster in clusters(&run.glyphs) {
         // One glyph per cluster is the common case: compare without building strings.
         let actual = match cluster {
@@ -168,6 +179,11 @@ pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
         }
     }
     line.flush(out);
+    if synthetic.embolden > 0.0 {
+        // The rendering mode outlives the text object.
+        out.raw(b"0 ");
+        out.op("Tr");
+    }
     out.op("ET");
 }
 
@@ -196,6 +212,8 @@ const KERN_STEPS: f64 = 100.0;
 /// when the line is flushed).
 #[derive(Default)]
 struct GlyphLine {
+    /// Horizontal shear of the text matrix: a slanted (made italic) face.
+    slant: f32,
     origin: Option<(f64, f32)>,
     pen: f64,
     array: Vec<u8>,
@@ -222,7 +240,13 @@ impl GlyphLine {
             }
             _ => {
                 self.flush(out);
-                out.raw(b"1 0 0 1 ");
+                if self.slant == 0.0 {
+                    out.raw(b"1 0 0 1 ");
+                } else {
+                    out.raw(b"1 0 ");
+                    out.num(self.slant);
+                    out.raw(b"1 ");
+                }
                 out.num(x);
                 out.num(y);
                 out.op("Tm");

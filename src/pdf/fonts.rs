@@ -15,7 +15,7 @@ use subsetter::GlyphRemapper;
 
 use super::finish::{fnv1a, FNV_OFFSET};
 use super::WriteError;
-use crate::typeset::doc::{Document, FaceFile, GlyphText, Item, PlacedGlyph};
+use crate::typeset::doc::{Document, FaceFile, GlyphText, Item, PlacedGlyph, Synthetic};
 
 /// The glyphs one face draws, and for each the texts it stands for with their counts.
 #[derive(Debug, Default)]
@@ -114,10 +114,12 @@ fn collect_fonts(doc: &Document) -> BTreeMap<usize, FaceUsage> {
 
 /// A face as written into the PDF: its resource name, the subset's codes and widths, and
 /// the text its ToUnicode map gives each code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct EmbeddedFace {
     pub(super) resource: String,
     pub(super) font_id: ObjectId,
+    /// Slant or stroke the runs of this face are drawn with.
+    pub(super) synthetic: Synthetic,
     /// Original glyph id → code in the content stream (the subset's glyph id), by
     /// glyph id; 0 (.notdef) for glyphs not collected.
     codes: Vec<u16>,
@@ -151,14 +153,54 @@ const MAX_UNICODE_UNITS: usize = 128;
 
 /// Embeds every face the runs use, in face order: the subset, its descriptor, its
 /// widths and its ToUnicode map. Faces no run draws from are left out.
+///
+/// Faces drawn from the same file (a style made by slanting or emboldening another)
+/// share one embedded font: their glyphs are gathered into the first one's subset.
 pub(super) fn embed_fonts(
     pdf: &mut lopdf::Document,
     doc: &Document,
 ) -> Result<BTreeMap<usize, EmbeddedFace>, WriteError> {
-    collect_fonts(doc)
-        .into_iter()
-        .map(|(face, usage)| Ok((face, embed_face(pdf, face, &doc.faces[face], &usage)?)))
-        .collect()
+    let same_file = |a: &FaceFile, b: &FaceFile| {
+        std::ptr::eq(a.data.as_ptr(), b.data.as_ptr())
+            && a.data.len() == b.data.len()
+            && a.index == b.index
+    };
+    let canonical: Vec<usize> = doc
+        .faces
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            doc.faces[..i]
+                .iter()
+                .position(|g| same_file(f, g))
+                .unwrap_or(i)
+        })
+        .collect();
+    let mut merged: BTreeMap<usize, FaceUsage> = BTreeMap::new();
+    let used = collect_fonts(doc);
+    for (&face, usage) in &used {
+        let into = merged.entry(canonical[face]).or_default();
+        into.glyphs.extend(usage.glyphs.iter().copied());
+        for (glyph, texts) in &usage.texts {
+            let slot = into.texts.entry(*glyph).or_default();
+            for (text, n) in texts {
+                *slot.entry(text.clone()).or_default() += n;
+            }
+        }
+    }
+    let mut embedded = BTreeMap::new();
+    for (face, usage) in merged {
+        embedded.insert(face, embed_face(pdf, face, &doc.faces[face], &usage)?);
+    }
+    let mut out = BTreeMap::new();
+    for &face in used.keys() {
+        if let Some(e) = embedded.get(&canonical[face]) {
+            let mut e = e.clone();
+            e.synthetic = doc.faces[face].synthetic;
+            out.insert(face, e);
+        }
+    }
+    Ok(out)
 }
 
 /// Subsets one face with `subsetter` and writes it as a Type0 font with Identity-H
@@ -199,6 +241,7 @@ fn embed_face(
     Ok(EmbeddedFace {
         resource: format!("F{index}"),
         font_id,
+        synthetic: face.synthetic,
         codes: subset.codes,
         unicode_by_code: texts_by_code(&unicode, widths.len()),
         widths,
@@ -242,7 +285,8 @@ impl<'a> Source<'a> {
     /// Parses the face (the first of a collection) and checks that it has every glyph
     /// the runs draw.
     fn open(self, usage: &FaceUsage) -> Result<FontRef<'a>, WriteError> {
-        let font = FontRef::from_index(self.face.data, 0).map_err(|e| self.error(e.to_string()))?;
+        let font = FontRef::from_index(&self.face.data, self.face.index)
+            .map_err(|e| self.error(e.to_string()))?;
         let count = font
             .maxp()
             .map_err(|e| self.error(format!("maxp table: {e}")))?
@@ -274,13 +318,14 @@ impl<'a> Source<'a> {
     fn subset(self, usage: &FaceUsage) -> Result<Subset, WriteError> {
         let glyphs: Vec<u16> = usage.glyphs.iter().copied().collect();
         let remapper = GlyphRemapper::new_from_glyphs_sorted(&glyphs);
-        let program = subsetter::subset(self.face.data, 0, &remapper).map_err(|source| {
-            WriteError::Subset {
-                face: self.index,
-                name: self.face.name.to_string(),
-                source,
-            }
-        })?;
+        let program =
+            subsetter::subset(&self.face.data, self.face.index, &remapper).map_err(|source| {
+                WriteError::Subset {
+                    face: self.index,
+                    name: self.face.name.to_string(),
+                    source,
+                }
+            })?;
         let mut codes = vec![0u16; glyphs.last().map_or(0, |&g| usize::from(g) + 1)];
         for &g in &glyphs {
             if let Some(code) = remapper.get(g) {

@@ -109,7 +109,9 @@ pub(super) fn sample(data: &'static [u8]) -> Document {
         images: Vec::new(),
         faces: vec![FaceFile {
             name: "DejaVu Sans".to_string(),
-            data,
+            data: data.into(),
+            index: 0,
+            synthetic: Default::default(),
         }],
         pages: vec![page_one, page_two],
         outline: vec![

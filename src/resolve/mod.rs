@@ -29,6 +29,7 @@ pub mod notes;
 pub mod parts;
 pub mod split;
 pub mod toc;
+mod typefaces;
 
 use crate::diag::{Diagnostic, Sources};
 use crate::load::Loaded;
@@ -63,6 +64,16 @@ pub fn resolve(
     let toc = toc::build(&draft.parts, loaded.contents_sections);
     let labels = labels::labels(&loaded.meta.language);
     let contents_at = parts::contents_at(&draft.parts);
+    let mut typefaces = loaded.typefaces;
+    typefaces::complete(
+        &mut typefaces,
+        &loaded.font_finder,
+        &draft.parts,
+        &loaded.meta,
+        &labels,
+        sources,
+        diags,
+    );
     Some(Book {
         contents_at,
         meta: loaded.meta,
@@ -77,5 +88,6 @@ pub fn resolve(
         resources,
         cover,
         labels,
+        typefaces,
     })
 }

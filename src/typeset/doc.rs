@@ -31,8 +31,27 @@ pub struct Document {
 pub struct FaceFile {
     /// PostScript name, e.g. "CharisSIL"; also names the face in error messages.
     pub name: String,
-    /// The whole TrueType or OpenType file (the faces are compiled into the binary).
-    pub data: &'static [u8],
+    /// The whole TrueType or OpenType file or collection.
+    pub data: crate::fonts::FontData,
+    /// The face's index in a collection; 0 in a single font.
+    pub index: u32,
+    /// Drawn slanted or emboldened: a style its family lacks.
+    pub synthetic: Synthetic,
+}
+
+/// How a face is drawn differently from its outlines: a style made from another.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Synthetic {
+    /// Horizontal shear (tan of the slant angle); 0 for upright.
+    pub slant: f32,
+    /// Width of the stroke drawn around the outlines, in ems; 0 for none.
+    pub embolden: f32,
+}
+
+impl Synthetic {
+    pub fn is_none(&self) -> bool {
+        self.slant == 0.0 && self.embolden == 0.0
+    }
 }
 
 impl std::fmt::Debug for FaceFile {

@@ -54,7 +54,13 @@ impl Findings {
         // One warning a character, up to a point: a book in a script no bundled face
         // has would otherwise get one for each of thousands of characters.
         const EACH: usize = 10;
-        for (c, part) in self.missing.iter().take(EACH) {
+        // Characters no font has at all were reported at their place in resolve.
+        let missing: Vec<&(char, usize)> = self
+            .missing
+            .iter()
+            .filter(|(c, _)| !book.typefaces.missing.contains(c))
+            .collect();
+        for (c, part) in missing.iter().copied().take(EACH) {
             out.push(Diagnostic::warning(
                 Code::W0109,
                 format!(
@@ -64,8 +70,8 @@ impl Findings {
                 ),
             ));
         }
-        if self.missing.len() > EACH {
-            let rest = &self.missing[EACH..];
+        if missing.len() > EACH {
+            let rest = &missing[EACH..];
             let sample: String = rest.iter().take(20).map(|(c, _)| *c).collect();
             out.push(Diagnostic::warning(
                 Code::W0109,

@@ -1,9 +1,12 @@
-//! The font faces the typesetter sets text in: the bundled Charis SIL family (regular,
-//! italic, bold, bold italic), DejaVu Sans Mono for code and DejaVu Sans as the fallback
-//! for characters the others lack, with their metrics (in ems) and character coverage.
+//! The font faces the typesetter sets text in, with their metrics (in ems) and
+//! character coverage: the book's typefaces (`crate::fonts::Typefaces`: the
+//! author's families, installed ones found for the book's characters) over the
+//! bundled Charis SIL (body), DejaVu Sans Mono (code) and DejaVu Sans (fallback).
 //!
-//! The faces are compiled into the binary, so printing needs no font files at run time.
-//! Does not shape text (see `shape`), subset or embed fonts (see `write`), or read files.
+//! A style a family lacks is made from the nearest face it has, slanted (italic) or
+//! emboldened (bold) when drawn, as browsers and Typst do, so that emphasis never
+//! silently changes family. Does not shape text (see `shape`), subset or embed fonts
+//! (see `pdf`), or find files (see `crate::fonts`).
 
 use std::fmt;
 
@@ -12,7 +15,10 @@ use skrifa::font::name::NameId;
 use skrifa::font::Font;
 use skrifa::raw::types::F48Dot16;
 
-use crate::typeset::doc::{FaceId, Pt};
+use crate::fonts::{
+    Family, FontData, FontFile, Slot, Typefaces, BUNDLED_BODY, BUNDLED_FALLBACK, BUNDLED_MONO,
+};
+use crate::typeset::doc::{FaceId, Pt, Synthetic};
 
 /// A length in ems: multiply by the font size in points to get [`Pt`].
 pub type Em = f32;
@@ -34,6 +40,12 @@ const FALLBACK_UNDERLINE_THICKNESS: Em = 0.05;
 /// Unicode goes to the font's character map. The Basic Multilingual Plane holds almost
 /// all text a book sets, and the bitmap costs 8 KB a face.
 const COVERAGE_BITMAP_CHARS: u32 = 0x1_0000;
+
+/// Slant of a made italic: 12°, as LaTeX's slanted shapes (browsers use 14°).
+const SYNTHETIC_SLANT: f32 = 0.2126;
+/// Stroke added around a made bold's outlines, in ems (about what FreeType's
+/// emboldening adds to a regular weight).
+const SYNTHETIC_EMBOLDEN: f32 = 0.025;
 
 /// What a run of text is set in. Each style is one face of the set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,48 +91,19 @@ pub enum FontError {
     Unreadable { file: String },
 }
 
-/// The bundled font files: (file name for messages, data, style).
-const BUNDLED: [(&str, &[u8], Style); 6] = [
-    (
-        "CharisSIL-Regular.ttf",
-        include_bytes!("../../fonts/CharisSIL-Regular.ttf"),
-        Style::Regular,
-    ),
-    (
-        "CharisSIL-Italic.ttf",
-        include_bytes!("../../fonts/CharisSIL-Italic.ttf"),
-        Style::Italic,
-    ),
-    (
-        "CharisSIL-Bold.ttf",
-        include_bytes!("../../fonts/CharisSIL-Bold.ttf"),
-        Style::Bold,
-    ),
-    (
-        "CharisSIL-BoldItalic.ttf",
-        include_bytes!("../../fonts/CharisSIL-BoldItalic.ttf"),
-        Style::BoldItalic,
-    ),
-    (
-        "DejaVuSansMono.ttf",
-        include_bytes!("../../fonts/DejaVuSansMono.ttf"),
-        Style::Mono,
-    ),
-    (
-        "DejaVuSans.ttf",
-        include_bytes!("../../fonts/DejaVuSans.ttf"),
-        Style::Fallback,
-    ),
-];
-
 /// One font face: its data, names and the metrics a page needs, in ems.
+#[derive(Clone)]
 pub struct Face {
     /// PostScript name, e.g. "CharisSIL" or "DejaVuSans".
     pub name: String,
     /// The file it came from, for messages.
     pub file: String,
     /// The whole font file, for embedding (after subsetting).
-    pub data: &'static [u8],
+    pub data: FontData,
+    /// The face's index in a collection (TTC, OTC).
+    pub index: u32,
+    /// Slant or stroke added when drawn: a style the family lacks.
+    pub synthetic: Synthetic,
     /// Font units per em (glyph coordinates are in these).
     pub units_per_em: u16,
     /// Top of the font's line box above the baseline (positive), from its line
@@ -164,12 +147,19 @@ impl fmt::Debug for Face {
 }
 
 impl Face {
-    /// Reads a face from font data. `file` names it in errors.
+    /// Reads a face from font data compiled into the binary. `file` names it in
+    /// errors.
     pub fn from_static(file: &str, data: &'static [u8]) -> Result<Face, FontError> {
+        Face::from_file(&FontFile::bundled(file, data))
+    }
+
+    /// Reads a face of a font file.
+    pub fn from_file(f: &FontFile) -> Result<Face, FontError> {
+        let file = f.label.as_str();
         let unreadable = || FontError::Unreadable {
             file: file.to_string(),
         };
-        let font = Font::new(data, 0).ok_or_else(unreadable)?;
+        let font = Font::new(f.data.clone(), f.index).ok_or_else(unreadable)?;
         if font.num_glyphs() == 0 {
             return Err(unreadable());
         }
@@ -195,7 +185,9 @@ impl Face {
         Ok(Face {
             name: postscript_name(&font, file),
             file: file.to_string(),
-            data,
+            data: f.data.clone(),
+            index: f.index,
+            synthetic: Synthetic::default(),
             units_per_em: metrics.units_per_em,
             ascender,
             descender,
@@ -322,45 +314,96 @@ fn postscript_name(font: &Font, file: &str) -> String {
         .and_then(|n| n.english_or_first())
         .map(|n| n.name().to_string())
         .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| file.trim_end_matches(".ttf").to_string())
+        .unwrap_or_else(|| {
+            let stem = file.rsplit(['/', '\\']).next().unwrap_or(file);
+            stem.split('.').next().unwrap_or(stem).to_string()
+        })
 }
 
-/// The faces of a book, one per [`Style`].
+/// The faces of a book: one per [`Style`], and for each style the faces tried, in
+/// order, for a character its own face lacks.
 #[derive(Debug)]
 pub struct FontSet {
     faces: Vec<Face>,
     /// The face of each style, indexed by `Style::index`.
     styles: [FaceId; 6],
-    /// Further fallbacks, in the order tried.
-    extra: Vec<FaceId>,
+    /// For each style, the faces after its own: the author's fallbacks, the bundled
+    /// faces, then installed families found for the book's characters.
+    chains: [Vec<FaceId>; 6],
 }
 
 impl FontSet {
     /// The six bundled faces: Charis SIL regular, italic, bold and bold italic, DejaVu
     /// Sans Mono and DejaVu Sans.
     pub fn bundled() -> Result<FontSet, FontError> {
-        let mut faces = Vec::with_capacity(BUNDLED.len());
-        let mut styles = [FaceId(0); 6];
-        for (file, data, style) in BUNDLED {
-            styles[style.index()] = FaceId(faces.len());
-            faces.push(Face::from_static(file, data)?);
-        }
-        Ok(FontSet {
-            faces,
-            styles,
-            extra: Vec::new(),
-        })
+        FontSet::for_book(&Typefaces::default())
     }
 
     /// The bundled faces, then `extra` as further fallbacks, tried in order for a
     /// character no bundled face has.
     pub fn bundled_with(extra: Vec<Face>) -> Result<FontSet, FontError> {
         let mut set = FontSet::bundled()?;
-        set.extra = (set.faces.len()..set.faces.len() + extra.len())
-            .map(FaceId)
-            .collect();
+        let first = set.faces.len();
         set.faces.extend(extra);
+        for chain in &mut set.chains {
+            chain.extend((first..set.faces.len()).map(FaceId));
+        }
         Ok(set)
+    }
+
+    /// The book's faces. With no typefaces named or found, the six bundled faces in
+    /// the order of [`Style::ALL`].
+    pub fn for_book(t: &Typefaces) -> Result<FontSet, FontError> {
+        let mut b = Builder::default();
+        let charis = bundled_family("Charis SIL", &BUNDLED_BODY);
+        let body = b.family(t.body.as_ref().unwrap_or(&charis))?;
+        let mono = match &t.code {
+            Some(code) => b.family(code)?[0],
+            None => b.file(
+                &FontFile::bundled(BUNDLED_MONO.0, BUNDLED_MONO.1),
+                Synthetic::default(),
+            )?,
+        };
+        let sans = b.file(
+            &FontFile::bundled(BUNDLED_FALLBACK.0, BUNDLED_FALLBACK.1),
+            Synthetic::default(),
+        )?;
+        let styles = [body[0], body[1], body[2], body[3], mono, sans];
+        let named: Vec<[FaceId; 4]> = t
+            .fallback
+            .iter()
+            .map(|f| b.family(f))
+            .collect::<Result<_, _>>()?;
+        // The bundled body face stays a fallback under an author's body family.
+        let bundled_body = match t.body {
+            Some(_) => Some(b.family(&charis)?),
+            None => None,
+        };
+        let found: Vec<[FaceId; 4]> = t
+            .found
+            .iter()
+            .map(|f| b.family(f))
+            .collect::<Result<_, _>>()?;
+        let chains = Style::ALL.map(|style| {
+            // Code and the fallback take the regular style of the fallbacks.
+            let slot = match style {
+                Style::Italic => 1,
+                Style::Bold => 2,
+                Style::BoldItalic => 3,
+                _ => 0,
+            };
+            let mut chain: Vec<FaceId> = named.iter().map(|f| f[slot]).collect();
+            chain.extend(bundled_body.map(|f| f[slot]));
+            chain.push(sans);
+            chain.extend(found.iter().map(|f| f[slot]));
+            chain.retain(|&id| id != styles[style.index()]);
+            chain
+        });
+        Ok(FontSet {
+            faces: b.faces,
+            styles,
+            chains,
+        })
     }
 
     /// The face with this id.
@@ -387,16 +430,101 @@ impl FontSet {
     }
 
     /// The face to use for `c` in `style`: the style's face if it has the glyph, else
-    /// the fallback, else None.
+    /// the first of its fallbacks that has, else None.
     pub fn face_for(&self, style: Style, c: char) -> Option<FaceId> {
         let own = self.id(style);
         if self.covers(own, c) {
             return Some(own);
         }
-        let fallback = self.id(Style::Fallback);
-        std::iter::once(fallback)
-            .chain(self.extra.iter().copied())
+        self.chains[style.index()]
+            .iter()
+            .copied()
             .find(|&id| self.covers(id, c))
+    }
+}
+
+/// A bundled family from its four files.
+fn bundled_family(name: &str, files: &[(&str, &'static [u8]); 4]) -> Family {
+    Family {
+        name: name.to_string(),
+        faces: files.map(|(file, data)| Some(FontFile::bundled(file, data))),
+    }
+}
+
+/// Collects faces, each file and drawing once.
+#[derive(Default)]
+struct Builder {
+    faces: Vec<Face>,
+}
+
+impl Builder {
+    /// The face of a file drawn with `synthetic`, added once.
+    fn file(&mut self, f: &FontFile, synthetic: Synthetic) -> Result<FaceId, FontError> {
+        let same = |face: &Face| {
+            std::ptr::eq(face.data.as_ptr(), f.data.as_ptr())
+                && face.data.len() == f.data.len()
+                && face.index == f.index
+        };
+        if let Some(i) = self
+            .faces
+            .iter()
+            .position(|face| same(face) && face.synthetic == synthetic)
+        {
+            return Ok(FaceId(i));
+        }
+        // The same file drawn another way shares its parsed tables and coverage.
+        let mut face = match self.faces.iter().find(|face| same(face)) {
+            Some(other) => other.clone(),
+            None => Face::from_file(f)?,
+        };
+        face.synthetic = synthetic;
+        self.faces.push(face);
+        Ok(FaceId(self.faces.len() - 1))
+    }
+
+    /// A family's four styles, each its own face or one made from the nearest it
+    /// has: italic from regular (slanted), bold from regular (emboldened), bold
+    /// italic from bold, else italic, else regular.
+    fn family(&mut self, family: &Family) -> Result<[FaceId; 4], FontError> {
+        let slant = Synthetic {
+            slant: SYNTHETIC_SLANT,
+            embolden: 0.0,
+        };
+        let bold = Synthetic {
+            slant: 0.0,
+            embolden: SYNTHETIC_EMBOLDEN,
+        };
+        let both = Synthetic {
+            slant: SYNTHETIC_SLANT,
+            embolden: SYNTHETIC_EMBOLDEN,
+        };
+        let has = |s: Slot| family.face(s);
+        // A family named by a file of another style has no upright face: the face
+        // it has stands in for it.
+        let regular = has(Slot::Regular)
+            .or_else(|| has(Slot::Bold))
+            .or_else(|| has(Slot::Italic))
+            .or_else(|| has(Slot::BoldItalic))
+            .ok_or_else(|| FontError::Unreadable {
+                file: family.name.clone(),
+            })?;
+        let plain = Synthetic::default();
+        let r = self.file(regular, plain)?;
+        let i = match has(Slot::Italic) {
+            Some(f) => self.file(f, plain)?,
+            None => self.file(regular, slant)?,
+        };
+        let b = match has(Slot::Bold) {
+            Some(f) => self.file(f, plain)?,
+            None => self.file(regular, bold)?,
+        };
+        let bi = match (has(Slot::BoldItalic), has(Slot::Bold), has(Slot::Italic)) {
+            (Some(f), _, _) => self.file(f, plain)?,
+            (None, Some(f), _) => self.file(f, slant)?,
+            (None, None, Some(f)) => self.file(f, bold)?,
+            (None, None, None) => self.file(regular, both)?,
+        };
+        Ok([r, i, b, bi])
     }
 }
 

@@ -131,7 +131,9 @@ pub fn typeset(
         .iter()
         .map(|f| FaceFile {
             name: f.name.clone(),
-            data: f.data,
+            data: f.data.clone(),
+            index: f.index,
+            synthetic: f.synthetic,
         })
         .collect();
     (document, report)
