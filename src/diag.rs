@@ -227,7 +227,7 @@ codes! {
     W0110 => "lines that could not be set within the measure",
     W0112 => "an image the print edition cannot draw yet (GIF, WebP, SVG): its alt text is printed",
     W0113 => "a word longer than a line, broken between letters in the print edition",
-    W0114 => "`epub.embed-fonts` is not supported yet",
+    W0114 => "`epub.embed-fonts`: a font that cannot be subset is left out of the EPUB (reading systems use their own for its characters)",
     W0116 => "an element of raw HTML no edition can show (`<video>`, `<iframe>`, a form): left out with a warning at its place; its fallback text is kept",
     W0117 => "an id written twice in raw HTML in one file: the second is dropped",
     W0118 => "a table row with more cells than its header: the cells past the header are dropped (as GFM does), with a warning at the row",

@@ -168,6 +168,9 @@ pub struct Typefaces {
     pub found: Vec<Family>,
     /// Characters no face has: already reported (W0109).
     pub missing: BTreeSet<char>,
+    /// Every character outside ASCII that the editions print, in order: what an
+    /// embedded subset must hold.
+    pub printed: Vec<char>,
 }
 
 impl Typefaces {

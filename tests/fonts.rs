@@ -200,3 +200,52 @@ fn a_character_no_font_has_is_a_warning_at_its_place() {
     // Once per character, not again from the print edition.
     assert_eq!(err.matches("'漢'").count(), 1, "{err}");
 }
+
+#[test]
+fn embed_fonts_puts_subsets_of_the_same_faces_in_the_epub() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    book(
+        dir.path(),
+        "  font: fonts/NotoSerif-Regular-subset.ttf\nepub:\n  embed-fonts: true\n",
+        "# One\n\nA naïve *café* word.\n",
+    );
+    build_ok(dir.path(), out.path());
+    let epub = common::Epub::open(&out.path().join("fonts.epub"));
+    let opf = epub.text("OEBPS/content.opf");
+    assert!(
+        opf.contains("href=\"fonts/noto-serif-regular.ttf\"")
+            && opf.contains("media-type=\"font/ttf\""),
+        "{opf}"
+    );
+    assert!(opf.contains("fonts/noto-serif-italic.ttf"), "{opf}");
+    let css = epub.text("OEBPS/stylesheet.css");
+    assert!(css.contains("@font-face { font-family: \"body Noto Serif\"; src: url(\"fonts/noto-serif-regular.ttf\"); font-style: normal; font-weight: normal; }"), "{css}");
+    assert!(
+        css.contains("body { font-family: \"body Noto Serif\""),
+        "{css}"
+    );
+    // A subset: smaller than the face, still a font with the book's letters.
+    let face = &epub.files["OEBPS/fonts/noto-serif-regular.ttf"];
+    assert!(face.len() < REGULAR.len(), "{} bytes", face.len());
+    assert_eq!(&face[..4], &[0, 1, 0, 0]);
+}
+
+#[test]
+fn without_embed_fonts_the_epub_has_no_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    book(
+        dir.path(),
+        "  font: fonts/NotoSerif-Regular-subset.ttf\n",
+        CHAPTER,
+    );
+    build_ok(dir.path(), out.path());
+    let epub = common::Epub::open(&out.path().join("fonts.epub"));
+    assert!(
+        !epub.files.keys().any(|k| k.contains("fonts/")),
+        "{:?}",
+        epub.files.keys()
+    );
+    assert!(!epub.text("OEBPS/stylesheet.css").contains("@font-face"));
+}

@@ -4,6 +4,7 @@
 //! Reads only the resolved `Book`; returns the EPUB's bytes (writing them to disk
 //! is `output`'s job).
 
+mod fonts;
 pub mod xhtml;
 
 use std::fmt::Write as _;
@@ -46,10 +47,29 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
             .iter()
             .filter_map(|p| p.language.as_deref())
             .any(crate::model::right_to_left);
+    let mut css = STYLESHEET.to_string();
     if rtl {
-        b.stylesheet(format!("{STYLESHEET}{STYLESHEET_RTL}").as_bytes())?;
+        css.push_str(STYLESHEET_RTL);
+    }
+    let embedded = if book.settings.epub.embed_fonts {
+        let (faces, failed) = fonts::subsets(&book.typefaces);
+        for f in failed {
+            diags.push(Diagnostic::warning(
+                Code::W0114,
+                format!(
+                    "the font {} could not be embedded in the EPUB ({}); reading systems use their own for its characters",
+                    f.face, f.reason
+                ),
+            ));
+        }
+        css.push_str(&fonts::stylesheet(&faces));
+        faces
     } else {
-        b.stylesheet(STYLESHEET.as_bytes())?;
+        Vec::new()
+    };
+    b.stylesheet(css.as_bytes())?;
+    for f in &embedded {
+        b.add_resource(&f.name, f.data.as_slice(), f.media_type)?;
     }
     add_cover(&mut b, book)?;
     for (i, r) in book.resources.iter().enumerate() {

@@ -7,22 +7,13 @@ use super::manifest;
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
 use crate::model::PdfSettings;
 
-/// The `epub:` section's `embed-fonts`, kept, with a warning: it is not supported yet.
+/// The `epub:` section's `embed-fonts`.
 pub(super) fn embed_fonts(
     epub: &manifest::EpubSection,
-    msrc: SourceId,
-    sources: &Sources,
-    diags: &mut Vec<Diagnostic>,
+    _msrc: SourceId,
+    _sources: &Sources,
+    _diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    if epub.embed_fonts {
-        diags.push(
-            Diagnostic::warning(
-                Code::W0114,
-                "`epub.embed-fonts` is not supported yet; reading systems use their own fonts",
-            )
-            .in_file(sources.path(msrc).to_path_buf()),
-        );
-    }
     epub.embed_fonts
 }
 

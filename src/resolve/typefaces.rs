@@ -18,8 +18,8 @@ use crate::model::{Block, Inline, Labels, Metadata, Part};
 /// How many characters get a warning of their own; the rest share one.
 const EACH: usize = 10;
 
-/// Fills `faces.found` and `faces.missing` for the text of `parts`, `meta` and
-/// `labels`.
+/// Fills `faces.printed`, `faces.found` and `faces.missing` for the text of
+/// `parts`, `meta` and `labels`.
 pub(super) fn complete(
     faces: &mut Typefaces,
     finder: &Finder,
@@ -29,7 +29,9 @@ pub(super) fn complete(
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let uncovered = uncovered(faces, &printed_chars(parts, meta, labels));
+    let printed = printed_chars(parts, meta, labels);
+    faces.printed = printed.chars().collect();
+    let uncovered = uncovered(faces, &printed);
     if uncovered.is_empty() {
         return;
     }
