@@ -21,7 +21,7 @@ mod raw_html;
 mod soup;
 mod tables;
 
-use super::{cite, html};
+use super::{cite, html, quotes, segment_breaks};
 use crate::diag::{Code, Diagnostic, SourceId, Span};
 use crate::load::clean;
 use crate::model::{
@@ -201,13 +201,33 @@ struct Builder<'a> {
     inline_notes: usize,
     /// pandoc's fence lines, which the parse reads as thematic breaks.
     fences: std::collections::BTreeMap<usize, (fenced_divs::Fence, std::ops::Range<usize>)>,
+    /// The part's language (BCP 47): its quotation marks, where no `lang` of raw
+    /// HTML or of a span or div says otherwise.
+    language: &'a str,
+    /// Quotes opened from straight quotes in the block being read, innermost last.
+    open_quotes: Vec<OpenQuote>,
 }
 
-/// Parses one Markdown file.
+/// A quotation opened from a straight quote: its closing mark is of the same
+/// language.
+struct OpenQuote {
+    double: bool,
+    language: String,
+}
+
+/// Parses one Markdown file written in English.
 pub fn parse(source: SourceId, text: &str) -> Parsed {
+    parse_in(source, text, "en")
+}
+
+/// Parses one Markdown file written in `language` (a BCP 47 tag), whose
+/// quotation marks its straight quotes become.
+pub fn parse_in(source: SourceId, text: &str, language: &str) -> Parsed {
     let mut b = Builder {
         source,
         text,
+        language,
+        open_quotes: Vec::new(),
         stack: vec![Frame::new(Kind::Root)],
         out: Parsed::default(),
         too_deep: 0,
@@ -271,6 +291,10 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         root.blocks.push(Block::Paragraph(inl));
     }
     b.out.blocks = root.blocks;
+    segment_breaks::join_east_asian_lines(&mut b.out.blocks);
+    for f in &mut b.out.footnotes {
+        segment_breaks::join_east_asian_lines(&mut f.blocks);
+    }
     b.out
 }
 
@@ -334,6 +358,60 @@ fn holds_blocks(kind: &Kind) -> bool {
 impl Builder<'_> {
     fn span(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.source, range)
+    }
+
+    /// The language where the parse stands: the innermost `lang` of raw HTML, of
+    /// a span or of a div, else the part's.
+    fn language_here(&self) -> String {
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|f| f.html.as_ref().and_then(|o| o.attrs.lang.clone()))
+            .unwrap_or_else(|| self.language.to_string())
+    }
+
+    /// The mark a straight quote of the source becomes in the language where it
+    /// stands, from the English one smart punctuation made of it (`"` → “ → „ in
+    /// German). None for any other text, for marks the author typed curly, and
+    /// for apostrophes: `'` between two letters (don't, l'homme), or closing no
+    /// quote opened in the block (students', 'tis).
+    fn quote_mark(&mut self, t: &str, range: std::ops::Range<usize>) -> Option<String> {
+        let mark = quotes::Mark::of_english(t)?;
+        let written = self.text.get(range.clone())?;
+        if written != "\"" && written != "'" {
+            return None;
+        }
+        let before = self.text.get(..range.start)?.chars().next_back();
+        let after = self.text.get(range.end..)?.chars().next();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        if !mark.double && !mark.open && word(before) && word(after) {
+            return None;
+        }
+        let language = if mark.open {
+            let language = self.language_here();
+            self.open_quotes.push(OpenQuote {
+                double: mark.double,
+                language: language.clone(),
+            });
+            language
+        } else {
+            match self
+                .open_quotes
+                .iter()
+                .rposition(|q| q.double == mark.double)
+            {
+                // Quotes opened inside it and never closed end with it.
+                Some(i) => self.open_quotes.drain(i..).next()?.language,
+                None if mark.double => self.language_here(),
+                None => return None,
+            }
+        };
+        let inside = if mark.open { after } else { before };
+        Some(quotes::text(
+            mark,
+            &language,
+            inside.is_some_and(char::is_whitespace),
+        ))
     }
 
     fn top(&mut self) -> &mut Frame {
@@ -402,7 +480,10 @@ impl Builder<'_> {
                 self.close()
             }
             Event::Text(t) => {
-                let t = self.decoded(t.into_string(), range.clone());
+                let mut t = self.decoded(t.into_string(), range.clone());
+                if let Some(q) = self.quote_mark(&t, range.clone()) {
+                    t = q;
+                }
                 let top = self.top();
                 match top.kind {
                     Kind::CodeBlock(_) | Kind::HtmlBlock | Kind::Metadata => {
@@ -637,6 +718,7 @@ impl Builder<'_> {
         // Text directly in a tight list item becomes a paragraph before a nested block.
         if !is_inline_kind(&kind) {
             self.paragraph_before_block();
+            self.open_quotes.clear();
         }
         if is_container(&kind) {
             let depth = self.stack.iter().filter(|f| is_container(&f.kind)).count();
@@ -827,6 +909,10 @@ impl Builder<'_> {
         if !is_inline_kind(&frame.kind) {
             // Inline HTML left open in a block is closed there.
             self.html_dropped = 0;
+        }
+        if !is_inline_kind(&frame.kind) && !matches!(frame.kind, Kind::Span(..)) {
+            // Quotes pair within a block, as smart punctuation pairs them.
+            self.open_quotes.clear();
         }
         self.flush_inlines(&mut frame);
         let mut inl = std::mem::take(&mut frame.inlines);
@@ -1480,6 +1566,86 @@ mod tests {
                 ("Four".into(), c(&["unnumbered"])),
                 ("Five".into(), c(&["x"])),
             ]
+        );
+    }
+
+    fn text_in(s: &str, language: &str) -> String {
+        let p = parse_in(SourceId(0), s, language);
+        let Some(Block::Paragraph(inl)) = p.blocks.first() else {
+            panic!("{:?}", p.blocks)
+        };
+        Inline::plain_text(inl)
+    }
+
+    #[test]
+    fn straight_quotes_become_the_languages_marks() {
+        let src = "\"Il a dit 'non'\", dit-il.";
+        assert_eq!(text_in(src, "en"), "“Il a dit ‘non’”, dit-il.");
+        assert_eq!(
+            text_in(src, "fr"),
+            "«\u{202F}Il a dit «\u{202F}non\u{202F}»\u{202F}», dit-il."
+        );
+        assert_eq!(text_in(src, "de-DE"), "„Il a dit ‚non‘“, dit-il.");
+        assert_eq!(text_in(src, "ja"), "「Il a dit 『non』」, dit-il.");
+        assert_eq!(text_in(src, "ru"), "«Il a dit „non“», dit-il.");
+        // Quotes around emphasis, and in a heading.
+        assert_eq!(text_in("\"*so*\" he said", "de"), "„so“ he said");
+        let p = parse_in(SourceId(0), "# \"Titel\"\n", "de");
+        assert!(
+            matches!(&p.blocks[0], Block::Heading(h) if Inline::plain_text(&h.content) == "„Titel“")
+        );
+    }
+
+    #[test]
+    fn apostrophes_and_curly_quotes_stay_as_written() {
+        assert_eq!(
+            text_in("l'homme, don't, the students' books, 'tis", "fr"),
+            "l’homme, don’t, the students’ books, ’tis"
+        );
+        // A single quote around words with an apostrophe inside.
+        assert_eq!(
+            text_in("'I don't know,' she said.", "de"),
+            "‚I don’t know,‘ she said."
+        );
+        assert_eq!(text_in("“typed” «as» „is“", "de"), "“typed” «as» „is“");
+        // Entities and escapes are straight quotes the author asked for.
+        assert_eq!(text_in("&quot;a&quot; \\\"b\\\"", "de"), "\"a\" \"b\"");
+        assert_eq!(text_in("`\"code\"` \"x\"", "de"), "\"code\" „x“");
+    }
+
+    #[test]
+    fn quotes_inside_an_element_with_a_lang_are_that_languages() {
+        assert_eq!(
+            text_in(
+                "\"a\" <span lang=\"de\">\"b\"</span> [\"c\"]{lang=fr} \"d\"",
+                "en"
+            ),
+            "“a” „b“ «\u{202F}c\u{202F}» “d”"
+        );
+        let p = parse_in(
+            SourceId(0),
+            "<div lang=\"ja\" markdown=\"1\">\n\n\"一\"\n\n</div>\n",
+            "en",
+        );
+        let Block::Element(e) = &p.blocks[0] else {
+            panic!("{:?}", p.blocks)
+        };
+        assert!(matches!(&e.blocks[0], Block::Paragraph(i) if Inline::plain_text(i) == "「一」"));
+    }
+
+    #[test]
+    fn a_wrapped_line_of_japanese_joins_without_a_space() {
+        assert_eq!(
+            text_in("日本語の\n文章です。\nNext line\n次", "ja"),
+            "日本語の文章です。\nNext line\n次"
+        );
+        let p = parse_in(SourceId(0), "注[^1]\n\n[^1]: 日本\n語\n", "ja");
+        assert_eq!(
+            Inline::plain_text(match &p.footnotes[0].blocks[0] {
+                Block::Paragraph(i) => i,
+                b => panic!("{b:?}"),
+            }),
+            "日本語"
         );
     }
 
