@@ -924,6 +924,9 @@ impl Builder<'_> {
         {
             inl = trimmed(inl);
         }
+        let language = language_kept(&frame);
+        let before = self.stack.last().map(|f| (f.inlines.len(), f.blocks.len()));
+        let depth = self.stack.len();
         match frame.kind {
             Kind::Table(_)
             | Kind::TableHead
@@ -933,6 +936,42 @@ impl Builder<'_> {
             | Kind::DefTitle
             | Kind::DefDetail => self.close_table_or_definitions(frame, inl),
             _ => self.close_block_or_inline(frame, inl),
+        }
+        if let Some((inline, attrs)) = language {
+            // What the frame made is the last of the frame below it (or of one
+            // the push implied, on top of it).
+            let top = self.top();
+            let made = if inline {
+                top.inlines.len()
+            } else {
+                top.blocks.len()
+            };
+            let grown = self.stack.len() > depth
+                || before.is_some_and(|(i, b)| made > if inline { i } else { b });
+            if grown {
+                self.wrap_last(inline, attrs);
+            }
+        }
+    }
+
+    /// Puts the last inline (or block) of the top frame in a span (or div) with
+    /// `attrs`.
+    fn wrap_last(&mut self, inline: bool, attrs: Attrs) {
+        let top = self.top();
+        if inline {
+            if let Some(last) = top.inlines.pop() {
+                top.inlines.push(Inline::Span {
+                    tag: HtmlTag::Span,
+                    attrs,
+                    content: vec![last],
+                });
+            }
+        } else if let Some(last) = top.blocks.pop() {
+            top.blocks.push(Block::Element(Element {
+                tag: HtmlTag::Div,
+                attrs,
+                blocks: vec![last],
+            }));
         }
     }
 
@@ -1109,6 +1148,34 @@ impl Builder<'_> {
             _ => unreachable!("closed by close_block_or_inline"),
         }
     }
+}
+
+/// The `lang` and `dir` of raw HTML on an element that becomes Markdown's own
+/// (`<a dir="ltr">`, `<em lang="la">`, `<p lang="fr">`, `<blockquote dir="rtl">`),
+/// which the model keeps on a span (true) or a div (false) around what it makes.
+/// Headings, list items and cells keep none: a div around a heading would take
+/// it out of the contents, and none may go around an item or a cell.
+fn language_kept(frame: &Frame) -> Option<(bool, Attrs)> {
+    let a = &frame.html.as_ref()?.attrs;
+    if a.lang.is_none() && a.dir.is_none() {
+        return None;
+    }
+    let inline = match frame.kind {
+        Kind::Emphasis
+        | Kind::Strong
+        | Kind::Strike
+        | Kind::Superscript
+        | Kind::Subscript
+        | Kind::Link { .. } => true,
+        Kind::Paragraph | Kind::Quote(..) | Kind::List(_) | Kind::Table(_) | Kind::DefList => false,
+        _ => return None,
+    };
+    let attrs = Attrs {
+        lang: a.lang.clone(),
+        dir: a.dir.clone(),
+        ..Attrs::default()
+    };
+    Some((inline, attrs))
 }
 
 /// How many leading bytes of a text event are literal: all of it when the source
@@ -1631,6 +1698,45 @@ mod tests {
             panic!("{:?}", p.blocks)
         };
         assert!(matches!(&e.blocks[0], Block::Paragraph(i) if Inline::plain_text(i) == "「一」"));
+    }
+
+    #[test]
+    fn lang_and_dir_on_html_that_becomes_markdowns_are_kept_around_it() {
+        let p = parse_in(
+            SourceId(0),
+            "مرحبا <a href=\"https://x.org\" dir=\"ltr\">Mike</a> و <em lang=\"la\">sic</em>\n\n<p lang=\"fr\">oui</p>\n\n<blockquote dir=\"rtl\">\n\nنص\n\n</blockquote>\n",
+            "ar",
+        );
+        let Block::Paragraph(inl) = &p.blocks[0] else {
+            panic!("{:?}", p.blocks)
+        };
+        let spans: Vec<(Option<&str>, Option<&str>, &Inline)> = inl
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Span { attrs, content, .. } => {
+                    Some((attrs.dir.as_deref(), attrs.lang(), &content[0]))
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(
+            matches!(spans[0], (Some("ltr"), None, Inline::Link { .. })),
+            "{spans:?}"
+        );
+        assert!(
+            matches!(spans[1], (None, Some("la"), Inline::Emphasis(_))),
+            "{spans:?}"
+        );
+        let Block::Element(e) = &p.blocks[1] else {
+            panic!("{:?}", p.blocks)
+        };
+        assert_eq!(e.attrs.lang(), Some("fr"));
+        assert!(matches!(&e.blocks[..], [Block::Paragraph(i)] if Inline::plain_text(i) == "oui"));
+        let Block::Element(e) = &p.blocks[2] else {
+            panic!("{:?}", p.blocks)
+        };
+        assert_eq!(e.attrs.dir(), Some(crate::model::Dir::Rtl));
+        assert!(matches!(&e.blocks[..], [Block::Quote { .. }]));
     }
 
     #[test]
