@@ -55,7 +55,8 @@ impl VisitMut for Join {
     }
 }
 
-fn is_wide(c: char) -> bool {
+/// Whether `c` is East Asian Wide, Fullwidth or Halfwidth, and not Hangul.
+pub fn is_wide(c: char) -> bool {
     let found = WIDE.binary_search_by(|&(lo, hi)| {
         if hi < c {
             std::cmp::Ordering::Less

@@ -376,16 +376,39 @@ impl Builder<'_> {
     /// for apostrophes: `'` between two letters (don't, l'homme), or closing no
     /// quote opened in the block (students', 'tis).
     fn quote_mark(&mut self, t: &str, range: std::ops::Range<usize>) -> Option<String> {
-        let mark = quotes::Mark::of_english(t)?;
+        let mut mark = quotes::Mark::of_english(t)?;
         let written = self.text.get(range.clone())?;
         if written != "\"" && written != "'" {
             return None;
         }
         let before = self.text.get(..range.start)?.chars().next_back();
         let after = self.text.get(range.end..)?.chars().next();
-        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        if !mark.double && !mark.open && word(before) && word(after) {
+        // A letter of a script written with spaces: Chinese and Japanese put no
+        // space around a quotation (`"こんにちは"と`), and have no apostrophes.
+        let spaced_letter =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !segment_breaks::is_wide(c));
+        if !mark.double && !mark.open && spaced_letter(before) && spaced_letter(after) {
             return None;
+        }
+        // Smart punctuation opens a quote it cannot pair, also one between two
+        // letters (`"こんにちは"と`): after a letter or a sentence's end, with a
+        // quote of its kind open, it closes that quote.
+        let ends = |c: Option<char>| {
+            c.is_some_and(|c| c.is_alphanumeric() || ".,;:!?…。、！？".contains(c))
+        };
+        let pending = self.open_quotes.iter().any(|q| q.double == mark.double);
+        if mark.open && ends(before) && pending {
+            mark.open = false;
+        }
+        // And it closes one it cannot pair (`と'さようなら'を`): beside Chinese or
+        // Japanese, before a letter, with none of its kind open, it opens one.
+        let wide = |c: Option<char>| c.is_some_and(segment_breaks::is_wide);
+        if !mark.open
+            && !pending
+            && (wide(before) || wide(after))
+            && after.is_some_and(char::is_alphanumeric)
+        {
+            mark.open = true;
         }
         let language = if mark.open {
             let language = self.language_here();
@@ -1654,6 +1677,12 @@ mod tests {
         );
         assert_eq!(text_in(src, "de-DE"), "„Il a dit ‚non‘“, dit-il.");
         assert_eq!(text_in(src, "ja"), "「Il a dit 『non』」, dit-il.");
+        // Quotes with no space around them, as Japanese writes them.
+        assert_eq!(
+            text_in("\"こんにちは\"と'さようなら'を言った。", "ja"),
+            "「こんにちは」と『さようなら』を言った。"
+        );
+        assert_eq!(text_in("\"你好\"他说", "zh-TW"), "「你好」他说");
         assert_eq!(text_in(src, "ru"), "«Il a dit „non“», dit-il.");
         // Quotes around emphasis, and in a heading.
         assert_eq!(text_in("\"*so*\" he said", "de"), "„so“ he said");
