@@ -494,8 +494,10 @@ impl Writer<'_> {
         if !a.classes.is_empty() {
             let _ = write!(self.out, " class=\"{}\"", escape_attr(&a.classes.join(" ")));
         }
-        if let Some(d) = &a.dir {
-            let _ = write!(self.out, " dir=\"{d}\"");
+        // A language sets the direction inside the element, as the part's
+        // language sets its page's (`<span lang="ar">` is right to left).
+        if let Some(d) = a.direction() {
+            let _ = write!(self.out, " dir=\"{}\"", d.as_str());
         }
         if let Some(l) = &a.lang {
             let l = escape_attr(l);
@@ -604,7 +606,7 @@ impl Writer<'_> {
             } => {
                 // `<bdo>` must say its direction; without one it is a span.
                 let name = match tag {
-                    Tag::Bdo if attrs.dir.is_none() => "span",
+                    Tag::Bdo if attrs.dir().is_none() => "span",
                     t => t.name(),
                 };
                 let _ = write!(self.out, "<{name}");

@@ -498,6 +498,61 @@ pub struct Attrs {
     pub open: bool,
 }
 
+/// A direction of writing (HTML's `dir`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Ltr,
+    Rtl,
+    /// From the first strong character of the content (UAX #9's P2–P3).
+    Auto,
+}
+
+impl Dir {
+    /// Its value of HTML's `dir`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::Ltr => "ltr",
+            Dir::Rtl => "rtl",
+            Dir::Auto => "auto",
+        }
+    }
+
+    /// The direction a language is written in.
+    pub fn of_language(language: &str) -> Dir {
+        if right_to_left(language) {
+            Dir::Rtl
+        } else {
+            Dir::Ltr
+        }
+    }
+}
+
+impl Attrs {
+    /// The language of the element's content (BCP 47), when it says one: its
+    /// quotation marks were set by it at parse; its hyphenation and its
+    /// direction (`direction`) follow it.
+    pub fn lang(&self) -> Option<&str> {
+        self.lang.as_deref()
+    }
+
+    /// The direction written on the element (`dir`), if any.
+    pub fn dir(&self) -> Option<Dir> {
+        match self.dir.as_deref()? {
+            "ltr" => Some(Dir::Ltr),
+            "rtl" => Some(Dir::Rtl),
+            "auto" => Some(Dir::Auto),
+            _ => None,
+        }
+    }
+
+    /// The direction of the element's content: its `dir`, else its language's
+    /// (`lang="ar"` is right to left, `lang="en"` left to right), else None (that
+    /// of the text around it).
+    pub fn direction(&self) -> Option<Dir> {
+        self.dir().or_else(|| self.lang().map(Dir::of_language))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkTarget {
     /// An absolute URL (`https:`, `mailto:` ...), left as written.
@@ -626,7 +681,23 @@ impl Book {
 
 #[cfg(test)]
 mod tests {
-    use super::right_to_left;
+    use super::{right_to_left, Attrs, Dir};
+
+    #[test]
+    fn an_elements_direction_is_its_dir_else_its_languages() {
+        let a = |dir: Option<&str>, lang: Option<&str>| Attrs {
+            dir: dir.map(str::to_string),
+            lang: lang.map(str::to_string),
+            ..Attrs::default()
+        };
+        assert_eq!(a(None, None).direction(), None);
+        assert_eq!(a(None, Some("ar")).direction(), Some(Dir::Rtl));
+        assert_eq!(a(None, Some("en-US")).direction(), Some(Dir::Ltr));
+        assert_eq!(a(Some("ltr"), Some("he")).direction(), Some(Dir::Ltr));
+        assert_eq!(a(Some("auto"), None).dir(), Some(Dir::Auto));
+        assert_eq!(a(None, Some("fa")).lang(), Some("fa"));
+        assert_eq!(Dir::Rtl.as_str(), "rtl");
+    }
 
     #[test]
     fn right_to_left_languages_by_language_or_script() {

@@ -1,10 +1,14 @@
 //! Parse: Markdown text → model blocks and inlines (`markdown`, with raw HTML
 //! folded into the tree), with the citation syntax found in running text (`cite`)
-//! and the checks on raw HTML (`html`). One parse per file.
+//! and the checks on raw HTML (`html`). One parse per file, in the part's
+//! language: its quotation marks (`quotes`), and no space where a line of Chinese
+//! or Japanese was wrapped (`segment_breaks`).
 
 pub mod cite;
 pub mod html;
 pub mod markdown;
+pub mod quotes;
+pub mod segment_breaks;
 
 use rayon::prelude::*;
 
@@ -20,8 +24,9 @@ pub fn parse(loaded: &Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) ->
         .par_iter()
         .map(|lp| {
             let text = &sources.get(lp.source).text;
+            let language = lp.language.as_deref().unwrap_or(&loaded.meta.language);
             if lp.front_matter == 0 {
-                markdown::parse(lp.source, text)
+                markdown::parse_in(lp.source, text, language)
             } else {
                 // The metadata block (load read it) becomes blank lines: every
                 // offset after it stays where it is in the file.
@@ -29,7 +34,7 @@ pub fn parse(loaded: &Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) ->
                     .chars()
                     .map(|c| if c == '\n' { '\n' } else { ' ' })
                     .collect();
-                markdown::parse(lp.source, &(blank + &text[lp.front_matter..]))
+                markdown::parse_in(lp.source, &(blank + &text[lp.front_matter..]), language)
             }
         })
         .collect();

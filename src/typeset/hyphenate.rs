@@ -55,15 +55,61 @@ pub fn points(word: &str, language: &str) -> Vec<usize> {
     found.into_iter().map(|p| start + p).collect()
 }
 
-/// The hyphenation patterns for a BCP 47 tag, by its primary language subtag.
+/// The scripts of hypher's patterns that are not Latin (hypher 0.1's `Lang` docs);
+/// a tag that names another script (`sr-Latn`, `pa-Arab`, `mn-Mong`) has no
+/// patterns.
+const PATTERN_SCRIPTS: &[(&str, &str)] = &[
+    ("as", "Beng"),
+    ("be", "Cyrl"),
+    ("bg", "Cyrl"),
+    ("bn", "Beng"),
+    ("el", "Grek"),
+    ("gu", "Gujr"),
+    ("hi", "Deva"),
+    ("ka", "Geor"),
+    ("kn", "Knda"),
+    ("ml", "Mlym"),
+    ("mn", "Cyrl"),
+    ("mr", "Deva"),
+    ("or", "Orya"),
+    ("pa", "Guru"),
+    ("ru", "Cyrl"),
+    ("sa", "Deva"),
+    ("sr", "Cyrl"),
+    ("ta", "Taml"),
+    ("te", "Telu"),
+    ("uk", "Cyrl"),
+];
+
+/// The hyphenation patterns for a BCP 47 tag, by its primary language subtag
+/// (regions and variants do not matter: `pt-BR`, `en-GB`, `de-1996`; `no`, `nb`
+/// and `nn` share the Norwegian patterns). None for a language hypher has none
+/// for (Chinese, Japanese, Korean, Arabic, Hebrew, Persian, Thai ...), for a
+/// script other than its patterns', and for the Indic languages, whose words are
+/// broken with no visible hyphen (hypher's `hyphenation_character` is None):
+/// lines here always end a broken word with one.
 fn language_of(tag: &str) -> Option<hypher::Lang> {
-    let primary = tag.split(['-', '_']).next()?;
-    match primary.as_bytes() {
+    let mut subtags = tag.split(['-', '_']);
+    let primary = subtags.next()?.to_ascii_lowercase();
+    let lang = match primary.as_bytes() {
         [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
-            hypher::Lang::from_iso([a.to_ascii_lowercase(), b.to_ascii_lowercase()])
+            hypher::Lang::from_iso([*a, *b])?
         }
-        _ => None,
+        _ => return None,
+    };
+    let patterns = PATTERN_SCRIPTS
+        .iter()
+        .find(|(l, _)| *l == primary)
+        .map_or("Latn", |(_, s)| *s);
+    if let Some(script) =
+        subtags.find(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        if !script.eq_ignore_ascii_case(patterns) {
+            return None;
+        }
     }
+    lang.hyphenation_character()?;
+    Some(lang)
 }
 
 /// Byte range from the first to the end of the last alphabetic character.
@@ -228,6 +274,83 @@ mod tests {
         assert!(points("hyphenation", "xx").is_empty());
         assert!(points("hyphenation", "").is_empty());
         assert!(points("hyphenation", "eng").is_empty());
+    }
+
+    #[test]
+    fn every_language_hypher_has_patterns_for_is_mapped_by_its_tag() {
+        // hypher 0.1's languages that set a visible hyphen, by ISO 639-1 code.
+        let latin_or_other = [
+            "af", "sq", "be", "bg", "ca", "hr", "cs", "da", "nl", "en", "et", "fi", "fr", "gl",
+            "ka", "de", "el", "hu", "is", "it", "ku", "la", "lt", "mn", "no", "nb", "nn", "pl",
+            "pt", "ru", "sr", "sk", "sl", "es", "sv", "tr", "tk", "uk",
+        ];
+        for tag in latin_or_other {
+            assert!(language_of(tag).is_some(), "{tag}");
+            let upper = tag.to_ascii_uppercase();
+            assert!(language_of(&format!("{upper}-XY")).is_some(), "{tag}-XY");
+        }
+        for tag in [
+            "pt-BR",
+            "pt_PT",
+            "en-GB",
+            "en-US",
+            "de-CH",
+            "de-1996",
+            "fr-CA",
+            "es-419",
+            "nb-NO",
+            "nn-NO",
+            "sr-Cyrl",
+            "sr-Cyrl-RS",
+            "el-GR",
+            "zh-Latn",
+            "ru-Cyrl",
+        ] {
+            let expected = !tag.starts_with("zh");
+            assert_eq!(language_of(tag).is_some(), expected, "{tag}");
+        }
+        assert_eq!(language_of("nb"), language_of("no"));
+        assert_eq!(language_of("nn"), language_of("no"));
+        assert!(!points("lokalsamfunn", "nb").is_empty());
+        assert!(!points("informasjonen", "nn-NO").is_empty());
+        assert!(!points("hyphenation", "en-GB").is_empty());
+        assert!(!points("constitucional", "pt-BR").is_empty());
+    }
+
+    #[test]
+    fn languages_without_patterns_or_visible_hyphens_get_no_points() {
+        for tag in [
+            "zh",
+            "zh-Hans",
+            "zh-TW",
+            "ja",
+            "ko",
+            "ar",
+            "he",
+            "iw",
+            "fa",
+            "ur",
+            "th",
+            "vi",
+            "id",
+            "sw",
+            "yi",
+            "hi",
+            "bn",
+            "ta",
+            "te",
+            "pa",
+            "sa",
+            "sr-Latn",
+            "pa-Arab",
+            "mn-Mong",
+            "x-klingon",
+            "",
+        ] {
+            assert!(language_of(tag).is_none(), "{tag}");
+        }
+        assert!(points("hyphenation", "ja").is_empty());
+        assert!(points("日本語の文章です", "en").is_empty());
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod raw_html;
 mod soup;
 mod tables;
 
-use super::{cite, html};
+use super::{cite, html, quotes, segment_breaks};
 use crate::diag::{Code, Diagnostic, SourceId, Span};
 use crate::load::clean;
 use crate::model::{
@@ -201,13 +201,33 @@ struct Builder<'a> {
     inline_notes: usize,
     /// pandoc's fence lines, which the parse reads as thematic breaks.
     fences: std::collections::BTreeMap<usize, (fenced_divs::Fence, std::ops::Range<usize>)>,
+    /// The part's language (BCP 47): its quotation marks, where no `lang` of raw
+    /// HTML or of a span or div says otherwise.
+    language: &'a str,
+    /// Quotes opened from straight quotes in the block being read, innermost last.
+    open_quotes: Vec<OpenQuote>,
 }
 
-/// Parses one Markdown file.
+/// A quotation opened from a straight quote: its closing mark is of the same
+/// language.
+struct OpenQuote {
+    double: bool,
+    language: String,
+}
+
+/// Parses one Markdown file written in English.
 pub fn parse(source: SourceId, text: &str) -> Parsed {
+    parse_in(source, text, "en")
+}
+
+/// Parses one Markdown file written in `language` (a BCP 47 tag), whose
+/// quotation marks its straight quotes become.
+pub fn parse_in(source: SourceId, text: &str, language: &str) -> Parsed {
     let mut b = Builder {
         source,
         text,
+        language,
+        open_quotes: Vec::new(),
         stack: vec![Frame::new(Kind::Root)],
         out: Parsed::default(),
         too_deep: 0,
@@ -271,6 +291,10 @@ pub fn parse(source: SourceId, text: &str) -> Parsed {
         root.blocks.push(Block::Paragraph(inl));
     }
     b.out.blocks = root.blocks;
+    segment_breaks::join_east_asian_lines(&mut b.out.blocks);
+    for f in &mut b.out.footnotes {
+        segment_breaks::join_east_asian_lines(&mut f.blocks);
+    }
     b.out
 }
 
@@ -334,6 +358,83 @@ fn holds_blocks(kind: &Kind) -> bool {
 impl Builder<'_> {
     fn span(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.source, range)
+    }
+
+    /// The language where the parse stands: the innermost `lang` of raw HTML, of
+    /// a span or of a div, else the part's.
+    fn language_here(&self) -> String {
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|f| f.html.as_ref().and_then(|o| o.attrs.lang.clone()))
+            .unwrap_or_else(|| self.language.to_string())
+    }
+
+    /// The mark a straight quote of the source becomes in the language where it
+    /// stands, from the English one smart punctuation made of it (`"` → “ → „ in
+    /// German). None for any other text, for marks the author typed curly, and
+    /// for apostrophes: `'` between two letters (don't, l'homme), or closing no
+    /// quote opened in the block (students', 'tis).
+    fn quote_mark(&mut self, t: &str, range: std::ops::Range<usize>) -> Option<String> {
+        let mut mark = quotes::Mark::of_english(t)?;
+        let written = self.text.get(range.clone())?;
+        if written != "\"" && written != "'" {
+            return None;
+        }
+        let before = self.text.get(..range.start)?.chars().next_back();
+        let after = self.text.get(range.end..)?.chars().next();
+        // A letter of a script written with spaces: Chinese and Japanese put no
+        // space around a quotation (`"こんにちは"と`), and have no apostrophes.
+        let spaced_letter =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !segment_breaks::is_wide(c));
+        if !mark.double && !mark.open && spaced_letter(before) && spaced_letter(after) {
+            return None;
+        }
+        // Smart punctuation opens a quote it cannot pair, also one between two
+        // letters (`"こんにちは"と`): after a letter or a sentence's end, with a
+        // quote of its kind open, it closes that quote.
+        let ends = |c: Option<char>| {
+            c.is_some_and(|c| c.is_alphanumeric() || ".,;:!?…。、！？".contains(c))
+        };
+        let pending = self.open_quotes.iter().any(|q| q.double == mark.double);
+        if mark.open && ends(before) && pending {
+            mark.open = false;
+        }
+        // And it closes one it cannot pair (`と'さようなら'を`): beside Chinese or
+        // Japanese, before a letter, with none of its kind open, it opens one.
+        let wide = |c: Option<char>| c.is_some_and(segment_breaks::is_wide);
+        if !mark.open
+            && !pending
+            && (wide(before) || wide(after))
+            && after.is_some_and(char::is_alphanumeric)
+        {
+            mark.open = true;
+        }
+        let language = if mark.open {
+            let language = self.language_here();
+            self.open_quotes.push(OpenQuote {
+                double: mark.double,
+                language: language.clone(),
+            });
+            language
+        } else {
+            match self
+                .open_quotes
+                .iter()
+                .rposition(|q| q.double == mark.double)
+            {
+                // Quotes opened inside it and never closed end with it.
+                Some(i) => self.open_quotes.drain(i..).next()?.language,
+                None if mark.double => self.language_here(),
+                None => return None,
+            }
+        };
+        let inside = if mark.open { after } else { before };
+        Some(quotes::text(
+            mark,
+            &language,
+            inside.is_some_and(char::is_whitespace),
+        ))
     }
 
     fn top(&mut self) -> &mut Frame {
@@ -402,7 +503,10 @@ impl Builder<'_> {
                 self.close()
             }
             Event::Text(t) => {
-                let t = self.decoded(t.into_string(), range.clone());
+                let mut t = self.decoded(t.into_string(), range.clone());
+                if let Some(q) = self.quote_mark(&t, range.clone()) {
+                    t = q;
+                }
                 let top = self.top();
                 match top.kind {
                     Kind::CodeBlock(_) | Kind::HtmlBlock | Kind::Metadata => {
@@ -637,6 +741,7 @@ impl Builder<'_> {
         // Text directly in a tight list item becomes a paragraph before a nested block.
         if !is_inline_kind(&kind) {
             self.paragraph_before_block();
+            self.open_quotes.clear();
         }
         if is_container(&kind) {
             let depth = self.stack.iter().filter(|f| is_container(&f.kind)).count();
@@ -828,6 +933,10 @@ impl Builder<'_> {
             // Inline HTML left open in a block is closed there.
             self.html_dropped = 0;
         }
+        if !is_inline_kind(&frame.kind) && !matches!(frame.kind, Kind::Span(..)) {
+            // Quotes pair within a block, as smart punctuation pairs them.
+            self.open_quotes.clear();
+        }
         self.flush_inlines(&mut frame);
         let mut inl = std::mem::take(&mut frame.inlines);
         // Raw HTML's line breaks around a block's text are no text; inside an
@@ -838,6 +947,9 @@ impl Builder<'_> {
         {
             inl = trimmed(inl);
         }
+        let language = language_kept(&frame);
+        let before = self.stack.last().map(|f| (f.inlines.len(), f.blocks.len()));
+        let depth = self.stack.len();
         match frame.kind {
             Kind::Table(_)
             | Kind::TableHead
@@ -847,6 +959,42 @@ impl Builder<'_> {
             | Kind::DefTitle
             | Kind::DefDetail => self.close_table_or_definitions(frame, inl),
             _ => self.close_block_or_inline(frame, inl),
+        }
+        if let Some((inline, attrs)) = language {
+            // What the frame made is the last of the frame below it (or of one
+            // the push implied, on top of it).
+            let top = self.top();
+            let made = if inline {
+                top.inlines.len()
+            } else {
+                top.blocks.len()
+            };
+            let grown = self.stack.len() > depth
+                || before.is_some_and(|(i, b)| made > if inline { i } else { b });
+            if grown {
+                self.wrap_last(inline, attrs);
+            }
+        }
+    }
+
+    /// Puts the last inline (or block) of the top frame in a span (or div) with
+    /// `attrs`.
+    fn wrap_last(&mut self, inline: bool, attrs: Attrs) {
+        let top = self.top();
+        if inline {
+            if let Some(last) = top.inlines.pop() {
+                top.inlines.push(Inline::Span {
+                    tag: HtmlTag::Span,
+                    attrs,
+                    content: vec![last],
+                });
+            }
+        } else if let Some(last) = top.blocks.pop() {
+            top.blocks.push(Block::Element(Element {
+                tag: HtmlTag::Div,
+                attrs,
+                blocks: vec![last],
+            }));
         }
     }
 
@@ -1023,6 +1171,34 @@ impl Builder<'_> {
             _ => unreachable!("closed by close_block_or_inline"),
         }
     }
+}
+
+/// The `lang` and `dir` of raw HTML on an element that becomes Markdown's own
+/// (`<a dir="ltr">`, `<em lang="la">`, `<p lang="fr">`, `<blockquote dir="rtl">`),
+/// which the model keeps on a span (true) or a div (false) around what it makes.
+/// Headings, list items and cells keep none: a div around a heading would take
+/// it out of the contents, and none may go around an item or a cell.
+fn language_kept(frame: &Frame) -> Option<(bool, Attrs)> {
+    let a = &frame.html.as_ref()?.attrs;
+    if a.lang.is_none() && a.dir.is_none() {
+        return None;
+    }
+    let inline = match frame.kind {
+        Kind::Emphasis
+        | Kind::Strong
+        | Kind::Strike
+        | Kind::Superscript
+        | Kind::Subscript
+        | Kind::Link { .. } => true,
+        Kind::Paragraph | Kind::Quote(..) | Kind::List(_) | Kind::Table(_) | Kind::DefList => false,
+        _ => return None,
+    };
+    let attrs = Attrs {
+        lang: a.lang.clone(),
+        dir: a.dir.clone(),
+        ..Attrs::default()
+    };
+    Some((inline, attrs))
 }
 
 /// How many leading bytes of a text event are literal: all of it when the source
@@ -1480,6 +1656,131 @@ mod tests {
                 ("Four".into(), c(&["unnumbered"])),
                 ("Five".into(), c(&["x"])),
             ]
+        );
+    }
+
+    fn text_in(s: &str, language: &str) -> String {
+        let p = parse_in(SourceId(0), s, language);
+        let Some(Block::Paragraph(inl)) = p.blocks.first() else {
+            panic!("{:?}", p.blocks)
+        };
+        Inline::plain_text(inl)
+    }
+
+    #[test]
+    fn straight_quotes_become_the_languages_marks() {
+        let src = "\"Il a dit 'non'\", dit-il.";
+        assert_eq!(text_in(src, "en"), "“Il a dit ‘non’”, dit-il.");
+        assert_eq!(
+            text_in(src, "fr"),
+            "«\u{202F}Il a dit «\u{202F}non\u{202F}»\u{202F}», dit-il."
+        );
+        assert_eq!(text_in(src, "de-DE"), "„Il a dit ‚non‘“, dit-il.");
+        assert_eq!(text_in(src, "ja"), "「Il a dit 『non』」, dit-il.");
+        // Quotes with no space around them, as Japanese writes them.
+        assert_eq!(
+            text_in("\"こんにちは\"と'さようなら'を言った。", "ja"),
+            "「こんにちは」と『さようなら』を言った。"
+        );
+        assert_eq!(text_in("\"你好\"他说", "zh-TW"), "「你好」他说");
+        assert_eq!(text_in(src, "ru"), "«Il a dit „non“», dit-il.");
+        // Quotes around emphasis, and in a heading.
+        assert_eq!(text_in("\"*so*\" he said", "de"), "„so“ he said");
+        let p = parse_in(SourceId(0), "# \"Titel\"\n", "de");
+        assert!(
+            matches!(&p.blocks[0], Block::Heading(h) if Inline::plain_text(&h.content) == "„Titel“")
+        );
+    }
+
+    #[test]
+    fn apostrophes_and_curly_quotes_stay_as_written() {
+        assert_eq!(
+            text_in("l'homme, don't, the students' books, 'tis", "fr"),
+            "l’homme, don’t, the students’ books, ’tis"
+        );
+        // A single quote around words with an apostrophe inside.
+        assert_eq!(
+            text_in("'I don't know,' she said.", "de"),
+            "‚I don’t know,‘ she said."
+        );
+        assert_eq!(text_in("“typed” «as» „is“", "de"), "“typed” «as» „is“");
+        // Entities and escapes are straight quotes the author asked for.
+        assert_eq!(text_in("&quot;a&quot; \\\"b\\\"", "de"), "\"a\" \"b\"");
+        assert_eq!(text_in("`\"code\"` \"x\"", "de"), "\"code\" „x“");
+    }
+
+    #[test]
+    fn quotes_inside_an_element_with_a_lang_are_that_languages() {
+        assert_eq!(
+            text_in(
+                "\"a\" <span lang=\"de\">\"b\"</span> [\"c\"]{lang=fr} \"d\"",
+                "en"
+            ),
+            "“a” „b“ «\u{202F}c\u{202F}» “d”"
+        );
+        let p = parse_in(
+            SourceId(0),
+            "<div lang=\"ja\" markdown=\"1\">\n\n\"一\"\n\n</div>\n",
+            "en",
+        );
+        let Block::Element(e) = &p.blocks[0] else {
+            panic!("{:?}", p.blocks)
+        };
+        assert!(matches!(&e.blocks[0], Block::Paragraph(i) if Inline::plain_text(i) == "「一」"));
+    }
+
+    #[test]
+    fn lang_and_dir_on_html_that_becomes_markdowns_are_kept_around_it() {
+        let p = parse_in(
+            SourceId(0),
+            "مرحبا <a href=\"https://x.org\" dir=\"ltr\">Mike</a> و <em lang=\"la\">sic</em>\n\n<p lang=\"fr\">oui</p>\n\n<blockquote dir=\"rtl\">\n\nنص\n\n</blockquote>\n",
+            "ar",
+        );
+        let Block::Paragraph(inl) = &p.blocks[0] else {
+            panic!("{:?}", p.blocks)
+        };
+        let spans: Vec<(Option<&str>, Option<&str>, &Inline)> = inl
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Span { attrs, content, .. } => {
+                    Some((attrs.dir.as_deref(), attrs.lang(), &content[0]))
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(
+            matches!(spans[0], (Some("ltr"), None, Inline::Link { .. })),
+            "{spans:?}"
+        );
+        assert!(
+            matches!(spans[1], (None, Some("la"), Inline::Emphasis(_))),
+            "{spans:?}"
+        );
+        let Block::Element(e) = &p.blocks[1] else {
+            panic!("{:?}", p.blocks)
+        };
+        assert_eq!(e.attrs.lang(), Some("fr"));
+        assert!(matches!(&e.blocks[..], [Block::Paragraph(i)] if Inline::plain_text(i) == "oui"));
+        let Block::Element(e) = &p.blocks[2] else {
+            panic!("{:?}", p.blocks)
+        };
+        assert_eq!(e.attrs.dir(), Some(crate::model::Dir::Rtl));
+        assert!(matches!(&e.blocks[..], [Block::Quote { .. }]));
+    }
+
+    #[test]
+    fn a_wrapped_line_of_japanese_joins_without_a_space() {
+        assert_eq!(
+            text_in("日本語の\n文章です。\nNext line\n次", "ja"),
+            "日本語の文章です。\nNext line\n次"
+        );
+        let p = parse_in(SourceId(0), "注[^1]\n\n[^1]: 日本\n語\n", "ja");
+        assert_eq!(
+            Inline::plain_text(match &p.footnotes[0].blocks[0] {
+                Block::Paragraph(i) => i,
+                b => panic!("{b:?}"),
+            }),
+            "日本語"
         );
     }
 
