@@ -119,11 +119,8 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
     let mut lines = b.ctx.set(
         &runs,
         &Spec {
-            width: text_width,
-            indent: 0.0,
             hang: size,
-            align: Align::Left,
-            hyphenate: false,
+            ..Spec::plain(text_width, Align::Left)
         },
         &mut b.notes,
     );

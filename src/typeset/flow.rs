@@ -553,11 +553,9 @@ impl<'c, 'f> Builder<'c, 'f> {
         let lines = self.set(
             &runs,
             Spec {
-                width: self.width - x,
                 indent,
-                hang: 0.0,
-                align: Align::Justify,
                 hyphenate: true,
+                ..Spec::plain(self.width - x, Align::Justify)
             },
         );
         self.push_lines(lines, x, self.leading, false);
@@ -709,11 +707,9 @@ impl<'c, 'f> Builder<'c, 'f> {
             let lines = self.set(
                 &runs,
                 Spec {
-                    width: self.width - x,
-                    indent: 0.0,
                     hang: rs * HANG_EM,
-                    align: Align::Justify,
                     hyphenate: true,
+                    ..Spec::plain(self.width - x, Align::Justify)
                 },
             );
             self.push_lines(lines, x, self.leading * 0.95, false);
@@ -876,11 +872,8 @@ impl<'c, 'f> Builder<'c, 'f> {
                 cell_lines.push(self.set(
                     &runs,
                     Spec {
-                        width: widths[c],
-                        indent: 0.0,
-                        hang: 0.0,
-                        align: Align::Left,
                         hyphenate: true,
+                        ..Spec::plain(widths[c], Align::Left)
                     },
                 ));
             }

@@ -264,17 +264,7 @@ fn head_line(
         },
     }];
     let mut notes = paragraph::Notes::default();
-    let lines = ctx.set(
-        &runs,
-        &Spec {
-            width,
-            indent: 0.0,
-            hang: 0.0,
-            align,
-            hyphenate: false,
-        },
-        &mut notes,
-    );
+    let lines = ctx.set(&runs, &Spec::plain(width, align), &mut notes);
     if let Some(l) = lines.into_iter().next() {
         for piece in l.pieces {
             out.items.push(Item::Text(TextRun {
