@@ -30,7 +30,7 @@ pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
     }
 }
 
-/// The page's opening (a right-hand page, sunk) and its centred title.
+/// The page's opening (a recto, sunk) and its centred title.
 fn heading(b: &mut Builder, part: usize, title_text: &str) {
     b.flow.push(Flow::Opening {
         part,

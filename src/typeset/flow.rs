@@ -173,7 +173,7 @@ pub enum Flow {
     },
     /// A place links can point to: (part, anchor id; None = the part's top).
     Anchor(usize, Option<String>),
-    /// A part begins: on a new page (a right-hand one if `recto`), its title sunk
+    /// A part begins: on a new page (a recto if `recto`), its title sunk
     /// by `sink` when set.
     Opening {
         part: usize,

@@ -1,5 +1,7 @@
 //! Placing: the paginated pages on paper. Text runs at their PDF coordinates, figures,
 //! rules, running heads and folios, links, the outline, page labels and metadata.
+//! Each page's side comes from `Geometry`: in a book bound on the right the rectos
+//! are left-hand pages, so margins and folios change sides.
 
 use super::doc::{
     self, Document, Info, Item, LabelRange, LabelStyle, OutlineEntry, Page, Pt, Rect, TextRun,
