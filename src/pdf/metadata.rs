@@ -26,12 +26,16 @@ pub(super) fn write_catalog(
         catalog.set("Lang", text_string(&doc.info.language));
     }
     // A book reads in spreads with page 1 alone on the right; the title bar shows the
-    // book's title rather than the file name.
+    // book's title rather than the file name. A book bound on the right says so: its
+    // viewer then lays each spread right to left, page 1 alone on the left (the
+    // layout keeps its name, the first page standing alone, as Acrobat's "cover
+    // page" with right-edge binding).
     catalog.set("PageLayout", "TwoPageRight");
-    catalog.set(
-        "ViewerPreferences",
-        dictionary! { "DisplayDocTitle" => !doc.info.title.is_empty() },
-    );
+    let mut viewer = dictionary! { "DisplayDocTitle" => !doc.info.title.is_empty() };
+    if doc.info.right_to_left {
+        viewer.set("Direction", "R2L");
+    }
+    catalog.set("ViewerPreferences", viewer);
     let (info_id, metadata_id) = write_metadata(pdf, doc);
     catalog.set("Metadata", metadata_id);
     let catalog_id = pdf.add_object(catalog);

@@ -147,6 +147,7 @@ pub(super) fn sample(data: &'static [u8]) -> Document {
             keywords: vec!["pdf".to_string(), "test".to_string()],
             language: "en".to_string(),
             date: 1_795_478_400,
+            right_to_left: false,
         },
     }
 }

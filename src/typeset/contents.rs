@@ -1,5 +1,6 @@
 //! The printed contents page: the book's one `Toc`, each entry with dot leaders and
-//! its page number right-aligned, each a link to its page.
+//! its page number right-aligned (in a right-to-left book, the titles on the right
+//! and the numbers on the left), each a link to its page.
 //!
 //! Sets lines into the flow; the page numbers come from the caller (the previous
 //! layout pass).
@@ -20,6 +21,8 @@ const LEADER_STEP_EM: f32 = 0.55;
 /// Adds the contents page to the flow. `numbers[k]` is the printed page number of
 /// `book.toc[k]`. `part` is the index the contents page uses for its anchor.
 pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
+    // The page is in the book's direction, whatever the entries' parts are in.
+    b.rtl = crate::model::right_to_left(&book.meta.language);
     heading(b, part, &book.labels.contents);
     let leaders = Leaders::new(b);
     for (k, e) in book.toc.iter().enumerate() {
@@ -27,7 +30,7 @@ pub fn contents(b: &mut Builder, book: &Book, numbers: &[String], part: usize) {
     }
 }
 
-/// The page's opening (a right-hand page, sunk) and its centred title.
+/// The page's opening (a recto, sunk) and its centred title.
 fn heading(b: &mut Builder, part: usize, title_text: &str) {
     b.flow.push(Flow::Opening {
         part,
@@ -47,9 +50,11 @@ fn heading(b: &mut Builder, part: usize, title_text: &str) {
             link: None,
         },
     }];
-    let lines = b
-        .ctx
-        .set(&runs, &Spec::plain(b.width, Align::Center), &mut b.notes);
+    let spec = Spec {
+        rtl: b.rtl,
+        ..Spec::plain(b.width, Align::Center)
+    };
+    let lines = b.ctx.set(&runs, &spec, &mut b.notes);
     for l in lines {
         b.flow.push(Flow::Line {
             line: l,
@@ -112,6 +117,12 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
         b.flow.push(Flow::Space(b.leading * 0.3));
     }
     let text_width = b.width - indent - leaders.num_width - size;
+    // The title's box: after the indent, from the left or (right to left) the right.
+    let title_left = if b.rtl {
+        b.width - indent - text_width
+    } else {
+        indent
+    };
     let runs = vec![Run {
         text: e.title.clone(),
         style: st.clone(),
@@ -119,11 +130,9 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
     let mut lines = b.ctx.set(
         &runs,
         &Spec {
-            width: text_width,
-            indent: 0.0,
             hang: size,
-            align: Align::Left,
-            hyphenate: false,
+            rtl: b.rtl,
+            ..Spec::plain(text_width, Align::Left)
         },
         &mut b.notes,
     );
@@ -141,14 +150,18 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
         &mut b.notes,
     );
     if let (Some(last), Some(numline)) = (lines.last_mut(), nl.into_iter().next()) {
-        let right = b.width - indent;
-        leaders_and_number(last, numline, indent, right, size, leaders, &link);
+        if b.rtl {
+            number_and_leaders(last, numline, title_left, size, leaders, &link);
+        } else {
+            let right = b.width - indent;
+            leaders_and_number(last, numline, indent, right, size, leaders, &link);
+        }
     }
     let count = lines.len();
     for (i, l) in lines.into_iter().enumerate() {
         b.flow.push(Flow::Line {
             line: l,
-            x: indent,
+            x: title_left,
             height: b.leading,
             para: None,
             keep_with_next: i + 1 < count,
@@ -200,4 +213,55 @@ fn leaders_and_number(
         p.x += right - nw;
         last.pieces.push(p);
     }
+}
+
+/// The right-to-left mirror of [`leaders_and_number`]: the page number flush with
+/// the text block's left edge, then dot leaders on the common grid up to the start
+/// of the title's last line (set from its box at `title_left`, right-aligned).
+fn number_and_leaders(
+    last: &mut Line,
+    numline: Line,
+    title_left: Pt,
+    size: Pt,
+    leaders: &Leaders,
+    link: &Option<LinkTarget>,
+) {
+    let step = leaders.step;
+    let nw: Pt = numline.pieces.iter().map(|p| p.width).sum();
+    // Where the title's last line begins on the left, in the text block.
+    let first = last.pieces.iter().map(|p| p.x).fold(Pt::INFINITY, Pt::min);
+    let title_start = title_left + if first.is_finite() { first } else { 0.0 };
+    let start = ((nw + size * 0.6) / step).ceil() * step;
+    let mut dots = Vec::new();
+    let mut x = start;
+    while x + step <= title_start - size * 0.4 {
+        if let Some(g) = leaders.dot.first() {
+            dots.push(super::doc::PlacedGlyph {
+                id: g.id,
+                dx: x - start,
+                dy: 0.0,
+                text: ".".into(),
+            });
+        }
+        x += step;
+    }
+    let from = numline.pieces.first().map_or(0.0, |p| p.x);
+    let mut before = Vec::new();
+    for mut p in numline.pieces {
+        p.x -= from + title_left;
+        before.push(p);
+    }
+    if !dots.is_empty() {
+        before.push(super::paragraph::Placed {
+            face: leaders.face,
+            size,
+            x: start - title_left,
+            dy: 0.0,
+            width: x - start,
+            glyphs: dots,
+            link: link.clone().map(Box::new),
+        });
+    }
+    // Left to right on the line, as the pieces of a line are.
+    last.pieces.splice(0..0, before);
 }

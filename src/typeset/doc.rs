@@ -262,6 +262,9 @@ pub struct Info {
     pub language: String,
     /// Seconds since the Unix epoch, for CreationDate and ModDate.
     pub date: i64,
+    /// The book reads right to left and binds on the right: a viewer shows its
+    /// spreads with the earlier page on the right.
+    pub right_to_left: bool,
 }
 
 #[cfg(test)]

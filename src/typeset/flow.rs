@@ -2,6 +2,11 @@
 //! and part openings, each marked with what pagination must respect (keep with
 //! next, position in its paragraph).
 //!
+//! Right-to-left text (a part in such a language, or a raw HTML element with
+//! `dir="rtl"`) has its blocks mirrored: indents, list markers, note numbers and
+//! table columns on the right, and its paragraphs set from the right edge. Code
+//! and math stay left to right.
+//!
 //! Knows the book's blocks and the page width, not page breaks: `paginate` decides
 //! those.
 
@@ -108,6 +113,27 @@ impl Findings {
     }
 }
 
+/// Whether part `index` of the book is written right to left: by its own language,
+/// else the book's.
+pub fn part_is_rtl(book: &Book, index: usize) -> bool {
+    let language = book
+        .parts
+        .get(index)
+        .and_then(|p| p.language.as_deref())
+        .unwrap_or(&book.meta.language);
+    crate::model::right_to_left(language)
+}
+
+/// The direction a raw HTML element sets for what it holds, if any: its `dir`
+/// (`auto` sets none), else that of its `lang`.
+fn direction(attrs: &crate::model::Attrs) -> Option<bool> {
+    match attrs.dir.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("rtl") => Some(true),
+        Some("ltr") => Some(false),
+        _ => attrs.lang.as_deref().map(crate::model::right_to_left),
+    }
+}
+
 /// Counts per part, in part order: one warning for a part, not one per paragraph.
 fn by_part(counts: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
@@ -132,7 +158,7 @@ pub struct InPara {
 pub enum Flow {
     Line {
         line: Line,
-        /// Left edge relative to the text block.
+        /// Left edge relative to the text block (in right-to-left text too).
         x: Pt,
         height: Pt,
         para: Option<InPara>,
@@ -153,7 +179,7 @@ pub enum Flow {
     },
     /// A place links can point to: (part, anchor id; None = the part's top).
     Anchor(usize, Option<String>),
-    /// A part begins: on a new page (a right-hand one if `recto`), its title sunk
+    /// A part begins: on a new page (a recto if `recto`), its title sunk
     /// by `sink` when set.
     Opening {
         part: usize,
@@ -252,6 +278,12 @@ pub struct Builder<'c, 'f> {
     pub leading: Pt,
     pub text_height: Pt,
     pub recto_chapters: bool,
+    /// The text being set runs right to left: its blocks are mirrored. Set per part
+    /// (and per raw HTML element with `dir`); the contents page sets the book's.
+    pub rtl: bool,
+    /// The text block's width: the frame right-to-left blocks are mirrored in
+    /// (`width` narrows inside quotes and epigraphs).
+    full: Pt,
     pub notes: Notes,
     pub flow: Vec<Flow>,
     /// Decoded images, in first-use order (the document's image list).
@@ -284,6 +316,8 @@ impl<'c, 'f> Builder<'c, 'f> {
             leading,
             text_height,
             recto_chapters,
+            rtl: false,
+            full: width,
             notes: Notes::default(),
             flow: Vec::new(),
             images: Vec::new(),
@@ -319,7 +353,28 @@ impl<'c, 'f> Builder<'c, 'f> {
         }
     }
 
-    /// Lines of a paragraph into the flow, at `x`, with the given line height.
+    /// The left edge, in the text block, of a box that starts `x` from the start
+    /// side and is `measure` wide: from the left in left-to-right text, from the
+    /// right in right-to-left text. Builders measure from the start side; lines go
+    /// into the flow at their left edge.
+    fn left_edge(&self, x: Pt, measure: Pt) -> Pt {
+        if self.rtl {
+            self.full - x - measure
+        } else {
+            x
+        }
+    }
+
+    /// A paragraph shape without indent or hyphenation, in the current direction.
+    fn plain(&self, width: Pt, align: Align) -> Spec {
+        Spec {
+            rtl: self.rtl,
+            ..Spec::plain(width, align)
+        }
+    }
+
+    /// Lines of a paragraph into the flow, their left edge at `x`, with the given
+    /// line height.
     fn push_lines(&mut self, lines: Vec<Line>, x: Pt, height: Pt, heading: bool) {
         let count = lines.len();
         self.para += 1;
@@ -380,6 +435,7 @@ impl<'c, 'f> Builder<'c, 'f> {
     pub fn part(&mut self, book: &Book, index: usize) {
         let p = &book.parts[index];
         self.part = index;
+        self.rtl = part_is_rtl(book, index);
         self.flush = true;
         self.after_heading = false;
         match p.role {
@@ -432,7 +488,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 _ => self.size * CHAPTER_TITLE_SCALE,
             };
             let runs = self.runs(&h.content, self.style(Style::Regular, size));
-            let lines = self.set(&runs, Spec::plain(self.width, Align::Center));
+            let lines = self.set(&runs, self.plain(self.width, Align::Center));
             self.push_lines(lines, 0.0, size * 1.3, true);
             self.space(self.leading * 2.0);
             self.after_heading = true;
@@ -461,7 +517,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             text: text.to_string(),
             style: self.style(style, size),
         }];
-        let lines = self.set(&runs, Spec::plain(self.width, Align::Center));
+        let lines = self.set(&runs, self.plain(self.width, Align::Center));
         self.push_lines(lines, 0.0, height, keep);
     }
 
@@ -543,8 +599,10 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flow.push(Flow::Anchor(self.part, Some(h.id.clone())));
         self.span_anchors(&h.content);
         let runs = self.runs(&h.content, self.style(st, hs));
-        let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
-        self.push_lines(lines, x, self.leading.max(hs * 1.25), true);
+        let measure = self.width - x;
+        let lines = self.set(&runs, self.plain(measure, Align::Left));
+        let left = self.left_edge(x, measure);
+        self.push_lines(lines, left, self.leading.max(hs * 1.25), true);
         self.space(self.leading * 0.5);
         self.flush = true;
         self.after_heading = true;
@@ -559,14 +617,13 @@ impl<'c, 'f> Builder<'c, 'f> {
         let lines = self.set(
             &runs,
             Spec {
-                width: self.width - x,
                 indent,
-                hang: 0.0,
-                align: Align::Justify,
                 hyphenate: true,
+                ..self.plain(self.width - x, Align::Justify)
             },
         );
-        self.push_lines(lines, x, self.leading, false);
+        let left = self.left_edge(x, self.width - x);
+        self.push_lines(lines, left, self.leading, false);
         self.flush = false;
     }
 
@@ -592,8 +649,10 @@ impl<'c, 'f> Builder<'c, 'f> {
                 text: book.labels.alert(k).into(),
                 style: self.style(Style::Bold, self.size),
             }];
-            let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Left));
-            self.push_lines(lines, x + ind, self.leading, true);
+            let measure = self.width - x - ind;
+            let lines = self.set(&runs, self.plain(measure, Align::Left));
+            let left = self.left_edge(x + ind, measure);
+            self.push_lines(lines, left, self.leading, true);
         }
         self.blocks_in(book, blocks, x + ind);
         if let Some(a) = attribution {
@@ -602,8 +661,12 @@ impl<'c, 'f> Builder<'c, 'f> {
                 style: self.style(Style::Italic, self.size),
             }];
             runs.extend(self.runs(a, self.style(Style::Italic, self.size)));
-            let lines = self.set(&runs, Spec::plain(self.width - x - ind, Align::Right));
-            self.push_lines(lines, x + ind, self.leading, false);
+            // Flush with the quote's end side (`Align::Right` in right-to-left
+            // text is its end, as `Align::Left` is its start).
+            let measure = self.width - x - ind;
+            let lines = self.set(&runs, self.plain(measure, Align::Right));
+            let left = self.left_edge(x + ind, measure);
+            self.push_lines(lines, left, self.leading, false);
         }
         self.width = w;
         self.size = s;
@@ -628,12 +691,15 @@ impl<'c, 'f> Builder<'c, 'f> {
             let first = self.flow.len();
             self.flush = true;
             self.blocks_in(book, &it.blocks, x + ind);
-            // The marker hangs in the indent, on the item's first line.
+            // The marker hangs in the indent, on the item's first line: left of
+            // the item's box, or right of it in right-to-left text.
             let mruns = vec![Run {
                 text: marker,
                 style: self.style(Style::Regular, size),
             }];
-            let m = self.set(&mruns, Spec::plain(ind, Align::Left));
+            let m = self.set(&mruns, self.plain(ind, Align::Left));
+            let rtl = self.rtl;
+            let box_end = self.full - x - ind;
             if let Some(ml) = m.into_iter().next() {
                 if let Some(Flow::Line { line, x: lx, .. }) = self.flow[first..]
                     .iter_mut()
@@ -641,8 +707,13 @@ impl<'c, 'f> Builder<'c, 'f> {
                 {
                     let gap = size * 0.5;
                     let mw: Pt = ml.pieces.iter().map(|p| p.width).sum();
+                    let from = ml.pieces.iter().map(|p| p.x).fold(Pt::INFINITY, Pt::min);
                     for mut p in ml.pieces {
-                        p.x = p.x - mw - gap + (x + ind - *lx);
+                        p.x = if rtl {
+                            p.x - from + box_end + gap - *lx
+                        } else {
+                            p.x - mw - gap + (x + ind - *lx)
+                        };
                         line.pieces.insert(0, p);
                     }
                 }
@@ -656,8 +727,9 @@ impl<'c, 'f> Builder<'c, 'f> {
         let size = self.size;
         for d in defs {
             let runs = self.runs(&d.term, self.style(Style::Bold, size));
-            let lines = self.set(&runs, Spec::plain(self.width - x, Align::Left));
-            self.push_lines(lines, x, self.leading, false);
+            let lines = self.set(&runs, self.plain(self.width - x, Align::Left));
+            let left = self.left_edge(x, self.width - x);
+            self.push_lines(lines, left, self.leading, false);
             for det in &d.details {
                 self.flush = true;
                 self.blocks_in(book, det, x + size * 1.5);
@@ -669,6 +741,14 @@ impl<'c, 'f> Builder<'c, 'f> {
     fn code(&mut self, text: &str, x: Pt) {
         let size = self.size;
         let cs = size * CODE_SCALE;
+        // Code reads left to right in any text: in right-to-left text its box is
+        // mirrored (the surrounding indents on the right) and its own indent is at
+        // its own start, the left.
+        let left = if self.rtl {
+            self.full - self.width + size
+        } else {
+            x + size
+        };
         self.space(self.leading * 0.5);
         for l in text.trim_end_matches('\n').split('\n') {
             let runs = vec![Run {
@@ -682,7 +762,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                     ..Line::default()
                 });
             }
-            self.push_lines(lines, x + size, self.leading * 0.92, false);
+            self.push_lines(lines, left, self.leading * 0.92, false);
         }
         self.space(self.leading * 0.5);
         self.flush = true;
@@ -694,7 +774,8 @@ impl<'c, 'f> Builder<'c, 'f> {
             style: self.style(Style::Mono, self.size * CODE_SCALE),
         }];
         let lines = self.set(&runs, Spec::plain(self.width - x, Align::Center));
-        self.push_lines(lines, x, self.leading, false);
+        let left = self.left_edge(x, self.width - x);
+        self.push_lines(lines, left, self.leading, false);
     }
 
     fn rule(&mut self) {
@@ -715,14 +796,13 @@ impl<'c, 'f> Builder<'c, 'f> {
             let lines = self.set(
                 &runs,
                 Spec {
-                    width: self.width - x,
-                    indent: 0.0,
                     hang: rs * HANG_EM,
-                    align: Align::Justify,
                     hyphenate: true,
+                    ..self.plain(self.width - x, Align::Justify)
                 },
             );
-            self.push_lines(lines, x, self.leading * 0.95, false);
+            let left = self.left_edge(x, self.width - x);
+            self.push_lines(lines, left, self.leading * 0.95, false);
             self.space(self.leading * 0.3);
         }
     }
@@ -773,9 +853,10 @@ impl<'c, 'f> Builder<'c, 'f> {
         w *= scale;
         h *= scale;
         self.space(self.leading * 0.5);
+        let left = self.left_edge(x, measure);
         self.flow.push(Flow::Image {
             image,
-            x: x + (measure - w) / 2.0,
+            x: left + (measure - w) / 2.0,
             width: w,
             height: h,
         });
@@ -784,8 +865,8 @@ impl<'c, 'f> Builder<'c, 'f> {
                 text: title.clone(),
                 style: self.style(Style::Italic, self.size * NOTE_SCALE),
             }];
-            let lines = self.set(&runs, Spec::plain(measure, Align::Center));
-            self.push_lines(lines, x, self.leading, false);
+            let lines = self.set(&runs, self.plain(measure, Align::Center));
+            self.push_lines(lines, left, self.leading, false);
         }
         self.space(self.leading * 0.5);
         self.flush = true;
@@ -795,6 +876,19 @@ impl<'c, 'f> Builder<'c, 'f> {
     /// A raw HTML element that holds blocks: its blocks, a caption set as a
     /// picture's caption is, a summary in bold; its id is a link target.
     fn element(&mut self, book: &Book, e: &Element, x: Pt) {
+        // Its own direction (`dir`, else that of its `lang`) and language hold
+        // inside it.
+        let (rtl, language) = (self.rtl, self.ctx.language.clone());
+        self.rtl = direction(&e.attrs).unwrap_or(rtl);
+        if let Some(lang) = &e.attrs.lang {
+            self.ctx.language.clone_from(lang);
+        }
+        self.element_in(book, e, x);
+        self.rtl = rtl;
+        self.ctx.language = language;
+    }
+
+    fn element_in(&mut self, book: &Book, e: &Element, x: Pt) {
         if let Some(id) = &e.attrs.id {
             self.flow.push(Flow::Anchor(self.part, Some(id.clone())));
         }
@@ -812,8 +906,9 @@ impl<'c, 'f> Builder<'c, 'f> {
                 Block::Paragraph(inl) => {
                     self.span_anchors(inl);
                     let runs = self.runs(inl, self.style(style, size));
-                    let lines = self.set(&runs, Spec::plain(self.width - x, align));
-                    self.push_lines(lines, x, self.leading, false);
+                    let lines = self.set(&runs, self.plain(self.width - x, align));
+                    let left = self.left_edge(x, self.width - x);
+                    self.push_lines(lines, left, self.leading, false);
                 }
                 other => self.block(book, other, x),
             }
@@ -852,7 +947,8 @@ impl<'c, 'f> Builder<'c, 'f> {
             .max(rows.iter().map(Vec::len).max().unwrap_or(0))
             .max(1);
         let gap = size;
-        let avail = self.width - x - gap * (cols as Pt - 1.0);
+        let measure = self.width - x;
+        let avail = measure - gap * (cols as Pt - 1.0);
         let mut natural = vec![size; cols];
         for row in std::iter::once(head).chain(rows.iter().map(|r| r.as_slice())) {
             for (c, cell) in row.iter().enumerate() {
@@ -882,11 +978,8 @@ impl<'c, 'f> Builder<'c, 'f> {
                 cell_lines.push(self.set(
                     &runs,
                     Spec {
-                        width: widths[c],
-                        indent: 0.0,
-                        hang: 0.0,
-                        align: Align::Left,
                         hyphenate: true,
+                        ..self.plain(widths[c], Align::Left)
                     },
                 ));
             }
@@ -897,20 +990,26 @@ impl<'c, 'f> Builder<'c, 'f> {
                     max_size: size,
                     ..Line::default()
                 };
+                // Each cell's left edge: the first column on the left, or on the
+                // right in right-to-left text.
                 let mut cx = 0.0;
+                let mut right = measure;
                 for (c, lines) in cell_lines.iter().enumerate() {
+                    let at = if self.rtl { right - widths[c] } else { cx };
                     if let Some(l) = lines.get(i) {
                         for p in &l.pieces {
                             let mut p = p.clone();
-                            p.x += cx;
+                            p.x += at;
                             line.pieces.push(p);
                         }
                     }
                     cx += widths[c] + gap;
+                    right -= widths[c] + gap;
                 }
                 merged.push(line);
             }
-            self.push_lines(merged, x, self.leading, false);
+            let left = self.left_edge(x, measure);
+            self.push_lines(merged, left, self.leading, false);
             if first && !head.is_empty() {
                 self.flow.push(Flow::Rule {
                     width: self.width - x,
@@ -943,14 +1042,22 @@ impl<'c, 'f> Builder<'c, 'f> {
                 text: format!("{}.", k + 1),
                 style: self.style(Style::Regular, ns),
             }];
-            let m = self.set(&num, Spec::plain(ns * 1.5, Align::Left));
+            // The number in the indent at the start side: left, or right in
+            // right-to-left text.
+            let m = self.set(&num, self.plain(ns * 1.5, Align::Left));
+            let at = self.left_edge(0.0, ns * 1.5);
+            let rtl = self.rtl;
             if let Some(ml) = m.into_iter().next() {
-                if let Some(Flow::Line { line, .. }) = self.flow[first..]
+                if let Some(Flow::Line { line, x: lx, .. }) = self.flow[first..]
                     .iter_mut()
                     .find(|f| matches!(f, Flow::Line { .. }))
                 {
                     for mut piece in ml.pieces {
-                        piece.x -= ns * 1.5;
+                        if rtl {
+                            piece.x += at - *lx;
+                        } else {
+                            piece.x -= ns * 1.5;
+                        }
                         line.pieces.insert(0, piece);
                     }
                 }

@@ -43,6 +43,8 @@ struct Geometry {
     bottom: Pt,
     size: Pt,
     leading: Pt,
+    /// The book binds on the right (its language is written right to left).
+    rtl: bool,
 }
 
 impl Geometry {
@@ -58,6 +60,7 @@ impl Geometry {
             bottom: s.bottom,
             size: s.base_size,
             leading: s.base_size * s.leading,
+            rtl: crate::model::right_to_left(&book.meta.language),
         }
     }
     fn text_width(&self) -> Pt {
@@ -66,9 +69,18 @@ impl Geometry {
     fn text_height(&self) -> Pt {
         self.height - self.top - self.bottom
     }
-    /// Left edge of the text block; page 0 is a right-hand page.
+    /// Whether a page lies on the right of its spread. Page 0 is the first recto
+    /// (the front of the first leaf), as are all even pages: a right-hand page in
+    /// a book bound on the left, a left-hand one in a book bound on the right. So
+    /// a right-to-left book mirrors sides, not parity: chapters asked to open on a
+    /// recto open on its left-hand pages, as Arabic and Hebrew books open theirs
+    /// (and as LaTeX's bidi package lays out a right-to-left two-sided document).
+    fn right_hand(&self, page: usize) -> bool {
+        (page % 2 == 0) != self.rtl
+    }
+    /// Left edge of the text block: the inner margin is on the binding's side.
     fn left(&self, page: usize) -> Pt {
-        if page % 2 == 0 {
+        if self.right_hand(page) {
             self.inner
         } else {
             self.outer
@@ -227,4 +239,46 @@ fn in_order<'a>(
         .chain(contents)
         .chain(&parts[split..])
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geometry(rtl: bool) -> Geometry {
+        Geometry {
+            width: 432.0,
+            height: 648.0,
+            inner: 63.0,
+            outer: 45.0,
+            top: 54.0,
+            bottom: 54.0,
+            size: 10.5,
+            leading: 14.0,
+            rtl,
+        }
+    }
+
+    #[test]
+    fn a_book_bound_on_the_right_mirrors_its_margins_not_its_page_parity() {
+        let (ltr, rtl) = (geometry(false), geometry(true));
+        // Page 0 is the first recto either way: on the right of its spread in a
+        // book bound on the left, on the left in one bound on the right.
+        assert!(ltr.right_hand(0) && !ltr.right_hand(1));
+        assert!(!rtl.right_hand(0) && rtl.right_hand(1));
+        // The inner margin is at the spine: left of a right-hand page, right of a
+        // left-hand one.
+        for page in 0..4 {
+            for g in [&ltr, &rtl] {
+                let right_margin = g.width - g.left(page) - g.text_width();
+                if g.right_hand(page) {
+                    assert_eq!((g.left(page), right_margin), (g.inner, g.outer));
+                } else {
+                    assert_eq!((g.left(page), right_margin), (g.outer, g.inner));
+                }
+            }
+        }
+        assert_eq!(ltr.left(0), 63.0);
+        assert_eq!(rtl.left(0), 45.0);
+    }
 }

@@ -1,8 +1,10 @@
 //! The vertical list → pages. Fills each page line by line and, where the page is
 //! full, backs up to the nearest legal break: not after a heading or the first
 //! line that follows it, not after a paragraph's first line (orphan), not before
-//! its last (widow). Parts open on new pages (right-hand ones where asked, with an
-//! unnumbered blank verso before them when needed).
+//! its last (widow). Parts open on new pages (rectos where asked, with an
+//! unnumbered blank verso before them when needed). Page 0 is a recto; which side
+//! of the spread that is (right, or left in a book bound on the right) is for
+//! `place`.
 //!
 //! Knows the flow and the text block's height; not fonts, not PDF.
 
@@ -238,8 +240,8 @@ fn lay_segment<'a>(
 ) {
     let mut start = 0;
     let mut first = true;
-    // The height this page may fill: a right-hand page runs one line short when the
-    // left-hand page facing it had to, so that the spread ends on one line.
+    // The height this page may fill: a recto runs one line short when the verso
+    // facing it had to, so that the spread ends on one line.
     let mut room = text_height;
     loop {
         // Spaces do not open a page (except the sink of an opening).
@@ -324,7 +326,7 @@ fn page_break(items: &[&Flow], start: usize, overflow: usize) -> usize {
     end
 }
 
-/// The room of the right-hand page facing a left-hand page that ended early, with
+/// The room of the recto facing a verso that ended early, with
 /// `held` carried over: when it ended by one line only, to keep a paragraph or
 /// heading whole, the page facing it ends there too.
 fn facing_room(held: &[&Flow], text_height: Pt, leading: Pt) -> Pt {

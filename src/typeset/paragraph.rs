@@ -60,6 +60,8 @@ pub struct Spec {
     pub hang: Pt,
     pub align: Align,
     pub hyphenate: bool,
+    /// Lines run right to left: set from the right edge, indents on the right.
+    pub rtl: bool,
 }
 
 impl Spec {
@@ -71,6 +73,7 @@ impl Spec {
             hang: 0.0,
             align,
             hyphenate: false,
+            rtl: false,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Placing: the paginated pages on paper. Text runs at their PDF coordinates, figures,
 //! rules, running heads and folios, links, the outline, page labels and metadata.
+//! Each page's side comes from `Geometry`: in a book bound on the right the rectos
+//! are left-hand pages, so margins and folios change sides.
 
 use super::doc::{
     self, Document, Info, Item, LabelRange, LabelStyle, OutlineEntry, Page, Pt, Rect, TextRun,
@@ -47,7 +49,7 @@ pub(super) fn place(
     }
     doc.outline = outline(book, p, g);
     doc.labels = labels(first_chapter);
-    doc.info = info(book);
+    doc.info = info(book, g);
     doc
 }
 
@@ -128,7 +130,9 @@ fn place_figures(out: &mut Page, page: &LaidPage, left: Pt, g: &Geometry) {
 }
 
 /// Running head and folio: on the outer side, a line above the text block; on
-/// opening pages a centred folio at the foot; blank pages carry nothing.
+/// opening pages a centred folio at the foot; blank pages carry nothing. The
+/// running heads are set in their own direction (the part's title in the part's,
+/// the book's in the book's); the folio, a number at one side, is placed by side.
 fn running_head(
     out: &mut Page,
     book: &Book,
@@ -146,8 +150,12 @@ fn running_head(
     let number = folio(index, first_chapter);
     let recto = index % 2 == 0;
     let width = g.text_width();
-    let mut head = |text: &str, style: Style, y: Pt, align: Align| {
-        head_line(ctx, out, text, style, head_size, left, width, y, align)
+    let mut head = |text: &str, style: Style, y: Pt, align: Align, rtl: bool| {
+        let spec = Spec {
+            rtl,
+            ..Spec::plain(width, align)
+        };
+        head_line(ctx, out, text, style, head_size, left, &spec, y)
     };
     if page.opening || !page.running_heads {
         if page.folio {
@@ -156,21 +164,22 @@ fn running_head(
                 Style::Regular,
                 g.bottom - g.leading * 1.5,
                 Align::Center,
+                false,
             );
         }
     } else {
         let y = g.height - g.top + g.leading;
-        let title = match book.parts.get(part) {
-            Some(p) if recto => p.title.as_str(),
-            _ => book.meta.title.as_str(),
+        let (title, rtl) = match book.parts.get(part) {
+            Some(p) if recto => (p.title.as_str(), flow::part_is_rtl(book, part)),
+            _ => (book.meta.title.as_str(), g.rtl),
         };
-        head(title, Style::Italic, y, Align::Center);
-        head(
-            &number,
-            Style::Regular,
-            y,
-            if recto { Align::Right } else { Align::Left },
-        );
+        head(title, Style::Italic, y, Align::Center, rtl);
+        let outer = if g.right_hand(index) {
+            Align::Right
+        } else {
+            Align::Left
+        };
+        head(&number, Style::Regular, y, outer, false);
     }
 }
 
@@ -215,7 +224,7 @@ fn labels(first_chapter: usize) -> Vec<LabelRange> {
 }
 
 /// The document's metadata, from the book's.
-fn info(book: &Book) -> Info {
+fn info(book: &Book, g: &Geometry) -> Info {
     let m = &book.meta;
     Info {
         title: m.title.clone(),
@@ -224,6 +233,7 @@ fn info(book: &Book) -> Info {
         keywords: m.subjects.clone(),
         language: m.language.clone(),
         date: m.modified,
+        right_to_left: g.rtl,
     }
 }
 
@@ -241,7 +251,8 @@ fn link_target(t: &LinkTarget, p: &Paginated, g: &Geometry) -> Option<doc::LinkT
     }
 }
 
-/// One line of running head or folio text at baseline `y` (PDF coordinates).
+/// One line of running head or folio text at baseline `y` (PDF coordinates), set
+/// as `spec` says across the text block, whose left edge is `left`.
 #[allow(clippy::too_many_arguments)]
 fn head_line(
     ctx: &mut Ctx,
@@ -250,9 +261,8 @@ fn head_line(
     style: Style,
     size: Pt,
     left: Pt,
-    width: Pt,
+    spec: &Spec,
     y: Pt,
-    align: Align,
 ) {
     let runs = [Run {
         text: text.to_string(),
@@ -264,17 +274,7 @@ fn head_line(
         },
     }];
     let mut notes = paragraph::Notes::default();
-    let lines = ctx.set(
-        &runs,
-        &Spec {
-            width,
-            indent: 0.0,
-            hang: 0.0,
-            align,
-            hyphenate: false,
-        },
-        &mut notes,
-    );
+    let lines = ctx.set(&runs, spec, &mut notes);
     if let Some(l) = lines.into_iter().next() {
         for piece in l.pieces {
             out.items.push(Item::Text(TextRun {
