@@ -149,18 +149,32 @@ pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
         slant: synthetic.slant,
         ..GlyphLine::default()
     };
+    // Several glyphs for one piece of text (an Indic syllable, a letter and its
+    // marks, a reordered vowel): the text goes to the first and the others carry
+    // none, in visual order. One /ActualText over the whole run gives the text
+    // back in logical order, over the run's whole width: a span per syllable
+    // would end where its last glyph (often a mark set back over its letter)
+    // ends, and the gap to the next would read as a space.
+    if clusters(&run.glyphs).any(|c| c.len() > 1) {
+        let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+        out.raw(b"/Span <</ActualText ");
+        out.text(&text);
+        out.raw(b">> ");
+        out.op("BDC");
+        for glyph in &run.glyphs {
+            line.place(run, glyph, face, out);
+        }
+        line.flush(out);
+        out.op("EMC");
+        finish_run(synthetic, out);
+        return;
+    }
     for cluster in clusters(&run.glyphs) {
         // One glyph per cluster is the common case: compare without building strings.
         let actual = match cluster {
             [g] => face.unicode(face.code(g.id)) != Some(g.text.as_str()),
-            _ => {
-                let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
-                let mapped: String = cluster
-                    .iter()
-                    .filter_map(|g| face.unicode(face.code(g.id)))
-                    .collect();
-                mapped != text
-            }
+            // Runs with such clusters were written whole above.
+            _ => true,
         };
         if actual {
             let text: String = cluster.iter().map(|g| g.text.as_str()).collect();
@@ -179,8 +193,13 @@ pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
         }
     }
     line.flush(out);
+    finish_run(synthetic, out);
+}
+
+/// Ends a run's text object, putting back the rendering mode a thickened face set
+/// (it outlives the text object).
+fn finish_run(synthetic: crate::typeset::doc::Synthetic, out: &mut Ops) {
     if synthetic.embolden > 0.0 {
-        // The rendering mode outlives the text object.
         out.raw(b"0 ");
         out.op("Tr");
     }
