@@ -249,3 +249,22 @@ fn without_embed_fonts_the_epub_has_no_fonts() {
     );
     assert!(!epub.text("OEBPS/stylesheet.css").contains("@font-face"));
 }
+
+#[test]
+fn headings_may_have_a_family_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    book(
+        dir.path(),
+        "  font:\n    headings: fonts/NotoSerif-Regular-subset.ttf\n",
+        "# One\n\nBody words.\n\n## A section\n\nMore body words.\n",
+    );
+    build_ok(dir.path(), out.path());
+    // The headings in Noto Serif (bold made from its regular), the body in the
+    // bundled Charis SIL.
+    let (names, stroked) = embedded(&the_pdf(out.path()));
+    assert!(names.contains("NotoSerif-Regular"), "{names:?}");
+    assert!(names.contains("CharisSIL"), "{names:?}");
+    assert!(!names.contains("NotoSerif-Italic"), "{names:?}");
+    assert!(stroked > 0, "the section heading's bold is made");
+}

@@ -44,7 +44,7 @@ fn heading(b: &mut Builder, part: usize, title_text: &str) {
     let runs = vec![Run {
         text: title_text.to_string(),
         style: RunStyle {
-            style: Style::Regular,
+            style: Style::HeadingRegular,
             size: title,
             raised: false,
             link: None,

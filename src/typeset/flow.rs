@@ -487,7 +487,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 Role::Division => self.size * CHAPTER_TITLE_SCALE * 1.25,
                 _ => self.size * CHAPTER_TITLE_SCALE,
             };
-            let runs = self.runs(&h.content, self.style(Style::Regular, size));
+            let runs = self.runs(&h.content, self.style(Style::HeadingRegular, size));
             let lines = self.set(&runs, self.plain(self.width, Align::Center));
             self.push_lines(lines, 0.0, size * 1.3, true);
             self.space(self.leading * 2.0);
@@ -532,11 +532,11 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flow.push(Flow::Anchor(index, None));
         let m = &book.meta;
         let big = self.size * 2.2;
-        self.centred(&m.title, Style::Regular, big, big * 1.25, true);
+        self.centred(&m.title, Style::HeadingRegular, big, big * 1.25, true);
         if let Some(s) = &m.subtitle {
             self.space(self.leading);
             let size = self.size * 1.2;
-            self.centred(s, Style::Italic, size, size * 1.35, true);
+            self.centred(s, Style::HeadingItalic, size, size * 1.35, true);
         }
         self.space(self.leading * 2.0);
         self.flow.push(Flow::Rule {
@@ -590,9 +590,9 @@ impl<'c, 'f> Builder<'c, 'f> {
     fn heading(&mut self, h: &Heading, x: Pt) {
         let size = self.size;
         let (st, scale) = match h.level {
-            1 | 2 => (Style::Bold, SECTION_SCALE),
-            3 => (Style::Bold, 1.0),
-            _ => (Style::BoldItalic, 1.0),
+            1 | 2 => (Style::HeadingBold, SECTION_SCALE),
+            3 => (Style::HeadingBold, 1.0),
+            _ => (Style::HeadingBoldItalic, 1.0),
         };
         let hs = size * scale;
         self.space(self.leading);
@@ -1189,6 +1189,10 @@ fn toggle_italic(s: Style) -> Style {
         Style::Italic => Style::Regular,
         Style::Bold => Style::BoldItalic,
         Style::BoldItalic => Style::Bold,
+        Style::HeadingRegular => Style::HeadingItalic,
+        Style::HeadingItalic => Style::HeadingRegular,
+        Style::HeadingBold => Style::HeadingBoldItalic,
+        Style::HeadingBoldItalic => Style::HeadingBold,
         other => other,
     }
 }
@@ -1197,6 +1201,8 @@ fn bold(s: Style) -> Style {
     match s {
         Style::Regular => Style::Bold,
         Style::Italic => Style::BoldItalic,
+        Style::HeadingRegular => Style::HeadingBold,
+        Style::HeadingItalic => Style::HeadingBoldItalic,
         other => other,
     }
 }

@@ -58,17 +58,27 @@ pub enum Style {
     Mono,
     /// Characters the other faces lack.
     Fallback,
+    /// Headings and titles, in the headings family (the body's unless
+    /// `pdf.font` names one).
+    HeadingRegular,
+    HeadingItalic,
+    HeadingBold,
+    HeadingBoldItalic,
 }
 
 impl Style {
-    /// Every style, in the order of the bundled faces.
-    pub const ALL: [Style; 6] = [
+    /// Every style, in the order of the bundled faces, then the headings'.
+    pub const ALL: [Style; 10] = [
         Style::Regular,
         Style::Italic,
         Style::Bold,
         Style::BoldItalic,
         Style::Mono,
         Style::Fallback,
+        Style::HeadingRegular,
+        Style::HeadingItalic,
+        Style::HeadingBold,
+        Style::HeadingBoldItalic,
     ];
 
     fn index(self) -> usize {
@@ -79,6 +89,32 @@ impl Style {
             Style::BoldItalic => 3,
             Style::Mono => 4,
             Style::Fallback => 5,
+            Style::HeadingRegular => 6,
+            Style::HeadingItalic => 7,
+            Style::HeadingBold => 8,
+            Style::HeadingBoldItalic => 9,
+        }
+    }
+
+    /// The same style in the headings family.
+    pub fn heading(self) -> Style {
+        match self {
+            Style::Regular => Style::HeadingRegular,
+            Style::Italic => Style::HeadingItalic,
+            Style::Bold => Style::HeadingBold,
+            Style::BoldItalic => Style::HeadingBoldItalic,
+            other => other,
+        }
+    }
+
+    /// Its slot in a family: 0 regular, 1 italic, 2 bold, 3 bold italic (code and
+    /// the fallback: regular).
+    fn slot(self) -> usize {
+        match self {
+            Style::Italic | Style::HeadingItalic => 1,
+            Style::Bold | Style::HeadingBold => 2,
+            Style::BoldItalic | Style::HeadingBoldItalic => 3,
+            _ => 0,
         }
     }
 }
@@ -326,10 +362,10 @@ fn postscript_name(font: &Font, file: &str) -> String {
 pub struct FontSet {
     faces: Vec<Face>,
     /// The face of each style, indexed by `Style::index`.
-    styles: [FaceId; 6],
+    styles: [FaceId; 10],
     /// For each style, the faces after its own: the author's fallbacks, the bundled
     /// faces, then installed families found for the book's characters.
-    chains: [Vec<FaceId>; 6],
+    chains: [Vec<FaceId>; 10],
 }
 
 impl FontSet {
@@ -368,16 +404,25 @@ impl FontSet {
             &FontFile::bundled(BUNDLED_FALLBACK.0, BUNDLED_FALLBACK.1),
             Synthetic::default(),
         )?;
-        let styles = [body[0], body[1], body[2], body[3], mono, sans];
+        // The headings' family, or the body's faces (the same ids: nothing is
+        // added to the set for them).
+        let heading = match &t.headings {
+            Some(h) => b.family(h)?,
+            None => body,
+        };
+        let styles = [
+            body[0], body[1], body[2], body[3], mono, sans, heading[0], heading[1], heading[2],
+            heading[3],
+        ];
         let named: Vec<[FaceId; 4]> = t
             .fallback
             .iter()
             .map(|f| b.family(f))
             .collect::<Result<_, _>>()?;
         // The bundled body face stays a fallback under an author's body family.
-        let bundled_body = match t.body {
-            Some(_) => Some(b.family(&charis)?),
-            None => None,
+        let bundled_body = match (&t.body, &t.headings) {
+            (None, None) => None,
+            _ => Some(b.family(&charis)?),
         };
         let found: Vec<[FaceId; 4]> = t
             .found
@@ -386,12 +431,7 @@ impl FontSet {
             .collect::<Result<_, _>>()?;
         let chains = Style::ALL.map(|style| {
             // Code and the fallback take the regular style of the fallbacks.
-            let slot = match style {
-                Style::Italic => 1,
-                Style::Bold => 2,
-                Style::BoldItalic => 3,
-                _ => 0,
-            };
+            let slot = style.slot();
             let mut chain: Vec<FaceId> = named.iter().map(|f| f[slot]).collect();
             chain.extend(bundled_body.map(|f| f[slot]));
             chain.push(sans);
