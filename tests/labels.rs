@@ -61,3 +61,38 @@ fn a_language_without_labels_gets_english_ones() {
     let ch = epub.text("OEBPS/ch.xhtml");
     assert!(ch.contains("<p class=\"alert-title\">Note</p>"), "{ch}");
 }
+
+/// A part in another language than the book's says its own words in it: a French
+/// chapter of an English book labels its alerts and its notes in French.
+#[test]
+fn a_part_in_another_language_has_labels_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let chapter = "# Un\n\n> [!NOTE]\n> Lisez ceci.[^1]\n\n[^1]: Une note.\n";
+    write_book(
+        &book,
+        &[
+            (
+                "book.yaml",
+                "title: Test\nlanguage: en\nchapters: [en.md, { file: fr.md, language: fr }]\n",
+            ),
+            (
+                "en.md",
+                "# One\n\n> [!NOTE]\n> Read this.[^1]\n\n[^1]: A note.\n",
+            ),
+            ("fr.md", chapter),
+        ],
+    );
+    let out = dir.path().join("out");
+    build_ok(&book, &out);
+    let epub = Epub::open(&out.join("test.epub"));
+    let fr = epub.text("OEBPS/fr.xhtml");
+    assert!(fr.contains("<p class=\"alert-title\">Remarque</p>"), "{fr}");
+    assert!(!fr.contains(">Note<"), "{fr}");
+    let en = epub.text("OEBPS/en.xhtml");
+    assert!(en.contains("<p class=\"alert-title\">Note</p>"), "{en}");
+    let pdf = Document::load(out.join("test.pdf")).expect("a PDF lopdf reads");
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    let text = pdf.extract_text(&pages).unwrap_or_default();
+    assert!(text.contains("Remarque") && text.contains("Note"), "{text}");
+}

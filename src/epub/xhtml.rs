@@ -266,7 +266,7 @@ impl Writer<'_> {
             self.out,
             "<aside class=\"alert {}\" role=\"note\">\n<p class=\"alert-title\">{}</p>",
             k.name(),
-            crate::xml::escape_text(self.book.labels.alert(k))
+            crate::xml::escape_text(self.book.labels_of(self.part).alert(k))
         );
         self.blocks(blocks);
         if let Some(a) = attribution {
@@ -644,7 +644,7 @@ impl Writer<'_> {
         let _ = write!(
             self.out,
             "<section class=\"footnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\" aria-label=\"{}\">\n<hr/>\n",
-            escape_attr(&self.book.labels.notes)
+            escape_attr(&self.book.labels_of(self.part).notes)
         );
         for (k, f) in p.footnotes.iter().enumerate() {
             let n = k + 1;

@@ -26,6 +26,9 @@ pub struct Book {
     /// Words both editions print that the author did not write, in the book's
     /// language (made by `resolve::labels`).
     pub labels: Labels,
+    /// The labels of each part whose language is not the book's (None for the
+    /// others), by part index: a French chapter's alerts and notes say so in French.
+    pub part_labels: Vec<Option<Labels>>,
     /// The families the print edition sets text in (and the EPUB embeds):
     /// the author's, then installed ones for characters no other face has.
     pub typefaces: crate::fonts::Typefaces,
@@ -660,6 +663,14 @@ pub fn right_to_left(language: &str) -> bool {
 }
 
 impl Book {
+    /// The words generated for part `part`: in its own language when it has one.
+    pub fn labels_of(&self, part: usize) -> &Labels {
+        self.part_labels
+            .get(part)
+            .and_then(Option::as_ref)
+            .unwrap_or(&self.labels)
+    }
+
     /// The number of words in the body text of all parts: every sequence of
     /// inlines the walk reaches that is not inside another (so link text is
     /// counted once), and code.

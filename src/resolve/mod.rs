@@ -64,13 +64,23 @@ pub fn resolve(
     let toc = toc::build(&draft.parts, loaded.contents_sections);
     let labels = labels::labels(&loaded.meta.language);
     let contents_at = parts::contents_at(&draft.parts);
+    let part_labels: Vec<Option<crate::model::Labels>> = draft
+        .parts
+        .iter()
+        .map(|p| {
+            p.language
+                .as_deref()
+                .filter(|l| *l != loaded.meta.language)
+                .map(labels::labels)
+        })
+        .collect();
     let mut typefaces = loaded.typefaces;
     typefaces::complete(
         &mut typefaces,
         &loaded.font_finder,
         &draft.parts,
         &loaded.meta,
-        &labels,
+        std::iter::once(&labels).chain(part_labels.iter().flatten()),
         sources,
         diags,
     );
@@ -88,6 +98,7 @@ pub fn resolve(
         resources,
         cover,
         labels,
+        part_labels,
         typefaces,
     })
 }

@@ -20,12 +20,12 @@ const EACH: usize = 10;
 
 /// Fills `faces.printed`, `faces.found` and `faces.missing` for the text of
 /// `parts`, `meta` and `labels`.
-pub(super) fn complete(
+pub(super) fn complete<'l>(
     faces: &mut Typefaces,
     finder: &Finder,
     parts: &[Part],
     meta: &Metadata,
-    labels: &Labels,
+    labels: impl Iterator<Item = &'l Labels>,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -78,7 +78,11 @@ impl CharSet {
 
 /// The characters outside ASCII the editions print: every text, code, formula and
 /// alternative text of the parts, their titles, the metadata and the labels.
-fn printed_chars(parts: &[Part], meta: &Metadata, labels: &Labels) -> CharSet {
+fn printed_chars<'l>(
+    parts: &[Part],
+    meta: &Metadata,
+    labels: impl Iterator<Item = &'l Labels>,
+) -> CharSet {
     let mut set = CharSet::new();
     for p in parts {
         set.add_str(&p.title);
@@ -105,17 +109,19 @@ fn printed_chars(parts: &[Part], meta: &Metadata, labels: &Labels) -> CharSet {
     {
         set.add_str(s);
     }
-    for s in [
-        &labels.note,
-        &labels.tip,
-        &labels.important,
-        &labels.warning,
-        &labels.caution,
-        &labels.references,
-        &labels.contents,
-        &labels.notes,
-    ] {
-        set.add_str(s);
+    for labels in labels {
+        for s in [
+            &labels.note,
+            &labels.tip,
+            &labels.important,
+            &labels.warning,
+            &labels.caution,
+            &labels.references,
+            &labels.contents,
+            &labels.notes,
+        ] {
+            set.add_str(s);
+        }
     }
     set
 }

@@ -646,7 +646,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flush = true;
         if let Some(k) = kind {
             let runs = vec![Run {
-                text: book.labels.alert(k).into(),
+                text: book.labels_of(self.part).alert(k).into(),
                 style: self.style(Style::Bold, self.size),
             }];
             let measure = self.width - x - ind;
