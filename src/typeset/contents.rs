@@ -124,6 +124,7 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
             hang: size,
             align: Align::Left,
             hyphenate: false,
+            rtl: false,
         },
         &mut b.notes,
     );

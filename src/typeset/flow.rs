@@ -558,6 +558,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 hang: 0.0,
                 align: Align::Justify,
                 hyphenate: true,
+                rtl: false,
             },
         );
         self.push_lines(lines, x, self.leading, false);
@@ -714,6 +715,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                     hang: rs * HANG_EM,
                     align: Align::Justify,
                     hyphenate: true,
+                    rtl: false,
                 },
             );
             self.push_lines(lines, x, self.leading * 0.95, false);
@@ -881,6 +883,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                         hang: 0.0,
                         align: Align::Left,
                         hyphenate: true,
+                        rtl: false,
                     },
                 ));
             }

@@ -272,6 +272,7 @@ fn head_line(
             hang: 0.0,
             align,
             hyphenate: false,
+            rtl: false,
         },
         &mut notes,
     );
