@@ -16,7 +16,7 @@
 use std::sync::Arc;
 
 use unicode_bidi::{BidiClass, BidiInfo, Level};
-use unicode_linebreak::BreakOpportunity;
+use unicode_linebreak::{BreakClass, BreakOpportunity};
 
 use super::doc::{FaceId, PlacedGlyph, Pt};
 use super::fonts::{FontSet, Style};
@@ -237,7 +237,11 @@ fn opportunities(all: &str) -> Vec<(usize, Opportunity)> {
         else {
             continue;
         };
-        if breaking_space(before) || no_line_start(after) || no_line_end(before) {
+        if breaking_space(before)
+            || no_line_start(after)
+            || no_line_end(before)
+            || (affix(before) && affix(after))
+        {
             continue;
         }
         let kind = if cjk(before) || cjk(after) {
@@ -250,6 +254,15 @@ fn opportunities(all: &str) -> Vec<(usize, Opportunity)> {
         out.push((pos, kind));
     }
     out
+}
+
+/// A prefix or postfix of numbers (+ $ % ...): UAX #14 lets a line break between
+/// two of them, which would split `C++`.
+fn affix(c: char) -> bool {
+    matches!(
+        unicode_linebreak::break_property(u32::from(c)),
+        BreakClass::Prefix | BreakClass::Postfix
+    )
 }
 
 /// A character of the scripts written without spaces between words (Han, kana,
@@ -1387,5 +1400,123 @@ mod tests {
         let last = lines.last().unwrap();
         assert!((right_edge(last) - 200.0).abs() < 0.05);
         assert!(left_edge(last) > 1.0);
+    }
+
+    /// A left-to-right line's text as drawn, spaces included.
+    fn line_text(line: &Line) -> String {
+        let mut ps: Vec<&Placed> = line.pieces.iter().collect();
+        ps.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let mut t: String = ps.iter().flat_map(|p| &p.glyphs).map(glyph_text).collect();
+        if line.hyphenated {
+            t.push('‐');
+        }
+        t.trim_end().to_string()
+    }
+
+    const JAPANESE: &str = "これは「日本語」の文章です。次の文です、そして「引用」があります。\
+        吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。\
+        何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。";
+
+    #[test]
+    fn no_cjk_line_starts_with_closing_punctuation_or_small_kana_nor_ends_with_an_opening_bracket()
+    {
+        let mut breaks = 0;
+        for align in [Align::Left, Align::Justify] {
+            // Every measure from 5 to 25 characters, in quarters.
+            for quarter in 20..100 {
+                let width = quarter as Pt * 2.5;
+                let lines = set(JAPANESE, "ja", Spec::plain(width, align));
+                let texts: Vec<String> = lines.iter().map(line_text).collect();
+                assert_eq!(texts.concat(), JAPANESE, "no character lost or added");
+                for t in &texts {
+                    let first = t.chars().next().unwrap();
+                    let last = t.chars().next_back().unwrap();
+                    assert!(!no_line_start(first), "{width}: {texts:?}");
+                    assert!(!"、。」ーゃょっ".contains(first), "{width}: {texts:?}");
+                    assert!(!"「".contains(last), "{width}: {texts:?}");
+                }
+                breaks += texts.len() - 1;
+            }
+        }
+        assert!(breaks > 1000, "{breaks}");
+    }
+
+    #[test]
+    fn a_justified_cjk_line_fills_the_measure() {
+        let width = 203.0;
+        let lines = set(JAPANESE, "ja", Spec::plain(width, Align::Justify));
+        assert!(lines.len() >= 3);
+        for line in &lines[..lines.len() - 1] {
+            assert!(left_edge(line).abs() < 0.01);
+            assert!(
+                (right_edge(line) - width).abs() < 0.05,
+                "{}",
+                right_edge(line)
+            );
+            // No space glyph: the gaps between ideographs are not spaces.
+            assert!(!line_text(line).contains(' '), "{}", line_text(line));
+            assert!(line.space_ratio.is_none());
+        }
+        let last = lines.last().unwrap();
+        assert!(right_edge(last) < width - 5.0);
+    }
+
+    #[test]
+    fn latin_words_and_code_inside_cjk_text_are_not_split_nor_hyphenated() {
+        let text =
+            "日本語のRustプログラミングとC++の本を読みました。typesettingの本です。".repeat(3);
+        let spec = |width| Spec {
+            hyphenate: true,
+            ..Spec::plain(width, Align::Justify)
+        };
+        for quarter in 20..80 {
+            let width = quarter as Pt * 2.5;
+            let lines = set(&text, "en", spec(width));
+            let texts: Vec<String> = lines.iter().map(line_text).collect();
+            assert_eq!(texts.concat(), text, "{width}: {texts:?}");
+            // Where lines break, in bytes of the text: never inside a Latin word.
+            let ends: Vec<usize> = texts
+                .iter()
+                .scan(0, |at, t| {
+                    *at += t.len();
+                    Some(*at)
+                })
+                .collect();
+            for word in ["Rust", "C++", "typesetting"] {
+                for (start, _) in text.match_indices(word) {
+                    let inside = start + 1..start + word.len();
+                    assert!(
+                        !ends.iter().any(|e| inside.contains(e)),
+                        "{word} split at {width}: {texts:?}"
+                    );
+                }
+            }
+            assert!(lines.iter().all(|l| !l.hyphenated));
+        }
+    }
+
+    #[test]
+    fn a_space_between_cjk_and_latin_stays_a_space_that_stretches() {
+        let text = "日本語 Rust の本です。".repeat(6);
+        let lines = set(text.trim(), "ja", Spec::plain(150.0, Align::Justify));
+        assert!(lines.len() > 1);
+        assert!(
+            line_text(&lines[0]).contains("語 R"),
+            "{}",
+            line_text(&lines[0])
+        );
+        assert!(lines[0].space_ratio.is_some());
+    }
+
+    #[test]
+    fn korean_breaks_at_its_spaces_and_between_syllables_only_when_it_must() {
+        let text = "한국어 문장은 띄어쓰기를 사용합니다. 이것은 시험입니다. ".repeat(4);
+        let lines = set(text.trim(), "ko", Spec::plain(150.0, Align::Justify));
+        let texts: Vec<String> = lines.iter().map(line_text).collect();
+        assert!(texts.len() > 2, "{texts:?}");
+        // Justified at the spaces: the lines but the last fill the measure.
+        for line in &lines[..lines.len() - 1] {
+            assert!((right_edge(line) - 150.0).abs() < 0.05, "{texts:?}");
+        }
     }
 }
