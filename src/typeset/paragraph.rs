@@ -229,7 +229,12 @@ fn strong_rtl(c: char) -> bool {
 fn opportunities(all: &str) -> Vec<(usize, Opportunity)> {
     let mut out = Vec::new();
     for (pos, op) in unicode_linebreak::linebreaks(all) {
-        if op != BreakOpportunity::Allowed || pos >= all.len() {
+        // After a space, the common case: the space is the break.
+        if op != BreakOpportunity::Allowed
+            || pos == 0
+            || pos >= all.len()
+            || all.as_bytes()[pos - 1] == b' '
+        {
             continue;
         }
         let (Some(before), Some(after)) =
@@ -648,20 +653,40 @@ impl Ctx<'_> {
             pieces: Vec::with_capacity(pieces_between(units, map, start, end) + 1),
             ..Line::default()
         };
-        // What the line holds, in logical order, with each thing's width.
-        let mut things: Vec<(Thing, Level, Pt)> = Vec::with_capacity(2 * (end + 1 - start));
+        // Where the next thing goes, and each piece's level (bidi only).
+        let mut x = 0.0;
+        let mut levels = Vec::new();
+        let mut place = |line: &mut Line, thing: &Thing, level: Level, w: Pt| {
+            match thing {
+                Thing::Piece(p) => {
+                    let p = piece_at(p, x);
+                    line.max_size = line.max_size.max(p.size);
+                    line.pieces.push(p);
+                    if bidi {
+                        levels.push(level);
+                    }
+                }
+                Thing::Glue { space: true } => self.space_glyph(line, x),
+                Thing::Glue { space: false } => {}
+            }
+            x += w;
+        };
+        // With bidi, what the line holds in logical order, each thing with its
+        // level and width, to be placed in visual order; else placed at once.
+        let mut things: Vec<(Thing, Level, Pt)> = Vec::new();
         let mut spaces = 0usize;
         let mut natural_spaces = 0.0;
         let mut actual_spaces = 0.0;
         // The glue the line breaks at, not drawn.
         let mut trailing = 0.0;
+        let mut last_level = Level::ltr();
         // Leading glue and breaks after a line break are dropped.
         let mut began = false;
         for (k, &u) in map.iter().enumerate().take(end + 1).skip(start) {
-            match &units[u] {
+            let (thing, level, w) = match &units[u] {
                 Unit::Piece(p, level) => {
                     began = true;
-                    things.push((Thing::Piece(p), *level, p.width));
+                    (Thing::Piece(p), *level, p.width)
                 }
                 Unit::Glue {
                     natural,
@@ -678,45 +703,32 @@ impl Ctx<'_> {
                     }
                     if k == end {
                         trailing = w;
-                    } else {
-                        things.push((Thing::Glue { space: *space }, *level, w));
+                        continue;
                     }
+                    (Thing::Glue { space: *space }, *level, w)
                 }
                 Unit::Break {
                     hyphen: Some(h), ..
                 } if k == end => {
-                    let level = things.last().map_or(Level::ltr(), |t| t.1);
-                    things.push((Thing::Piece(h), level, h.width));
                     line.hyphenated = true;
+                    (Thing::Piece(h), last_level, h.width)
                 }
-                _ => {}
+                _ => continue,
+            };
+            last_level = level;
+            if bidi {
+                things.push((thing, level, w));
+            } else {
+                place(&mut line, &thing, level, w);
             }
-        }
-        let order: Vec<usize> = if bidi {
-            let levels: Vec<Level> = things.iter().map(|t| t.1).collect();
-            BidiInfo::reorder_visual(&levels)
-        } else {
-            (0..things.len()).collect()
-        };
-        let mut x = 0.0;
-        let mut levels = Vec::new();
-        for &i in &order {
-            let (thing, level, w) = &things[i];
-            match thing {
-                Thing::Piece(p) => {
-                    let p = piece_at(p, x);
-                    line.max_size = line.max_size.max(p.size);
-                    line.pieces.push(p);
-                    if bidi {
-                        levels.push(*level);
-                    }
-                }
-                Thing::Glue { space: true } => self.space_glyph(&mut line, x),
-                Thing::Glue { space: false } => {}
-            }
-            x += w;
         }
         if bidi {
+            // Visual order: UAX #9 L2 over the line's things.
+            let order = BidiInfo::reorder_visual(&things.iter().map(|t| t.1).collect::<Vec<_>>());
+            for i in order {
+                let (thing, level, w) = &things[i];
+                place(&mut line, thing, *level, *w);
+            }
             mark_direction_changes(&mut line.pieces, &levels, spec.rtl);
         }
         let shift = if spec.rtl {
