@@ -774,22 +774,34 @@ impl Ctx<'_> {
 /// left-to-right letter or a number (or a separator of numbers: , . : ،) runs on
 /// to the left over spaces and punctuation up to the next right-to-left letter,
 /// and keeps its order; in a left-to-right line, a right-to-left stretch runs on
-/// to the right up to the next left-to-right letter or number. Without a mark,
-/// the space before a stretch moves into it and two words run together. The
-/// marks are invisible and change no word.
+/// to the right up to the next left-to-right letter or number. Without marks, the
+/// space before a stretch moves into it and two words run together, or a
+/// bracket at its end leaves it. So each stretch set against the line's
+/// direction gets a right-to-left mark on its left and a left-to-right mark on
+/// its right (where something is beside it), and in a right-to-left line a separator of numbers that is not in
+/// a number a right-to-left mark on its left. The marks are invisible and
+/// change no word.
 fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
     const RLM: char = '\u{200F}';
     const LRM: char = '\u{200E}';
-    for i in 0..pieces.len() {
-        if rtl && levels[i].is_rtl() {
-            // A separator of numbers at a right-to-left level stays where it is.
-            for (k, g) in pieces[i].glyphs.iter_mut().enumerate() {
-                if (i > 0 || k > 0) && g.text.as_str().chars().next().is_some_and(number_like) {
-                    g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
+    let against = |i: usize| levels[i].is_rtl() != rtl;
+    let mut i = 0;
+    while i < pieces.len() {
+        if !against(i) {
+            if rtl {
+                for (k, g) in pieces[i].glyphs.iter_mut().enumerate() {
+                    if (i > 0 || k > 0) && g.text.as_str().chars().next().is_some_and(number_like) {
+                        g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
+                    }
                 }
             }
-        } else if rtl && i > 0 && levels[i - 1].is_rtl() {
-            // A left-to-right stretch starts here (on its left).
+            i += 1;
+            continue;
+        }
+        let end = (i..pieces.len())
+            .find(|&j| !against(j))
+            .unwrap_or(pieces.len());
+        if i > 0 {
             if let Some(g) = pieces[i]
                 .glyphs
                 .iter_mut()
@@ -797,9 +809,9 @@ fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
             {
                 g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
             }
-        } else if !rtl && levels[i].is_rtl() && levels.get(i + 1).is_some_and(|l| l.is_ltr()) {
-            // A right-to-left stretch ends here (on its right).
-            if let Some(g) = pieces[i]
+        }
+        if end < pieces.len() {
+            if let Some(g) = pieces[end - 1]
                 .glyphs
                 .iter_mut()
                 .rev()
@@ -808,6 +820,7 @@ fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
                 g.text = format!("{}{LRM}", g.text.as_str()).as_str().into();
             }
         }
+        i = end;
     }
 }
 
@@ -818,6 +831,24 @@ fn number_like(c: char) -> bool {
         unicode_bidi::bidi_class(c),
         BidiClass::EN | BidiClass::AN | BidiClass::ES | BidiClass::ET | BidiClass::CS
     )
+}
+
+/// The clusters of glyphs placed right to left, as index ranges: a glyph with
+/// text and the glyphs without text after it.
+fn cluster_groups(out: &[PlacedGlyph]) -> Vec<(usize, usize)> {
+    let mut groups = Vec::new();
+    let mut a = 0;
+    while a < out.len() {
+        let b = a
+            + 1
+            + out[a + 1..]
+                .iter()
+                .take_while(|g| g.text.as_str().is_empty())
+                .count();
+        groups.push((a, b));
+        a = b;
+    }
+    groups
 }
 
 /// `t`'s characters in reverse order.
@@ -1198,6 +1229,29 @@ fn placed(
     if rtl {
         for i in (lo..hi).rev() {
             place(i, i + 1 == hi || glyphs[i + 1].cluster != glyphs[i].cluster);
+        }
+        // A letter with marks is several glyphs. Text extraction (poppler's)
+        // spreads the text of a /ActualText span over the box from the first
+        // glyph's origin to the last glyph's advance, and starts a new word at a
+        // gap: marks drawn at either end of a span (a raised mark, or one
+        // whose advance ends short of its letter) would cut the word in two.
+        // Such a word gets one span, its whole text (reversed, as above) on its
+        // first glyph, drawn from the leftmost letter's base to the rightmost
+        // letter's base: each letter before its marks, the rightmost after
+        // them.
+        let groups = cluster_groups(&out);
+        if groups.len() < out.len() {
+            let last = groups.len() - 1;
+            for (k, &(a, b)) in groups.iter().enumerate() {
+                if k < last || k == 0 {
+                    out[a..b].reverse();
+                }
+            }
+            let whole = text.get(from..to.min(text.len())).unwrap_or("");
+            for g in out.iter_mut() {
+                g.text = super::doc::GlyphText::default();
+            }
+            out[0].text = reversed(whole);
         }
     } else {
         for i in lo..hi {
