@@ -398,7 +398,8 @@ impl Ctx<'_> {
                 while !rest.is_empty() {
                     let ws = rest.len() - rest.trim_start_matches(breaking_space).len();
                     if ws > 0 {
-                        self.glue(&mut units, st.style, size, text.level(at));
+                        let ideographic = rest[..ws].chars().all(|c| c == '\u{3000}');
+                        self.glue(&mut units, st.style, size, text.level(at), ideographic);
                         rest = &rest[ws..];
                         at += ws;
                         continue;
@@ -432,11 +433,30 @@ impl Ctx<'_> {
         units
     }
 
-    fn glue(&mut self, units: &mut Vec<Unit>, style: Style, size: Pt, level: Level) {
+    /// The glue of a space; of an ideographic space (U+3000) as wide as an
+    /// ideograph, stretching as the gaps between ideographs do.
+    fn glue(
+        &mut self,
+        units: &mut Vec<Unit>,
+        style: Style,
+        size: Pt,
+        level: Level,
+        ideographic: bool,
+    ) {
         if matches!(
             units.last(),
             Some(Unit::Glue { .. }) | None | Some(Unit::Forced)
         ) {
+            return;
+        }
+        if ideographic {
+            units.push(Unit::Glue {
+                natural: size,
+                stretch: size * CJK_STRETCH_EM,
+                shrink: size * CJK_SHRINK_EM,
+                space: true,
+                level,
+            });
             return;
         }
         let face = self.fonts.id(style);
@@ -1584,5 +1604,17 @@ mod tests {
         for line in &lines[..lines.len() - 1] {
             assert!((right_edge(line) - 150.0).abs() < 0.05, "{texts:?}");
         }
+    }
+
+    #[test]
+    fn an_ideographic_space_is_as_wide_as_an_ideograph() {
+        let lines = set("日本　語", "ja", Spec::plain(300.0, Align::Left));
+        let ps = pieces(&lines[0]);
+        // 日 and 本 are two ems, then one em of space before 語.
+        assert_eq!(
+            ps.last().map(|p| (p.0.as_str(), p.1)),
+            Some(("語", 30.0)),
+            "{ps:?}"
+        );
     }
 }
