@@ -1,12 +1,22 @@
 //! One paragraph: styled runs of text → shaped word pieces → box/glue/penalty items
 //! → lines (total fit when justified, first fit when ragged or centred) → glyphs
-//! placed on each line.
+//! placed on each line, in visual order.
 //!
-//! Words are shaped whole, once, and cut at hyphenation points and break
-//! opportunities only between clusters, so ligatures stay whole. Knows nothing of
-//! pages; the caller stacks the lines.
+//! The paragraph's text is read whole once: its break opportunities (UAX #14, with
+//! the Japanese line-start and line-end prohibitions on top) and, when it holds
+//! right-to-left text or is itself right to left, its bidi levels (UAX #9). Words
+//! are shaped whole, once per face and level run, in their direction, and cut at
+//! hyphenation points and break opportunities only between clusters, so ligatures
+//! stay whole. Lines are broken in logical order; each line is then reordered
+//! (UAX #9 L2) and, in a right-to-left paragraph, set from the right. Between two
+//! CJK characters a break is a glue of no width that a justified line stretches.
+//!
+//! Knows nothing of pages; the caller stacks the lines.
 
 use std::sync::Arc;
+
+use unicode_bidi::{BidiClass, BidiInfo, Level};
+use unicode_linebreak::{BreakClass, BreakOpportunity};
 
 use super::doc::{FaceId, PlacedGlyph, Pt};
 use super::fonts::{FontSet, Style};
@@ -24,6 +34,16 @@ const EXPLICIT_BREAK_PENALTY: f32 = 50.0;
 const EMERGENCY_BREAK_PENALTY: f32 = 5_000.0;
 /// parfillskip: the last line's stretch, "infinite" against ordinary glue.
 const FILL: Pt = 100_000.0;
+/// Stretch between two CJK characters, in em. A justified line of ideographs
+/// fills the measure by spreading its slack (less than one character) over some
+/// thirty gaps: a tenth of an em a gap keeps even a short line under the
+/// tolerance, and well above a Latin space's stretch per character, so a line
+/// mixing both spreads mostly between the ideographs, as JLReq does.
+const CJK_STRETCH_EM: Pt = 0.1;
+/// Shrink between two CJK characters, in em: a little, so that a line one
+/// character too long by a hair still takes it, never enough to make
+/// characters touch.
+const CJK_SHRINK_EM: Pt = 0.02;
 
 /// How text of a run looks.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,11 +142,16 @@ pub struct Ctx<'a> {
 
 /// One unit of the item list with what to draw for it.
 enum Unit {
-    Piece(Placed),
+    /// Shaped text of one face and one bidi level.
+    Piece(Placed, Level),
     Glue {
         natural: Pt,
         stretch: Pt,
         shrink: Pt,
+        /// A space of the text, drawn as a space glyph; else the glue between two
+        /// CJK characters, where the text has none.
+        space: bool,
+        level: Level,
     },
     /// A break point; `hyphen` is drawn only if the line ends here.
     Break {
@@ -138,11 +163,193 @@ enum Unit {
     Forced,
 }
 
+/// The paragraph's runs as one text, read whole: where it may break inside a word
+/// and, where needed, each byte's bidi level.
+struct Text {
+    /// Break opportunities not at white space (spaces are glue), sorted: byte
+    /// offset in the runs' text, taken together, and what breaking there is.
+    breaks: Vec<(usize, Opportunity)>,
+    /// Bidi embedding level of each byte; `None` when all of it is left to right
+    /// (no right-to-left character in a left-to-right paragraph), which skips
+    /// reordering altogether.
+    levels: Option<Vec<Level>>,
+}
+
+/// What a break opportunity inside a word is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opportunity {
+    /// After a hyphen, a dash, a slash...: a break with a penalty.
+    Explicit,
+    /// Next to a CJK character, where no space marks it: free, and a glue that
+    /// stretches a justified line (`stretch`: not between Hangul syllables,
+    /// which are justified at their spaces like Latin).
+    Ideographic { stretch: bool },
+}
+
+impl Text {
+    fn of(runs: &[Run], rtl: bool) -> Text {
+        let mut all = String::with_capacity(runs.iter().map(|r| r.text.len()).sum());
+        for r in runs {
+            all.push_str(&r.text);
+        }
+        let levels = if rtl || all.chars().any(strong_rtl) {
+            let base = if rtl { Level::rtl() } else { Level::ltr() };
+            Some(BidiInfo::new(&all, Some(base)).levels)
+        } else {
+            None
+        };
+        Text {
+            breaks: opportunities(&all),
+            levels,
+        }
+    }
+
+    fn level(&self, at: usize) -> Level {
+        self.levels
+            .as_ref()
+            .and_then(|l| l.get(at).copied())
+            .unwrap_or_else(Level::ltr)
+    }
+}
+
+/// A strong right-to-left character (Hebrew, Arabic, Syriac, Thaana, N'Ko ...) or
+/// an override or embedding that makes text right to left. Everything below
+/// U+0590 is left to right or neutral: the common case costs one comparison.
+fn strong_rtl(c: char) -> bool {
+    c >= '\u{590}'
+        && matches!(
+            unicode_bidi::bidi_class(c),
+            BidiClass::R | BidiClass::AL | BidiClass::RLE | BidiClass::RLO | BidiClass::RLI
+        )
+}
+
+/// The break opportunities of UAX #14 in `all` that are not after white space
+/// or a forced break, less those the line-start and line-end prohibitions of
+/// Japanese (JIS X 4051, JLReq) forbid.
+fn opportunities(all: &str) -> Vec<(usize, Opportunity)> {
+    let mut out = Vec::new();
+    for (pos, op) in unicode_linebreak::linebreaks(all) {
+        // After a space, the common case: the space is the break.
+        if op != BreakOpportunity::Allowed
+            || pos == 0
+            || pos >= all.len()
+            || all.as_bytes()[pos - 1] == b' '
+        {
+            continue;
+        }
+        let (Some(before), Some(after)) =
+            (all[..pos].chars().next_back(), all[pos..].chars().next())
+        else {
+            continue;
+        };
+        if breaking_space(before)
+            || no_line_start(after)
+            || no_line_end(before)
+            || (affix(before) && affix(after))
+        {
+            continue;
+        }
+        let kind = if cjk(before) || cjk(after) {
+            Opportunity::Ideographic {
+                stretch: !(hangul(before) && hangul(after)),
+            }
+        } else {
+            Opportunity::Explicit
+        };
+        out.push((pos, kind));
+    }
+    out
+}
+
+/// A prefix or postfix of numbers (+ $ % ...): UAX #14 lets a line break between
+/// two of them, which would split `C++`.
+fn affix(c: char) -> bool {
+    matches!(
+        unicode_linebreak::break_property(u32::from(c)),
+        BreakClass::Prefix | BreakClass::Postfix
+    )
+}
+
+/// A character of the scripts written without spaces between words (Han, kana,
+/// Bopomofo, their punctuation and full-width forms) or Hangul: a line may break
+/// next to it with no space, and drawing it takes no space glyph.
+fn cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}'   // Hangul Jamo
+        | '\u{2E80}'..='\u{2FDF}' // CJK and Kangxi radicals
+        | '\u{2FF0}'..='\u{303F}' // ideographic description, CJK symbols and punctuation
+        | '\u{3040}'..='\u{33FF}' // kana, Bopomofo, compatibility Jamo, enclosed, squared
+        | '\u{3400}'..='\u{4DBF}' // extension A
+        | '\u{4E00}'..='\u{9FFF}' // unified ideographs
+        | '\u{A960}'..='\u{A97F}' // Hangul Jamo extended A
+        | '\u{AC00}'..='\u{D7FF}' // Hangul syllables, Jamo extended B
+        | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
+        | '\u{FE30}'..='\u{FE4F}' // CJK compatibility forms
+        | '\u{FF00}'..='\u{FFEF}' // half-width and full-width forms
+        | '\u{1B000}'..='\u{1B16F}' // kana supplement and extended
+        | '\u{20000}'..='\u{3FFFF}' // extensions B and on
+    )
+}
+
+fn hangul(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}'
+        | '\u{AC00}'..='\u{D7FF}')
+}
+
+/// No line starts with it (JLReq's "characters not starting a line": closing
+/// brackets and quotes, iteration marks, the prolonged sound mark, small kana,
+/// middle dots, full stops and commas, dividing punctuation, leaders).
+fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。' | '，' | '．' | '・' | '：' | '；' | '？' | '！' | '‼' | '⁇' | '⁈' | '⁉'
+            | 'ー' | 'ｰ' | '゛' | '゜' | 'ヽ' | 'ヾ' | 'ゝ' | 'ゞ' | '々' | '〻' | '〵'
+            | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' | 'ゕ' | 'ゖ'
+            | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
+            | '\u{31F0}'..='\u{31FF}' // small katakana extensions
+            | 'ｧ'..='ｯ' // half-width small katakana
+            | '」' | '』' | '）' | '】' | '〕' | '〉' | '》' | '〗' | '〙' | '〛' | '］' | '｝'
+            | '｠' | '〟' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '｣' | '｡' | '､'
+            | '…' | '‥' | '〜' | '～' | '゠' | '‐' | '–' | '%' | '％' | '‰' | '℃'
+            | ',' | '.' | ':' | ';' | '!' | '?'
+    )
+}
+
+/// No line ends with it: opening brackets and quotes.
+fn no_line_end(c: char) -> bool {
+    matches!(
+        c,
+        '「' | '『'
+            | '（'
+            | '【'
+            | '〔'
+            | '〈'
+            | '《'
+            | '〖'
+            | '〘'
+            | '〚'
+            | '［'
+            | '｛'
+            | '｟'
+            | '〝'
+            | '“'
+            | '‘'
+            | '«'
+            | '‹'
+            | '('
+            | '['
+            | '{'
+            | '｢'
+    )
+}
+
 impl Ctx<'_> {
     /// Sets `runs` as a paragraph of the given shape.
     pub fn set(&mut self, runs: &[Run], spec: &Spec, notes: &mut Notes) -> Vec<Line> {
-        let units = self.units(runs, spec, notes);
-        if units.iter().all(|u| !matches!(u, Unit::Piece(_))) {
+        let text = Text::of(runs, spec.rtl);
+        let units = self.units(runs, &text, spec, notes);
+        if units.iter().all(|u| !matches!(u, Unit::Piece(..))) {
             return Vec::new();
         }
         let width_of = |n: usize| -> Pt {
@@ -157,14 +364,15 @@ impl Ctx<'_> {
         } else {
             first_fit(&items, &width_of)
         };
+        let bidi = text.levels.is_some();
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
         for (n, &(end, ratio)) in breaks.iter().enumerate() {
             let last = n + 1 == breaks.len();
-            let mut line = self.line(&units, &map, start, end, ratio, spec, n, last);
+            let (mut line, natural) =
+                self.line(&units, &map, start, end, ratio, spec, n, last, bidi);
             if spec.align == Align::Justify {
-                let natural: Pt = line.pieces.last().map_or(0.0, |p| p.x + p.width);
-                line.overfull = natural > width_of(n) + 0.5 + indent_of(spec, n);
+                line.overfull = natural > width_of(n) + 0.5;
             }
             lines.push(line);
             start = end + 1;
@@ -173,8 +381,10 @@ impl Ctx<'_> {
     }
 
     /// Runs → units: pieces of shaped text, glue for spaces, break points.
-    fn units(&mut self, runs: &[Run], spec: &Spec, notes: &mut Notes) -> Vec<Unit> {
+    fn units(&mut self, runs: &[Run], text: &Text, spec: &Spec, notes: &mut Notes) -> Vec<Unit> {
         let mut units = Vec::new();
+        // Where the run, and then the word, starts in the paragraph's text.
+        let mut at = 0;
         for run in runs {
             let st = &run.style;
             let size = if st.raised { st.size * 0.65 } else { st.size };
@@ -182,20 +392,27 @@ impl Ctx<'_> {
             for (i, line) in run.text.split('\n').enumerate() {
                 if i > 0 {
                     units.push(Unit::Forced);
+                    at += 1;
                 }
                 let mut rest = line;
                 while !rest.is_empty() {
                     let ws = rest.len() - rest.trim_start_matches(breaking_space).len();
                     if ws > 0 {
-                        self.glue(&mut units, st.style, size);
+                        let ideographic = rest[..ws].chars().all(|c| c == '\u{3000}');
+                        self.glue(&mut units, st.style, size, text.level(at), ideographic);
                         rest = &rest[ws..];
+                        at += ws;
                         continue;
                     }
                     let end = rest.find(breaking_space).unwrap_or(rest.len());
-                    let word = &rest[..end];
+                    let word = Word {
+                        text: &rest[..end],
+                        at,
+                    };
                     self.word(
                         &mut units,
                         word,
+                        text,
                         st,
                         size,
                         dy,
@@ -204,6 +421,7 @@ impl Ctx<'_> {
                         notes,
                     );
                     rest = &rest[end..];
+                    at += end;
                 }
             }
         }
@@ -215,11 +433,30 @@ impl Ctx<'_> {
         units
     }
 
-    fn glue(&mut self, units: &mut Vec<Unit>, style: Style, size: Pt) {
+    /// The glue of a space; of an ideographic space (U+3000) as wide as an
+    /// ideograph, stretching as the gaps between ideographs do.
+    fn glue(
+        &mut self,
+        units: &mut Vec<Unit>,
+        style: Style,
+        size: Pt,
+        level: Level,
+        ideographic: bool,
+    ) {
         if matches!(
             units.last(),
             Some(Unit::Glue { .. }) | None | Some(Unit::Forced)
         ) {
+            return;
+        }
+        if ideographic {
+            units.push(Unit::Glue {
+                natural: size,
+                stretch: size * CJK_STRETCH_EM,
+                shrink: size * CJK_SHRINK_EM,
+                space: true,
+                level,
+            });
             return;
         }
         let face = self.fonts.id(style);
@@ -231,16 +468,21 @@ impl Ctx<'_> {
             natural: w,
             stretch: w / 2.0,
             shrink: w / 3.0,
+            space: true,
+            level,
         });
     }
 
     /// One word (no spaces) in one style: split by face (fallback for missing
-    /// glyphs), shaped whole per face, cut at break opportunities.
+    /// glyphs) and bidi level, shaped whole per segment in its direction, cut at
+    /// break opportunities. A break opportunity at its start (where the run before
+    /// ended without a space: two CJK runs) comes before it.
     #[allow(clippy::too_many_arguments)]
     fn word(
         &mut self,
         units: &mut Vec<Unit>,
-        word: &str,
+        word: Word,
+        text: &Text,
         st: &RunStyle,
         size: Pt,
         dy: Pt,
@@ -248,22 +490,33 @@ impl Ctx<'_> {
         measure: Pt,
         notes: &mut Notes,
     ) {
-        let cuts = self.break_opportunities(word, hyphenate);
-        for (s0, s1, face) in self.face_segments(word, st.style, notes) {
-            let text = &word[s0..s1];
-            let glyphs = self
-                .shaper
-                .shape(self.fonts, face, size, text, &self.language);
+        let cuts = self.break_opportunities(word, text, hyphenate);
+        for (s0, s1, face, level) in self.segments(word, text, st.style, notes) {
+            let seg = &word.text[s0..s1];
+            let rtl = level.is_rtl();
+            // A cut where a segment starts: between two faces or directions, or
+            // before the word.
+            if let Ok(k) = cuts.binary_search_by_key(&s0, |c| c.0) {
+                if matches!(units.last(), Some(Unit::Piece(..))) {
+                    let cut = Cut {
+                        at: 0,
+                        kind: cuts[k].1,
+                    };
+                    units.push(self.break_at(cut, face, size, dy, st.link.as_ref(), level));
+                }
+            }
+            let glyphs =
+                self.shaper
+                    .shape_directed(self.fonts, face, size, seg, &self.language, rtl);
             let local = segment_cuts(&cuts, s0, s1, &glyphs, measure, size, notes);
             let mut from = 0;
             let end = Cut {
-                at: text.len(),
-                hyphenation: false,
-                emergency: false,
+                at: seg.len(),
+                kind: CutKind::Explicit,
             };
             for cut in local.into_iter().chain(std::iter::once(end)) {
                 // Only between clusters: a ligature spanning the cut keeps it whole.
-                if cut.at < text.len()
+                if cut.at < seg.len()
                     && glyphs
                         .binary_search_by_key(&cut.at, |g| g.cluster as usize)
                         .is_err()
@@ -272,56 +525,70 @@ impl Ctx<'_> {
                 }
                 let piece = placed(
                     &glyphs,
-                    text,
+                    seg,
                     from,
                     cut.at,
                     face,
                     size,
                     dy,
                     st.link.as_ref(),
+                    rtl,
                 );
                 if piece.glyphs.is_empty() {
                     continue;
                 }
-                units.push(Unit::Piece(piece));
-                if cut.at < text.len() {
-                    units.push(self.break_at(cut, face, size, dy, st.link.as_ref()));
+                units.push(Unit::Piece(piece, level));
+                if cut.at < seg.len() {
+                    units.push(self.break_at(cut, face, size, dy, st.link.as_ref(), level));
                 }
                 from = cut.at;
             }
         }
     }
 
-    /// Where a word may break (byte offset, and whether it is a hyphenation
-    /// point): after explicit hyphens and dashes (UAX #14), and, in a word with
-    /// none, at its hyphenation points.
-    fn break_opportunities(&self, word: &str, hyphenate: bool) -> Vec<(usize, bool)> {
-        let mut cuts: Vec<(usize, bool)> = Vec::new();
-        for (pos, op) in unicode_linebreak::linebreaks(word) {
-            if pos < word.len() && op == unicode_linebreak::BreakOpportunity::Allowed {
-                cuts.push((pos, false));
+    /// Where a word may break (byte offset in the word, and what kind of break):
+    /// the paragraph's opportunities inside it or at its start, and, in a word
+    /// with none inside and no CJK character, its hyphenation points.
+    fn break_opportunities(
+        &self,
+        word: Word,
+        text: &Text,
+        hyphenate: bool,
+    ) -> Vec<(usize, CutKind)> {
+        let end = word.at + word.text.len();
+        let from = text.breaks.partition_point(|b| b.0 < word.at);
+        let mut cuts: Vec<(usize, CutKind)> = text.breaks[from..]
+            .iter()
+            .take_while(|b| b.0 < end)
+            .map(|&(pos, kind)| {
+                let kind = match kind {
+                    Opportunity::Explicit => CutKind::Explicit,
+                    Opportunity::Ideographic { stretch } => CutKind::Ideographic { stretch },
+                };
+                (pos - word.at, kind)
+            })
+            .collect();
+        if hyphenate && cuts.iter().all(|c| c.0 == 0) && !word.text.chars().any(cjk) {
+            for p in hyphenate::points(word.text, &self.language) {
+                cuts.push((p, CutKind::Hyphenation));
             }
+            cuts.sort_by_key(|c| c.0);
         }
-        if hyphenate && cuts.is_empty() {
-            for p in hyphenate::points(word, &self.language) {
-                cuts.push((p, true));
-            }
-        }
-        cuts.sort_by_key(|c| c.0);
         cuts
     }
 
-    /// The word in stretches of one face each (start, end, face): the style's face
-    /// where it has the character, else the fallback, and the character noted as
-    /// missing.
-    fn face_segments(
+    /// The word in stretches of one face and one bidi level each (start, end,
+    /// face, level): the style's face where it has the character, else the
+    /// fallback, and the character noted as missing.
+    fn segments(
         &self,
-        word: &str,
+        word: Word,
+        text: &Text,
         style: Style,
         notes: &mut Notes,
-    ) -> Vec<(usize, usize, FaceId)> {
-        let mut segs: Vec<(usize, usize, FaceId)> = Vec::new();
-        for (i, c) in word.char_indices() {
+    ) -> Vec<(usize, usize, FaceId, Level)> {
+        let mut segs: Vec<(usize, usize, FaceId, Level)> = Vec::new();
+        for (i, c) in word.text.char_indices() {
             let face = match self.fonts.face_for(style, c) {
                 Some(f) => f,
                 None => {
@@ -331,16 +598,17 @@ impl Ctx<'_> {
                     self.fonts.id(Style::Fallback)
                 }
             };
+            let level = text.level(word.at + i);
             match segs.last_mut() {
-                Some(s) if s.2 == face => s.1 = i + c.len_utf8(),
-                _ => segs.push((i, i + c.len_utf8(), face)),
+                Some(s) if s.2 == face && s.3 == level => s.1 = i + c.len_utf8(),
+                _ => segs.push((i, i + c.len_utf8(), face, level)),
             }
         }
         segs
     }
 
     /// The break after a piece cut at `cut`: a hyphen drawn at a hyphenation
-    /// point, and the penalty the kind of cut costs.
+    /// point and the penalty the kind of cut costs; between CJK characters, glue.
     fn break_at(
         &mut self,
         cut: Cut,
@@ -348,29 +616,45 @@ impl Ctx<'_> {
         size: Pt,
         dy: Pt,
         link: Option<&LinkTarget>,
+        level: Level,
     ) -> Unit {
-        let hyphen = if cut.hyphenation {
+        let penalty = match cut.kind {
+            CutKind::Ideographic { stretch } => {
+                let stretch = if stretch { size * CJK_STRETCH_EM } else { 0.0 };
+                return Unit::Glue {
+                    natural: 0.0,
+                    stretch,
+                    shrink: if stretch > 0.0 {
+                        size * CJK_SHRINK_EM
+                    } else {
+                        0.0
+                    },
+                    space: false,
+                    level,
+                };
+            }
+            CutKind::Hyphenation => HYPHEN_PENALTY,
+            CutKind::Explicit => EXPLICIT_BREAK_PENALTY,
+            CutKind::Emergency => EMERGENCY_BREAK_PENALTY,
+        };
+        let hyphen = if cut.kind == CutKind::Hyphenation {
             let hg = self
                 .shaper
                 .shape(self.fonts, face, size, "-", &self.language);
-            Some(placed(&hg, "-", 0, 1, face, size, dy, link))
+            Some(placed(&hg, "-", 0, 1, face, size, dy, link, false))
         } else {
             None
         };
         Unit::Break {
             hyphen,
-            penalty: if cut.hyphenation {
-                HYPHEN_PENALTY
-            } else if cut.emergency {
-                EMERGENCY_BREAK_PENALTY
-            } else {
-                EXPLICIT_BREAK_PENALTY
-            },
-            flagged: !cut.emergency,
+            penalty,
+            flagged: cut.kind != CutKind::Emergency,
         }
     }
 
-    /// Places the units from `start` to the break at item `end` on one line.
+    /// Places the units from `start` to the break at item `end` on one line, in
+    /// visual order; also the line's natural width. A right-to-left paragraph's
+    /// line is set from the right edge.
     #[allow(clippy::too_many_arguments)]
     fn line(
         &self,
@@ -382,54 +666,97 @@ impl Ctx<'_> {
         spec: &Spec,
         n: usize,
         last: bool,
-    ) -> Line {
+        bidi: bool,
+    ) -> (Line, Pt) {
         let mut line = Line {
             // Sized exactly: a long book holds a million pieces.
             pieces: Vec::with_capacity(pieces_between(units, map, start, end) + 1),
             ..Line::default()
         };
+        // Where the next thing goes, and each piece's level (bidi only).
         let mut x = 0.0;
+        let mut levels = Vec::new();
+        let mut place = |line: &mut Line, thing: &Thing, level: Level, w: Pt| {
+            match thing {
+                Thing::Piece(p) => {
+                    let p = piece_at(p, x);
+                    line.max_size = line.max_size.max(p.size);
+                    line.pieces.push(p);
+                    if bidi {
+                        levels.push(level);
+                    }
+                }
+                Thing::Glue { space: true } => self.space_glyph(line, x),
+                Thing::Glue { space: false } => {}
+            }
+            x += w;
+        };
+        // With bidi, what the line holds in logical order, each thing with its
+        // level and width, to be placed in visual order; else placed at once.
+        let mut things: Vec<(Thing, Level, Pt)> = Vec::new();
         let mut spaces = 0usize;
         let mut natural_spaces = 0.0;
         let mut actual_spaces = 0.0;
+        // The glue the line breaks at, not drawn.
+        let mut trailing = 0.0;
+        let mut last_level = Level::ltr();
         // Leading glue and breaks after a line break are dropped.
         let mut began = false;
         for (k, &u) in map.iter().enumerate().take(end + 1).skip(start) {
-            match &units[u] {
-                Unit::Piece(p) => {
+            let (thing, level, w) = match &units[u] {
+                Unit::Piece(p, level) => {
                     began = true;
-                    let p = piece_at(p, x);
-                    x += p.width;
-                    line.max_size = line.max_size.max(p.size);
-                    line.pieces.push(p);
+                    (Thing::Piece(p), *level, p.width)
                 }
                 Unit::Glue {
                     natural,
                     stretch,
                     shrink,
+                    space,
+                    level,
                 } if began => {
                     let w = glue_width(*natural, *stretch, *shrink, ratio, spec.align);
-                    spaces += 1;
-                    natural_spaces += natural;
-                    actual_spaces += w;
-                    if k != end {
-                        self.space_glyph(&mut line, x);
+                    if *space {
+                        spaces += 1;
+                        natural_spaces += natural;
+                        actual_spaces += w;
                     }
-                    x += w;
+                    if k == end {
+                        trailing = w;
+                        continue;
+                    }
+                    (Thing::Glue { space: *space }, *level, w)
                 }
                 Unit::Break {
                     hyphen: Some(h), ..
                 } if k == end => {
-                    let mut h = h.clone();
-                    h.x = x;
-                    x += h.width;
-                    line.pieces.push(h);
                     line.hyphenated = true;
+                    (Thing::Piece(h), last_level, h.width)
                 }
-                _ => {}
+                _ => continue,
+            };
+            last_level = level;
+            if bidi {
+                things.push((thing, level, w));
+            } else {
+                place(&mut line, &thing, level, w);
             }
         }
-        let shift = align_shift(spec, n, x);
+        if bidi {
+            // Visual order: UAX #9 L2 over the line's things.
+            let order = BidiInfo::reorder_visual(&things.iter().map(|t| t.1).collect::<Vec<_>>());
+            for i in order {
+                let (thing, level, w) = &things[i];
+                place(&mut line, thing, *level, *w);
+            }
+            mark_direction_changes(&mut line.pieces, &levels, spec.rtl);
+        }
+        let shift = if spec.rtl {
+            rtl_shift(spec, n, x)
+        } else {
+            // Left to right, a ragged line's width counts the space it breaks at.
+            align_shift(spec, n, x + trailing)
+        };
         for p in &mut line.pieces {
             p.x += shift;
         }
@@ -439,7 +766,7 @@ impl Ctx<'_> {
         if line.max_size == 0.0 {
             line.max_size = first_size(units);
         }
-        line
+        (line, x)
     }
 
     /// A real space glyph where a space is, so that text extraction, search and
@@ -460,12 +787,115 @@ impl Ctx<'_> {
     }
 }
 
+/// Right-to-left and left-to-right marks (U+200F, U+200E) in the text of the
+/// glyphs of a line, in visual order, where its direction changes, so that text
+/// extraction reads the line in logical order. poppler reorders a line by a
+/// simple rule: in a right-to-left line, a stretch that starts with a
+/// left-to-right letter or a number (or a separator of numbers: , . : ،) runs on
+/// to the left over spaces and punctuation up to the next right-to-left letter,
+/// and keeps its order; in a left-to-right line, a right-to-left stretch runs on
+/// to the right up to the next left-to-right letter or number. Without marks, the
+/// space before a stretch moves into it and two words run together, or a
+/// bracket at its end leaves it. So each stretch set against the line's
+/// direction gets a right-to-left mark on its left and a left-to-right mark on
+/// its right (where something is beside it), and in a right-to-left line a separator of numbers that is not in
+/// a number a right-to-left mark on its left. The marks are invisible and
+/// change no word.
+fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
+    const RLM: char = '\u{200F}';
+    const LRM: char = '\u{200E}';
+    let against = |i: usize| levels[i].is_rtl() != rtl;
+    let mut i = 0;
+    while i < pieces.len() {
+        if !against(i) {
+            if rtl {
+                for (k, g) in pieces[i].glyphs.iter_mut().enumerate() {
+                    if (i > 0 || k > 0) && g.text.as_str().chars().next().is_some_and(number_like) {
+                        g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
+                    }
+                }
+            }
+            i += 1;
+            continue;
+        }
+        let end = (i..pieces.len())
+            .find(|&j| !against(j))
+            .unwrap_or(pieces.len());
+        if i > 0 {
+            if let Some(g) = pieces[i]
+                .glyphs
+                .iter_mut()
+                .find(|g| !g.text.as_str().is_empty())
+            {
+                g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
+            }
+        }
+        if end < pieces.len() {
+            if let Some(g) = pieces[end - 1]
+                .glyphs
+                .iter_mut()
+                .rev()
+                .find(|g| !g.text.as_str().trim().is_empty())
+            {
+                g.text = format!("{}{LRM}", g.text.as_str()).as_str().into();
+            }
+        }
+        i = end;
+    }
+}
+
+/// A digit or a separator of numbers, which poppler's reordering takes as left to
+/// right.
+fn number_like(c: char) -> bool {
+    matches!(
+        unicode_bidi::bidi_class(c),
+        BidiClass::EN | BidiClass::AN | BidiClass::ES | BidiClass::ET | BidiClass::CS
+    )
+}
+
+/// The clusters of glyphs placed right to left, as index ranges: a glyph with
+/// text and the glyphs without text after it.
+fn cluster_groups(out: &[PlacedGlyph]) -> Vec<(usize, usize)> {
+    let mut groups = Vec::new();
+    let mut a = 0;
+    while a < out.len() {
+        let b = a
+            + 1
+            + out[a + 1..]
+                .iter()
+                .take_while(|g| g.text.as_str().is_empty())
+                .count();
+        groups.push((a, b));
+        a = b;
+    }
+    groups
+}
+
+/// `t`'s characters in reverse order.
+fn reversed(t: &str) -> super::doc::GlyphText {
+    let r: String = t.chars().rev().collect();
+    r.as_str().into()
+}
+
+/// A word: text between spaces in one run, and where it starts in the paragraph.
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+/// What a line holds, before it is put in visual order.
+enum Thing<'a> {
+    Piece(&'a Placed),
+    Glue { space: bool },
+}
+
 /// How many pieces the units from item `start` to item `end` hold.
 fn pieces_between(units: &[Unit], map: &[usize], start: usize, end: usize) -> usize {
     map.iter()
         .take(end + 1)
         .skip(start)
-        .filter(|&&u| matches!(units[u], Unit::Piece(_)))
+        .filter(|&&u| matches!(units[u], Unit::Piece(..)))
         .count()
 }
 
@@ -506,12 +936,25 @@ fn align_shift(spec: &Spec, n: usize, natural_width: Pt) -> Pt {
     }) + indent_of(spec, n)
 }
 
+/// How far a line of a right-to-left paragraph, `natural_width` wide, moves right:
+/// to end at the right edge less its indent (its start), or centred, or to the
+/// left edge when set to the end ("right" meaning the end of the line here). An
+/// overfull line runs out on the left.
+fn rtl_shift(spec: &Spec, n: usize, natural_width: Pt) -> Pt {
+    let width = spec.width - indent_of(spec, n);
+    match spec.align {
+        Align::Center => ((width - natural_width) / 2.0).max(0.0),
+        Align::Right => 0.0,
+        Align::Left | Align::Justify => width - natural_width,
+    }
+}
+
 /// The size of the paragraph's first piece, for the height of a line without one.
 fn first_size(units: &[Unit]) -> Pt {
     units
         .iter()
         .find_map(|u| match u {
-            Unit::Piece(p) => Some(p.size),
+            Unit::Piece(p, _) => Some(p.size),
             _ => None,
         })
         .unwrap_or(10.0)
@@ -523,14 +966,23 @@ fn breaking_space(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
 }
 
-/// A place a word's face segment may break, in bytes from the segment's start.
+/// A place a word's segment may break, in bytes from the segment's start.
 #[derive(Debug, Clone, Copy)]
 struct Cut {
     at: usize,
+    kind: CutKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CutKind {
     /// At a hyphenation point: a hyphen is drawn if the line ends here.
-    hyphenation: bool,
+    Hyphenation,
+    /// After an explicit hyphen or dash (UAX #14).
+    Explicit,
+    /// Next to a CJK character: glue, stretching when `stretch`.
+    Ideographic { stretch: bool },
     /// Between letters of a word longer than the line, where nothing else fits.
-    emergency: bool,
+    Emergency,
 }
 
 /// The cuts of `cuts` inside the segment `s0..s1` (shaped as `glyphs`), relative to
@@ -541,7 +993,7 @@ struct Cut {
 /// here, not hyphenation points: ideographs, which may break between any two, never
 /// need this; a long word does, even when it could be hyphenated.
 fn segment_cuts(
-    cuts: &[(usize, bool)],
+    cuts: &[(usize, CutKind)],
     s0: usize,
     s1: usize,
     glyphs: &[Glyph],
@@ -549,42 +1001,45 @@ fn segment_cuts(
     size: Pt,
     notes: &mut Notes,
 ) -> Vec<Cut> {
-    let mut local: Vec<(usize, bool)> = cuts
+    let mut local: Vec<Cut> = cuts
         .iter()
         .filter(|(c, _)| *c > s0 && *c < s1)
-        .map(|(c, h)| (c - s0, *h))
+        .map(|&(c, kind)| Cut { at: c - s0, kind })
         .collect();
-    let mut emergency = Vec::new();
     if longest_unbroken(glyphs, &local) > measure {
         notes.long_words += 1;
-        emergency = emergency_cuts(glyphs, measure, size);
-        for &c in &emergency {
-            local.push((c, false));
+        let emergency = emergency_cuts(glyphs, measure, size);
+        for &at in &emergency {
+            local.push(Cut {
+                at,
+                kind: CutKind::Emergency,
+            });
         }
-        local.sort_by_key(|c| c.0);
-        local.dedup_by_key(|c| c.0);
+        // Stable: where a cut of the text and an emergency cut meet, the first
+        // stays, and becomes an emergency cut unless it is a hyphenation point or
+        // between CJK characters.
+        local.sort_by_key(|c| c.at);
+        local.dedup_by_key(|c| c.at);
+        for c in &mut local {
+            if c.kind == CutKind::Explicit && emergency.binary_search(&c.at).is_ok() {
+                c.kind = CutKind::Emergency;
+            }
+        }
     }
     local
-        .into_iter()
-        .map(|(at, hyphenation)| Cut {
-            at,
-            hyphenation,
-            emergency: !hyphenation && emergency.binary_search(&at).is_ok(),
-        })
-        .collect()
 }
 
 /// The widest stretch of glyphs between two of the segment's break opportunities
 /// (hyphenation points do not count).
-fn longest_unbroken(glyphs: &[Glyph], local: &[(usize, bool)]) -> Pt {
+fn longest_unbroken(glyphs: &[Glyph], local: &[Cut]) -> Pt {
     let mut longest: Pt = 0.0;
     let mut run: Pt = 0.0;
     for (i, g) in glyphs.iter().enumerate() {
         let starts_cluster = i == 0 || glyphs[i - 1].cluster != g.cluster;
         if starts_cluster
             && local
-                .binary_search_by_key(&(g.cluster as usize), |c| c.0)
-                .is_ok_and(|k| !local[k].1)
+                .binary_search_by_key(&(g.cluster as usize), |c| c.at)
+                .is_ok_and(|k| local[k].kind != CutKind::Hyphenation)
         {
             run = 0.0;
         }
@@ -624,7 +1079,7 @@ fn items_of(units: &[Unit], justify: bool) -> (Vec<Item>, Vec<usize>) {
     let mut map = Vec::with_capacity(units.len() + 3);
     for (i, u) in units.iter().enumerate() {
         match u {
-            Unit::Piece(p) => {
+            Unit::Piece(p, _) => {
                 items.push(Item::Box { width: p.width });
                 map.push(i);
             }
@@ -632,6 +1087,7 @@ fn items_of(units: &[Unit], justify: bool) -> (Vec<Item>, Vec<usize>) {
                 natural,
                 stretch,
                 shrink,
+                ..
             } => {
                 let (st, sh) = if justify {
                     (*stretch, *shrink)
@@ -739,10 +1195,16 @@ fn first_fit(items: &[Item], width_of: &dyn Fn(usize) -> Pt) -> Vec<(usize, f32)
     breaks
 }
 
-/// The glyphs whose clusters fall in `text[from..to]`, placed from x = 0. Shaping is
-/// left to right, so clusters never decrease and those glyphs are one run of
-/// indices: found by binary search, each cluster's text taken once. Linear in the
-/// piece, whatever the length of the word.
+/// The glyphs whose clusters fall in `text[from..to]`, placed from x = 0, right to
+/// left when `rtl`. Glyphs are in logical order, so clusters never decrease and
+/// those glyphs are one run of indices: found by binary search, each cluster's text
+/// taken once, by the cluster's first glyph drawn. Linear in the piece, whatever
+/// the length of the word.
+///
+/// Right to left, a cluster of several characters (lam-alef, a letter and its
+/// vowel mark) carries them in reverse: text extraction (poppler's) spreads a
+/// glyph's characters over it from left to right, then reverses the right-to-left
+/// stretch of a line, which puts them back in logical order.
 #[allow(clippy::too_many_arguments)]
 fn placed(
     glyphs: &Arc<[Glyph]>,
@@ -753,22 +1215,28 @@ fn placed(
     size: Pt,
     dy: Pt,
     link: Option<&LinkTarget>,
+    rtl: bool,
 ) -> Placed {
     let lo = glyphs.partition_point(|g| (g.cluster as usize) < from);
     let hi = glyphs.partition_point(|g| (g.cluster as usize) < to);
     let mut out = Vec::with_capacity(hi - lo);
     let mut x = 0.0;
-    for i in lo..hi {
+    let mut place = |i: usize, drawn_first: bool| {
         let g = &glyphs[i];
         let c = g.cluster as usize;
-        let t = if i > lo && glyphs[i - 1].cluster == g.cluster {
-            super::doc::GlyphText::default()
-        } else {
+        let t = if drawn_first {
             let next = glyphs[i + 1..]
                 .iter()
                 .find(|n| n.cluster != g.cluster)
                 .map_or(text.len(), |n| (n.cluster as usize).min(text.len()));
-            text.get(c..next.max(c)).unwrap_or("").into()
+            let t = text.get(c..next.max(c)).unwrap_or("");
+            if rtl && t.chars().nth(1).is_some() {
+                reversed(t)
+            } else {
+                t.into()
+            }
+        } else {
+            super::doc::GlyphText::default()
         };
         out.push(PlacedGlyph {
             id: g.id,
@@ -777,6 +1245,38 @@ fn placed(
             text: t,
         });
         x += g.advance;
+    };
+    if rtl {
+        for i in (lo..hi).rev() {
+            place(i, i + 1 == hi || glyphs[i + 1].cluster != glyphs[i].cluster);
+        }
+        // A letter with marks is several glyphs. Text extraction (poppler's)
+        // spreads the text of a /ActualText span over the box from the first
+        // glyph's origin to the last glyph's advance, and starts a new word at a
+        // gap: marks drawn at either end of a span (a raised mark, or one
+        // whose advance ends short of its letter) would cut the word in two.
+        // Such a word gets one span, its whole text (reversed, as above) on its
+        // first glyph, drawn from the leftmost letter's base to the rightmost
+        // letter's base: each letter before its marks, the rightmost after
+        // them.
+        let groups = cluster_groups(&out);
+        if groups.len() < out.len() {
+            let last = groups.len() - 1;
+            for (k, &(a, b)) in groups.iter().enumerate() {
+                if k < last || k == 0 {
+                    out[a..b].reverse();
+                }
+            }
+            let whole = text.get(from..to.min(text.len())).unwrap_or("");
+            for g in out.iter_mut() {
+                g.text = super::doc::GlyphText::default();
+            }
+            out[0].text = reversed(whole);
+        }
+    } else {
+        for i in lo..hi {
+            place(i, i == lo || glyphs[i - 1].cluster != glyphs[i].cluster);
+        }
     }
     Placed {
         face,
@@ -786,5 +1286,335 @@ fn placed(
         width: x,
         glyphs: out,
         link: link.map(|l| Box::new(l.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::fonts::Face;
+    use std::sync::OnceLock;
+
+    /// The bundled faces and a subset of Noto Sans CJK JP after them, for CJK.
+    fn fonts() -> &'static FontSet {
+        static FONTS: OnceLock<FontSet> = OnceLock::new();
+        FONTS.get_or_init(|| {
+            let cjk = Face::from_static(
+                "NotoSansCJK-subset.otf",
+                include_bytes!("../../tests/fixtures/fonts/NotoSansCJKjp-subset.otf"),
+            )
+            .expect("the CJK fixture loads");
+            FontSet::bundled_with(vec![cjk]).expect("bundled fonts load")
+        })
+    }
+
+    fn set(text: &str, language: &str, spec: Spec) -> Vec<Line> {
+        let mut ctx = Ctx {
+            fonts: fonts(),
+            shaper: Shaper::new(),
+            language: language.into(),
+        };
+        let runs = [Run {
+            text: text.into(),
+            style: RunStyle {
+                style: Style::Regular,
+                size: 10.0,
+                raised: false,
+                link: None,
+            },
+        }];
+        let mut notes = Notes::default();
+        let lines = ctx.set(&runs, &spec, &mut notes);
+        assert!(notes.missing.is_empty(), "missing {:?}", notes.missing);
+        lines
+    }
+
+    fn rtl(width: Pt, align: Align) -> Spec {
+        Spec {
+            rtl: true,
+            ..Spec::plain(width, align)
+        }
+    }
+
+    /// The text a glyph stands for, without the marks added for text extraction.
+    fn glyph_text(g: &PlacedGlyph) -> String {
+        g.text
+            .as_str()
+            .chars()
+            .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}'))
+            .collect()
+    }
+
+    /// Each piece's text in logical order (spaces left out) with its left edge,
+    /// left to right.
+    fn pieces(line: &Line) -> Vec<(String, Pt)> {
+        let mut out: Vec<(String, Pt)> = line
+            .pieces
+            .iter()
+            .map(|p| {
+                let drawn: String = p.glyphs.iter().map(glyph_text).collect();
+                let drawn = drawn.trim();
+                // Right to left, glyphs are drawn last letter first (and a
+                // cluster's letters kept reversed).
+                let t: String = if drawn.chars().any(strong_rtl) {
+                    drawn.chars().rev().collect()
+                } else {
+                    drawn.to_string()
+                };
+                (t, p.x)
+            })
+            .collect();
+        out.sort_by(|a, b| a.1.total_cmp(&b.1));
+        out
+    }
+
+    fn words(line: &Line) -> Vec<String> {
+        pieces(line).into_iter().map(|p| p.0).collect()
+    }
+
+    /// Right edge of the line's ink: its last piece's end, space glyphs aside.
+    fn right_edge(line: &Line) -> Pt {
+        line.pieces
+            .iter()
+            .map(|p| p.x + p.width)
+            .fold(Pt::MIN, Pt::max)
+    }
+
+    fn left_edge(line: &Line) -> Pt {
+        line.pieces.iter().map(|p| p.x).fold(Pt::MAX, Pt::min)
+    }
+
+    #[test]
+    fn a_right_to_left_line_is_set_from_the_right_and_its_letters_run_leftwards() {
+        let lines = set("שלום עולם", "he", rtl(300.0, Align::Left));
+        assert_eq!(lines.len(), 1);
+        let line = &lines[0];
+        assert_eq!(words(line), ["עולם", "שלום"]);
+        assert!(
+            (right_edge(line) - 300.0).abs() < 0.01,
+            "{}",
+            right_edge(line)
+        );
+        // The first word's letters, in logical order, stand ever further left.
+        let first = pieces(line).len() - 1;
+        let shalom = &line
+            .pieces
+            .iter()
+            .find(|p| p.x == pieces(line)[first].1)
+            .unwrap();
+        let xs: Vec<(String, Pt)> = shalom
+            .glyphs
+            .iter()
+            .filter(|g| g.text.as_str() != " ")
+            .map(|g| (glyph_text(g), shalom.x + g.dx))
+            .collect();
+        let mut logical = xs.clone();
+        logical.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let letters: String = logical.iter().map(|l| l.0.as_str()).collect();
+        assert_eq!(letters, "שלום", "{xs:?}");
+    }
+
+    #[test]
+    fn hebrew_with_a_latin_word_and_a_number_is_set_in_visual_order() {
+        let lines = set("שלום Linux עולם 2024 סוף", "he", rtl(400.0, Align::Left));
+        assert_eq!(words(&lines[0]), ["סוף", "2024", "עולם", "Linux", "שלום"]);
+        // The Latin word and the number keep their own order.
+        let latin = lines[0]
+            .pieces
+            .iter()
+            .find(|p| p.glyphs.iter().any(|g| glyph_text(g) == "L"))
+            .unwrap();
+        let xs: Vec<Pt> = latin.glyphs.iter().map(|g| g.dx).collect();
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+    }
+
+    #[test]
+    fn a_left_to_right_paragraph_shows_embedded_arabic_and_hebrew_right_to_left() {
+        let lines = set(
+            "see مرحبا بالعالم and שלום עולם now",
+            "en",
+            Spec::plain(400.0, Align::Left),
+        );
+        assert_eq!(
+            words(&lines[0]),
+            ["see", "بالعالم", "مرحبا", "and", "עולם", "שלום", "now"]
+        );
+        assert!(left_edge(&lines[0]).abs() < 0.01);
+    }
+
+    #[test]
+    fn parentheses_in_a_right_to_left_line_are_mirrored_around_their_contents() {
+        let lines = set("אבג (Linux) דהו", "he", rtl(400.0, Align::Left));
+        // Visually: דהו (Linux) אבג, the parentheses drawn as in left-to-right
+        // text (the opening one, at the right, mirrored).
+        assert_eq!(words(&lines[0]), ["דהו", ")", "Linux", "(", "אבג"]);
+        let sans = fonts().face(fonts().id(Style::Fallback));
+        let glyph_of = |text: &str| {
+            lines[0]
+                .pieces
+                .iter()
+                .flat_map(|p| &p.glyphs)
+                .find(|g| g.text.as_str().contains(text))
+                .map(|g| g.id)
+        };
+        assert_eq!(glyph_of("("), sans.glyph(')'));
+        assert_eq!(glyph_of(")"), sans.glyph('('));
+    }
+
+    #[test]
+    fn a_justified_right_to_left_paragraph_fills_the_measure_and_indents_on_the_right() {
+        let text = "שלום עולם זוהי פסקה בעברית ".repeat(12);
+        let spec = Spec {
+            indent: 15.0,
+            hyphenate: true,
+            ..rtl(200.0, Align::Justify)
+        };
+        let lines = set(text.trim(), "he", spec);
+        assert!(lines.len() > 3);
+        let (first, rest) = lines.split_first().unwrap();
+        assert!(
+            (right_edge(first) - 185.0).abs() < 0.05,
+            "{}",
+            right_edge(first)
+        );
+        assert!(left_edge(first).abs() < 0.05, "{}", left_edge(first));
+        for line in &rest[..rest.len() - 1] {
+            assert!((right_edge(line) - 200.0).abs() < 0.05);
+            assert!(left_edge(line).abs() < 0.05, "{}", left_edge(line));
+        }
+        // The last line is flush right, short of the left edge.
+        let last = lines.last().unwrap();
+        assert!((right_edge(last) - 200.0).abs() < 0.05);
+        assert!(left_edge(last) > 1.0);
+    }
+
+    /// A left-to-right line's text as drawn, spaces included.
+    fn line_text(line: &Line) -> String {
+        let mut ps: Vec<&Placed> = line.pieces.iter().collect();
+        ps.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let mut t: String = ps.iter().flat_map(|p| &p.glyphs).map(glyph_text).collect();
+        if line.hyphenated {
+            t.push('‐');
+        }
+        t.trim_end().to_string()
+    }
+
+    const JAPANESE: &str = "これは「日本語」の文章です。次の文です、そして「引用」があります。\
+        吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。\
+        何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。";
+
+    #[test]
+    fn no_cjk_line_starts_with_closing_punctuation_or_small_kana_nor_ends_with_an_opening_bracket()
+    {
+        let mut breaks = 0;
+        for align in [Align::Left, Align::Justify] {
+            // Every measure from 5 to 25 characters, in quarters.
+            for quarter in 20..100 {
+                let width = quarter as Pt * 2.5;
+                let lines = set(JAPANESE, "ja", Spec::plain(width, align));
+                let texts: Vec<String> = lines.iter().map(line_text).collect();
+                assert_eq!(texts.concat(), JAPANESE, "no character lost or added");
+                for t in &texts {
+                    let first = t.chars().next().unwrap();
+                    let last = t.chars().next_back().unwrap();
+                    assert!(!no_line_start(first), "{width}: {texts:?}");
+                    assert!(!"、。」ーゃょっ".contains(first), "{width}: {texts:?}");
+                    assert!(!"「".contains(last), "{width}: {texts:?}");
+                }
+                breaks += texts.len() - 1;
+            }
+        }
+        assert!(breaks > 1000, "{breaks}");
+    }
+
+    #[test]
+    fn a_justified_cjk_line_fills_the_measure() {
+        let width = 203.0;
+        let lines = set(JAPANESE, "ja", Spec::plain(width, Align::Justify));
+        assert!(lines.len() >= 3);
+        for line in &lines[..lines.len() - 1] {
+            assert!(left_edge(line).abs() < 0.01);
+            assert!(
+                (right_edge(line) - width).abs() < 0.05,
+                "{}",
+                right_edge(line)
+            );
+            // No space glyph: the gaps between ideographs are not spaces.
+            assert!(!line_text(line).contains(' '), "{}", line_text(line));
+            assert!(line.space_ratio.is_none());
+        }
+        let last = lines.last().unwrap();
+        assert!(right_edge(last) < width - 5.0);
+    }
+
+    #[test]
+    fn latin_words_and_code_inside_cjk_text_are_not_split_nor_hyphenated() {
+        let text =
+            "日本語のRustプログラミングとC++の本を読みました。typesettingの本です。".repeat(3);
+        let spec = |width| Spec {
+            hyphenate: true,
+            ..Spec::plain(width, Align::Justify)
+        };
+        for quarter in 20..80 {
+            let width = quarter as Pt * 2.5;
+            let lines = set(&text, "en", spec(width));
+            let texts: Vec<String> = lines.iter().map(line_text).collect();
+            assert_eq!(texts.concat(), text, "{width}: {texts:?}");
+            // Where lines break, in bytes of the text: never inside a Latin word.
+            let ends: Vec<usize> = texts
+                .iter()
+                .scan(0, |at, t| {
+                    *at += t.len();
+                    Some(*at)
+                })
+                .collect();
+            for word in ["Rust", "C++", "typesetting"] {
+                for (start, _) in text.match_indices(word) {
+                    let inside = start + 1..start + word.len();
+                    assert!(
+                        !ends.iter().any(|e| inside.contains(e)),
+                        "{word} split at {width}: {texts:?}"
+                    );
+                }
+            }
+            assert!(lines.iter().all(|l| !l.hyphenated));
+        }
+    }
+
+    #[test]
+    fn a_space_between_cjk_and_latin_stays_a_space_that_stretches() {
+        let text = "日本語 Rust の本です。".repeat(6);
+        let lines = set(text.trim(), "ja", Spec::plain(150.0, Align::Justify));
+        assert!(lines.len() > 1);
+        assert!(
+            line_text(&lines[0]).contains("語 R"),
+            "{}",
+            line_text(&lines[0])
+        );
+        assert!(lines[0].space_ratio.is_some());
+    }
+
+    #[test]
+    fn korean_breaks_at_its_spaces_and_between_syllables_only_when_it_must() {
+        let text = "한국어 문장은 띄어쓰기를 사용합니다. 이것은 시험입니다. ".repeat(4);
+        let lines = set(text.trim(), "ko", Spec::plain(150.0, Align::Justify));
+        let texts: Vec<String> = lines.iter().map(line_text).collect();
+        assert!(texts.len() > 2, "{texts:?}");
+        // Justified at the spaces: the lines but the last fill the measure.
+        for line in &lines[..lines.len() - 1] {
+            assert!((right_edge(line) - 150.0).abs() < 0.05, "{texts:?}");
+        }
+    }
+
+    #[test]
+    fn an_ideographic_space_is_as_wide_as_an_ideograph() {
+        let lines = set("日本　語", "ja", Spec::plain(300.0, Align::Left));
+        let ps = pieces(&lines[0]);
+        // 日 and 本 are two ems, then one em of space before 語.
+        assert_eq!(
+            ps.last().map(|p| (p.0.as_str(), p.1)),
+            Some(("語", 30.0)),
+            "{ps:?}"
+        );
     }
 }

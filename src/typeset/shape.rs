@@ -2,8 +2,11 @@
 //! with the font's kerning and standard ligatures (fi, fl, ff, ffi), by harfrust (a Rust
 //! port of HarfBuzz). Results are cached, so a word shaped twice costs a lookup.
 //!
-//! Does not choose faces (see `fonts::FontSet::face_for`), break lines or hyphenate,
-//! and does no bidi: right-to-left text is set left to right.
+//! Right-to-left fragments (one bidi level run, the caller's split) are shaped right to
+//! left: Arabic letters join, mirrored characters take their mirror image.
+//!
+//! Does not choose faces (see `fonts::FontSet::face_for`), break lines, hyphenate or
+//! reorder: the bidi algorithm, which says what is right to left, is the caller's.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,8 +27,9 @@ pub struct Glyph {
     /// Glyph id in the face.
     pub id: u16,
     /// Byte offset in the shaped text of the first character this glyph stands for.
-    /// Non-decreasing; a ligature has the offset of its first character, and the
-    /// characters up to the next glyph's cluster are part of it.
+    /// Non-decreasing: glyphs are in logical order, so right-to-left text is drawn
+    /// from the last glyph to the first. A ligature has the offset of its first
+    /// character, and the characters up to the next glyph's cluster are part of it.
     pub cluster: u32,
     /// How far the pen moves after this glyph.
     pub advance: Pt,
@@ -42,6 +46,7 @@ struct CacheKey {
     size: u32,
     /// Index into `Shaper::languages`.
     language: usize,
+    rtl: bool,
 }
 
 /// Which plan shapes a fragment: the features and lookups harfrust selects for a face,
@@ -51,6 +56,7 @@ struct PlanKey {
     face: FaceId,
     script: Option<Script>,
     language: usize,
+    rtl: bool,
 }
 
 /// Shapes text and remembers the results.
@@ -96,11 +102,26 @@ impl Shaper {
         text: &str,
         language: &str,
     ) -> Arc<[Glyph]> {
+        self.shape_directed(fonts, face, size, text, language, false)
+    }
+
+    /// `shape`, right to left when `rtl` (text of one odd bidi level). The glyphs
+    /// come back in logical order all the same (see `Glyph::cluster`).
+    pub fn shape_directed(
+        &mut self,
+        fonts: &FontSet,
+        face: FaceId,
+        size: Pt,
+        text: &str,
+        language: &str,
+        rtl: bool,
+    ) -> Arc<[Glyph]> {
         let language = self.language_index(language);
         let key = CacheKey {
             face,
             size: size.to_bits(),
             language,
+            rtl,
         };
         if let Some(glyphs) = self.cache.get(&key).and_then(|m| m.get(text)) {
             return Arc::clone(glyphs);
@@ -108,7 +129,7 @@ impl Shaper {
         let glyphs: Arc<[Glyph]> = if text.is_empty() {
             Arc::from([])
         } else {
-            self.shape_uncached(fonts.face(face), face, size, text, language)
+            self.shape_uncached(fonts.face(face), face, size, text, language, rtl)
                 .into()
         };
         if self.cached >= MAX_CACHED_FRAGMENTS {
@@ -153,12 +174,18 @@ impl Shaper {
         size: Pt,
         text: &str,
         language: usize,
+        rtl: bool,
     ) -> Vec<Glyph> {
         let lang = self.languages.get(language).and_then(|(_, l)| l.clone());
+        let direction = if rtl {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        };
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.clear();
         buffer.push_str(text);
-        buffer.set_direction(Direction::LeftToRight);
+        buffer.set_direction(direction);
         buffer.set_language(lang.clone());
         buffer.guess_segment_properties();
 
@@ -169,15 +196,10 @@ impl Shaper {
                 face: id,
                 script: buffer.script(),
                 language,
+                rtl,
             })
             .or_insert_with(|| {
-                ShapePlan::new(
-                    font,
-                    Direction::LeftToRight,
-                    buffer.script(),
-                    lang.as_ref(),
-                    &[],
-                )
+                ShapePlan::new(font, direction, buffer.script(), lang.as_ref(), &[])
             });
         let shaper_font = ShaperFont::new(font);
         let scale = size / f32::from(face.units_per_em.max(1));
@@ -186,18 +208,26 @@ impl Shaper {
             &mut buffer,
             ShapeOptions::new().plan(Some(plan)),
         ) {
-            Ok(()) => buffer
-                .glyph_infos()
-                .iter()
-                .zip(buffer.glyph_positions())
-                .map(|(info, pos)| Glyph {
-                    id: u16::try_from(info.glyph_id).unwrap_or(0),
-                    cluster: info.cluster,
-                    advance: pos.x_advance as f32 * scale,
-                    x_offset: pos.x_offset as f32 * scale,
-                    y_offset: pos.y_offset as f32 * scale,
-                })
-                .collect(),
+            Ok(()) => {
+                let glyphs = buffer
+                    .glyph_infos()
+                    .iter()
+                    .zip(buffer.glyph_positions())
+                    .map(|(info, pos)| Glyph {
+                        id: u16::try_from(info.glyph_id).unwrap_or(0),
+                        cluster: info.cluster,
+                        advance: pos.x_advance as f32 * scale,
+                        x_offset: pos.x_offset as f32 * scale,
+                        y_offset: pos.y_offset as f32 * scale,
+                    });
+                // Right to left, harfrust gives the glyphs in visual order (clusters
+                // decreasing): turned back to logical order.
+                if rtl {
+                    glyphs.rev().collect()
+                } else {
+                    glyphs.collect()
+                }
+            }
             // Not expected with a plan built for this buffer; set the characters
             // unshaped rather than lose them.
             Err(_) => nominal(face, size, text),
@@ -346,5 +376,52 @@ mod tests {
         assert_eq!(glyphs.len(), 2);
         assert_ne!(glyphs[0].id, 0);
         assert_eq!(glyphs[1].id, 0);
+    }
+
+    #[test]
+    fn an_arabic_word_shaped_right_to_left_joins_its_letters() {
+        let f = fonts();
+        let sans = f.id(Style::Fallback);
+        let mut shaper = Shaper::new();
+        let word = "بيت";
+        let joined = shaper.shape_directed(f, sans, 10.0, word, "ar", true);
+        assert_eq!(joined.len(), 3, "{joined:?}");
+        // In logical order, whatever the direction.
+        let clusters: Vec<u32> = joined.iter().map(|g| g.cluster).collect();
+        assert_eq!(clusters, [0, 2, 4]);
+        let alone: Vec<u16> = word
+            .chars()
+            .map(|c| shaper.shape_directed(f, sans, 10.0, &c.to_string(), "ar", true)[0].id)
+            .collect();
+        // Initial beh, medial yeh, final teh: none is the isolated form.
+        for k in 0..3 {
+            assert_ne!(joined[k].id, alone[k], "letter {k}");
+        }
+        // Lam and alef make one glyph, its cluster both letters.
+        let lam_alef = shaper.shape_directed(f, sans, 10.0, "سلام", "ar", true);
+        let clusters: Vec<u32> = lam_alef.iter().map(|g| g.cluster).collect();
+        assert_eq!(clusters, [0, 2, 6]);
+    }
+
+    #[test]
+    fn a_parenthesis_shaped_right_to_left_is_mirrored() {
+        let f = fonts();
+        let sans = f.id(Style::Fallback);
+        let mut shaper = Shaper::new();
+        let open_rtl = shaper.shape_directed(f, sans, 10.0, "(", "he", true)[0].id;
+        let close_ltr = shaper.shape(f, sans, 10.0, ")", "he")[0].id;
+        let open_ltr = shaper.shape(f, sans, 10.0, "(", "he")[0].id;
+        assert_eq!(open_rtl, close_ltr);
+        assert_ne!(open_rtl, open_ltr);
+    }
+
+    #[test]
+    fn the_same_text_is_cached_apart_by_direction() {
+        let f = fonts();
+        let sans = f.id(Style::Fallback);
+        let mut shaper = Shaper::new();
+        let rtl = shaper.shape_directed(f, sans, 10.0, "(a)", "en", true);
+        let ltr = shaper.shape(f, sans, 10.0, "(a)", "en");
+        assert_ne!(rtl[0].id, ltr[0].id);
     }
 }
