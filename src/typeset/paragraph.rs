@@ -62,6 +62,9 @@ pub struct Run {
     pub style: RunStyle,
 }
 
+/// How lines sit in the measure. In a right-to-left paragraph (`Spec::rtl`), `Left`
+/// and `Right` are its start and end: `Left` (and a justified paragraph's last
+/// line) is flush with the right edge, `Right` with the left one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
     Justify,
