@@ -429,12 +429,24 @@ impl FontSet {
             .iter()
             .map(|f| b.family(f))
             .collect::<Result<_, _>>()?;
+        // DejaVu Sans has one face: its italic and bold are made, so that emphasis
+        // in Greek, Arabic or Hebrew still shows.
+        let sans_family = Family {
+            name: "DejaVu Sans".into(),
+            faces: [
+                Some(FontFile::bundled(BUNDLED_FALLBACK.0, BUNDLED_FALLBACK.1)),
+                None,
+                None,
+                None,
+            ],
+        };
+        let sans_styles = b.family(&sans_family)?;
         let chains = Style::ALL.map(|style| {
             // Code and the fallback take the regular style of the fallbacks.
             let slot = style.slot();
             let mut chain: Vec<FaceId> = named.iter().map(|f| f[slot]).collect();
             chain.extend(bundled_body.map(|f| f[slot]));
-            chain.push(sans);
+            chain.push(sans_styles[slot]);
             chain.extend(found.iter().map(|f| f[slot]));
             chain.retain(|&id| id != styles[style.index()]);
             chain
@@ -577,7 +589,7 @@ mod tests {
     }
 
     #[test]
-    fn the_six_bundled_faces_load_with_their_postscript_names() {
+    fn the_bundled_faces_load_with_their_postscript_names() {
         let fonts = fonts();
         let names: Vec<&str> = fonts.faces().iter().map(|f| f.name.as_str()).collect();
         assert_eq!(
@@ -588,9 +600,20 @@ mod tests {
                 "CharisSIL-Bold",
                 "CharisSIL-BoldItalic",
                 "DejaVuSansMono",
-                "DejaVuSans"
+                "DejaVuSans",
+                // Its italic, bold and bold italic, made from it.
+                "DejaVuSans",
+                "DejaVuSans",
+                "DejaVuSans",
             ]
         );
+        let made: Vec<Synthetic> = fonts.faces()[6..].iter().map(|f| f.synthetic).collect();
+        assert!(made[0].slant > 0.0 && made[0].embolden == 0.0, "{made:?}");
+        assert!(made[1].slant == 0.0 && made[1].embolden > 0.0, "{made:?}");
+        assert!(made[2].slant > 0.0 && made[2].embolden > 0.0, "{made:?}");
+        // Hebrew in bold text falls back to the made bold DejaVu Sans.
+        assert_eq!(fonts.face_for(Style::Bold, 'ש'), Some(FaceId(7)));
+        assert_eq!(fonts.face_for(Style::Regular, 'ש'), Some(FaceId(5)));
         for style in Style::ALL {
             let id = fonts.id(style);
             assert!(id.0 < fonts.faces().len(), "{style:?}");
