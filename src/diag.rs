@@ -242,6 +242,7 @@ codes! {
     W0134 => "syntax of another tool that bookbind prints as written: bookdown's `\\@ref(…)`, an R Markdown or Quarto code chunk (```` ```{r} ````)",
     W0135 => "a part in the contents with no heading: titled by its file name",
     W0136 => "the body or headings font has no italic, bold or bold italic face: that style is drawn from the faces it has, slanted or thickened",
+    W0137 => "the book's or a part's language has no labels in bookbind's table: the words it adds (alert labels, \"Contents\", \"Notes\", \"References\") are in English",
 }
 
 impl Code {

@@ -57,9 +57,17 @@ fn alert_labels_and_the_reference_heading_are_in_the_books_language() {
 
 #[test]
 fn a_language_without_labels_gets_english_ones() {
-    let (_dir, epub, _pdf) = build("sw");
+    let (dir, epub, _pdf) = build("sw");
     let ch = epub.text("OEBPS/ch.xhtml");
     assert!(ch.contains("<p class=\"alert-title\">Note</p>"), "{ch}");
+    // Said once, naming the language.
+    let o = bookbind(&["check", dir.path().join("book").to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(err.matches("warning[W0137]").count(), 1, "{err}");
+    assert!(err.contains("(sw)"), "{err}");
+    let (dir, _, _) = build("fr");
+    let o = bookbind(&["check", dir.path().join("book").to_str().unwrap()]);
+    assert!(!stderr(&o).contains("W0137"), "{}", stderr(&o));
 }
 
 /// A part in another language than the book's says its own words in it: a French

@@ -283,7 +283,16 @@ pub fn labels(language: &str) -> Labels {
     }
 }
 
+/// Whether the table has the language's own words (else they are English).
+pub fn has_words(language: &str) -> bool {
+    table_words(language).is_some()
+}
+
 fn words(language: &str) -> Words {
+    table_words(language).unwrap_or(ENGLISH)
+}
+
+fn table_words(language: &str) -> Option<Words> {
     let mut subtags = language.split(['-', '_']).map(str::to_ascii_lowercase);
     let primary = subtags.next().unwrap_or_default();
     // Codes ISO 639 withdrew, still written (the Contributor Covenant's `iw`).
@@ -299,10 +308,7 @@ fn words(language: &str) -> Words {
         } else {
             primary
         };
-    TABLE
-        .iter()
-        .find(|(tag, _)| *tag == key)
-        .map_or(ENGLISH, |(_, w)| *w)
+    TABLE.iter().find(|(tag, _)| *tag == key).map(|(_, w)| *w)
 }
 
 #[cfg(test)]

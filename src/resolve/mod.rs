@@ -31,7 +31,7 @@ pub mod split;
 pub mod toc;
 mod typefaces;
 
-use crate::diag::{Diagnostic, Sources};
+use crate::diag::{Code, Diagnostic, Sources};
 use crate::load::Loaded;
 use crate::model::{Book, EpubSettings, Settings};
 use crate::parse::Parsed;
@@ -74,6 +74,7 @@ pub fn resolve(
                 .map(labels::labels)
         })
         .collect();
+    untranslated_labels(&loaded.meta.language, &draft.parts, diags);
     let mut typefaces = loaded.typefaces;
     typefaces::complete(
         &mut typefaces,
@@ -101,4 +102,30 @@ pub fn resolve(
         part_labels,
         typefaces,
     })
+}
+
+/// One warning (W0137) naming the languages of the book and its parts that the
+/// labels table lacks: their alert labels, "Contents", "Notes" and "References"
+/// are printed in English.
+fn untranslated_labels(book: &str, parts: &[crate::model::Part], diags: &mut Vec<Diagnostic>) {
+    let mut missing: Vec<&str> = Vec::new();
+    for l in std::iter::once(book).chain(parts.iter().filter_map(|p| p.language.as_deref())) {
+        if !labels::has_words(l) && !missing.contains(&l) {
+            missing.push(l);
+        }
+    }
+    if missing.is_empty() {
+        return;
+    }
+    diags.push(
+        Diagnostic::warning(
+            Code::W0137,
+            format!(
+                "bookbind has no words of its own for {} ({}): the labels it adds (alerts, \"Contents\", \"Notes\", \"References\") are in English",
+                if missing.len() == 1 { "this language" } else { "these languages" },
+                missing.join(", ")
+            ),
+        )
+        .hint("the headings you write are printed as you write them; this is about the few words bookbind adds"),
+    );
 }
