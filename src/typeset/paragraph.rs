@@ -277,21 +277,23 @@ fn affix(c: char) -> bool {
 /// Bopomofo, their punctuation and full-width forms) or Hangul: a line may break
 /// next to it with no space, and drawing it takes no space glyph.
 fn cjk(c: char) -> bool {
-    matches!(c,
-        '\u{1100}'..='\u{11FF}'   // Hangul Jamo
-        | '\u{2E80}'..='\u{2FDF}' // CJK and Kangxi radicals
-        | '\u{2FF0}'..='\u{303F}' // ideographic description, CJK symbols and punctuation
-        | '\u{3040}'..='\u{33FF}' // kana, Bopomofo, compatibility Jamo, enclosed, squared
-        | '\u{3400}'..='\u{4DBF}' // extension A
-        | '\u{4E00}'..='\u{9FFF}' // unified ideographs
-        | '\u{A960}'..='\u{A97F}' // Hangul Jamo extended A
-        | '\u{AC00}'..='\u{D7FF}' // Hangul syllables, Jamo extended B
-        | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
-        | '\u{FE30}'..='\u{FE4F}' // CJK compatibility forms
-        | '\u{FF00}'..='\u{FFEF}' // half-width and full-width forms
-        | '\u{1B000}'..='\u{1B16F}' // kana supplement and extended
-        | '\u{20000}'..='\u{3FFFF}' // extensions B and on
-    )
+    // Below Hangul Jamo, the common case, one comparison.
+    c >= '\u{1100}'
+        && matches!(c,
+            '\u{1100}'..='\u{11FF}'   // Hangul Jamo
+            | '\u{2E80}'..='\u{2FDF}' // CJK and Kangxi radicals
+            | '\u{2FF0}'..='\u{303F}' // ideographic description, CJK symbols and punctuation
+            | '\u{3040}'..='\u{33FF}' // kana, Bopomofo, compatibility Jamo, enclosed, squared
+            | '\u{3400}'..='\u{4DBF}' // extension A
+            | '\u{4E00}'..='\u{9FFF}' // unified ideographs
+            | '\u{A960}'..='\u{A97F}' // Hangul Jamo extended A
+            | '\u{AC00}'..='\u{D7FF}' // Hangul syllables, Jamo extended B
+            | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
+            | '\u{FE30}'..='\u{FE4F}' // CJK compatibility forms
+            | '\u{FF00}'..='\u{FFEF}' // half-width and full-width forms
+            | '\u{1B000}'..='\u{1B16F}' // kana supplement and extended
+            | '\u{20000}'..='\u{3FFFF}' // extensions B and on
+        )
 }
 
 fn hangul(c: char) -> bool {
@@ -676,23 +678,9 @@ impl Ctx<'_> {
             pieces: Vec::with_capacity(pieces_between(units, map, start, end) + 1),
             ..Line::default()
         };
-        // Where the next thing goes, and each piece's level (bidi only).
-        let mut x = 0.0;
-        let mut levels = Vec::new();
-        let mut place = |line: &mut Line, thing: &Thing, level: Level, w: Pt| {
-            match thing {
-                Thing::Piece(p) => {
-                    let p = piece_at(p, x);
-                    line.max_size = line.max_size.max(p.size);
-                    line.pieces.push(p);
-                    if bidi {
-                        levels.push(level);
-                    }
-                }
-                Thing::Glue { space: true } => self.space_glyph(line, x),
-                Thing::Glue { space: false } => {}
-            }
-            x += w;
+        let mut placer = Placer {
+            x: 0.0,
+            levels: bidi.then(Vec::new),
         };
         // With bidi, what the line holds in logical order, each thing with its
         // level and width, to be placed in visual order; else placed at once.
@@ -742,7 +730,7 @@ impl Ctx<'_> {
             if bidi {
                 things.push((thing, level, w));
             } else {
-                place(&mut line, &thing, level, w);
+                placer.put(self, &mut line, &thing, level, w);
             }
         }
         if bidi {
@@ -750,10 +738,12 @@ impl Ctx<'_> {
             let order = BidiInfo::reorder_visual(&things.iter().map(|t| t.1).collect::<Vec<_>>());
             for i in order {
                 let (thing, level, w) = &things[i];
-                place(&mut line, thing, *level, *w);
+                placer.put(self, &mut line, thing, *level, *w);
             }
-            mark_direction_changes(&mut line.pieces, &levels, spec.rtl);
+            let levels = placer.levels.as_deref().unwrap_or(&[]);
+            mark_direction_changes(&mut line.pieces, levels, spec.rtl);
         }
+        let x = placer.x;
         let shift = if spec.rtl {
             rtl_shift(spec, n, x)
         } else {
@@ -856,6 +846,41 @@ fn number_like(c: char) -> bool {
     )
 }
 
+/// Glyph `i` of `glyphs` drawn at pen position `x`; the first of its cluster
+/// drawn carries the cluster's text (reversed right to left, see `placed`).
+#[inline]
+fn placed_glyph(
+    glyphs: &[Glyph],
+    i: usize,
+    drawn_first: bool,
+    text: &str,
+    x: Pt,
+    rtl: bool,
+) -> PlacedGlyph {
+    let g = &glyphs[i];
+    let c = g.cluster as usize;
+    let t = if drawn_first {
+        let next = glyphs[i + 1..]
+            .iter()
+            .find(|n| n.cluster != g.cluster)
+            .map_or(text.len(), |n| (n.cluster as usize).min(text.len()));
+        let t = text.get(c..next.max(c)).unwrap_or("");
+        if rtl && t.chars().nth(1).is_some() {
+            reversed(t)
+        } else {
+            t.into()
+        }
+    } else {
+        super::doc::GlyphText::default()
+    };
+    PlacedGlyph {
+        id: g.id,
+        dx: x + g.x_offset,
+        dy: g.y_offset,
+        text: t,
+    }
+}
+
 /// The clusters of glyphs placed right to left, as index ranges: a glyph with
 /// text and the glyphs without text after it.
 fn cluster_groups(out: &[PlacedGlyph]) -> Vec<(usize, usize)> {
@@ -885,6 +910,33 @@ fn reversed(t: &str) -> super::doc::GlyphText {
 struct Word<'a> {
     text: &'a str,
     at: usize,
+}
+
+/// Puts a line's things side by side from its left edge.
+struct Placer {
+    /// Where the next thing goes.
+    x: Pt,
+    /// Each piece's level, when the line is reordered.
+    levels: Option<Vec<Level>>,
+}
+
+impl Placer {
+    #[inline]
+    fn put(&mut self, ctx: &Ctx, line: &mut Line, thing: &Thing, level: Level, w: Pt) {
+        match thing {
+            Thing::Piece(p) => {
+                let p = piece_at(p, self.x);
+                line.max_size = line.max_size.max(p.size);
+                line.pieces.push(p);
+                if let Some(levels) = &mut self.levels {
+                    levels.push(level);
+                }
+            }
+            Thing::Glue { space: true } => ctx.space_glyph(line, self.x),
+            Thing::Glue { space: false } => {}
+        }
+        self.x += w;
+    }
 }
 
 /// What a line holds, before it is put in visual order.
@@ -1224,34 +1276,11 @@ fn placed(
     let hi = glyphs.partition_point(|g| (g.cluster as usize) < to);
     let mut out = Vec::with_capacity(hi - lo);
     let mut x = 0.0;
-    let mut place = |i: usize, drawn_first: bool| {
-        let g = &glyphs[i];
-        let c = g.cluster as usize;
-        let t = if drawn_first {
-            let next = glyphs[i + 1..]
-                .iter()
-                .find(|n| n.cluster != g.cluster)
-                .map_or(text.len(), |n| (n.cluster as usize).min(text.len()));
-            let t = text.get(c..next.max(c)).unwrap_or("");
-            if rtl && t.chars().nth(1).is_some() {
-                reversed(t)
-            } else {
-                t.into()
-            }
-        } else {
-            super::doc::GlyphText::default()
-        };
-        out.push(PlacedGlyph {
-            id: g.id,
-            dx: x + g.x_offset,
-            dy: g.y_offset,
-            text: t,
-        });
-        x += g.advance;
-    };
     if rtl {
         for i in (lo..hi).rev() {
-            place(i, i + 1 == hi || glyphs[i + 1].cluster != glyphs[i].cluster);
+            let first = i + 1 == hi || glyphs[i + 1].cluster != glyphs[i].cluster;
+            out.push(placed_glyph(glyphs, i, first, text, x, true));
+            x += glyphs[i].advance;
         }
         // A letter with marks is several glyphs. Text extraction (poppler's)
         // spreads the text of a /ActualText span over the box from the first
@@ -1278,7 +1307,9 @@ fn placed(
         }
     } else {
         for i in lo..hi {
-            place(i, i == lo || glyphs[i - 1].cluster != glyphs[i].cluster);
+            let first = i == lo || glyphs[i - 1].cluster != glyphs[i].cluster;
+            out.push(placed_glyph(glyphs, i, first, text, x, false));
+            x += glyphs[i].advance;
         }
     }
     Placed {
