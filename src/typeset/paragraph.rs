@@ -791,7 +791,7 @@ impl Ctx<'_> {
 /// space before a stretch moves into it and two words run together, or a
 /// bracket at its end leaves it. So each stretch set against the line's
 /// direction gets a right-to-left mark on its left and a left-to-right mark on
-/// its right (where something is beside it), and in a right-to-left line a separator of numbers that is not in
+/// its right, and in a right-to-left line a separator of numbers that is not in
 /// a number a right-to-left mark on its left. The marks are invisible and
 /// change no word.
 fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
@@ -814,7 +814,11 @@ fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
         let end = (i..pieces.len())
             .find(|&j| !against(j))
             .unwrap_or(pieces.len());
-        if i > 0 {
+        // The whole line: nothing to reorder. Else a mark where the stretch has
+        // a neighbour, and at the line's start, where poppler begins reading and
+        // would leave a bracket at the stretch's edge out of it.
+        let whole = i == 0 && end == pieces.len();
+        if !whole && (i > 0 || !rtl) {
             if let Some(g) = pieces[i]
                 .glyphs
                 .iter_mut()
@@ -823,7 +827,7 @@ fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
                 g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
             }
         }
-        if end < pieces.len() {
+        if !whole && (end < pieces.len() || rtl) {
             if let Some(g) = pieces[end - 1]
                 .glyphs
                 .iter_mut()
@@ -1650,5 +1654,30 @@ mod tests {
             Some(("語", 30.0)),
             "{ps:?}"
         );
+    }
+
+    #[test]
+    fn a_left_to_right_stretch_in_a_right_to_left_line_is_marked_for_text_extraction() {
+        // "see (PVR)" starts the line, at its right; its closing bracket must
+        // read back inside it, so a left-to-right mark follows it; a
+        // right-to-left mark stands on its left, by the Arabic word beside it.
+        let lines = set("see (PVR) تتيح", "ar", rtl(300.0, Align::Left));
+        let drawn: String = lines[0]
+            .pieces
+            .iter()
+            .flat_map(|p| &p.glyphs)
+            .map(|g| g.text.as_str())
+            .collect();
+        assert!(drawn.ends_with(")\u{200E}"), "{drawn:?}");
+        assert!(drawn.contains(" \u{200F}see"), "{drawn:?}");
+        // A line all of one direction has no marks.
+        let lines = set("שלום עולם", "he", rtl(300.0, Align::Left));
+        let texts: String = lines[0]
+            .pieces
+            .iter()
+            .flat_map(|p| &p.glyphs)
+            .map(|g| g.text.as_str())
+            .collect();
+        assert!(!texts.contains(['\u{200E}', '\u{200F}']), "{texts:?}");
     }
 }
