@@ -11,12 +11,18 @@
 //! (UAX #9 L2) and, in a right-to-left paragraph, set from the right. Between two
 //! CJK characters a break is a glue of no width that a justified line stretches.
 //!
-//! Knows nothing of pages; the caller stacks the lines.
+//! Where words may break is `breaks`; bidi levels and the marks for text
+//! extraction are `bidi`. Knows nothing of pages; the caller stacks the lines.
 
 use std::sync::Arc;
 
-use unicode_bidi::{BidiClass, BidiInfo, Level};
-use unicode_linebreak::{BreakClass, BreakOpportunity};
+use unicode_bidi::{BidiInfo, Level};
+
+use bidi::mark_direction_changes;
+use breaks::{cjk, opportunities, Opportunity};
+
+mod bidi;
+mod breaks;
 
 use super::doc::{FaceId, PlacedGlyph, Pt};
 use super::fonts::{FontSet, Style};
@@ -178,29 +184,13 @@ struct Text {
     levels: Option<Vec<Level>>,
 }
 
-/// What a break opportunity inside a word is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Opportunity {
-    /// After a hyphen, a dash, a slash...: a break with a penalty.
-    Explicit,
-    /// Next to a CJK character, where no space marks it: free, and a glue that
-    /// stretches a justified line (`stretch`: not between Hangul syllables,
-    /// which are justified at their spaces like Latin).
-    Ideographic { stretch: bool },
-}
-
 impl Text {
     fn of(runs: &[Run], rtl: bool) -> Text {
         let mut all = String::with_capacity(runs.iter().map(|r| r.text.len()).sum());
         for r in runs {
             all.push_str(&r.text);
         }
-        let levels = if rtl || all.chars().any(strong_rtl) {
-            let base = if rtl { Level::rtl() } else { Level::ltr() };
-            Some(BidiInfo::new(&all, Some(base)).levels)
-        } else {
-            None
-        };
+        let levels = bidi::levels(&all, rtl);
         Text {
             breaks: opportunities(&all),
             levels,
@@ -213,140 +203,6 @@ impl Text {
             .and_then(|l| l.get(at).copied())
             .unwrap_or_else(Level::ltr)
     }
-}
-
-/// A strong right-to-left character (Hebrew, Arabic, Syriac, Thaana, N'Ko ...) or
-/// an override or embedding that makes text right to left. Everything below
-/// U+0590 is left to right or neutral: the common case costs one comparison.
-fn strong_rtl(c: char) -> bool {
-    c >= '\u{590}'
-        && matches!(
-            unicode_bidi::bidi_class(c),
-            BidiClass::R | BidiClass::AL | BidiClass::RLE | BidiClass::RLO | BidiClass::RLI
-        )
-}
-
-/// The break opportunities of UAX #14 in `all` that are not after white space
-/// or a forced break, less those the line-start and line-end prohibitions of
-/// Japanese (JIS X 4051, JLReq) forbid.
-fn opportunities(all: &str) -> Vec<(usize, Opportunity)> {
-    let mut out = Vec::new();
-    for (pos, op) in unicode_linebreak::linebreaks(all) {
-        // After a space, the common case: the space is the break.
-        if op != BreakOpportunity::Allowed
-            || pos == 0
-            || pos >= all.len()
-            || all.as_bytes()[pos - 1] == b' '
-        {
-            continue;
-        }
-        let (Some(before), Some(after)) =
-            (all[..pos].chars().next_back(), all[pos..].chars().next())
-        else {
-            continue;
-        };
-        if breaking_space(before)
-            || no_line_start(after)
-            || no_line_end(before)
-            || (affix(before) && affix(after))
-        {
-            continue;
-        }
-        let kind = if cjk(before) || cjk(after) {
-            Opportunity::Ideographic {
-                stretch: !(hangul(before) && hangul(after)),
-            }
-        } else {
-            Opportunity::Explicit
-        };
-        out.push((pos, kind));
-    }
-    out
-}
-
-/// A prefix or postfix of numbers (+ $ % ...): UAX #14 lets a line break between
-/// two of them, which would split `C++`.
-fn affix(c: char) -> bool {
-    matches!(
-        unicode_linebreak::break_property(u32::from(c)),
-        BreakClass::Prefix | BreakClass::Postfix
-    )
-}
-
-/// A character of the scripts written without spaces between words (Han, kana,
-/// Bopomofo, their punctuation and full-width forms) or Hangul: a line may break
-/// next to it with no space, and drawing it takes no space glyph.
-fn cjk(c: char) -> bool {
-    // Below Hangul Jamo, the common case, one comparison.
-    c >= '\u{1100}'
-        && matches!(c,
-            '\u{1100}'..='\u{11FF}'   // Hangul Jamo
-            | '\u{2E80}'..='\u{2FDF}' // CJK and Kangxi radicals
-            | '\u{2FF0}'..='\u{303F}' // ideographic description, CJK symbols and punctuation
-            | '\u{3040}'..='\u{33FF}' // kana, Bopomofo, compatibility Jamo, enclosed, squared
-            | '\u{3400}'..='\u{4DBF}' // extension A
-            | '\u{4E00}'..='\u{9FFF}' // unified ideographs
-            | '\u{A960}'..='\u{A97F}' // Hangul Jamo extended A
-            | '\u{AC00}'..='\u{D7FF}' // Hangul syllables, Jamo extended B
-            | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
-            | '\u{FE30}'..='\u{FE4F}' // CJK compatibility forms
-            | '\u{FF00}'..='\u{FFEF}' // half-width and full-width forms
-            | '\u{1B000}'..='\u{1B16F}' // kana supplement and extended
-            | '\u{20000}'..='\u{3FFFF}' // extensions B and on
-        )
-}
-
-fn hangul(c: char) -> bool {
-    matches!(c,
-        '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}'
-        | '\u{AC00}'..='\u{D7FF}')
-}
-
-/// No line starts with it (JLReq's "characters not starting a line": closing
-/// brackets and quotes, iteration marks, the prolonged sound mark, small kana,
-/// middle dots, full stops and commas, dividing punctuation, leaders).
-fn no_line_start(c: char) -> bool {
-    matches!(
-        c,
-        '、' | '。' | '，' | '．' | '・' | '：' | '；' | '？' | '！' | '‼' | '⁇' | '⁈' | '⁉'
-            | 'ー' | 'ｰ' | '゛' | '゜' | 'ヽ' | 'ヾ' | 'ゝ' | 'ゞ' | '々' | '〻' | '〵'
-            | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' | 'ゕ' | 'ゖ'
-            | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
-            | '\u{31F0}'..='\u{31FF}' // small katakana extensions
-            | 'ｧ'..='ｯ' // half-width small katakana
-            | '」' | '』' | '）' | '】' | '〕' | '〉' | '》' | '〗' | '〙' | '〛' | '］' | '｝'
-            | '｠' | '〟' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '｣' | '｡' | '､'
-            | '…' | '‥' | '〜' | '～' | '゠' | '‐' | '–' | '%' | '％' | '‰' | '℃'
-            | ',' | '.' | ':' | ';' | '!' | '?'
-    )
-}
-
-/// No line ends with it: opening brackets and quotes.
-fn no_line_end(c: char) -> bool {
-    matches!(
-        c,
-        '「' | '『'
-            | '（'
-            | '【'
-            | '〔'
-            | '〈'
-            | '《'
-            | '〖'
-            | '〘'
-            | '〚'
-            | '［'
-            | '｛'
-            | '｟'
-            | '〝'
-            | '“'
-            | '‘'
-            | '«'
-            | '‹'
-            | '('
-            | '['
-            | '{'
-            | '｢'
-    )
 }
 
 impl Ctx<'_> {
@@ -778,76 +634,6 @@ impl Ctx<'_> {
             }
         }
     }
-}
-
-/// Right-to-left and left-to-right marks (U+200F, U+200E) in the text of the
-/// glyphs of a line, in visual order, where its direction changes, so that text
-/// extraction reads the line in logical order. poppler reorders a line by a
-/// simple rule: in a right-to-left line, a stretch that starts with a
-/// left-to-right letter or a number (or a separator of numbers: , . : ،) runs on
-/// to the left over spaces and punctuation up to the next right-to-left letter,
-/// and keeps its order; in a left-to-right line, a right-to-left stretch runs on
-/// to the right up to the next left-to-right letter or number. Without marks, the
-/// space before a stretch moves into it and two words run together, or a
-/// bracket at its end leaves it. So each stretch set against the line's
-/// direction gets a right-to-left mark on its left and a left-to-right mark on
-/// its right, and in a right-to-left line a separator of numbers that is not in
-/// a number a right-to-left mark on its left. The marks are invisible and
-/// change no word.
-fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
-    const RLM: char = '\u{200F}';
-    const LRM: char = '\u{200E}';
-    let against = |i: usize| levels[i].is_rtl() != rtl;
-    let mut i = 0;
-    while i < pieces.len() {
-        if !against(i) {
-            if rtl {
-                for (k, g) in pieces[i].glyphs.iter_mut().enumerate() {
-                    if (i > 0 || k > 0) && g.text.as_str().chars().next().is_some_and(number_like) {
-                        g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
-                    }
-                }
-            }
-            i += 1;
-            continue;
-        }
-        let end = (i..pieces.len())
-            .find(|&j| !against(j))
-            .unwrap_or(pieces.len());
-        // The whole line: nothing to reorder. Else a mark where the stretch has
-        // a neighbour, and at the line's start, where poppler begins reading and
-        // would leave a bracket at the stretch's edge out of it.
-        let whole = i == 0 && end == pieces.len();
-        if !whole && (i > 0 || !rtl) {
-            if let Some(g) = pieces[i]
-                .glyphs
-                .iter_mut()
-                .find(|g| !g.text.as_str().is_empty())
-            {
-                g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
-            }
-        }
-        if !whole && (end < pieces.len() || rtl) {
-            if let Some(g) = pieces[end - 1]
-                .glyphs
-                .iter_mut()
-                .rev()
-                .find(|g| !g.text.as_str().trim().is_empty())
-            {
-                g.text = format!("{}{LRM}", g.text.as_str()).as_str().into();
-            }
-        }
-        i = end;
-    }
-}
-
-/// A digit or a separator of numbers, which poppler's reordering takes as left to
-/// right.
-fn number_like(c: char) -> bool {
-    matches!(
-        unicode_bidi::bidi_class(c),
-        BidiClass::EN | BidiClass::AN | BidiClass::ES | BidiClass::ET | BidiClass::CS
-    )
 }
 
 /// Glyph `i` of `glyphs` drawn at pen position `x`; the first of its cluster
@@ -1329,6 +1115,8 @@ fn placed(
 
 #[cfg(test)]
 mod tests {
+    use super::bidi::strong_rtl;
+    use super::breaks::no_line_start;
     use super::*;
     use crate::typeset::fonts::Face;
     use std::sync::OnceLock;
