@@ -11,12 +11,18 @@
 //! (UAX #9 L2) and, in a right-to-left paragraph, set from the right. Between two
 //! CJK characters a break is a glue of no width that a justified line stretches.
 //!
-//! Knows nothing of pages; the caller stacks the lines.
+//! Where words may break is `breaks`; bidi levels and the marks for text
+//! extraction are `bidi`. Knows nothing of pages; the caller stacks the lines.
 
 use std::sync::Arc;
 
-use unicode_bidi::{BidiClass, BidiInfo, Level};
-use unicode_linebreak::{BreakClass, BreakOpportunity};
+use unicode_bidi::{BidiInfo, Level};
+
+use bidi::mark_direction_changes;
+use breaks::{cjk, opportunities, Opportunity};
+
+mod bidi;
+mod breaks;
 
 use super::doc::{FaceId, PlacedGlyph, Pt};
 use super::fonts::{FontSet, Style};
@@ -178,29 +184,13 @@ struct Text {
     levels: Option<Vec<Level>>,
 }
 
-/// What a break opportunity inside a word is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Opportunity {
-    /// After a hyphen, a dash, a slash...: a break with a penalty.
-    Explicit,
-    /// Next to a CJK character, where no space marks it: free, and a glue that
-    /// stretches a justified line (`stretch`: not between Hangul syllables,
-    /// which are justified at their spaces like Latin).
-    Ideographic { stretch: bool },
-}
-
 impl Text {
     fn of(runs: &[Run], rtl: bool) -> Text {
         let mut all = String::with_capacity(runs.iter().map(|r| r.text.len()).sum());
         for r in runs {
             all.push_str(&r.text);
         }
-        let levels = if rtl || all.chars().any(strong_rtl) {
-            let base = if rtl { Level::rtl() } else { Level::ltr() };
-            Some(BidiInfo::new(&all, Some(base)).levels)
-        } else {
-            None
-        };
+        let levels = bidi::levels(&all, rtl);
         Text {
             breaks: opportunities(&all),
             levels,
@@ -213,138 +203,6 @@ impl Text {
             .and_then(|l| l.get(at).copied())
             .unwrap_or_else(Level::ltr)
     }
-}
-
-/// A strong right-to-left character (Hebrew, Arabic, Syriac, Thaana, N'Ko ...) or
-/// an override or embedding that makes text right to left. Everything below
-/// U+0590 is left to right or neutral: the common case costs one comparison.
-fn strong_rtl(c: char) -> bool {
-    c >= '\u{590}'
-        && matches!(
-            unicode_bidi::bidi_class(c),
-            BidiClass::R | BidiClass::AL | BidiClass::RLE | BidiClass::RLO | BidiClass::RLI
-        )
-}
-
-/// The break opportunities of UAX #14 in `all` that are not after white space
-/// or a forced break, less those the line-start and line-end prohibitions of
-/// Japanese (JIS X 4051, JLReq) forbid.
-fn opportunities(all: &str) -> Vec<(usize, Opportunity)> {
-    let mut out = Vec::new();
-    for (pos, op) in unicode_linebreak::linebreaks(all) {
-        // After a space, the common case: the space is the break.
-        if op != BreakOpportunity::Allowed
-            || pos == 0
-            || pos >= all.len()
-            || all.as_bytes()[pos - 1] == b' '
-        {
-            continue;
-        }
-        let (Some(before), Some(after)) =
-            (all[..pos].chars().next_back(), all[pos..].chars().next())
-        else {
-            continue;
-        };
-        if breaking_space(before)
-            || no_line_start(after)
-            || no_line_end(before)
-            || (affix(before) && affix(after))
-        {
-            continue;
-        }
-        let kind = if cjk(before) || cjk(after) {
-            Opportunity::Ideographic {
-                stretch: !(hangul(before) && hangul(after)),
-            }
-        } else {
-            Opportunity::Explicit
-        };
-        out.push((pos, kind));
-    }
-    out
-}
-
-/// A prefix or postfix of numbers (+ $ % ...): UAX #14 lets a line break between
-/// two of them, which would split `C++`.
-fn affix(c: char) -> bool {
-    matches!(
-        unicode_linebreak::break_property(u32::from(c)),
-        BreakClass::Prefix | BreakClass::Postfix
-    )
-}
-
-/// A character of the scripts written without spaces between words (Han, kana,
-/// Bopomofo, their punctuation and full-width forms) or Hangul: a line may break
-/// next to it with no space, and drawing it takes no space glyph.
-fn cjk(c: char) -> bool {
-    matches!(c,
-        '\u{1100}'..='\u{11FF}'   // Hangul Jamo
-        | '\u{2E80}'..='\u{2FDF}' // CJK and Kangxi radicals
-        | '\u{2FF0}'..='\u{303F}' // ideographic description, CJK symbols and punctuation
-        | '\u{3040}'..='\u{33FF}' // kana, Bopomofo, compatibility Jamo, enclosed, squared
-        | '\u{3400}'..='\u{4DBF}' // extension A
-        | '\u{4E00}'..='\u{9FFF}' // unified ideographs
-        | '\u{A960}'..='\u{A97F}' // Hangul Jamo extended A
-        | '\u{AC00}'..='\u{D7FF}' // Hangul syllables, Jamo extended B
-        | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
-        | '\u{FE30}'..='\u{FE4F}' // CJK compatibility forms
-        | '\u{FF00}'..='\u{FFEF}' // half-width and full-width forms
-        | '\u{1B000}'..='\u{1B16F}' // kana supplement and extended
-        | '\u{20000}'..='\u{3FFFF}' // extensions B and on
-    )
-}
-
-fn hangul(c: char) -> bool {
-    matches!(c,
-        '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}'
-        | '\u{AC00}'..='\u{D7FF}')
-}
-
-/// No line starts with it (JLReq's "characters not starting a line": closing
-/// brackets and quotes, iteration marks, the prolonged sound mark, small kana,
-/// middle dots, full stops and commas, dividing punctuation, leaders).
-fn no_line_start(c: char) -> bool {
-    matches!(
-        c,
-        '、' | '。' | '，' | '．' | '・' | '：' | '；' | '？' | '！' | '‼' | '⁇' | '⁈' | '⁉'
-            | 'ー' | 'ｰ' | '゛' | '゜' | 'ヽ' | 'ヾ' | 'ゝ' | 'ゞ' | '々' | '〻' | '〵'
-            | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' | 'ゕ' | 'ゖ'
-            | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
-            | '\u{31F0}'..='\u{31FF}' // small katakana extensions
-            | 'ｧ'..='ｯ' // half-width small katakana
-            | '」' | '』' | '）' | '】' | '〕' | '〉' | '》' | '〗' | '〙' | '〛' | '］' | '｝'
-            | '｠' | '〟' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '｣' | '｡' | '､'
-            | '…' | '‥' | '〜' | '～' | '゠' | '‐' | '–' | '%' | '％' | '‰' | '℃'
-            | ',' | '.' | ':' | ';' | '!' | '?'
-    )
-}
-
-/// No line ends with it: opening brackets and quotes.
-fn no_line_end(c: char) -> bool {
-    matches!(
-        c,
-        '「' | '『'
-            | '（'
-            | '【'
-            | '〔'
-            | '〈'
-            | '《'
-            | '〖'
-            | '〘'
-            | '〚'
-            | '［'
-            | '｛'
-            | '｟'
-            | '〝'
-            | '“'
-            | '‘'
-            | '«'
-            | '‹'
-            | '('
-            | '['
-            | '{'
-            | '｢'
-    )
 }
 
 impl Ctx<'_> {
@@ -676,23 +534,9 @@ impl Ctx<'_> {
             pieces: Vec::with_capacity(pieces_between(units, map, start, end) + 1),
             ..Line::default()
         };
-        // Where the next thing goes, and each piece's level (bidi only).
-        let mut x = 0.0;
-        let mut levels = Vec::new();
-        let mut place = |line: &mut Line, thing: &Thing, level: Level, w: Pt| {
-            match thing {
-                Thing::Piece(p) => {
-                    let p = piece_at(p, x);
-                    line.max_size = line.max_size.max(p.size);
-                    line.pieces.push(p);
-                    if bidi {
-                        levels.push(level);
-                    }
-                }
-                Thing::Glue { space: true } => self.space_glyph(line, x),
-                Thing::Glue { space: false } => {}
-            }
-            x += w;
+        let mut placer = Placer {
+            x: 0.0,
+            levels: bidi.then(Vec::new),
         };
         // With bidi, what the line holds in logical order, each thing with its
         // level and width, to be placed in visual order; else placed at once.
@@ -742,7 +586,7 @@ impl Ctx<'_> {
             if bidi {
                 things.push((thing, level, w));
             } else {
-                place(&mut line, &thing, level, w);
+                placer.put(self, &mut line, &thing, level, w);
             }
         }
         if bidi {
@@ -750,10 +594,12 @@ impl Ctx<'_> {
             let order = BidiInfo::reorder_visual(&things.iter().map(|t| t.1).collect::<Vec<_>>());
             for i in order {
                 let (thing, level, w) = &things[i];
-                place(&mut line, thing, *level, *w);
+                placer.put(self, &mut line, thing, *level, *w);
             }
-            mark_direction_changes(&mut line.pieces, &levels, spec.rtl);
+            let levels = placer.levels.as_deref().unwrap_or(&[]);
+            mark_direction_changes(&mut line.pieces, levels, spec.rtl);
         }
+        let x = placer.x;
         let shift = if spec.rtl {
             rtl_shift(spec, n, x)
         } else {
@@ -790,70 +636,39 @@ impl Ctx<'_> {
     }
 }
 
-/// Right-to-left and left-to-right marks (U+200F, U+200E) in the text of the
-/// glyphs of a line, in visual order, where its direction changes, so that text
-/// extraction reads the line in logical order. poppler reorders a line by a
-/// simple rule: in a right-to-left line, a stretch that starts with a
-/// left-to-right letter or a number (or a separator of numbers: , . : ،) runs on
-/// to the left over spaces and punctuation up to the next right-to-left letter,
-/// and keeps its order; in a left-to-right line, a right-to-left stretch runs on
-/// to the right up to the next left-to-right letter or number. Without marks, the
-/// space before a stretch moves into it and two words run together, or a
-/// bracket at its end leaves it. So each stretch set against the line's
-/// direction gets a right-to-left mark on its left and a left-to-right mark on
-/// its right (where something is beside it), and in a right-to-left line a separator of numbers that is not in
-/// a number a right-to-left mark on its left. The marks are invisible and
-/// change no word.
-fn mark_direction_changes(pieces: &mut [Placed], levels: &[Level], rtl: bool) {
-    const RLM: char = '\u{200F}';
-    const LRM: char = '\u{200E}';
-    let against = |i: usize| levels[i].is_rtl() != rtl;
-    let mut i = 0;
-    while i < pieces.len() {
-        if !against(i) {
-            if rtl {
-                for (k, g) in pieces[i].glyphs.iter_mut().enumerate() {
-                    if (i > 0 || k > 0) && g.text.as_str().chars().next().is_some_and(number_like) {
-                        g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
-                    }
-                }
-            }
-            i += 1;
-            continue;
+/// Glyph `i` of `glyphs` drawn at pen position `x`; the first of its cluster
+/// drawn carries the cluster's text (reversed right to left, see `placed`).
+#[inline]
+fn placed_glyph(
+    glyphs: &[Glyph],
+    i: usize,
+    drawn_first: bool,
+    text: &str,
+    x: Pt,
+    rtl: bool,
+) -> PlacedGlyph {
+    let g = &glyphs[i];
+    let c = g.cluster as usize;
+    let t = if drawn_first {
+        let next = glyphs[i + 1..]
+            .iter()
+            .find(|n| n.cluster != g.cluster)
+            .map_or(text.len(), |n| (n.cluster as usize).min(text.len()));
+        let t = text.get(c..next.max(c)).unwrap_or("");
+        if rtl && t.chars().nth(1).is_some() {
+            reversed(t)
+        } else {
+            t.into()
         }
-        let end = (i..pieces.len())
-            .find(|&j| !against(j))
-            .unwrap_or(pieces.len());
-        if i > 0 {
-            if let Some(g) = pieces[i]
-                .glyphs
-                .iter_mut()
-                .find(|g| !g.text.as_str().is_empty())
-            {
-                g.text = format!("{RLM}{}", g.text.as_str()).as_str().into();
-            }
-        }
-        if end < pieces.len() {
-            if let Some(g) = pieces[end - 1]
-                .glyphs
-                .iter_mut()
-                .rev()
-                .find(|g| !g.text.as_str().trim().is_empty())
-            {
-                g.text = format!("{}{LRM}", g.text.as_str()).as_str().into();
-            }
-        }
-        i = end;
+    } else {
+        super::doc::GlyphText::default()
+    };
+    PlacedGlyph {
+        id: g.id,
+        dx: x + g.x_offset,
+        dy: g.y_offset,
+        text: t,
     }
-}
-
-/// A digit or a separator of numbers, which poppler's reordering takes as left to
-/// right.
-fn number_like(c: char) -> bool {
-    matches!(
-        unicode_bidi::bidi_class(c),
-        BidiClass::EN | BidiClass::AN | BidiClass::ES | BidiClass::ET | BidiClass::CS
-    )
 }
 
 /// The clusters of glyphs placed right to left, as index ranges: a glyph with
@@ -885,6 +700,33 @@ fn reversed(t: &str) -> super::doc::GlyphText {
 struct Word<'a> {
     text: &'a str,
     at: usize,
+}
+
+/// Puts a line's things side by side from its left edge.
+struct Placer {
+    /// Where the next thing goes.
+    x: Pt,
+    /// Each piece's level, when the line is reordered.
+    levels: Option<Vec<Level>>,
+}
+
+impl Placer {
+    #[inline]
+    fn put(&mut self, ctx: &Ctx, line: &mut Line, thing: &Thing, level: Level, w: Pt) {
+        match thing {
+            Thing::Piece(p) => {
+                let p = piece_at(p, self.x);
+                line.max_size = line.max_size.max(p.size);
+                line.pieces.push(p);
+                if let Some(levels) = &mut self.levels {
+                    levels.push(level);
+                }
+            }
+            Thing::Glue { space: true } => ctx.space_glyph(line, self.x),
+            Thing::Glue { space: false } => {}
+        }
+        self.x += w;
+    }
 }
 
 /// What a line holds, before it is put in visual order.
@@ -1224,34 +1066,11 @@ fn placed(
     let hi = glyphs.partition_point(|g| (g.cluster as usize) < to);
     let mut out = Vec::with_capacity(hi - lo);
     let mut x = 0.0;
-    let mut place = |i: usize, drawn_first: bool| {
-        let g = &glyphs[i];
-        let c = g.cluster as usize;
-        let t = if drawn_first {
-            let next = glyphs[i + 1..]
-                .iter()
-                .find(|n| n.cluster != g.cluster)
-                .map_or(text.len(), |n| (n.cluster as usize).min(text.len()));
-            let t = text.get(c..next.max(c)).unwrap_or("");
-            if rtl && t.chars().nth(1).is_some() {
-                reversed(t)
-            } else {
-                t.into()
-            }
-        } else {
-            super::doc::GlyphText::default()
-        };
-        out.push(PlacedGlyph {
-            id: g.id,
-            dx: x + g.x_offset,
-            dy: g.y_offset,
-            text: t,
-        });
-        x += g.advance;
-    };
     if rtl {
         for i in (lo..hi).rev() {
-            place(i, i + 1 == hi || glyphs[i + 1].cluster != glyphs[i].cluster);
+            let first = i + 1 == hi || glyphs[i + 1].cluster != glyphs[i].cluster;
+            out.push(placed_glyph(glyphs, i, first, text, x, true));
+            x += glyphs[i].advance;
         }
         // A letter with marks is several glyphs. Text extraction (poppler's)
         // spreads the text of a /ActualText span over the box from the first
@@ -1278,7 +1097,9 @@ fn placed(
         }
     } else {
         for i in lo..hi {
-            place(i, i == lo || glyphs[i - 1].cluster != glyphs[i].cluster);
+            let first = i == lo || glyphs[i - 1].cluster != glyphs[i].cluster;
+            out.push(placed_glyph(glyphs, i, first, text, x, false));
+            x += glyphs[i].advance;
         }
     }
     Placed {
@@ -1294,6 +1115,8 @@ fn placed(
 
 #[cfg(test)]
 mod tests {
+    use super::bidi::strong_rtl;
+    use super::breaks::no_line_start;
     use super::*;
     use crate::typeset::fonts::Face;
     use std::sync::OnceLock;
@@ -1619,5 +1442,30 @@ mod tests {
             Some(("語", 30.0)),
             "{ps:?}"
         );
+    }
+
+    #[test]
+    fn a_left_to_right_stretch_in_a_right_to_left_line_is_marked_for_text_extraction() {
+        // "see (PVR)" starts the line, at its right; its closing bracket must
+        // read back inside it, so a left-to-right mark follows it; a
+        // right-to-left mark stands on its left, by the Arabic word beside it.
+        let lines = set("see (PVR) تتيح", "ar", rtl(300.0, Align::Left));
+        let drawn: String = lines[0]
+            .pieces
+            .iter()
+            .flat_map(|p| &p.glyphs)
+            .map(|g| g.text.as_str())
+            .collect();
+        assert!(drawn.ends_with(")\u{200E}"), "{drawn:?}");
+        assert!(drawn.contains(" \u{200F}see"), "{drawn:?}");
+        // A line all of one direction has no marks.
+        let lines = set("שלום עולם", "he", rtl(300.0, Align::Left));
+        let texts: String = lines[0]
+            .pieces
+            .iter()
+            .flat_map(|p| &p.glyphs)
+            .map(|g| g.text.as_str())
+            .collect();
+        assert!(!texts.contains(['\u{200E}', '\u{200F}']), "{texts:?}");
     }
 }

@@ -38,8 +38,8 @@ pub struct Glyph {
     pub y_offset: Pt,
 }
 
-/// Which cache a fragment lives in: face, size and language shape alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Which cache a fragment lives in: face, size, language and direction shape alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct CacheKey {
     face: FaceId,
     /// `Pt::to_bits`, so sizes compare exactly.
@@ -47,6 +47,14 @@ struct CacheKey {
     /// Index into `Shaper::languages`.
     language: usize,
     rtl: bool,
+}
+
+/// Two words hashed, not four: every word of a book is looked up here.
+impl std::hash::Hash for CacheKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64((self.face.0 as u64) << 32 | u64::from(self.size));
+        state.write_u64((self.language as u64) << 1 | u64::from(self.rtl));
+    }
 }
 
 /// Which plan shapes a fragment: the features and lookups harfrust selects for a face,
