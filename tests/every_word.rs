@@ -22,9 +22,8 @@
 //! words (title page, contents, running heads, note numbers, the reference list),
 //! so an edition never needs fewer copies of a word than its source has.
 //!
-//! One exception, until issue 11: in the PDF, words in a right-to-left script
-//! (Hebrew, Arabic ...) are not looked for, since the print edition still sets
-//! them reversed (see [`right_to_left`]); the EPUB has them all.
+//! Words in right-to-left scripts are looked for in the PDF too: the print edition
+//! sets them by the bidi algorithm, and pdftotext reads them back in logical order.
 //!
 //! Books: `book/`, `tests/fixtures/every-word` (the constructs that lose words
 //! most easily) and the corpus books of [`CORPUS`], the ones that build today.
@@ -119,9 +118,8 @@ const CORPUS: &[&str] = &[
 
 /// Corpus books whose print edition is not checked yet, and why: the EPUB of each
 /// is checked word for word; their PDFs still break long words in narrow table
-/// cells and code lines without a trace pdftotext can join (issue 12), print
-/// Latin words inside right-to-left paragraphs out of order (issue 11) and have no
-/// glyph for emoji variation selectors. Each issue takes its books off this list.
+/// cells and code lines without a trace pdftotext can join (issue 12). Each issue
+/// takes its books off this list.
 const EPUB_ONLY: &[(&str, &str)] = &[
     (
         "colex-essays",
@@ -130,10 +128,6 @@ const EPUB_ONLY: &[(&str, &str)] = &[
     ("nomicon", "issue 12: words in a narrow table's cells"),
     ("rust-cookbook", "issue 12: long words in code and tables"),
     ("nodebestpractices", "issue 12: names in narrow table cells"),
-    (
-        "opensource-guide-ar",
-        "issue 11: Latin words in Arabic paragraphs",
-    ),
     (
         "advanced-java-zh",
         "issue 12: long words in code and tables",
@@ -963,16 +957,6 @@ fn missing(src: &Source, have: &HashMap<String, usize>) -> Missing {
     missing_except(src, have, |_| false)
 }
 
-/// Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
-/// presentation forms). The print edition sets them left to right in the order
-/// of the source, so a reader (and pdftotext) sees each word reversed: issue 11
-/// brings the bidi algorithm and ends this exception, which holds for the PDF
-/// only, and only for words in these scripts.
-fn right_to_left(w: &str) -> bool {
-    w.chars()
-        .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF))
-}
-
 fn missing_except(
     src: &Source,
     have: &HashMap<String, usize>,
@@ -1114,7 +1098,7 @@ fn check_book(name: &str, book: &Path) {
             let h = have.entry(w).or_default();
             *h = (*h).max(n);
         }
-        let m = missing_except(&src, &have, right_to_left);
+        let m = missing(&src, &have);
         let line = report(name, "PDF", &src, &m);
         eprintln!("{line}");
         if m.total > 0 {
@@ -1311,12 +1295,6 @@ fn html_text_keeps_what_a_reader_sees() {
     assert_eq!(t("<script src='s.js'/>after"), "after");
     assert_eq!(t("<img alt=\"alt text\" src=\"pic.png\">"), "");
     assert_eq!(t("a &lt; b &amp;&eacute;&#233;&#x41; 3<4"), "a b ééa 3 4");
-}
-
-#[test]
-fn only_words_in_right_to_left_scripts_are_excepted_in_print() {
-    assert!(right_to_left("שלום") && right_to_left("ميثاق") && right_to_left("کد"));
-    assert!(!right_to_left("hello") && !right_to_left("приве́т") && !right_to_left("中"));
 }
 
 #[test]

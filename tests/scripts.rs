@@ -108,7 +108,6 @@ fn arabic_book(dir: &Path) {
 }
 
 #[test]
-#[ignore = "until typeset/flow.rs sets Spec.rtl for right-to-left parts (issue 11's RTL pages)"]
 fn arabic_and_hebrew_paragraphs_read_back_in_logical_order() {
     let dir = tempfile::tempdir().unwrap();
     arabic_book(dir.path());
