@@ -407,3 +407,56 @@ fn characters_without_a_glyph_still_copy_out_as_themselves() {
     let joined: String = extracted.split_whitespace().collect();
     assert!(joined.contains(&format!("Allof{many}end.")), "{extracted}");
 }
+
+/// Code keeps its spaces in print: indentation and runs of spaces inside a line, at
+/// the monospace advance each, tabs to the next stop of four columns.
+#[test]
+fn code_keeps_its_indentation_and_its_runs_of_spaces() {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    write_book(
+        &book,
+        &[
+            ("book.yaml", "title: Code\ndate: 2026-01-01\nchapters: [one.md]\n"),
+            (
+                "one.md",
+                "# One\n\nText.\n\n```\nfn main() {\n    let  x   = 1;\n\tif x {\n\t    y();\n\t}\n}\n```\n",
+            ),
+        ],
+    );
+    let out = dir.path().join("out");
+    build_ok(&book, &out);
+    let o = std::process::Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(out.join("code.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&o.stdout);
+    // Each word's left edge, in order.
+    let x = |word: &str| -> Vec<f32> {
+        html.lines()
+            .filter(|l| l.ends_with(&format!(">{word}</word>")))
+            .filter_map(|l| {
+                let at = l.find("xMin=\"")? + 6;
+                l[at..].split('"').next()?.parse().ok()
+            })
+            .collect()
+    };
+    let (fun, let_, eq, y) = (x("fn")[0], x("let")[0], x("=")[0], x("y();")[0]);
+    let advance = (let_ - fun) / 4.0;
+    assert!(advance > 3.0 && advance < 8.0, "{advance}");
+    let cols = |v: f32| (v - fun) / advance;
+    assert!((cols(x("x")[0]) - 9.0).abs() < 0.05, "{html}");
+    assert!((cols(eq) - 13.0).abs() < 0.05, "{html}");
+    assert!((cols(x("if")[0]) - 4.0).abs() < 0.05, "{html}");
+    assert!((cols(y) - 8.0).abs() < 0.05, "{html}");
+}

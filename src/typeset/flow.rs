@@ -752,10 +752,14 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.space(self.leading * 0.5);
         for l in text.trim_end_matches('\n').split('\n') {
             let runs = vec![Run {
-                text: l.replace('\t', "    "),
+                text: expand_tabs(l),
                 style: self.style(Style::Mono, cs),
             }];
-            let mut lines = self.set(&runs, Spec::plain(self.width - x - size, Align::Left));
+            let spec = Spec {
+                keep_spaces: true,
+                ..Spec::plain(self.width - x - size, Align::Left)
+            };
+            let mut lines = self.set(&runs, spec);
             if lines.is_empty() {
                 lines.push(Line {
                     max_size: cs,
@@ -1204,5 +1208,39 @@ fn bold(s: Style) -> Style {
         Style::HeadingRegular => Style::HeadingBold,
         Style::HeadingItalic => Style::HeadingBoldItalic,
         other => other,
+    }
+}
+
+/// Tabs to spaces up to the next stop of four columns, as mdBook shows code.
+fn expand_tabs(line: &str) -> String {
+    const TAB_STOP: usize = 4;
+    if !line.contains('\t') {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let n = TAB_STOP - column % TAB_STOP;
+            out.extend(std::iter::repeat_n(' ', n));
+            column += n;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::expand_tabs;
+
+    #[test]
+    fn tabs_reach_the_next_stop_of_four_columns() {
+        assert_eq!(expand_tabs("\tx"), "    x");
+        assert_eq!(expand_tabs("ab\tc"), "ab  c");
+        assert_eq!(expand_tabs("abcd\te\t"), "abcd    e   ");
+        assert_eq!(expand_tabs("no tabs  here"), "no tabs  here");
     }
 }

@@ -91,6 +91,9 @@ pub struct Spec {
     pub hyphenate: bool,
     /// Lines run right to left: set from the right edge, indents on the right.
     pub rtl: bool,
+    /// Every space kept at its width, at the start of a line too (code): runs of
+    /// spaces are neither merged nor stretched.
+    pub keep_spaces: bool,
 }
 
 impl Spec {
@@ -103,6 +106,7 @@ impl Spec {
             align,
             hyphenate: false,
             rtl: false,
+            keep_spaces: false,
         }
     }
 }
@@ -258,6 +262,12 @@ impl Ctx<'_> {
                 let mut rest = line;
                 while !rest.is_empty() {
                     let ws = rest.len() - rest.trim_start_matches(breaking_space).len();
+                    if ws > 0 && spec.keep_spaces {
+                        self.kept_spaces(&mut units, st.style, size, &rest[..ws], text.level(at));
+                        rest = &rest[ws..];
+                        at += ws;
+                        continue;
+                    }
                     if ws > 0 {
                         let ideographic = rest[..ws].chars().all(|c| c == '\u{3000}');
                         self.glue(&mut units, st.style, size, text.level(at), ideographic);
@@ -292,6 +302,30 @@ impl Ctx<'_> {
         }
         units.push(Unit::Forced);
         units
+    }
+
+    /// A run of spaces kept as written (code): as wide as its spaces, fixed, even
+    /// at the start of a line; a line may still break there.
+    fn kept_spaces(
+        &mut self,
+        units: &mut Vec<Unit>,
+        style: Style,
+        size: Pt,
+        spaces: &str,
+        level: Level,
+    ) {
+        let face = self.fonts.id(style);
+        let w = self
+            .shaper
+            .width(self.fonts, face, size, " ", &self.language);
+        let w = if w > 0.0 { w } else { size * 0.6 };
+        units.push(Unit::Glue {
+            natural: w * spaces.chars().count() as f32,
+            stretch: 0.0,
+            shrink: 0.0,
+            space: true,
+            level,
+        });
     }
 
     /// The glue of a space; of an ideographic space (U+3000) as wide as an
@@ -547,8 +581,10 @@ impl Ctx<'_> {
         // The glue the line breaks at, not drawn.
         let mut trailing = 0.0;
         let mut last_level = Level::ltr();
-        // Leading glue and breaks after a line break are dropped.
-        let mut began = false;
+        // Leading glue and breaks after a line break are dropped, except the
+        // indentation of code.
+        let mut began = spec.keep_spaces
+            && (start == 0 || matches!(units.get(map[start - 1]), Some(Unit::Forced)));
         for (k, &u) in map.iter().enumerate().take(end + 1).skip(start) {
             let (thing, level, w) = match &units[u] {
                 Unit::Piece(p, level) => {
