@@ -423,10 +423,8 @@ impl Finder {
         close.into_iter().take(5).collect()
     }
 
-    /// Installed families that cover `chars`, chosen one by one: each time the one
-    /// that covers most of what is left, preferring a family made for one of the
-    /// book's `languages`, then an ordinary text face (not a symbol, mono or
-    /// display face), then a serif (the bundled body face is one). Returns the
+    /// Families that cover `chars`: first those in the book's `fonts/` folder, then
+    /// installed ones, chosen one by one (see [`Finder::choose`]). Returns the
     /// families and the characters none of them has.
     pub fn covering(
         &self,
@@ -435,20 +433,35 @@ impl Finder {
     ) -> (Vec<Family>, BTreeSet<char>) {
         let mut left: BTreeSet<char> = chars.clone();
         let mut found = Vec::new();
-        let Some(installed) = self.installed() else {
-            return (found, left);
-        };
+        self.choose(&self.book, &mut left, languages, &mut found);
+        if let Some(installed) = self.installed() {
+            self.choose(installed, &mut left, languages, &mut found);
+        }
+        (found, left)
+    }
+
+    /// Families of `catalogue` for the characters `left`, chosen one by one: each
+    /// time the one that covers most of what is left, preferring a family made for
+    /// one of the book's `languages`, then an ordinary text face (not a symbol, mono
+    /// or display face), then a serif (the bundled body face is one).
+    fn choose(
+        &self,
+        catalogue: &Catalogue,
+        left: &mut BTreeSet<char>,
+        languages: &[String],
+        found: &mut Vec<Family>,
+    ) {
         // One candidate a family: its regular face (else any), opened once.
         let mut candidates: Vec<(&str, &FaceEntry, Font)> = Vec::new();
         let mut seen: BTreeSet<&str> = BTreeSet::new();
-        for e in &installed.faces {
+        for e in &catalogue.faces {
             let Some(name) = e.families.first() else {
                 continue;
             };
             if seen.contains(name.as_str()) {
                 continue;
             }
-            let Some(slots) = installed.family(name) else {
+            let Some(slots) = catalogue.family(name) else {
                 continue;
             };
             let Some(best) = slots.iter().flatten().next() else {
@@ -490,11 +503,12 @@ impl Finder {
             let (name, _, font) = candidates.remove(i);
             let charmap = font.charmap();
             left.retain(|&c| charmap.map_unicode(u32::from(c)).is_none());
-            if let Ok(family) = self.family(name) {
-                found.push(family);
+            if let Some(slots) = catalogue.family(name) {
+                if let Ok(family) = family_from(name, slots) {
+                    found.push(family);
+                }
             }
         }
-        (found, left)
     }
 }
 

@@ -268,3 +268,23 @@ fn headings_may_have_a_family_of_their_own() {
     assert!(!names.contains("NotoSerif-Italic"), "{names:?}");
     assert!(stroked > 0, "the section heading's bold is made");
 }
+
+#[test]
+fn a_font_in_the_fonts_folder_serves_characters_no_bundled_face_has_without_being_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    book(dir.path(), "", "# One\n\nWords and 日本語 in one line.\n");
+    std::fs::write(
+        dir.path().join("fonts/NotoSansCJKjp-subset.otf"),
+        include_bytes!("fixtures/fonts/NotoSansCJKjp-subset.otf"),
+    )
+    .unwrap();
+    let run = build_ok(dir.path(), out.path());
+    assert!(!stderr(&run).contains("W0109"), "{}", stderr(&run));
+    let (names, _) = embedded(&the_pdf(out.path()));
+    assert!(
+        names.iter().any(|n| n.starts_with("NotoSansCJKjp")),
+        "{names:?}"
+    );
+    assert!(names.contains("CharisSIL"), "{names:?}");
+}

@@ -53,8 +53,11 @@ pub(super) fn typefaces(
             wanted.fallback = r.fallback.map(|f| f.into_vec()).unwrap_or_default();
         }
     }
+    let fonts_dir = dir.join(FONTS_DIR);
     let (Some(msrc), false) = (msrc, wanted.is_empty()) else {
-        let finder = Finder::new(None, &[], installed.unwrap_or(true));
+        // Nothing named: the fonts/ folder still serves characters no bundled face
+        // has, before installed fonts.
+        let finder = Finder::new(Some(&fonts_dir), &[], installed.unwrap_or(true));
         return (Typefaces::default(), finder);
     };
     let mut cx = Cx {
@@ -69,7 +72,6 @@ pub(super) fn typefaces(
         .filter(|v| looks_like_file(&v.value))
         .filter_map(|v| cx.path(v))
         .collect();
-    let fonts_dir = dir.join(FONTS_DIR);
     let finder = Finder::new(Some(&fonts_dir), &files, installed.unwrap_or(true));
     let mut faces = Typefaces {
         body: wanted
