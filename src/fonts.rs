@@ -20,8 +20,10 @@ use std::sync::{Arc, OnceLock};
 pub use skrifa::font::Blob as FontData;
 use skrifa::font::Font;
 
-/// The faces compiled into the binary: (file name, data).
-pub const BUNDLED_BODY: [(&str, &[u8]); 4] = [
+/// The faces compiled into the binary: (file name, data). Statics, not
+/// constants: faces are told apart by the address of their data, and a constant
+/// may be copied into every place that uses it.
+pub static BUNDLED_BODY: [(&str, &[u8]); 4] = [
     (
         "CharisSIL-Regular.ttf",
         include_bytes!("../fonts/CharisSIL-Regular.ttf"),
@@ -40,13 +42,13 @@ pub const BUNDLED_BODY: [(&str, &[u8]); 4] = [
     ),
 ];
 /// Code: DejaVu Sans Mono.
-pub const BUNDLED_MONO: (&str, &[u8]) = (
+pub static BUNDLED_MONO: (&str, &[u8]) = (
     "DejaVuSansMono.ttf",
     include_bytes!("../fonts/DejaVuSansMono.ttf"),
 );
 /// Characters the others lack: DejaVu Sans (Greek, Cyrillic, Arabic, Hebrew,
 /// symbols).
-pub const BUNDLED_FALLBACK: (&str, &[u8]) =
+pub static BUNDLED_FALLBACK: (&str, &[u8]) =
     ("DejaVuSans.ttf", include_bytes!("../fonts/DejaVuSans.ttf"));
 
 /// Extensions of the font files looked for in a book's `fonts/` folder.
@@ -137,6 +139,31 @@ pub struct Family {
 }
 
 impl Family {
+    /// The bundled body family, Charis SIL, in its four styles.
+    pub fn bundled_body() -> Family {
+        Family {
+            name: "Charis SIL".into(),
+            faces: BUNDLED_BODY.map(|(file, data)| Some(FontFile::bundled(file, data))),
+        }
+    }
+
+    /// The bundled code face, DejaVu Sans Mono (regular only).
+    pub fn bundled_mono() -> Family {
+        Family::single("DejaVu Sans Mono", BUNDLED_MONO)
+    }
+
+    /// The bundled fallback, DejaVu Sans (regular only).
+    pub fn bundled_fallback() -> Family {
+        Family::single("DejaVu Sans", BUNDLED_FALLBACK)
+    }
+
+    fn single(name: &str, (file, data): (&str, &'static [u8])) -> Family {
+        Family {
+            name: name.into(),
+            faces: [Some(FontFile::bundled(file, data)), None, None, None],
+        }
+    }
+
     pub fn face(&self, slot: Slot) -> Option<&FontFile> {
         self.faces[slot.index()].as_ref()
     }

@@ -13,9 +13,7 @@ use skrifa::raw::collections::IntSet;
 use skrifa::raw::types::{NameId, Tag};
 use skrifa::raw::{FontRef, TableProvider};
 
-use crate::fonts::{
-    Family, FontFile, Slot, Typefaces, BUNDLED_BODY, BUNDLED_FALLBACK, BUNDLED_MONO,
-};
+use crate::fonts::{Family, FontFile, Slot, Typefaces};
 
 /// Tables no reading system needs, dropped as HarfBuzz's subsetter drops them by
 /// default: legacy layout (AAT, `kern`), Graphite, justification, bitmaps and the
@@ -49,25 +47,9 @@ pub struct NotEmbedded {
 /// The faces to embed, subset to the characters the book prints, and the ones that
 /// could not be.
 pub fn subsets(t: &Typefaces) -> (Vec<Embedded>, Vec<NotEmbedded>) {
-    let charis = bundled("Charis SIL", &BUNDLED_BODY);
-    let mono = Family {
-        name: "DejaVu Sans Mono".into(),
-        faces: [
-            Some(FontFile::bundled(BUNDLED_MONO.0, BUNDLED_MONO.1)),
-            None,
-            None,
-            None,
-        ],
-    };
-    let sans = Family {
-        name: "DejaVu Sans".into(),
-        faces: [
-            Some(FontFile::bundled(BUNDLED_FALLBACK.0, BUNDLED_FALLBACK.1)),
-            None,
-            None,
-            None,
-        ],
-    };
+    let charis = Family::bundled_body();
+    let mono = Family::bundled_mono();
+    let sans = Family::bundled_fallback();
     let mut roles: Vec<(&str, &Family)> = vec![("body", t.body.as_ref().unwrap_or(&charis))];
     if let Some(h) = &t.headings {
         roles.push(("headings", h));
@@ -184,14 +166,6 @@ fn family_name(role: &str, name: &str) -> String {
     format!("{role} {}", name.replace(['"', '\\'], ""))
 }
 
-/// A bundled family from its four files.
-fn bundled(name: &str, files: &[(&str, &'static [u8]); 4]) -> Family {
-    Family {
-        name: name.to_string(),
-        faces: files.map(|(file, data)| Some(FontFile::bundled(file, data))),
-    }
-}
-
 /// Lowercase letters and digits of a family name, words joined by hyphens.
 fn slug(name: &str) -> String {
     let mut out = String::new();
@@ -289,7 +263,7 @@ mod tests {
         );
         let regular = &faces[0];
         assert!(
-            regular.data.len() < BUNDLED_BODY[0].1.len() / 5,
+            regular.data.len() < crate::fonts::BUNDLED_BODY[0].1.len() / 5,
             "{}",
             regular.data.len()
         );

@@ -15,9 +15,7 @@ use skrifa::font::name::NameId;
 use skrifa::font::Font;
 use skrifa::raw::types::F48Dot16;
 
-use crate::fonts::{
-    Family, FontData, FontFile, Slot, Typefaces, BUNDLED_BODY, BUNDLED_FALLBACK, BUNDLED_MONO,
-};
+use crate::fonts::{Family, FontData, FontFile, Slot, Typefaces, BUNDLED_FALLBACK, BUNDLED_MONO};
 use crate::typeset::doc::{FaceId, Pt, Synthetic};
 
 /// A length in ems: multiply by the font size in points to get [`Pt`].
@@ -391,7 +389,7 @@ impl FontSet {
     /// the order of [`Style::ALL`].
     pub fn for_book(t: &Typefaces) -> Result<FontSet, FontError> {
         let mut b = Builder::default();
-        let charis = bundled_family("Charis SIL", &BUNDLED_BODY);
+        let charis = Family::bundled_body();
         let body = b.family(t.body.as_ref().unwrap_or(&charis))?;
         let mono = match &t.code {
             Some(code) => b.family(code)?[0],
@@ -431,15 +429,7 @@ impl FontSet {
             .collect::<Result<_, _>>()?;
         // DejaVu Sans has one face: its italic and bold are made, so that emphasis
         // in Greek, Arabic or Hebrew still shows.
-        let sans_family = Family {
-            name: "DejaVu Sans".into(),
-            faces: [
-                Some(FontFile::bundled(BUNDLED_FALLBACK.0, BUNDLED_FALLBACK.1)),
-                None,
-                None,
-                None,
-            ],
-        };
+        let sans_family = Family::bundled_fallback();
         let sans_styles = b.family(&sans_family)?;
         let chains = Style::ALL.map(|style| {
             // Code and the fallback take the regular style of the fallbacks.
@@ -492,14 +482,6 @@ impl FontSet {
             .iter()
             .copied()
             .find(|&id| self.covers(id, c))
-    }
-}
-
-/// A bundled family from its four files.
-fn bundled_family(name: &str, files: &[(&str, &'static [u8]); 4]) -> Family {
-    Family {
-        name: name.to_string(),
-        faces: files.map(|(file, data)| Some(FontFile::bundled(file, data))),
     }
 }
 
