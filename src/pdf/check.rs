@@ -43,6 +43,14 @@ fn check_page(doc: &Document, at: PageCheck, page: &Page) -> Result<(), WriteErr
                 }
             }
             Item::Link { rect, target } => check_link(at, rect, target, doc.pages.len())?,
+            Item::Rect { rect, stroke, .. } => {
+                at.finite_rect("a rectangle", rect)?;
+                if let Some((_, width)) = stroke {
+                    if !(width.is_finite() && *width >= 0.0) {
+                        return Err(at.bad("a frame's line width", *width));
+                    }
+                }
+            }
             Item::Image { image, rect } => {
                 at.finite_rect("an image rectangle", rect)?;
                 if *image >= doc.images.len() {

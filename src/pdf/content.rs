@@ -7,7 +7,7 @@
 
 use super::fonts::EmbeddedFace;
 use super::images::image_name;
-use crate::typeset::doc::{PlacedGlyph, Pt, Rect, TextRun};
+use crate::typeset::doc::{Color, PlacedGlyph, Pt, Rect, TextRun};
 
 /// A content stream being written: operands, each followed by a space, then the
 /// operator and a newline, as lopdf's own encoder lays them out.
@@ -108,6 +108,55 @@ pub(super) fn draw_line(from: (Pt, Pt), to: (Pt, Pt), width: Pt, out: &mut Ops) 
     out.op("S");
 }
 
+/// Sets the fill (`rg`/`g`) or stroke (`RG`/`G`) colour: a grey as DeviceGray, so
+/// that greys print in black ink alone.
+fn set_color(c: Color, stroke: bool, out: &mut Ops) {
+    let Color(r, g, b) = c;
+    let channel = |v: u8| f32::from(v) / 255.0;
+    if r == g && g == b {
+        out.num(channel(r));
+        out.op(if stroke { "G" } else { "g" });
+    } else {
+        for v in [r, g, b] {
+            out.num(channel(v));
+        }
+        out.op(if stroke { "RG" } else { "rg" });
+    }
+}
+
+/// Draws a rectangle: filled, then framed, each only when asked for; the colours
+/// set inside `q`/`Q`, so that what follows is drawn in black again.
+pub(super) fn draw_rect(
+    rect: &Rect,
+    fill: Option<Color>,
+    stroke: Option<(Color, Pt)>,
+    out: &mut Ops,
+) {
+    if fill.is_none() && stroke.is_none() {
+        return;
+    }
+    out.op("q");
+    if let Some(c) = fill {
+        set_color(c, false, out);
+    }
+    if let Some((c, width)) = stroke {
+        set_color(c, true, out);
+        out.num(width);
+        out.op("w");
+    }
+    out.num(rect.x);
+    out.num(rect.y);
+    out.num(rect.width);
+    out.num(rect.height);
+    out.op("re");
+    out.op(match (fill.is_some(), stroke.is_some()) {
+        (true, true) => "B",
+        (true, false) => "f",
+        _ => "S",
+    });
+    out.op("Q");
+}
+
 /// Draws image `image` (its XObject) scaled into `rect`.
 pub(super) fn draw_image(image: usize, rect: &Rect, out: &mut Ops) {
     out.op("q");
@@ -130,6 +179,10 @@ pub(super) fn draw_image(image: usize, rect: &Rect, out: &mut Ops) {
 pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
     if run.glyphs.is_empty() {
         return;
+    }
+    if let Some(c) = run.color {
+        out.op("q");
+        set_color(c, false, out);
     }
     out.op("BT");
     out.raw(b"/");
@@ -194,6 +247,9 @@ pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
     }
     line.flush(out);
     finish_run(synthetic, out);
+    if run.color.is_some() {
+        out.op("Q");
+    }
 }
 
 /// Ends a run's text object, putting back the rendering mode a thickened face set
@@ -307,6 +363,51 @@ mod tests {
     use crate::pdf::sample::*;
     use crate::typeset::doc::Item;
     use lopdf::{Object, StringFormat};
+
+    #[test]
+    fn rectangles_and_colours_are_drawn_in_gray_or_rgb_and_put_back() {
+        let rect = Rect {
+            x: 10.0,
+            y: 20.0,
+            width: 100.0,
+            height: 50.5,
+        };
+        let mut out = Ops::default();
+        draw_rect(&rect, Some(Color::gray(242)), None, &mut out);
+        draw_rect(&rect, None, Some((Color(200, 0, 0), 0.5)), &mut out);
+        draw_rect(
+            &rect,
+            Some(Color::gray(255)),
+            Some((Color::BLACK, 1.0)),
+            &mut out,
+        );
+        draw_rect(&rect, None, None, &mut out);
+        let text = String::from_utf8(out.into_bytes()).expect("ASCII");
+        let ops: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            ops,
+            [
+                "q",
+                "0.9490196 g",
+                "10 20 100 50.5 re",
+                "f",
+                "Q",
+                "q",
+                "0.78431374 0 0 RG",
+                "0.5 w",
+                "10 20 100 50.5 re",
+                "S",
+                "Q",
+                "q",
+                "1 g",
+                "0 G",
+                "1 w",
+                "10 20 100 50.5 re",
+                "B",
+                "Q",
+            ]
+        );
+    }
 
     #[test]
     fn glyphs_land_exactly_where_the_layout_put_them() {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream};
 use rayon::prelude::*;
 
-use super::content::{draw_image, draw_line, draw_run, Ops};
+use super::content::{draw_image, draw_line, draw_rect, draw_run, Ops};
 use super::finish::deflate;
 use super::fonts::EmbeddedFace;
 use super::images::image_name;
@@ -115,6 +115,7 @@ fn page_content(
                 width,
             } => draw_line((*x1, *y1), (*x2, *y2), *width, &mut out),
             Item::Image { image, rect } => draw_image(*image, rect, &mut out),
+            Item::Rect { rect, fill, stroke } => draw_rect(rect, *fill, *stroke, &mut out),
             Item::Link { rect, target } => {
                 annots.push(link_annotation(rect, target, page_ids[index], page_ids));
             }

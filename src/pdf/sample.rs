@@ -82,6 +82,7 @@ pub(super) fn run(
         x,
         y,
         glyphs: set(data, size, glyphs, stretch),
+        color: None,
     })
 }
 

@@ -112,6 +112,27 @@ pub enum Item {
         image: usize,
         rect: Rect,
     },
+    /// A rectangle, filled, stroked or both (a code block's tint, a box's frame).
+    /// Drawn where it stands in the page's items: before the text it lies under.
+    Rect {
+        rect: Rect,
+        fill: Option<Color>,
+        /// Colour and line width of the frame.
+        stroke: Option<(Color, Pt)>,
+    },
+}
+
+/// A colour in DeviceRGB, 0–255 a channel; a grey has three equal channels and is
+/// written as DeviceGray.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Color(pub u8, pub u8, pub u8);
+
+impl Color {
+    pub const BLACK: Color = Color(0, 0, 0);
+    /// A grey, `level` from 0 (black) to 255 (white).
+    pub const fn gray(level: u8) -> Color {
+        Color(level, level, level)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -131,6 +152,8 @@ pub struct TextRun {
     pub x: Pt,
     pub y: Pt,
     pub glyphs: Vec<PlacedGlyph>,
+    /// The fill colour of the glyphs; black when None.
+    pub color: Option<Color>,
 }
 
 #[derive(Debug, Clone)]

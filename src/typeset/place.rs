@@ -93,6 +93,7 @@ fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginate
                     x,
                     y,
                     glyphs,
+                    color: None,
                 })
             }
         }
@@ -283,6 +284,7 @@ fn head_line(
                 x: left + piece.x,
                 y,
                 glyphs: piece.glyphs,
+                color: None,
             }));
         }
     }

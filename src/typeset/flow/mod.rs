@@ -10,12 +10,17 @@
 //! Knows the book's blocks and the page width, not page breaks: `paginate` decides
 //! those.
 
+mod code;
+mod figure;
+mod notes;
+mod table;
+
 use super::doc::Pt;
 use super::fonts::Style;
 use super::paragraph::{Align, Ctx, Line, Notes, Run, RunStyle, Spec};
 use crate::model::walk::{walk_inlines, Visit};
 use crate::model::{
-    Alert, Block, Book, Definition, Element, Heading, Inline, LinkTarget, ListItem, Part, PartKind,
+    Alert, Block, Book, Definition, Element, Heading, Inline, LinkTarget, ListItem, PartKind,
     Reference, Role, Tag,
 };
 
@@ -738,40 +743,6 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flush = true;
     }
 
-    fn code(&mut self, text: &str, x: Pt) {
-        let size = self.size;
-        let cs = size * CODE_SCALE;
-        // Code reads left to right in any text: in right-to-left text its box is
-        // mirrored (the surrounding indents on the right) and its own indent is at
-        // its own start, the left.
-        let left = if self.rtl {
-            self.full - self.width + size
-        } else {
-            x + size
-        };
-        self.space(self.leading * 0.5);
-        for l in text.trim_end_matches('\n').split('\n') {
-            let runs = vec![Run {
-                text: expand_tabs(l),
-                style: self.style(Style::Mono, cs),
-            }];
-            let spec = Spec {
-                keep_spaces: true,
-                ..Spec::plain(self.width - x - size, Align::Left)
-            };
-            let mut lines = self.set(&runs, spec);
-            if lines.is_empty() {
-                lines.push(Line {
-                    max_size: cs,
-                    ..Line::default()
-                });
-            }
-            self.push_lines(lines, left, self.leading * 0.92, false);
-        }
-        self.space(self.leading * 0.5);
-        self.flush = true;
-    }
-
     fn math(&mut self, m: &str, x: Pt) {
         let runs = vec![Run {
             text: m.to_string(),
@@ -809,72 +780,6 @@ impl<'c, 'f> Builder<'c, 'f> {
             self.push_lines(lines, left, self.leading * 0.95, false);
             self.space(self.leading * 0.3);
         }
-    }
-
-    /// A paragraph that is one image alone becomes a figure: scaled to fit the
-    /// measure (and two thirds of the page height), centred, its title as caption.
-    /// Returns false when the paragraph is not one, or the image cannot be drawn.
-    fn figure(&mut self, book: &Book, inl: &[Inline], x: Pt) -> bool {
-        let [Inline::Image {
-            source: crate::model::ImageSource::Resource(r),
-            title,
-            ..
-        }] = inl
-        else {
-            return false;
-        };
-        let r = *r;
-        let index = match self.decoded.get(&r) {
-            Some(i) => *i,
-            None => {
-                let res = &book.resources[r];
-                let i = match super::image::decode(&res.data, res.media_type) {
-                    Ok(img) => {
-                        self.images.push(img);
-                        Some(self.images.len() - 1)
-                    }
-                    Err(why) => {
-                        self.findings.undrawn.push((res.name.clone(), why));
-                        None
-                    }
-                };
-                self.decoded.insert(r, i);
-                i
-            }
-        };
-        let Some(image) = index else {
-            return false;
-        };
-        let (pw, ph) = (
-            self.images[image].width as Pt,
-            self.images[image].height as Pt,
-        );
-        // Pixels at 150 dpi, then no wider than the measure nor taller than 2/3 page.
-        let measure = self.width - x;
-        let mut w = pw * 72.0 / 150.0;
-        let mut h = ph * 72.0 / 150.0;
-        let scale = (measure / w).min(self.text_height * 2.0 / 3.0 / h).min(1.0);
-        w *= scale;
-        h *= scale;
-        self.space(self.leading * 0.5);
-        let left = self.left_edge(x, measure);
-        self.flow.push(Flow::Image {
-            image,
-            x: left + (measure - w) / 2.0,
-            width: w,
-            height: h,
-        });
-        if !title.is_empty() {
-            let runs = vec![Run {
-                text: title.clone(),
-                style: self.style(Style::Italic, self.size * NOTE_SCALE),
-            }];
-            let lines = self.set(&runs, self.plain(measure, Align::Center));
-            self.push_lines(lines, left, self.leading, false);
-        }
-        self.space(self.leading * 0.5);
-        self.flush = true;
-        true
     }
 
     /// A raw HTML element that holds blocks: its blocks, a caption set as a
@@ -941,133 +846,6 @@ impl<'c, 'f> Builder<'c, 'f> {
             self.flow
                 .push(Flow::Anchor(self.part, Some(id.to_string())));
         }
-    }
-
-    /// A simple table: columns share the width by their content, cells wrap.
-    fn table(&mut self, head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], x: Pt) {
-        let size = self.size * 0.9;
-        let cols = head
-            .len()
-            .max(rows.iter().map(Vec::len).max().unwrap_or(0))
-            .max(1);
-        let gap = size;
-        let measure = self.width - x;
-        let avail = measure - gap * (cols as Pt - 1.0);
-        let mut natural = vec![size; cols];
-        for row in std::iter::once(head).chain(rows.iter().map(|r| r.as_slice())) {
-            for (c, cell) in row.iter().enumerate() {
-                let w = Inline::plain_text(cell).chars().count() as Pt * size * 0.5;
-                natural[c] = natural[c].max(w.min(avail));
-            }
-        }
-        let total: Pt = natural.iter().sum();
-        let widths: Vec<Pt> = natural
-            .iter()
-            .map(|w| (w / total * avail).max(size * 2.0))
-            .collect();
-        self.space(self.leading * 0.5);
-        let mut first = true;
-        for row in std::iter::once(head).chain(rows.iter().map(|r| r.as_slice())) {
-            if row.is_empty() {
-                continue;
-            }
-            let st = if first && !head.is_empty() {
-                Style::Bold
-            } else {
-                Style::Regular
-            };
-            let mut cell_lines: Vec<Vec<Line>> = Vec::new();
-            for (c, cell) in row.iter().enumerate() {
-                let runs = self.runs(cell, self.style(st, size));
-                cell_lines.push(self.set(
-                    &runs,
-                    Spec {
-                        hyphenate: true,
-                        ..self.plain(widths[c], Align::Left)
-                    },
-                ));
-            }
-            let n = cell_lines.iter().map(Vec::len).max().unwrap_or(0).max(1);
-            let mut merged = Vec::with_capacity(n);
-            for i in 0..n {
-                let mut line = Line {
-                    max_size: size,
-                    ..Line::default()
-                };
-                // Each cell's left edge: the first column on the left, or on the
-                // right in right-to-left text.
-                let mut cx = 0.0;
-                let mut right = measure;
-                for (c, lines) in cell_lines.iter().enumerate() {
-                    let at = if self.rtl { right - widths[c] } else { cx };
-                    if let Some(l) = lines.get(i) {
-                        for p in &l.pieces {
-                            let mut p = p.clone();
-                            p.x += at;
-                            line.pieces.push(p);
-                        }
-                    }
-                    cx += widths[c] + gap;
-                    right -= widths[c] + gap;
-                }
-                merged.push(line);
-            }
-            let left = self.left_edge(x, measure);
-            self.push_lines(merged, left, self.leading, false);
-            if first && !head.is_empty() {
-                self.flow.push(Flow::Rule {
-                    width: self.width - x,
-                });
-            }
-            first = false;
-        }
-        self.space(self.leading * 0.5);
-        self.flush = true;
-    }
-
-    /// Footnotes as notes at the end of their chapter.
-    fn footnotes(&mut self, book: &Book, p: &Part) {
-        if p.footnotes.is_empty() {
-            return;
-        }
-        self.space(self.leading);
-        self.flow.push(Flow::Rule {
-            width: self.width * 0.3,
-        });
-        let ns = self.size * NOTE_SCALE;
-        let saved = self.size;
-        self.size = ns;
-        for (k, f) in p.footnotes.iter().enumerate() {
-            self.flow.push(Flow::Anchor(self.part, Some(f.id.clone())));
-            let first = self.flow.len();
-            self.flush = true;
-            self.blocks_in(book, &f.blocks, ns * 1.5);
-            let num = vec![Run {
-                text: format!("{}.", k + 1),
-                style: self.style(Style::Regular, ns),
-            }];
-            // The number in the indent at the start side: left, or right in
-            // right-to-left text.
-            let m = self.set(&num, self.plain(ns * 1.5, Align::Left));
-            let at = self.left_edge(0.0, ns * 1.5);
-            let rtl = self.rtl;
-            if let Some(ml) = m.into_iter().next() {
-                if let Some(Flow::Line { line, x: lx, .. }) = self.flow[first..]
-                    .iter_mut()
-                    .find(|f| matches!(f, Flow::Line { .. }))
-                {
-                    for mut piece in ml.pieces {
-                        if rtl {
-                            piece.x += at - *lx;
-                        } else {
-                            piece.x -= ns * 1.5;
-                        }
-                        line.pieces.insert(0, piece);
-                    }
-                }
-            }
-        }
-        self.size = saved;
     }
 
     /// Inline content → styled runs.
@@ -1208,39 +986,5 @@ fn bold(s: Style) -> Style {
         Style::HeadingRegular => Style::HeadingBold,
         Style::HeadingItalic => Style::HeadingBoldItalic,
         other => other,
-    }
-}
-
-/// Tabs to spaces up to the next stop of four columns, as mdBook shows code.
-fn expand_tabs(line: &str) -> String {
-    const TAB_STOP: usize = 4;
-    if !line.contains('\t') {
-        return line.to_string();
-    }
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut column = 0;
-    for c in line.chars() {
-        if c == '\t' {
-            let n = TAB_STOP - column % TAB_STOP;
-            out.extend(std::iter::repeat_n(' ', n));
-            column += n;
-        } else {
-            out.push(c);
-            column += 1;
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod code_tests {
-    use super::expand_tabs;
-
-    #[test]
-    fn tabs_reach_the_next_stop_of_four_columns() {
-        assert_eq!(expand_tabs("\tx"), "    x");
-        assert_eq!(expand_tabs("ab\tc"), "ab  c");
-        assert_eq!(expand_tabs("abcd\te\t"), "abcd    e   ");
-        assert_eq!(expand_tabs("no tabs  here"), "no tabs  here");
     }
 }
