@@ -175,6 +175,9 @@ pub struct PdfSection {
     pub leading: Option<Spanned<f64>>,
     #[serde(default)]
     pub recto_chapters: Option<bool>,
+    /// Where footnotes print: `foot` (of the page that cites them), `chapter`, `book`.
+    #[serde(default)]
+    pub notes: Option<Spanned<String>>,
 }
 
 /// `pdf.font`: one family for the body (a family name or a font file), or a family

@@ -5,7 +5,7 @@ use serde_saphyr::Spanned;
 
 use super::manifest;
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
-use crate::model::PdfSettings;
+use crate::model::{NotesAt, PdfSettings};
 
 /// The `epub:` section's `embed-fonts`.
 pub(super) fn embed_fonts(
@@ -62,6 +62,18 @@ pub(super) fn print_settings(
     }
     if let Some(r) = p.recto_chapters {
         s.recto_chapters = r;
+    }
+    if let Some(n) = &p.notes {
+        match n.value.trim().to_ascii_lowercase().as_str() {
+            "foot" => s.notes = NotesAt::Foot,
+            "chapter" => s.notes = NotesAt::Chapter,
+            "book" => s.notes = NotesAt::Book,
+            _ => bad(
+                n,
+                "a place for notes",
+                "use `foot` (the foot of the page that cites them), `chapter` (the end of each chapter) or `book` (the end of the book)",
+            ),
+        }
     }
     check_room(&p, &s, msrc, sources, diags);
     s

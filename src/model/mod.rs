@@ -106,6 +106,21 @@ pub struct PdfSettings {
     pub leading: f32,
     /// Chapters open on right-hand pages.
     pub recto_chapters: bool,
+    /// Where footnotes are printed.
+    pub notes: NotesAt,
+}
+
+/// Where the print edition sets footnotes (`pdf.notes`). The EPUB keeps its own:
+/// each note after its chapter, shown as a pop-up where reading systems can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NotesAt {
+    /// At the foot of the page that cites them, as print books set them.
+    #[default]
+    Foot,
+    /// Together at the end of their chapter.
+    Chapter,
+    /// Together at the end of the book, under each chapter's title.
+    Book,
 }
 
 impl Default for PdfSettings {
@@ -121,6 +136,7 @@ impl Default for PdfSettings {
             base_size: 10.5,
             leading: 1.35,
             recto_chapters: true,
+            notes: NotesAt::Foot,
         }
     }
 }

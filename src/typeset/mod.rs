@@ -185,6 +185,16 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
     for set in sets {
         all.append(set);
     }
+    if book.settings.pdf.notes == crate::model::NotesAt::Book && !book.parts.is_empty() {
+        let mut ctx = Ctx {
+            fonts,
+            shaper: shape::Shaper::new(),
+            language: book.meta.language.clone(),
+        };
+        let mut b = g.builder(&mut ctx, recto_chapters);
+        b.book_notes(book, book.parts.len() - 1);
+        all.append(b.finish());
+    }
     all
 }
 

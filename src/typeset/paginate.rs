@@ -6,9 +6,17 @@
 //! of the spread that is (right, or left in a book bound on the right) is for
 //! `place`.
 //!
+//! Footnotes (`pdf.notes: foot`): the items between a `NoteStart` and its `NoteEnd`
+//! are taken out of the text and set at the foot of the page whose line cites them
+//! (the `NoteRef` after it), under a short rule, bottom-aligned in the text block. A
+//! page is full when its text and its notes fill it; a note that does not fit
+//! whole keeps at least its first lines with its reference and continues at the foot
+//! of the next page; when not even those fit, the citing line goes over (LaTeX's
+//! rules, simplified).
+//!
 //! Knows the flow and the text block's height; not fonts, not PDF.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::doc::Pt;
 use super::flow::{Flow, InPara};
@@ -29,6 +37,10 @@ pub struct LaidPage<'a> {
     pub rules: Vec<(Pt, Pt)>,
     /// Images: (image, x, y of the top edge, width, height).
     pub images: Vec<(usize, Pt, Pt, Pt, Pt)>,
+    /// Footnote lines at the foot of the page, in order.
+    pub notes: Vec<PlacedLine<'a>>,
+    /// Where the short rule above the footnotes is (y down from the top).
+    pub foot_rule: Option<Pt>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,23 +95,27 @@ impl Paginated<'_> {
     /// index and points at an empty line. Placing then takes the lines out of the
     /// flow by index and frees them as it goes, so that a long book is not held twice.
     pub fn detach(self) -> Paginated<'static> {
+        let detach = |lines: Vec<PlacedLine>| -> Vec<PlacedLine<'static>> {
+            lines
+                .into_iter()
+                .map(|l| PlacedLine {
+                    line: &NO_LINE,
+                    item: l.item,
+                    x: l.x,
+                    y: l.y,
+                    para: l.para,
+                    heading: l.heading,
+                })
+                .collect()
+        };
         Paginated {
             pages: self
                 .pages
                 .into_iter()
                 .map(|p| LaidPage {
-                    lines: p
-                        .lines
-                        .into_iter()
-                        .map(|l| PlacedLine {
-                            line: &NO_LINE,
-                            item: l.item,
-                            x: l.x,
-                            y: l.y,
-                            para: l.para,
-                            heading: l.heading,
-                        })
-                        .collect(),
+                    lines: detach(p.lines),
+                    notes: detach(p.notes),
+                    foot_rule: p.foot_rule,
                     part: p.part,
                     opening: p.opening,
                     running_heads: p.running_heads,
@@ -121,7 +137,11 @@ fn height(f: &Flow, leading: Pt) -> Pt {
         Flow::Space(s) => *s,
         Flow::Rule { .. } => leading * 0.5,
         Flow::Image { height, .. } => *height,
-        Flow::Anchor(..) | Flow::Opening { .. } => 0.0,
+        Flow::Anchor(..)
+        | Flow::Opening { .. }
+        | Flow::NoteRef { .. }
+        | Flow::NoteStart { .. }
+        | Flow::NoteEnd => 0.0,
     }
 }
 
@@ -224,6 +244,98 @@ pub fn paginate<'a>(flow: &[&'a Flow], text_height: Pt, leading: Pt) -> Paginate
     }
 }
 
+/// Space the footnotes' rule takes, in leadings: half above it, half below.
+const FOOT_SEP: f32 = 1.0;
+/// Notes continued from the page before take at most this share of a page, so that
+/// the text goes on beside them.
+const CARRIED_SHARE: f32 = 0.5;
+/// A note split at the foot keeps at least this many lines with its reference.
+const NOTE_MIN_LINES: usize = 2;
+
+/// A segment's flow with its footnotes taken out: the text, each item with its
+/// index in the whole flow, and each note's items by (part, number).
+struct Segment<'a> {
+    text: Vec<&'a Flow>,
+    index: Vec<usize>,
+    notes: HashMap<(usize, usize), Vec<(usize, &'a Flow)>>,
+    /// The notes in flow order, for those no line cites.
+    order: Vec<(usize, usize)>,
+}
+
+impl<'a> Segment<'a> {
+    fn new(items: &[&'a Flow], offset: usize) -> Segment<'a> {
+        let mut seg = Segment {
+            text: Vec::with_capacity(items.len()),
+            index: Vec::with_capacity(items.len()),
+            notes: HashMap::new(),
+            order: Vec::new(),
+        };
+        let mut note: Option<(usize, usize)> = None;
+        for (k, &f) in items.iter().enumerate() {
+            match (f, note) {
+                (Flow::NoteStart { part, number }, _) => {
+                    note = Some((*part, *number));
+                    seg.order.push((*part, *number));
+                    seg.notes.entry((*part, *number)).or_default();
+                }
+                (Flow::NoteEnd, _) => note = None,
+                (_, Some(key)) => {
+                    if let Some(body) = seg.notes.get_mut(&key) {
+                        body.push((offset + k, f));
+                    }
+                }
+                (_, None) => {
+                    seg.text.push(f);
+                    seg.index.push(offset + k);
+                }
+            }
+        }
+        // A note's spaces at its start or end are no part of it.
+        for body in seg.notes.values_mut() {
+            while matches!(body.last(), Some((_, Flow::Space(_)))) {
+                body.pop();
+            }
+            let lead = body
+                .iter()
+                .take_while(|(_, f)| matches!(f, Flow::Space(_)))
+                .count();
+            body.drain(..lead);
+        }
+        seg
+    }
+
+    /// The note `text[j]` cites, if it is a reference to a note of this segment.
+    fn cited(&self, j: usize) -> Option<(usize, usize)> {
+        match self.text[j] {
+            Flow::NoteRef { part, number } if self.notes.contains_key(&(*part, *number)) => {
+                Some((*part, *number))
+            }
+            _ => None,
+        }
+    }
+
+    /// Height of a note's first `lines` lines (all of it when `lines` is large).
+    fn note_height(&self, key: (usize, usize), lines: usize, leading: Pt) -> Pt {
+        items_height(self.notes.get(&key).map_or(&[][..], |b| b), lines, leading)
+    }
+}
+
+/// Height of items up to their `lines`-th line.
+fn items_height(items: &[(usize, &Flow)], lines: usize, leading: Pt) -> Pt {
+    let mut h = 0.0;
+    let mut seen = 0;
+    for (_, f) in items {
+        if seen == lines {
+            break;
+        }
+        if matches!(f, Flow::Line { .. }) {
+            seen += 1;
+        }
+        h += height(f, leading);
+    }
+    h
+}
+
 /// Lays one segment (a part, or the flow before the first opening) on new pages.
 #[allow(clippy::too_many_arguments)]
 fn lay_segment<'a>(
@@ -238,11 +350,16 @@ fn lay_segment<'a>(
     pages: &mut Vec<LaidPage<'a>>,
     anchors: &mut HashMap<(usize, Option<String>), (usize, Pt)>,
 ) {
+    let seg = Segment::new(items, offset);
+    let items = &seg.text[..];
     let mut start = 0;
     let mut first = true;
     // The height this page may fill: a recto runs one line short when the verso
     // facing it had to, so that the spread ends on one line.
     let mut room = text_height;
+    // Footnote items continued from the page before, and the notes already set.
+    let mut carried: Vec<(usize, &'a Flow)> = Vec::new();
+    let mut set: HashSet<(usize, usize)> = HashSet::new();
     loop {
         // Spaces do not open a page (except the sink of an opening).
         if !first {
@@ -251,10 +368,20 @@ fn lay_segment<'a>(
             }
         }
         if start >= items.len() && !first {
-            break;
+            // Notes no line cites, then what is left of the notes: on pages of
+            // their own at the end of the part.
+            for key in &seg.order {
+                if set.insert(*key) {
+                    carried.extend(seg.notes[key].iter().copied());
+                }
+            }
+            if carried.is_empty() {
+                break;
+            }
         }
         let top = if first { sink } else { 0.0 };
-        let overflow = fill(items, start, top, room, leading);
+        let carried_height = items_height(&carried, usize::MAX, leading);
+        let overflow = fill(&seg, start, top, room, leading, carried_height);
         let end = if overflow < items.len() {
             page_break(items, start, overflow)
         } else {
@@ -273,19 +400,36 @@ fn lay_segment<'a>(
             folio,
             ..LaidPage::default()
         };
-        let placed = &items[start..end];
-        place(
+        let bottom = place(
             &mut page,
-            placed,
-            offset + start,
+            &items[start..end],
+            &seg.index[start..end],
             top,
+            leading,
+            index,
+            anchors,
+        );
+        // The notes this page's lines cite, after those continued from before.
+        for j in start..end {
+            if let Some(key) = seg.cited(j) {
+                if set.insert(key) {
+                    carried.extend(seg.notes[&key].iter().copied());
+                }
+            }
+        }
+        // Notes sit at the foot of the text block, also on a page that runs short.
+        carried = place_notes(
+            &mut page,
+            carried,
+            bottom,
+            text_height,
             leading,
             index,
             anchors,
         );
         pages.push(page);
         first = false;
-        if end >= items.len() {
+        if end >= items.len() && carried.is_empty() && set.len() == seg.order.len() {
             break;
         }
         start = end;
@@ -293,19 +437,121 @@ fn lay_segment<'a>(
 }
 
 /// The first item from `start` that no longer fits in `room` below `top` (the
-/// first always fits); `items.len()` when all do.
-fn fill(items: &[&Flow], start: usize, top: Pt, room: Pt, leading: Pt) -> usize {
+/// first always fits) with the notes it cites at the foot; `items.len()` when all
+/// do. `carried` is the height of notes continued from the page before.
+fn fill(seg: &Segment, start: usize, top: Pt, room: Pt, leading: Pt, carried: Pt) -> usize {
+    let items = &seg.text;
+    let sep = leading * FOOT_SEP;
     let mut y = top;
+    let mut foot = if carried > 0.0 {
+        sep + carried.min(room * CARRIED_SHARE)
+    } else {
+        0.0
+    };
     let mut j = start;
     while j < items.len() {
+        if let Some(key) = seg.cited(j) {
+            let rule = if foot == 0.0 { sep } else { 0.0 };
+            let whole = seg.note_height(key, usize::MAX, leading);
+            if y + foot + rule + whole > room + 0.01 {
+                // The page ends here: with the note's first lines, the rest
+                // continued; or, when not even those fit, before the citing line.
+                let first = seg.note_height(key, NOTE_MIN_LINES, leading);
+                let after = (j..items.len())
+                    .find(|&k| !matches!(items[k], Flow::NoteRef { .. }))
+                    .unwrap_or(items.len());
+                if y + foot + rule + first <= room + 0.01 {
+                    return after;
+                }
+                return match (start..j)
+                    .rev()
+                    .find(|&k| matches!(items[k], Flow::Line { .. }))
+                {
+                    Some(k) if k > start => k,
+                    _ => after,
+                };
+            }
+            foot += rule + whole;
+            j += 1;
+            continue;
+        }
         let h = height(items[j], leading);
-        if y + h > room + 0.01 && j > start {
+        if y + h + foot > room + 0.01 && j > start {
             break;
         }
         y += h;
         j += 1;
     }
     j
+}
+
+/// Sets footnote items at the foot of `page`, below its text (which ends at
+/// `bottom`), as many as fit in `room` under the rule; returns those that do not,
+/// for the next page. At least one line goes on each page, so that a note longer
+/// than a page still ends.
+fn place_notes<'a>(
+    page: &mut LaidPage<'a>,
+    notes: Vec<(usize, &'a Flow)>,
+    bottom: Pt,
+    room: Pt,
+    leading: Pt,
+    index: usize,
+    anchors: &mut HashMap<(usize, Option<String>), (usize, Pt)>,
+) -> Vec<(usize, &'a Flow)> {
+    if notes.is_empty() {
+        return notes;
+    }
+    let sep = leading * FOOT_SEP;
+    let free = room - bottom - sep;
+    let mut used = 0.0;
+    let mut take = 0;
+    let mut lines = 0;
+    for (k, (_, f)) in notes.iter().enumerate() {
+        let h = height(f, leading);
+        if matches!(f, Flow::Line { .. }) {
+            if used + h > free + 0.01 && lines > 0 {
+                break;
+            }
+            lines += 1;
+        }
+        used += h;
+        take = k + 1;
+    }
+    // Spaces and anchors at the cut go with what follows.
+    while take > 0 && !matches!(notes[take - 1].1, Flow::Line { .. }) && take < notes.len() {
+        used -= height(notes[take - 1].1, leading);
+        take -= 1;
+    }
+    let mut rest = notes;
+    let here: Vec<(usize, &Flow)> = rest.drain(..take).collect();
+    let mut y = room - used;
+    page.foot_rule = Some(y - sep * 0.5);
+    for (item, f) in here {
+        match f {
+            Flow::Line {
+                line,
+                x,
+                height,
+                para,
+                ..
+            } => {
+                page.notes.push(PlacedLine {
+                    line,
+                    item,
+                    x: *x,
+                    y: y + height * 0.78,
+                    para: *para,
+                    heading: false,
+                });
+                y += height;
+            }
+            Flow::Anchor(p, a) => {
+                anchors.entry((*p, a.clone())).or_insert((index, y));
+            }
+            other => y += height(other, leading),
+        }
+    }
+    rest
 }
 
 /// Where a full page ends, `items[overflow]` being the first that does not fit: at
@@ -322,6 +568,10 @@ fn page_break(items: &[&Flow], start: usize, overflow: usize) -> usize {
     }
     while end > start + 1 && matches!(items[end - 1], Flow::Anchor(..) | Flow::Space(_)) {
         end -= 1;
+    }
+    // A line's note references stay with it.
+    while end < items.len() && matches!(items[end], Flow::NoteRef { .. }) {
+        end += 1;
     }
     end
 }
@@ -343,16 +593,17 @@ fn facing_room(held: &[&Flow], text_height: Pt, leading: Pt) -> Pt {
 }
 
 /// Puts `items` on page `index` from `top` down: lines, images and rules where they
-/// fall, and each anchor's first place. `first_item` is the flow index of the first.
+/// fall, and each anchor's first place. `ids` are the items' indices in the flow.
+/// Returns where the text ends.
 fn place<'a>(
     page: &mut LaidPage<'a>,
     items: &[&'a Flow],
-    first_item: usize,
+    ids: &[usize],
     top: Pt,
     leading: Pt,
     index: usize,
     anchors: &mut HashMap<(usize, Option<String>), (usize, Pt)>,
-) {
+) -> Pt {
     let mut y = top;
     for (k, &f) in items.iter().enumerate() {
         // One arm per kind of flow item, each short.
@@ -368,7 +619,7 @@ fn place<'a>(
                 // Baseline: the line box's height less its share of descent.
                 page.lines.push(PlacedLine {
                     line,
-                    item: first_item + k,
+                    item: ids[k],
                     x: *x,
                     y: y + height * 0.78,
                     para: *para,
@@ -393,9 +644,13 @@ fn place<'a>(
             Flow::Anchor(p, a) => {
                 anchors.entry((*p, a.clone())).or_insert((index, y));
             }
-            Flow::Opening { .. } => {}
+            Flow::Opening { .. }
+            | Flow::NoteRef { .. }
+            | Flow::NoteStart { .. }
+            | Flow::NoteEnd => {}
         }
     }
+    y
 }
 
 /// Widows, orphans and stranded headings as the pages ended up.

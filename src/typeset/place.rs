@@ -32,7 +32,7 @@ pub(super) fn place(
             height: g.height,
             items: Vec::new(),
         };
-        for l in &page.lines {
+        for l in page.lines.iter().chain(&page.notes) {
             // The line is taken out of the flow (moved, not copied) and freed here.
             let line = match flow
                 .get_mut(l.item)
@@ -44,6 +44,7 @@ pub(super) fn place(
             place_line(&mut out, line, l, left, p, g);
         }
         place_figures(&mut out, page, left, g);
+        foot_rule(&mut out, book, page, left, g);
         running_head(&mut out, book, g, ctx, page, index, first_chapter);
         doc.pages.push(out);
     }
@@ -128,6 +129,26 @@ fn place_figures(out: &mut Page, page: &LaidPage, left: Pt, g: &Geometry) {
             width: 0.5,
         });
     }
+}
+
+/// The short rule above a page's footnotes, from the start side of the text block:
+/// the left, or the right in a part written right to left.
+fn foot_rule(out: &mut Page, book: &Book, page: &LaidPage, left: Pt, g: &Geometry) {
+    /// The rule's length, a share of the measure (LaTeX's is 0.4 of the column;
+    /// books set shorter ones).
+    const SHARE: Pt = 0.3;
+    let Some(ry) = page.foot_rule else { return };
+    let w = g.text_width() * SHARE;
+    let rtl = page.part.is_some_and(|p| flow::part_is_rtl(book, p));
+    let x = if rtl { left + g.text_width() - w } else { left };
+    let y = g.y(ry);
+    out.items.push(Item::Line {
+        x1: x,
+        y1: y,
+        x2: x + w,
+        y2: y,
+        width: 0.4,
+    });
 }
 
 /// Running head and folio: on the outer side, a line above the text block; on

@@ -20,8 +20,8 @@ use super::fonts::Style;
 use super::paragraph::{Align, Ctx, Line, Notes, Run, RunStyle, Spec};
 use crate::model::walk::{walk_inlines, Visit};
 use crate::model::{
-    Alert, Block, Book, Definition, Element, Heading, Inline, LinkTarget, ListItem, PartKind,
-    Reference, Role, Tag,
+    Alert, Block, Book, Definition, Element, Heading, Inline, LinkTarget, ListItem, NotesAt,
+    PartKind, Reference, Role, Tag,
 };
 
 /// Block quotes: indent on both sides, in ems (TYPESETTING.md: ~1.5em).
@@ -174,7 +174,9 @@ pub enum Flow {
     /// Vertical space, dropped at the top of a page.
     Space(Pt),
     /// A horizontal rule across `width`, centred.
-    Rule { width: Pt },
+    Rule {
+        width: Pt,
+    },
     /// `Builder::images[image]`, `width` × `height`, at `x`.
     Image {
         image: usize,
@@ -184,6 +186,19 @@ pub enum Flow {
     },
     /// A place links can point to: (part, anchor id; None = the part's top).
     Anchor(usize, Option<String>),
+    /// The line before cites footnote `number` of `part`: the note goes to the foot
+    /// of the page that line is on (`pdf.notes: foot`).
+    NoteRef {
+        part: usize,
+        number: usize,
+    },
+    /// The items up to the next `NoteEnd` are footnote `number` of `part`, to be
+    /// set at the foot of a page, not where they stand in the flow.
+    NoteStart {
+        part: usize,
+        number: usize,
+    },
+    NoteEnd,
     /// A part begins: on a new page (a recto if `recto`), its title sunk
     /// by `sink` when set.
     Opening {
@@ -303,6 +318,13 @@ pub struct Builder<'c, 'f> {
     /// The next line follows a heading: keep it with the heading.
     after_heading: bool,
     part: usize,
+    /// Where footnotes go (the book's `pdf.notes`).
+    notes_at: NotesAt,
+    /// Footnotes of the current part: a link to `fn-N` with N up to this is a note
+    /// reference.
+    note_count: usize,
+    /// Setting a footnote's own text: its references are not followed.
+    in_note: bool,
 }
 
 impl<'c, 'f> Builder<'c, 'f> {
@@ -332,6 +354,9 @@ impl<'c, 'f> Builder<'c, 'f> {
             flush: true,
             after_heading: false,
             part: 0,
+            notes_at: NotesAt::Chapter,
+            note_count: 0,
+            in_note: false,
         }
     }
 
@@ -383,8 +408,14 @@ impl<'c, 'f> Builder<'c, 'f> {
     fn push_lines(&mut self, lines: Vec<Line>, x: Pt, height: Pt, heading: bool) {
         let count = lines.len();
         self.para += 1;
+        let foot = self.notes_at == NotesAt::Foot && !self.in_note && self.note_count > 0;
         for (index, line) in lines.into_iter().enumerate() {
             let keep = heading || (self.after_heading && index == 0);
+            let cited = if foot {
+                self.cited_notes(&line)
+            } else {
+                Vec::new()
+            };
             self.flow.push(Flow::Line {
                 line,
                 x,
@@ -397,10 +428,39 @@ impl<'c, 'f> Builder<'c, 'f> {
                 keep_with_next: keep,
                 heading,
             });
+            self.flow
+                .extend(cited.into_iter().map(|number| Flow::NoteRef {
+                    part: self.part,
+                    number,
+                }));
         }
         if !heading {
             self.after_heading = false;
         }
+    }
+
+    /// The footnotes a line cites, by their number in the part: its pieces that link
+    /// to a note of the part (a footnote reference's raised number does).
+    fn cited_notes(&self, line: &Line) -> Vec<usize> {
+        let mut out = Vec::new();
+        for piece in &line.pieces {
+            if let Some(LinkTarget::Internal {
+                part,
+                anchor: Some(a),
+            }) = piece.link.as_deref()
+            {
+                let number = a
+                    .strip_prefix("fn-")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|n| *part == self.part && (1..=self.note_count).contains(n));
+                if let Some(n) = number {
+                    if crate::model::anchor::note(n) == *a && !out.contains(&n) {
+                        out.push(n);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Vertical space; space right after space takes the larger, not the sum (two
@@ -440,6 +500,8 @@ impl<'c, 'f> Builder<'c, 'f> {
     pub fn part(&mut self, book: &Book, index: usize) {
         let p = &book.parts[index];
         self.part = index;
+        self.notes_at = book.settings.pdf.notes;
+        self.note_count = p.footnotes.len();
         self.rtl = part_is_rtl(book, index);
         self.flush = true;
         self.after_heading = false;
@@ -513,7 +575,9 @@ impl<'c, 'f> Builder<'c, 'f> {
                 width: self.width * 0.3,
             });
         }
-        self.footnotes(book, p);
+        if self.notes_at != NotesAt::Book {
+            self.footnotes(book, p);
+        }
     }
 
     /// One centred line (or more, if it must wrap) of `text`.
