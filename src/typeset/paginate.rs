@@ -4,14 +4,16 @@
 //! its last (widow). Parts open on new pages (rectos where asked, with an
 //! unnumbered blank verso before them when needed). Page 0 is a recto; which side
 //! of the spread that is (right, or left in a book bound on the right) is for
-//! `place`.
+//! `place`. A table breaks between its rows (a row of up to three lines stays
+//! whole, as a paragraph does) and its header row is set again at the top of each
+//! page it continues on.
 //!
 //! Knows the flow and the text block's height; not fonts, not PDF.
 
 use std::collections::HashMap;
 
 use super::doc::Pt;
-use super::flow::{Flow, InPara};
+use super::flow::{Flow, InPara, TableMark};
 use super::paragraph::Line;
 
 /// A page as laid out: what goes where, in text-block coordinates (x from the
@@ -27,6 +29,8 @@ pub struct LaidPage<'a> {
     pub lines: Vec<PlacedLine<'a>>,
     /// Rules, centred on the text block: (y, width).
     pub rules: Vec<(Pt, Pt)>,
+    /// Rules from a given x (a table's): (y, x, width, thickness).
+    pub rules_at: Vec<(Pt, Pt, Pt, Pt)>,
     /// Images: (image, x, y of the top edge, width, height).
     pub images: Vec<(usize, Pt, Pt, Pt, Pt)>,
 }
@@ -43,6 +47,9 @@ pub struct PlacedLine<'a> {
     pub y: Pt,
     pub para: Option<InPara>,
     pub heading: bool,
+    /// The flow's line is placed more than once (a table's header row, repeated
+    /// on the pages the table continues on): placing copies it, not moves it.
+    pub shared: bool,
 }
 
 /// Counts from the finished pages, for the layout report.
@@ -98,6 +105,7 @@ impl Paginated<'_> {
                             y: l.y,
                             para: l.para,
                             heading: l.heading,
+                            shared: l.shared,
                         })
                         .collect(),
                     part: p.part,
@@ -105,6 +113,7 @@ impl Paginated<'_> {
                     running_heads: p.running_heads,
                     folio: p.folio,
                     rules: p.rules,
+                    rules_at: p.rules_at,
                     images: p.images,
                 })
                 .collect(),
@@ -121,7 +130,8 @@ fn height(f: &Flow, leading: Pt) -> Pt {
         Flow::Space(s) => *s,
         Flow::Rule { .. } => leading * 0.5,
         Flow::Image { height, .. } => *height,
-        Flow::Anchor(..) | Flow::Opening { .. } => 0.0,
+        Flow::Table(TableMark::Rule { height, .. }) => *height,
+        Flow::Anchor(..) | Flow::Opening { .. } | Flow::Table(_) => 0.0,
     }
 }
 
@@ -130,7 +140,10 @@ fn content_before(items: &[&Flow], from: usize, k: usize) -> Option<usize> {
     (from..k).rev().find(|&i| {
         matches!(
             items[i],
-            Flow::Line { .. } | Flow::Rule { .. } | Flow::Image { .. }
+            Flow::Line { .. }
+                | Flow::Rule { .. }
+                | Flow::Image { .. }
+                | Flow::Table(TableMark::Rule { .. })
         )
     })
 }
@@ -139,7 +152,10 @@ fn content_from(items: &[&Flow], k: usize) -> Option<usize> {
     (k..items.len()).find(|&i| {
         matches!(
             items[i],
-            Flow::Line { .. } | Flow::Rule { .. } | Flow::Image { .. }
+            Flow::Line { .. }
+                | Flow::Rule { .. }
+                | Flow::Image { .. }
+                | Flow::Table(TableMark::Rule { .. })
         )
     })
 }
@@ -156,6 +172,9 @@ fn legal(items: &[&Flow], from: usize, k: usize) -> bool {
     let Some(p) = content_before(items, from, k) else {
         return false;
     };
+    if in_table_head(items, from, k) || before_last_rule(items, k) {
+        return false;
+    }
     match items[p] {
         Flow::Line {
             keep_with_next: true,
@@ -175,6 +194,62 @@ fn legal(items: &[&Flow], from: usize, k: usize) -> bool {
         }
     }
     true
+}
+
+/// Is `k` inside a table's header, or between it and the first row? Only what
+/// lies on the page (from `from`) counts: a page that starts inside a table's body
+/// may end after any of its rows.
+fn in_table_head(items: &[&Flow], from: usize, k: usize) -> bool {
+    let mut row = false;
+    for f in items[from..k].iter().rev() {
+        match f {
+            Flow::Line { .. } => row = true,
+            Flow::Table(TableMark::Head) => return true,
+            Flow::Table(TableMark::Body) => return !row,
+            Flow::Table(TableMark::End) => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Is the next thing from `k` a table's bottom rule? It stays with the last row.
+fn before_last_rule(items: &[&Flow], k: usize) -> bool {
+    content_from(items, k).is_some_and(|c| {
+        matches!(items[c], Flow::Table(TableMark::Rule { .. }))
+            && matches!(items.get(c + 1), Some(Flow::Table(TableMark::End)))
+    })
+}
+
+/// The header rows of the tables a segment holds, read as its pages start.
+#[derive(Default)]
+struct Headers {
+    /// Items before this one have been read.
+    read: usize,
+    /// The header being read: where it starts (its `Head` mark).
+    head_from: Option<usize>,
+    /// The header of the table whose body has begun.
+    head: Option<std::ops::Range<usize>>,
+}
+
+impl Headers {
+    /// The items of the header row to set at the top of a page that starts at
+    /// `start` (pages start in order): that of the table the page continues,
+    /// unless only its end is left.
+    fn at(&mut self, items: &[&Flow], start: usize) -> Option<std::ops::Range<usize>> {
+        for (i, f) in items.iter().enumerate().take(start).skip(self.read) {
+            match f {
+                Flow::Table(TableMark::Head) => self.head_from = Some(i),
+                Flow::Table(TableMark::Body) => self.head = self.head_from.take().map(|h| h..i),
+                Flow::Table(TableMark::End) => self.head = None,
+                _ => {}
+            }
+        }
+        self.read = self.read.max(start);
+        let head = self.head.clone()?;
+        let next = (start..items.len()).find(|&i| !matches!(items[i], Flow::Anchor(..)))?;
+        (!matches!(items[next], Flow::Table(TableMark::End))).then_some(head)
+    }
 }
 
 pub fn paginate<'a>(flow: &[&'a Flow], text_height: Pt, leading: Pt) -> Paginated<'a> {
@@ -243,6 +318,7 @@ fn lay_segment<'a>(
     // The height this page may fill: a recto runs one line short when the verso
     // facing it had to, so that the spread ends on one line.
     let mut room = text_height;
+    let mut headers = Headers::default();
     loop {
         // Spaces do not open a page (except the sink of an opening).
         if !first {
@@ -253,7 +329,16 @@ fn lay_segment<'a>(
         if start >= items.len() && !first {
             break;
         }
-        let top = if first { sink } else { 0.0 };
+        // A table continued from the page before: its header row first.
+        let header = if first {
+            None
+        } else {
+            headers.at(items, start)
+        };
+        let header_height: Pt = header
+            .clone()
+            .map_or(0.0, |h| items[h].iter().map(|f| height(f, leading)).sum());
+        let top = if first { sink } else { header_height };
         let overflow = fill(items, start, top, room, leading);
         let end = if overflow < items.len() {
             page_break(items, start, overflow)
@@ -273,6 +358,17 @@ fn lay_segment<'a>(
             folio,
             ..LaidPage::default()
         };
+        if let Some(h) = header {
+            place(
+                &mut page,
+                &items[h.clone()],
+                offset + h.start,
+                0.0,
+                leading,
+                index,
+                anchors,
+            );
+        }
         let placed = &items[start..end];
         place(
             &mut page,
@@ -354,6 +450,8 @@ fn place<'a>(
     anchors: &mut HashMap<(usize, Option<String>), (usize, Pt)>,
 ) {
     let mut y = top;
+    // Inside a table's header row, whose lines are placed again on later pages.
+    let mut shared = false;
     for (k, &f) in items.iter().enumerate() {
         // One arm per kind of flow item, each short.
         match f {
@@ -373,6 +471,7 @@ fn place<'a>(
                     y: y + height * 0.78,
                     para: *para,
                     heading: *heading,
+                    shared,
                 });
                 y += height;
             }
@@ -393,6 +492,16 @@ fn place<'a>(
             Flow::Anchor(p, a) => {
                 anchors.entry((*p, a.clone())).or_insert((index, y));
             }
+            Flow::Table(TableMark::Rule {
+                x,
+                width,
+                height,
+                weight,
+            }) => {
+                page.rules_at.push((y + height / 2.0, *x, *width, *weight));
+                y += height;
+            }
+            Flow::Table(mark) => shared = *mark == TableMark::Head,
             Flow::Opening { .. } => {}
         }
     }
