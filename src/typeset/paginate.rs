@@ -609,6 +609,93 @@ mod tests {
         assert_eq!(lay(&para(1, 25)).pages[0].lines.len(), 10);
     }
 
+    /// A table: rules of height 5, a header line, `rows` rows of `lines` lines.
+    fn table(rows: usize, lines: usize) -> Vec<Flow> {
+        let rule = || {
+            Flow::Table(TableMark::Rule {
+                x: 0.0,
+                width: 50.0,
+                height: 5.0,
+                weight: 0.5,
+            })
+        };
+        let mut flow = vec![Flow::Table(TableMark::Head), rule()];
+        flow.extend(para(100, 1).into_iter().map(|mut f| {
+            if let Flow::Line { keep_with_next, .. } = &mut f {
+                *keep_with_next = true;
+            }
+            f
+        }));
+        flow.push(rule());
+        flow.push(Flow::Table(TableMark::Body));
+        for r in 0..rows {
+            if r > 0 {
+                flow.push(Flow::Space(2.0));
+            }
+            flow.extend(para(101 + r, lines));
+        }
+        flow.push(rule());
+        flow.push(Flow::Table(TableMark::End));
+        flow
+    }
+
+    #[test]
+    fn a_long_table_repeats_its_header_row_on_each_page_it_continues_on() {
+        let mut flow = para(1, 8);
+        let header = flow.len() + 2;
+        flow.extend(table(30, 1));
+        flow.extend(para(2, 3));
+        let p = lay(&flow);
+        assert!(p.pages.len() >= 4, "{} pages", p.pages.len());
+        // The first page ends with the paragraph: its rules and header row (20)
+        // leave no room for a row, and the header is not left alone.
+        assert_eq!(p.pages[0].lines.len(), 8);
+        assert!(p.pages[0].rules_at.is_empty());
+        let table_pages: Vec<_> = p
+            .pages
+            .iter()
+            .filter(|pg| !pg.rules_at.is_empty())
+            .collect();
+        for page in &table_pages {
+            let first = &page.lines[0];
+            assert_eq!(first.item, header, "the header row opens every table page");
+            assert!(first.shared, "and is placed from a copy");
+            assert!(page.lines.iter().skip(1).all(|l| !l.shared));
+            assert!(page.rules_at.len() >= 2, "the header's rules come with it");
+            assert_ne!(page.lines.last().map(|l| l.item), Some(header));
+        }
+        // The table's rows are all placed once.
+        let rows = p
+            .pages
+            .iter()
+            .flat_map(|pg| &pg.lines)
+            .filter(|l| l.para.is_some_and(|i| i.para > 100))
+            .count();
+        assert_eq!(rows, 30);
+    }
+
+    #[test]
+    fn a_table_row_of_three_lines_is_not_broken_and_its_last_rule_stays_with_it() {
+        let mut flow = para(1, 2);
+        flow.extend(table(6, 3));
+        let p = lay(&flow);
+        for w in p.pages.windows(2) {
+            let (Some(last), Some(next)) =
+                (w[0].lines.last(), w[1].lines.iter().find(|l| !l.shared))
+            else {
+                continue;
+            };
+            if let (Some(a), Some(n)) = (last.para, next.para) {
+                assert_ne!(a.para, n.para, "a row of three lines broken");
+            }
+        }
+        let last = p.pages.last().expect("pages");
+        assert!(
+            !last.lines.iter().all(|l| l.shared),
+            "the bottom rule is not alone"
+        );
+    }
+
     #[test]
     fn a_heading_is_never_the_last_line_of_a_page() {
         let mut flow = para(1, 9);

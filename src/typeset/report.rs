@@ -254,3 +254,111 @@ pub(super) fn diagnostics(past: &[PastEdge], book: &Book) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::doc::{Color, FaceId, PlacedGlyph, Rect};
+    use crate::typeset::fonts::Style;
+
+    fn run(fonts: &FontSet, text: &str, x: Pt, y: Pt) -> Item {
+        let face = fonts.id(Style::Regular);
+        let f = fonts.face(face);
+        let mut dx = 0.0;
+        let glyphs = text
+            .chars()
+            .filter_map(|c| {
+                let id = f.glyph(c)?;
+                let g = PlacedGlyph {
+                    id,
+                    dx,
+                    dy: 0.0,
+                    text: c.to_string().into(),
+                };
+                dx += f.advance(id) * 10.0;
+                Some(g)
+            })
+            .collect();
+        Item::Text(TextRun {
+            face,
+            size: 10.0,
+            x,
+            y,
+            glyphs,
+            color: None,
+        })
+    }
+
+    #[test]
+    fn what_passes_the_text_block_is_counted_whatever_drew_it() {
+        let fonts = FontSet::bundled().expect("bundled fonts load");
+        let (left, right) = (50.0, 350.0);
+        let rect = |x: Pt, width: Pt| Rect {
+            x,
+            y: 100.0,
+            width,
+            height: 20.0,
+        };
+        let inside = vec![
+            run(&fonts, "A line well inside.", 60.0, 500.0),
+            // A raised number on the same line is not a line of its own.
+            run(&fonts, "1", 150.0, 503.5),
+            Item::Line {
+                x1: left,
+                y1: 400.0,
+                x2: right,
+                y2: 400.0,
+                width: 0.5,
+            },
+            Item::Image {
+                image: 0,
+                rect: rect(left, right - left),
+            },
+        ];
+        assert!(past_text_block(&inside, left, right, &fonts).is_empty());
+        let past = vec![
+            // Its glyphs start inside; the last one's advance ends past.
+            run(&fonts, "Overfull line", right - 40.0, 480.0),
+            run(&fonts, "Next line inside", 60.0, 466.0),
+            Item::Line {
+                x1: left - 3.0,
+                y1: 400.0,
+                x2: right,
+                y2: 400.0,
+                width: 0.5,
+            },
+            Item::Image {
+                image: 0,
+                rect: rect(left + 10.0, right - left),
+            },
+            Item::Rect {
+                rect: rect(left, right - left),
+                fill: None,
+                stroke: Some((Color::BLACK, 2.0)),
+            },
+            Item::Link {
+                rect: rect(0.0, 500.0),
+                target: crate::typeset::doc::LinkTarget::Uri("x".into()),
+            },
+        ];
+        let found = past_text_block(&past, left, right, &fonts);
+        let what: Vec<Drawn> = found.iter().map(|f| f.0).collect();
+        assert_eq!(
+            what,
+            [Drawn::Text, Drawn::Rule, Drawn::Picture, Drawn::Box],
+            "{found:?}"
+        );
+        let width: Pt = match &past[0] {
+            Item::Text(r) => r
+                .glyphs
+                .last()
+                .map(|g| g.dx + fonts.face(FaceId(r.face.0)).advance(g.id) * 10.0)
+                .unwrap_or(0.0),
+            _ => 0.0,
+        };
+        assert!((found[0].2 - (width - 40.0)).abs() < 0.01, "{found:?}");
+        assert_eq!(found[0].1, "Overfull line");
+        assert!((found[1].2 - 3.0).abs() < 0.01);
+        assert!((found[3].2 - 1.0).abs() < 0.01, "half the frame's width");
+    }
+}

@@ -192,9 +192,12 @@ impl Builder<'_, '_> {
         let mut cell_lines: Vec<Vec<Line>> = Vec::with_capacity(cells.len());
         for (c, cell) in cells.iter().enumerate() {
             let width = set.widths.get(c).copied().unwrap_or(0.0);
-            let align = match set.alignments.get(c) {
-                Some(Alignment::Center) => Align::Center,
-                Some(Alignment::Right) => Align::Right,
+            // `Align::Left` is the start side: the right in right-to-left text,
+            // where the Markdown's left and right stay where they are on the page
+            // (as the EPUB's `text-align` has them).
+            let align = match (set.alignments.get(c), self.rtl) {
+                (Some(Alignment::Center), _) => Align::Center,
+                (Some(Alignment::Right), false) | (Some(Alignment::Left), true) => Align::Right,
                 _ => Align::Left,
             };
             let runs = self.runs(cell.content, self.style(cell.style, set.size));
