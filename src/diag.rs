@@ -224,7 +224,7 @@ codes! {
     W0107 => "an image on the web (its alt text is shown)",
     W0108 => "control characters removed (from text, `&#N;` references, manifest and bibliography values), at file:line",
     W0109 => "a character no font has, bundled, named or installed (it prints as a blank box), at its first place in the sources",
-    W0110 => "lines that could not be set within the measure",
+    W0110 => "a line of text, rule, picture or box printed past the side of the text block, named by part, page and the start of the line",
     W0112 => "an image the print edition cannot draw yet (GIF, WebP, SVG): its alt text is printed",
     W0113 => "a word longer than a line, broken between letters in the print edition",
     W0114 => "`epub.embed-fonts`: a font that cannot be subset is left out of the EPUB (reading systems use their own for its characters)",

@@ -119,7 +119,7 @@ pub fn typeset(
     let contents_at = book.contents_at;
     let set = set_parts(book, &g, fonts);
     diags.extend(set.findings.diagnostics(book));
-    let (parts_flow, notes, images) = (set.flow, set.notes, set.images);
+    let (parts_flow, images) = (set.flow, set.images);
     let split = parts_flow
         .iter()
         .position(|f| matches!(f, flow::Flow::Opening { part, .. } if *part == contents_at))
@@ -127,7 +127,8 @@ pub fn typeset(
     let cflow = settle_contents(book, &g, &mut ctx, &parts_flow, split);
     let all = in_order(&parts_flow, split, &cflow);
     let pages = paginate::paginate(&all, g.text_height(), g.leading);
-    let report = report::report(&pages, notes.overfull);
+    // Counted before the lines are detached; what passes the text block, once placed.
+    let mut report = report::report(&pages);
     let pages = pages.detach();
     drop(all);
     // One flow, owned, in the order paginated: placing moves its lines out.
@@ -136,7 +137,9 @@ pub fn typeset(
     let mut flow = parts_flow;
     flow.extend(cflow);
     flow.extend(after);
-    let mut document = place::place(book, &g, &pages, &mut flow, &mut ctx);
+    let (mut document, past) = place::place(book, &g, &pages, &mut flow, &mut ctx);
+    report.overfull_lines = past.len();
+    diags.extend(report::diagnostics(&past, book));
     document.images = images;
     document.faces = fonts
         .faces()

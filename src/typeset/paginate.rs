@@ -4,7 +4,9 @@
 //! its last (widow). Parts open on new pages (rectos where asked, with an
 //! unnumbered blank verso before them when needed). Page 0 is a recto; which side
 //! of the spread that is (right, or left in a book bound on the right) is for
-//! `place`.
+//! `place`. A table breaks between its rows (a row of up to three lines stays
+//! whole, as a paragraph does) and its header row is set again at the top of each
+//! page it continues on.
 //!
 //! Footnotes (`pdf.notes: foot`): the items between a `NoteStart` and its `NoteEnd`
 //! are taken out of the text and set at the foot of the page whose line cites them
@@ -19,7 +21,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::doc::Pt;
-use super::flow::{Flow, InPara};
+use super::flow::{Flow, InPara, TableMark};
 use super::paragraph::Line;
 
 /// A page as laid out: what goes where, in text-block coordinates (x from the
@@ -35,6 +37,8 @@ pub struct LaidPage<'a> {
     pub lines: Vec<PlacedLine<'a>>,
     /// Rules, centred on the text block: (y, width).
     pub rules: Vec<(Pt, Pt)>,
+    /// Rules from a given x (a table's): (y, x, width, thickness).
+    pub rules_at: Vec<(Pt, Pt, Pt, Pt)>,
     /// Images: (image, x, y of the top edge, width, height).
     pub images: Vec<(usize, Pt, Pt, Pt, Pt)>,
     /// Footnote lines at the foot of the page, in order.
@@ -55,6 +59,9 @@ pub struct PlacedLine<'a> {
     pub y: Pt,
     pub para: Option<InPara>,
     pub heading: bool,
+    /// The flow's line is placed more than once (a table's header row, repeated
+    /// on the pages the table continues on): placing copies it, not moves it.
+    pub shared: bool,
 }
 
 /// Counts from the finished pages, for the layout report.
@@ -105,6 +112,7 @@ impl Paginated<'_> {
                     y: l.y,
                     para: l.para,
                     heading: l.heading,
+                    shared: l.shared,
                 })
                 .collect()
         };
@@ -121,6 +129,7 @@ impl Paginated<'_> {
                     running_heads: p.running_heads,
                     folio: p.folio,
                     rules: p.rules,
+                    rules_at: p.rules_at,
                     images: p.images,
                 })
                 .collect(),
@@ -137,8 +146,10 @@ fn height(f: &Flow, leading: Pt) -> Pt {
         Flow::Space(s) => *s,
         Flow::Rule { .. } => leading * 0.5,
         Flow::Image { height, .. } => *height,
+        Flow::Table(TableMark::Rule { height, .. }) => *height,
         Flow::Anchor(..)
         | Flow::Opening { .. }
+        | Flow::Table(_)
         | Flow::NoteRef { .. }
         | Flow::NoteStart { .. }
         | Flow::NoteEnd => 0.0,
@@ -150,7 +161,10 @@ fn content_before(items: &[&Flow], from: usize, k: usize) -> Option<usize> {
     (from..k).rev().find(|&i| {
         matches!(
             items[i],
-            Flow::Line { .. } | Flow::Rule { .. } | Flow::Image { .. }
+            Flow::Line { .. }
+                | Flow::Rule { .. }
+                | Flow::Image { .. }
+                | Flow::Table(TableMark::Rule { .. })
         )
     })
 }
@@ -159,7 +173,10 @@ fn content_from(items: &[&Flow], k: usize) -> Option<usize> {
     (k..items.len()).find(|&i| {
         matches!(
             items[i],
-            Flow::Line { .. } | Flow::Rule { .. } | Flow::Image { .. }
+            Flow::Line { .. }
+                | Flow::Rule { .. }
+                | Flow::Image { .. }
+                | Flow::Table(TableMark::Rule { .. })
         )
     })
 }
@@ -176,6 +193,9 @@ fn legal(items: &[&Flow], from: usize, k: usize) -> bool {
     let Some(p) = content_before(items, from, k) else {
         return false;
     };
+    if in_table_head(items, from, k) || before_last_rule(items, k) {
+        return false;
+    }
     match items[p] {
         Flow::Line {
             keep_with_next: true,
@@ -195,6 +215,62 @@ fn legal(items: &[&Flow], from: usize, k: usize) -> bool {
         }
     }
     true
+}
+
+/// Is `k` inside a table's header, or between it and the first row? Only what
+/// lies on the page (from `from`) counts: a page that starts inside a table's body
+/// may end after any of its rows.
+fn in_table_head(items: &[&Flow], from: usize, k: usize) -> bool {
+    let mut row = false;
+    for f in items[from..k].iter().rev() {
+        match f {
+            Flow::Line { .. } => row = true,
+            Flow::Table(TableMark::Head) => return true,
+            Flow::Table(TableMark::Body) => return !row,
+            Flow::Table(TableMark::End) => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Is the next thing from `k` a table's bottom rule? It stays with the last row.
+fn before_last_rule(items: &[&Flow], k: usize) -> bool {
+    content_from(items, k).is_some_and(|c| {
+        matches!(items[c], Flow::Table(TableMark::Rule { .. }))
+            && matches!(items.get(c + 1), Some(Flow::Table(TableMark::End)))
+    })
+}
+
+/// The header rows of the tables a segment holds, read as its pages start.
+#[derive(Default)]
+struct Headers {
+    /// Items before this one have been read.
+    read: usize,
+    /// The header being read: where it starts (its `Head` mark).
+    head_from: Option<usize>,
+    /// The header of the table whose body has begun.
+    head: Option<std::ops::Range<usize>>,
+}
+
+impl Headers {
+    /// The items of the header row to set at the top of a page that starts at
+    /// `start` (pages start in order): that of the table the page continues,
+    /// unless only its end is left.
+    fn at(&mut self, items: &[&Flow], start: usize) -> Option<std::ops::Range<usize>> {
+        for (i, f) in items.iter().enumerate().take(start).skip(self.read) {
+            match f {
+                Flow::Table(TableMark::Head) => self.head_from = Some(i),
+                Flow::Table(TableMark::Body) => self.head = self.head_from.take().map(|h| h..i),
+                Flow::Table(TableMark::End) => self.head = None,
+                _ => {}
+            }
+        }
+        self.read = self.read.max(start);
+        let head = self.head.clone()?;
+        let next = (start..items.len()).find(|&i| !matches!(items[i], Flow::Anchor(..)))?;
+        (!matches!(items[next], Flow::Table(TableMark::End))).then_some(head)
+    }
 }
 
 pub fn paginate<'a>(flow: &[&'a Flow], text_height: Pt, leading: Pt) -> Paginated<'a> {
@@ -360,6 +436,7 @@ fn lay_segment<'a>(
     // Footnote items continued from the page before, and the notes already set.
     let mut carried: Vec<(usize, &'a Flow)> = Vec::new();
     let mut set: HashSet<(usize, usize)> = HashSet::new();
+    let mut headers = Headers::default();
     loop {
         // Spaces do not open a page (except the sink of an opening).
         if !first {
@@ -379,7 +456,16 @@ fn lay_segment<'a>(
                 break;
             }
         }
-        let top = if first { sink } else { 0.0 };
+        // A table continued from the page before: its header row first.
+        let header = if first {
+            None
+        } else {
+            headers.at(items, start)
+        };
+        let header_height: Pt = header
+            .clone()
+            .map_or(0.0, |h| items[h].iter().map(|f| height(f, leading)).sum());
+        let top = if first { sink } else { header_height };
         let carried_height = items_height(&carried, usize::MAX, leading);
         let overflow = fill(&seg, start, top, room, leading, carried_height);
         let end = if overflow < items.len() {
@@ -400,6 +486,17 @@ fn lay_segment<'a>(
             folio,
             ..LaidPage::default()
         };
+        if let Some(h) = header {
+            place(
+                &mut page,
+                &items[h.clone()],
+                &seg.index[h.clone()],
+                0.0,
+                leading,
+                index,
+                anchors,
+            );
+        }
         let bottom = place(
             &mut page,
             &items[start..end],
@@ -542,6 +639,7 @@ fn place_notes<'a>(
                     y: y + height * 0.78,
                     para: *para,
                     heading: false,
+                    shared: false,
                 });
                 y += height;
             }
@@ -605,6 +703,8 @@ fn place<'a>(
     anchors: &mut HashMap<(usize, Option<String>), (usize, Pt)>,
 ) -> Pt {
     let mut y = top;
+    // Inside a table's header row, whose lines are placed again on later pages.
+    let mut shared = false;
     for (k, &f) in items.iter().enumerate() {
         // One arm per kind of flow item, each short.
         match f {
@@ -624,6 +724,7 @@ fn place<'a>(
                     y: y + height * 0.78,
                     para: *para,
                     heading: *heading,
+                    shared,
                 });
                 y += height;
             }
@@ -644,6 +745,16 @@ fn place<'a>(
             Flow::Anchor(p, a) => {
                 anchors.entry((*p, a.clone())).or_insert((index, y));
             }
+            Flow::Table(TableMark::Rule {
+                x,
+                width,
+                height,
+                weight,
+            }) => {
+                page.rules_at.push((y + height / 2.0, *x, *width, *weight));
+                y += height;
+            }
+            Flow::Table(mark) => shared = *mark == TableMark::Head,
             Flow::Opening { .. }
             | Flow::NoteRef { .. }
             | Flow::NoteStart { .. }
@@ -753,6 +864,93 @@ mod tests {
         assert_eq!(p.breaks, Breaks::default());
         // Without the hyphen the page is full.
         assert_eq!(lay(&para(1, 25)).pages[0].lines.len(), 10);
+    }
+
+    /// A table: rules of height 5, a header line, `rows` rows of `lines` lines.
+    fn table(rows: usize, lines: usize) -> Vec<Flow> {
+        let rule = || {
+            Flow::Table(TableMark::Rule {
+                x: 0.0,
+                width: 50.0,
+                height: 5.0,
+                weight: 0.5,
+            })
+        };
+        let mut flow = vec![Flow::Table(TableMark::Head), rule()];
+        flow.extend(para(100, 1).into_iter().map(|mut f| {
+            if let Flow::Line { keep_with_next, .. } = &mut f {
+                *keep_with_next = true;
+            }
+            f
+        }));
+        flow.push(rule());
+        flow.push(Flow::Table(TableMark::Body));
+        for r in 0..rows {
+            if r > 0 {
+                flow.push(Flow::Space(2.0));
+            }
+            flow.extend(para(101 + r, lines));
+        }
+        flow.push(rule());
+        flow.push(Flow::Table(TableMark::End));
+        flow
+    }
+
+    #[test]
+    fn a_long_table_repeats_its_header_row_on_each_page_it_continues_on() {
+        let mut flow = para(1, 8);
+        let header = flow.len() + 2;
+        flow.extend(table(30, 1));
+        flow.extend(para(2, 3));
+        let p = lay(&flow);
+        assert!(p.pages.len() >= 4, "{} pages", p.pages.len());
+        // The first page ends with the paragraph: its rules and header row (20)
+        // leave no room for a row, and the header is not left alone.
+        assert_eq!(p.pages[0].lines.len(), 8);
+        assert!(p.pages[0].rules_at.is_empty());
+        let table_pages: Vec<_> = p
+            .pages
+            .iter()
+            .filter(|pg| !pg.rules_at.is_empty())
+            .collect();
+        for page in &table_pages {
+            let first = &page.lines[0];
+            assert_eq!(first.item, header, "the header row opens every table page");
+            assert!(first.shared, "and is placed from a copy");
+            assert!(page.lines.iter().skip(1).all(|l| !l.shared));
+            assert!(page.rules_at.len() >= 2, "the header's rules come with it");
+            assert_ne!(page.lines.last().map(|l| l.item), Some(header));
+        }
+        // The table's rows are all placed once.
+        let rows = p
+            .pages
+            .iter()
+            .flat_map(|pg| &pg.lines)
+            .filter(|l| l.para.is_some_and(|i| i.para > 100))
+            .count();
+        assert_eq!(rows, 30);
+    }
+
+    #[test]
+    fn a_table_row_of_three_lines_is_not_broken_and_its_last_rule_stays_with_it() {
+        let mut flow = para(1, 2);
+        flow.extend(table(6, 3));
+        let p = lay(&flow);
+        for w in p.pages.windows(2) {
+            let (Some(last), Some(next)) =
+                (w[0].lines.last(), w[1].lines.iter().find(|l| !l.shared))
+            else {
+                continue;
+            };
+            if let (Some(a), Some(n)) = (last.para, next.para) {
+                assert_ne!(a.para, n.para, "a row of three lines broken");
+            }
+        }
+        let last = p.pages.last().expect("pages");
+        assert!(
+            !last.lines.iter().all(|l| l.shared),
+            "the bottom rule is not alone"
+        );
     }
 
     #[test]

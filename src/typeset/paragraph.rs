@@ -146,6 +146,15 @@ pub struct Notes {
     pub long_words: usize,
 }
 
+/// How narrow and how wide a paragraph can be set, from [`Ctx::extent`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Extent {
+    /// The widest stretch no line can break inside (a long word, a URL).
+    pub min: Pt,
+    /// The widest line, set with no break but the forced ones.
+    pub max: Pt,
+}
+
 /// Shared state for setting many paragraphs.
 pub struct Ctx<'a> {
     pub fonts: &'a FontSet,
@@ -243,6 +252,44 @@ impl Ctx<'_> {
             start = end + 1;
         }
         lines
+    }
+
+    /// The narrowest and the widest `runs` can be set without breaking a word
+    /// (CSS's min-content and max-content widths): the widest stretch between two
+    /// places a line may break (spaces, UAX #14 opportunities; no hyphenation), and
+    /// the widest line when lines break only where the text says (`\n`).
+    pub fn extent(&mut self, runs: &[Run], rtl: bool, notes: &mut Notes) -> Extent {
+        // So wide that no word is cut in an emergency.
+        let spec = Spec {
+            rtl,
+            ..Spec::plain(Pt::MAX / 4.0, Align::Left)
+        };
+        let text = Text::of(runs, spec.rtl);
+        let units = self.units(runs, &text, &spec, notes);
+        let mut e = Extent::default();
+        // The unbroken stretch so far; the line so far, and where its last piece ends.
+        let (mut word, mut line, mut end): (Pt, Pt, Pt) = (0.0, 0.0, 0.0);
+        for u in &units {
+            match u {
+                Unit::Piece(p, _) => {
+                    word += p.width;
+                    line += p.width;
+                    end = line;
+                    e.min = e.min.max(word);
+                }
+                Unit::Glue { natural, .. } => {
+                    word = 0.0;
+                    line += natural;
+                }
+                Unit::Break { .. } => word = 0.0,
+                Unit::Forced => {
+                    e.max = e.max.max(end);
+                    (word, line, end) = (0.0, 0.0, 0.0);
+                }
+            }
+        }
+        e.max = e.max.max(end);
+        e
     }
 
     /// Runs → units: pieces of shaped text, glue for spaces, break points.
@@ -1020,19 +1067,23 @@ fn items_of(units: &[Unit], justify: bool) -> (Vec<Item>, Vec<usize>) {
 }
 
 /// First fit, for ragged and centred text: the longest line that fits, breaking
-/// at the last legal break; a piece wider than the line gets a line of its own.
+/// at the last legal break (between the letters of a word too long for the line
+/// only when no other fits); a piece wider than the line gets a line of its own.
 fn first_fit(items: &[Item], width_of: &dyn Fn(usize) -> Pt) -> Vec<(usize, f32)> {
     let mut breaks = Vec::new();
     let mut line_start = 0;
     let mut x: Pt = 0.0;
     let mut last_legal: Option<(usize, Pt)> = None;
+    // The last break that fits other than a cut between letters in an emergency:
+    // taken before one, as a browser wraps at a space before it breaks a word.
+    let mut last_good: Option<(usize, Pt)> = None;
     let mut i = 0;
     while i < items.len() {
         let n = breaks.len();
         match items[i] {
             Item::Box { width } => {
                 if x + width > width_of(n) && x > 0.0 {
-                    if let Some((b, _)) = last_legal {
+                    if let Some((b, _)) = last_good.or(last_legal) {
                         breaks.push((b, 0.0));
                         i = b + 1;
                         // Skip glue and penalties at the start of the next line.
@@ -1046,7 +1097,7 @@ fn first_fit(items: &[Item], width_of: &dyn Fn(usize) -> Pt) -> Vec<(usize, f32)
                         }
                         line_start = i;
                         x = 0.0;
-                        last_legal = None;
+                        (last_legal, last_good) = (None, None);
                         continue;
                     }
                 }
@@ -1055,6 +1106,7 @@ fn first_fit(items: &[Item], width_of: &dyn Fn(usize) -> Pt) -> Vec<(usize, f32)
             Item::Glue { width, .. } => {
                 if i > line_start && matches!(items[i - 1], Item::Box { .. }) {
                     last_legal = Some((i, x));
+                    last_good = last_legal;
                 }
                 x += width;
             }
@@ -1063,9 +1115,12 @@ fn first_fit(items: &[Item], width_of: &dyn Fn(usize) -> Pt) -> Vec<(usize, f32)
                     breaks.push((i, 0.0));
                     line_start = i + 1;
                     x = 0.0;
-                    last_legal = None;
+                    (last_legal, last_good) = (None, None);
                 } else if penalty < INFINITY_PENALTY && x + width <= width_of(n) {
                     last_legal = Some((i, x));
+                    if penalty < EMERGENCY_BREAK_PENALTY {
+                        last_good = last_legal;
+                    }
                 }
             }
         }

@@ -11,20 +11,23 @@ use super::folio::{first_chapter_page, folio};
 use super::fonts::Style;
 use super::paginate::{LaidPage, Paginated, PlacedLine};
 use super::paragraph::{self, Align, Ctx, Line, Run, RunStyle, Spec};
+use super::report::{self, PastEdge};
 use super::Geometry;
 use crate::model::{Book, LinkTarget};
 
 /// Places the laid-out pages on paper: text, rules, running heads, folios, links,
 /// outline, page labels, metadata. The flow's lines are moved out as they are placed.
+/// Also what passes the text block's sides, on each page, before its running head.
 pub(super) fn place(
     book: &Book,
     g: &Geometry,
     p: &Paginated,
     flow: &mut [flow::Flow],
     ctx: &mut Ctx,
-) -> Document {
+) -> (Document, Vec<PastEdge>) {
     let first_chapter = first_chapter_page(book, p);
     let mut doc = Document::default();
+    let mut past = Vec::new();
     for (index, page) in p.pages.iter().enumerate() {
         let left = g.left(index);
         let mut out = Page {
@@ -33,11 +36,15 @@ pub(super) fn place(
             items: Vec::new(),
         };
         for l in page.lines.iter().chain(&page.notes) {
-            // The line is taken out of the flow (moved, not copied) and freed here.
-            let line = match flow
-                .get_mut(l.item)
-                .map(|f| std::mem::replace(f, flow::Flow::Space(0.0)))
-            {
+            // The line is taken out of the flow (moved, not copied) and freed here;
+            // one placed again later is copied.
+            let line = match flow.get_mut(l.item).map(|f| {
+                if l.shared {
+                    f.clone()
+                } else {
+                    std::mem::replace(f, flow::Flow::Space(0.0))
+                }
+            }) {
                 Some(flow::Flow::Line { line, .. }) => line,
                 _ => continue,
             };
@@ -45,13 +52,23 @@ pub(super) fn place(
         }
         place_figures(&mut out, page, left, g);
         foot_rule(&mut out, book, page, left, g);
+        // Running heads and folios are outside the text block by design.
+        let edge = report::past_text_block(&out.items, left, left + g.text_width(), ctx.fonts);
+        past.extend(edge.into_iter().map(|(what, start, by)| PastEdge {
+            page: index,
+            folio: folio(index, first_chapter),
+            part: page.part,
+            what,
+            start,
+            by,
+        }));
         running_head(&mut out, book, g, ctx, page, index, first_chapter);
         doc.pages.push(out);
     }
     doc.outline = outline(book, p, g);
     doc.labels = labels(first_chapter);
     doc.info = info(book, g);
-    doc
+    (doc, past)
 }
 
 /// One line's text, its pieces of one face and size joined into runs, and its links.
@@ -105,7 +122,7 @@ fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginate
     }));
 }
 
-/// A page's images and rules.
+/// A page's images and rules (centred, and a table's from its own x).
 fn place_figures(out: &mut Page, page: &LaidPage, left: Pt, g: &Geometry) {
     for &(image, ix, iy, w, h) in &page.images {
         out.items.push(Item::Image {
@@ -127,6 +144,16 @@ fn place_figures(out: &mut Page, page: &LaidPage, left: Pt, g: &Geometry) {
             x2: x + w,
             y2: y,
             width: 0.5,
+        });
+    }
+    for &(ry, x, w, weight) in &page.rules_at {
+        let y = g.y(ry);
+        out.items.push(Item::Line {
+            x1: left + x,
+            y1: y,
+            x2: left + x + w,
+            y2: y,
+            width: weight,
         });
     }
 }

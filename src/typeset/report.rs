@@ -1,15 +1,32 @@
 //! The layout report: counts from the real pages (lines, overfull lines, widows,
-//! orphans, hyphens, word spacing), for `--report` and the tests.
+//! orphans, hyphens, word spacing), for `--report` and the tests; and the check
+//! that nothing passes the text block, made on the placed pages whatever drew
+//! it (text, rules, pictures, boxes), with the warning (W0110) that says where.
+//!
+//! Does not change the layout: it reads it.
 
 use std::collections::BTreeMap;
 
+use super::doc::{Item, Pt, TextRun};
+use super::fonts::FontSet;
 use super::paginate::Paginated;
+use crate::diag::{Code, Diagnostic};
+use crate::model::Book;
+
+/// How far past the text block a thing may reach and still count as inside:
+/// rounding, not a design (the line breaker allows half a point too).
+const TOLERANCE: Pt = 0.5;
+/// How many characters of a line's start a warning quotes.
+const QUOTED: usize = 40;
+/// How many places a warning names for each part.
+const NAMED: usize = 3;
 
 /// Counts from the real layout, for `--report` and the tests.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LayoutReport {
     pub pages: usize,
     pub lines: usize,
+    /// Lines of text, rules, pictures and boxes that pass the text block's sides.
     pub overfull_lines: usize,
     pub widows: usize,
     pub orphans: usize,
@@ -49,10 +66,11 @@ impl LayoutReport {
     }
 }
 
-pub(super) fn report(p: &Paginated, overfull: usize) -> LayoutReport {
+/// The counts of the paginated pages; `overfull_lines` is for the caller to fill
+/// in from [`past_text_block`] once the pages are placed.
+pub(super) fn report(p: &Paginated) -> LayoutReport {
     let mut r = LayoutReport {
         pages: p.pages.len(),
-        overfull_lines: overfull,
         widows: p.breaks.widows,
         orphans: p.breaks.orphans,
         stranded_headings: p.breaks.stranded_headings,
@@ -79,4 +97,268 @@ pub(super) fn report(p: &Paginated, overfull: usize) -> LayoutReport {
         }
     }
     r
+}
+
+/// What was drawn past a side of the text block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawn {
+    Text,
+    Rule,
+    Picture,
+    Box,
+}
+
+/// A line of text, rule, picture or box that passes the text block, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PastEdge {
+    /// Page index in the document (0 = the first page).
+    pub page: usize,
+    /// The page's number as printed (its label).
+    pub folio: String,
+    /// The part the page belongs to.
+    pub part: Option<usize>,
+    pub what: Drawn,
+    /// The start of the line's text; empty for anything but text.
+    pub start: String,
+    /// How far it passes the text block, in points.
+    pub by: Pt,
+}
+
+/// What of a page's `items` reaches past the text block's sides, `left` and
+/// `right` (page coordinates): each line of text once (its glyphs' extents, by the
+/// font's advances), each rule, picture and box. The caller leaves out what is
+/// outside the text block by design (running heads and folios).
+pub(super) fn past_text_block(
+    items: &[Item],
+    left: Pt,
+    right: Pt,
+    fonts: &FontSet,
+) -> Vec<(Drawn, String, Pt)> {
+    let past = |from: Pt, to: Pt| (left - from).max(to - right);
+    let mut out = Vec::new();
+    let mut line: Vec<&TextRun> = Vec::new();
+    let flush = |line: &mut Vec<&TextRun>, out: &mut Vec<(Drawn, String, Pt)>| {
+        if let Some((from, to)) = text_extent(line, fonts) {
+            let by = past(from, to);
+            if by > TOLERANCE {
+                out.push((Drawn::Text, line_start(line), by));
+            }
+        }
+        line.clear();
+    };
+    for item in items {
+        let (what, from, to) = match item {
+            Item::Text(run) => {
+                // A line's runs are placed one after another; a raised number
+                // sits less than half its line's size above the baseline.
+                if line
+                    .last()
+                    .is_some_and(|prev| (prev.y - run.y).abs() >= 0.5 * prev.size.max(run.size))
+                {
+                    flush(&mut line, &mut out);
+                }
+                line.push(run);
+                continue;
+            }
+            Item::Line { x1, x2, .. } => (Drawn::Rule, x1.min(*x2), x1.max(*x2)),
+            Item::Image { rect, .. } => (Drawn::Picture, rect.x, rect.x + rect.width),
+            Item::Rect { rect, stroke, .. } => {
+                let half = stroke.map_or(0.0, |(_, w)| w / 2.0);
+                (Drawn::Box, rect.x - half, rect.x + rect.width + half)
+            }
+            Item::Link { .. } => continue,
+        };
+        let by = past(from, to);
+        if by > TOLERANCE {
+            out.push((what, String::new(), by));
+        }
+    }
+    flush(&mut line, &mut out);
+    out
+}
+
+/// The leftmost and rightmost edge of a line's glyphs: each from its origin to
+/// its advance.
+fn text_extent(line: &[&TextRun], fonts: &FontSet) -> Option<(Pt, Pt)> {
+    let mut extent: Option<(Pt, Pt)> = None;
+    for run in line {
+        let face = fonts.faces().get(run.face.0);
+        for g in &run.glyphs {
+            let x = run.x + g.dx;
+            let advance = face.map_or(0.0, |f| f.advance(g.id)) * run.size;
+            let (a, b) = (x.min(x + advance), x.max(x + advance));
+            extent = Some(extent.map_or((a, b), |(l, r)| (l.min(a), r.max(b))));
+        }
+    }
+    extent
+}
+
+/// The first characters of a line's text, left to right on the page.
+fn line_start(line: &[&TextRun]) -> String {
+    let mut glyphs: Vec<(Pt, &str)> = line
+        .iter()
+        .flat_map(|r| r.glyphs.iter().map(move |g| (r.x + g.dx, g.text.as_str())))
+        .collect();
+    glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let text: String = glyphs.iter().map(|g| g.1).collect();
+    let text = text.trim();
+    let mut start: String = text.chars().take(QUOTED).collect();
+    if text.chars().nth(QUOTED).is_some() {
+        start.push('…');
+    }
+    start
+}
+
+/// W0110: one warning a part, naming its first few places (page, what, the start
+/// of the line, how far past).
+pub(super) fn diagnostics(past: &[PastEdge], book: &Book) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < past.len() {
+        let part = past[k].part;
+        let n = past[k..].iter().take_while(|p| p.part == part).count();
+        let title = part
+            .and_then(|p| book.parts.get(p))
+            .map_or_else(|| "Contents".to_string(), |p| p.title.clone());
+        let places: Vec<String> = past[k..k + n]
+            .iter()
+            .take(NAMED)
+            .map(|p| {
+                let what = match p.what {
+                    Drawn::Text => format!("the line “{}”", p.start),
+                    Drawn::Rule => "a rule".into(),
+                    Drawn::Picture => "a picture".into(),
+                    Drawn::Box => "a box".into(),
+                };
+                format!(
+                    "page {} (PDF page {}), {what}, by {:.1} pt",
+                    p.folio,
+                    p.page + 1,
+                    p.by
+                )
+            })
+            .collect();
+        let more = if n > NAMED {
+            format!("; and {} more", n - NAMED)
+        } else {
+            String::new()
+        };
+        out.push(Diagnostic::warning(
+            Code::W0110,
+            format!(
+                "{n} line(s) or picture(s) in “{title}” pass the side of the text block into the margin: {}{more}",
+                places.join("; ")
+            ),
+        ));
+        k += n;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::typeset::doc::{Color, FaceId, PlacedGlyph, Rect};
+    use crate::typeset::fonts::Style;
+
+    fn run(fonts: &FontSet, text: &str, x: Pt, y: Pt) -> Item {
+        let face = fonts.id(Style::Regular);
+        let f = fonts.face(face);
+        let mut dx = 0.0;
+        let glyphs = text
+            .chars()
+            .filter_map(|c| {
+                let id = f.glyph(c)?;
+                let g = PlacedGlyph {
+                    id,
+                    dx,
+                    dy: 0.0,
+                    text: c.to_string().into(),
+                };
+                dx += f.advance(id) * 10.0;
+                Some(g)
+            })
+            .collect();
+        Item::Text(TextRun {
+            face,
+            size: 10.0,
+            x,
+            y,
+            glyphs,
+            color: None,
+        })
+    }
+
+    #[test]
+    fn what_passes_the_text_block_is_counted_whatever_drew_it() {
+        let fonts = FontSet::bundled().expect("bundled fonts load");
+        let (left, right) = (50.0, 350.0);
+        let rect = |x: Pt, width: Pt| Rect {
+            x,
+            y: 100.0,
+            width,
+            height: 20.0,
+        };
+        let inside = vec![
+            run(&fonts, "A line well inside.", 60.0, 500.0),
+            // A raised number on the same line is not a line of its own.
+            run(&fonts, "1", 150.0, 503.5),
+            Item::Line {
+                x1: left,
+                y1: 400.0,
+                x2: right,
+                y2: 400.0,
+                width: 0.5,
+            },
+            Item::Image {
+                image: 0,
+                rect: rect(left, right - left),
+            },
+        ];
+        assert!(past_text_block(&inside, left, right, &fonts).is_empty());
+        let past = vec![
+            // Its glyphs start inside; the last one's advance ends past.
+            run(&fonts, "Overfull line", right - 40.0, 480.0),
+            run(&fonts, "Next line inside", 60.0, 466.0),
+            Item::Line {
+                x1: left - 3.0,
+                y1: 400.0,
+                x2: right,
+                y2: 400.0,
+                width: 0.5,
+            },
+            Item::Image {
+                image: 0,
+                rect: rect(left + 10.0, right - left),
+            },
+            Item::Rect {
+                rect: rect(left, right - left),
+                fill: None,
+                stroke: Some((Color::BLACK, 2.0)),
+            },
+            Item::Link {
+                rect: rect(0.0, 500.0),
+                target: crate::typeset::doc::LinkTarget::Uri("x".into()),
+            },
+        ];
+        let found = past_text_block(&past, left, right, &fonts);
+        let what: Vec<Drawn> = found.iter().map(|f| f.0).collect();
+        assert_eq!(
+            what,
+            [Drawn::Text, Drawn::Rule, Drawn::Picture, Drawn::Box],
+            "{found:?}"
+        );
+        let width: Pt = match &past[0] {
+            Item::Text(r) => r
+                .glyphs
+                .last()
+                .map(|g| g.dx + fonts.face(FaceId(r.face.0)).advance(g.id) * 10.0)
+                .unwrap_or(0.0),
+            _ => 0.0,
+        };
+        assert!((found[0].2 - (width - 40.0)).abs() < 0.01, "{found:?}");
+        assert_eq!(found[0].1, "Overfull line");
+        assert!((found[1].2 - 3.0).abs() < 0.01);
+        assert!((found[3].2 - 1.0).abs() < 0.01, "half the frame's width");
+    }
 }

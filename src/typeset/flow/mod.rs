@@ -15,6 +15,8 @@ mod figure;
 mod notes;
 mod table;
 
+pub use table::TableMark;
+
 use super::doc::Pt;
 use super::fonts::Style;
 use super::paragraph::{Align, Ctx, Line, Notes, Run, RunStyle, Spec};
@@ -43,8 +45,6 @@ const SECTION_SCALE: f32 = 1.15;
 pub struct Findings {
     /// Characters no face has, with the part they were first met in.
     pub missing: Vec<(char, usize)>,
-    /// Parts with lines that stick out, and how many.
-    pub overfull: Vec<(usize, usize)>,
     /// Parts with words longer than a line, and how many.
     pub long_words: Vec<(usize, usize)>,
     /// Images that could not be drawn (name, why).
@@ -52,7 +52,8 @@ pub struct Findings {
 }
 
 impl Findings {
-    /// The findings as warnings naming the part (W0109, W0110, W0112, W0113).
+    /// The findings as warnings naming the part (W0109, W0112, W0113). What passes
+    /// the text block (W0110) is found on the placed pages, by `report`.
     pub fn diagnostics(&self, book: &Book) -> Vec<crate::diag::Diagnostic> {
         use crate::diag::{Code, Diagnostic};
         let title = |p: usize| {
@@ -100,12 +101,6 @@ impl Findings {
                     "{n} word(s) in “{}” are longer than a line and were broken between letters",
                     title(*part)
                 ),
-            ));
-        }
-        for (part, n) in &by_part(&self.overfull) {
-            out.push(Diagnostic::warning(
-                Code::W0110,
-                format!("{n} line(s) in “{}” could not be set within the measure and stick out into the margin", title(*part)),
             ));
         }
         for (name, why) in &self.undrawn {
@@ -199,6 +194,8 @@ pub enum Flow {
         number: usize,
     },
     NoteEnd,
+    /// A table's header, body, end and rules, for pagination.
+    Table(TableMark),
     /// A part begins: on a new page (a recto if `recto`), its title sunk
     /// by `sink` when set.
     Opening {
@@ -281,7 +278,6 @@ impl Set {
                 self.findings.missing.push((c, part));
             }
         }
-        self.findings.overfull.extend(f.overfull);
         self.findings.long_words.extend(f.long_words);
         for u in f.undrawn {
             if !self.findings.undrawn.contains(&u) {
@@ -475,16 +471,11 @@ impl<'c, 'f> Builder<'c, 'f> {
 
     fn set(&mut self, runs: &[Run], spec: Spec) -> Vec<Line> {
         let mut notes = std::mem::take(&mut self.notes);
-        let (missing, overfull, long) = (notes.missing.len(), notes.overfull, notes.long_words);
+        let (missing, long) = (notes.missing.len(), notes.long_words);
         let lines = self.ctx.set(runs, &spec, &mut notes);
         // Where problems were found, for warnings that name the part.
         for &c in &notes.missing[missing..] {
             self.findings.missing.push((c, self.part));
-        }
-        if notes.overfull > overfull {
-            self.findings
-                .overfull
-                .push((self.part, notes.overfull - overfull));
         }
         if notes.long_words > long {
             self.findings
@@ -648,7 +639,11 @@ impl<'c, 'f> Builder<'c, 'f> {
             Block::List { start, items } => self.list(book, *start, items, x),
             Block::DefinitionList(defs) => self.definitions(book, defs, x),
             Block::Code { text, .. } => self.code(text, x),
-            Block::Table { head, rows, .. } => self.table(head, rows, x),
+            Block::Table {
+                alignments,
+                head,
+                rows,
+            } => self.table(alignments, head, rows, x),
             Block::Element(e) => self.element(book, e, x),
             Block::Math(m) => self.math(m, x),
             Block::Rule => self.rule(),
