@@ -45,6 +45,8 @@ pub struct LaidPage<'a> {
     pub notes: Vec<PlacedLine<'a>>,
     /// Where the short rule above the footnotes is (y down from the top).
     pub foot_rule: Option<Pt>,
+    /// A note at the foot continues at the foot of the next page.
+    pub notes_continue: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -124,6 +126,7 @@ impl Paginated<'_> {
                     lines: detach(p.lines),
                     notes: detach(p.notes),
                     foot_rule: p.foot_rule,
+                    notes_continue: p.notes_continue,
                     part: p.part,
                     opening: p.opening,
                     running_heads: p.running_heads,

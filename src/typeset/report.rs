@@ -38,6 +38,11 @@ pub struct LayoutReport {
     /// Justified lines (not paragraph ends) by space width over natural space
     /// width, in buckets of 0.1 keyed by their lower bound ("0.9", "1.0", ...).
     pub word_space_ratio: BTreeMap<String, usize>,
+    /// Footnote lines set at the foot of pages, the pages that have some, and the
+    /// notes continued from one page's foot to the next.
+    pub note_lines: usize,
+    pub pages_with_notes: usize,
+    pub notes_continued: usize,
 }
 
 impl LayoutReport {
@@ -51,6 +56,7 @@ impl LayoutReport {
         format!(
             "{{\n  \"pages\": {},\n  \"lines\": {},\n  \"overfull_lines\": {},\n  \"widows\": {},\n  \"orphans\": {},\n  \
              \"stranded_headings\": {},\n  \"hyphenated_lines\": {},\n  \"max_consecutive_hyphenated\": {},\n  \"hyphenated_page_ends\": {},\n  \
+             \"note_lines\": {},\n  \"pages_with_notes\": {},\n  \"notes_continued\": {},\n  \
              \"word_space_ratio\": {{{}}}\n}}\n",
             self.pages,
             self.lines,
@@ -61,6 +67,9 @@ impl LayoutReport {
             self.hyphenated_lines,
             self.max_consecutive_hyphenated,
             self.hyphenated_page_ends,
+            self.note_lines,
+            self.pages_with_notes,
+            self.notes_continued,
             hist.join(", ")
         )
     }
@@ -78,6 +87,9 @@ pub(super) fn report(p: &Paginated) -> LayoutReport {
     };
     let mut run = 0;
     for page in &p.pages {
+        r.note_lines += page.notes.len();
+        r.pages_with_notes += usize::from(!page.notes.is_empty());
+        r.notes_continued += usize::from(page.notes_continue);
         if page.lines.last().is_some_and(|l| l.line.hyphenated) {
             r.hyphenated_page_ends += 1;
         }
@@ -177,6 +189,13 @@ pub(super) fn past_text_block(
     out
 }
 
+/// White space or a format character (Unicode's Cf: joiners, marks of direction,
+/// soft hyphens not taken).
+fn draws_nothing(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.is_whitespace() || c.general_category() == GeneralCategory::Format
+}
+
 /// The leftmost and rightmost edge of a line's glyphs: each from its origin to
 /// its advance.
 fn text_extent(line: &[&TextRun], fonts: &FontSet) -> Option<(Pt, Pt)> {
@@ -184,6 +203,11 @@ fn text_extent(line: &[&TextRun], fonts: &FontSet) -> Option<(Pt, Pt)> {
     for run in line {
         let face = fonts.faces().get(run.face.0);
         for g in &run.glyphs {
+            // Spaces and format characters (a word joiner, drawn with the space
+            // glyph) mark nothing on the page.
+            if !g.text.is_empty() && g.text.chars().all(draws_nothing) {
+                continue;
+            }
             let x = run.x + g.dx;
             let advance = face.map_or(0.0, |f| f.advance(g.id)) * run.size;
             let (a, b) = (x.min(x + advance), x.max(x + advance));
@@ -316,6 +340,20 @@ mod tests {
             },
         ];
         assert!(past_text_block(&inside, left, right, &fonts).is_empty());
+        // A line that ends in a word joiner and a space at the edge: they mark
+        // nothing, so the line does not pass it; a letter there does.
+        let text = "Ends at the edge.";
+        let width = match run(&fonts, text, 0.0, 0.0) {
+            Item::Text(r) => r.glyphs.last().map_or(0.0, |g| {
+                g.dx + fonts.faces()[r.face.0].advance(g.id) * r.size
+            }),
+            _ => 0.0,
+        };
+        let at_edge = right - width;
+        let invisible = run(&fonts, &format!("{text}\u{2060} "), at_edge, 300.0);
+        assert!(past_text_block(&[invisible], left, right, &fonts).is_empty());
+        let visible = run(&fonts, &format!("{text}x"), at_edge, 300.0);
+        assert_eq!(past_text_block(&[visible], left, right, &fonts).len(), 1);
         let past = vec![
             // Its glyphs start inside; the last one's advance ends past.
             run(&fonts, "Overfull line", right - 40.0, 480.0),
