@@ -1,5 +1,5 @@
-//! Pictures: each decoded once when a part that uses it begins; a paragraph that
-//! is one picture alone set as a figure (at its size in print, scaled down to fit
+//! Pictures: each decoded once when a part that uses it begins; a paragraph (or
+//! heading) that is one picture alone set as a figure (at its size in print, scaled down to fit
 //! the measure and two thirds of the text block's height, its title as caption);
 //! any other picture is set in its line of text (`paragraph` sizes it there).
 //! A picture that cannot be drawn, or that prints below `PRINT_PPI`, is a warning
@@ -10,7 +10,7 @@
 use super::{Builder, Flow, NOTE_SCALE};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::model::walk::Visit;
-use crate::model::{Block, Book, ImageSource, Inline};
+use crate::model::{Block, Book, Heading, ImageSource, Inline};
 use crate::typeset::doc::Pt;
 use crate::typeset::fonts::Style;
 use crate::typeset::paragraph::{Align, InlinePicture, Run, PICTURE_EM};
@@ -44,7 +44,7 @@ pub struct LowResolution {
 }
 
 /// The pictures of a part: each use, and whether it is a figure (alone in its
-/// paragraph: `figure` sets and checks it).
+/// paragraph or heading: `figure` sets and checks it).
 struct Uses<'a> {
     uses: Vec<(usize, &'a Span, bool)>,
     /// The inline that is the current paragraph's only one, if it is.
@@ -54,7 +54,11 @@ struct Uses<'a> {
 impl<'a> Visit<'a> for Uses<'a> {
     fn block(&mut self, b: &'a Block) -> bool {
         self.alone = match b {
-            Block::Paragraph(inl) if inl.len() == 1 => Some(&inl[0] as *const Inline),
+            Block::Paragraph(inl) | Block::Heading(Heading { content: inl, .. })
+                if inl.len() == 1 =>
+            {
+                Some(&inl[0] as *const Inline)
+            }
             _ => None,
         };
         true
@@ -162,6 +166,21 @@ impl Builder<'_, '_> {
             image,
             aspect: img.size.0 / img.size.1,
         })
+    }
+
+    /// A heading that is one picture alone (a README's banner, `<h1><img></h1>`)
+    /// is a figure too, where links to the heading lead. Returns false when the
+    /// heading is not one, or the picture cannot be drawn.
+    pub(super) fn heading_figure(&mut self, book: &Book, h: &Heading, x: Pt) -> bool {
+        if !matches!(h.content[..], [Inline::Image { .. }]) {
+            return false;
+        }
+        self.flow.push(Flow::Anchor(self.part, Some(h.id.clone())));
+        if self.figure(book, &h.content, x) {
+            return true;
+        }
+        self.flow.pop();
+        false
     }
 
     /// A paragraph that is one picture alone becomes a figure: at its size in

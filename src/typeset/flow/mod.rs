@@ -583,6 +583,7 @@ impl<'c, 'f> Builder<'c, 'f> {
     /// One block; each kind is set by its own function below.
     fn block(&mut self, book: &Book, b: &Block, x: Pt) {
         match b {
+            Block::Heading(h) if self.heading_figure(book, h, x) => {}
             Block::Heading(h) => self.heading(h, x),
             Block::Paragraph(inl) if self.figure(book, inl, x) => {}
             Block::Paragraph(inl) => self.paragraph(inl, x),
