@@ -90,7 +90,8 @@ fn embed_image(pdf: &mut lopdf::Document, image: &Image) -> Result<ObjectId, Str
 
 /// Copies object `form` of the PDF file `file`, and every object it refers to, into
 /// `pdf`, each under a new number; returns the form's. Objects are numbered in the
-/// order they are met from the form, so the same file copies the same way.
+/// order they are met from the form, dictionaries read in the order of their keys,
+/// so the same drawing copies the same way.
 fn copy_form(pdf: &mut lopdf::Document, file: &[u8], form: u32) -> Result<ObjectId, String> {
     let source = lopdf::Document::load_mem(file).map_err(|e| e.to_string())?;
     let mut copied: BTreeMap<ObjectId, ObjectId> = BTreeMap::new();
@@ -131,12 +132,17 @@ fn renumbered(object: &Object, new: &mut dyn FnMut(ObjectId) -> ObjectId) -> Obj
     }
 }
 
+/// A dictionary's copy, its keys sorted: svg2pdf fills some (a drawing's fonts)
+/// from hash maps, in an order that changes from run to run; sorted, the same
+/// drawing is copied with the same numbers.
 fn renumbered_dict(
     d: &lopdf::Dictionary,
     new: &mut dyn FnMut(ObjectId) -> ObjectId,
 ) -> lopdf::Dictionary {
+    let mut entries: Vec<(&Vec<u8>, &Object)> = d.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = lopdf::Dictionary::new();
-    for (key, value) in d.iter() {
+    for (key, value) in entries {
         out.set(key.clone(), renumbered(value, new));
     }
     out

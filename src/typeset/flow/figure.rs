@@ -262,7 +262,7 @@ pub(super) fn diagnostics(undrawn: &[Undrawn], low: &[LowResolution]) -> Vec<Dia
             Diagnostic::warning(
                 Code::W0138,
                 format!(
-                    "picture `{}` ({} × {} pixels) prints at {:.0} ppi, below the {PRINT_PPI:.0} print services ask for",
+                    "picture `{}` ({} × {} pixels) prints at {:.0} ppi, below the {PRINT_PPI:.0} ppi print services ask for",
                     l.name, l.pixels.0, l.pixels.1, l.ppi
                 ),
             )
