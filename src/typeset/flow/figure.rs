@@ -106,12 +106,20 @@ impl Builder<'_, '_> {
         let index = match self.decoded.get(&r) {
             Some(i) => *i,
             None => {
-                let i = match crate::typeset::image::decode(&res.data, res.media_type) {
-                    Ok(img) if img.width > 0 && img.height > 0 => {
+                let decoded =
+                    crate::typeset::image::decode(&res.data, res.media_type).and_then(|img| {
+                        let (w, h) = img.size;
+                        if w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite() {
+                            Ok(img)
+                        } else {
+                            Err("it has no size".to_string())
+                        }
+                    });
+                let i = match decoded {
+                    Ok(img) => {
                         self.images.push(img);
                         Some(self.images.len() - 1)
                     }
-                    Ok(_) => None,
                     Err(why) => {
                         self.findings.undrawn.push(Undrawn {
                             span: span.clone(),

@@ -59,8 +59,8 @@ pub(super) fn drawing(data: &[u8]) -> Result<Image, String> {
     let size = tree.size();
     let pt = PT_PER_INCH / CSS_PX_PER_INCH;
     Ok(Image {
-        width: size.width().round() as u32,
-        height: size.height().round() as u32,
+        width: size.width().round().max(1.0) as u32,
+        height: size.height().round().max(1.0) as u32,
         size: (size.width() * pt, size.height() * pt),
         data: ImageData::Vector {
             pdf: pdf.finish(),
