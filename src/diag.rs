@@ -225,7 +225,7 @@ codes! {
     W0108 => "control characters removed (from text, `&#N;` references, manifest and bibliography values), at file:line",
     W0109 => "a character no font has, bundled, named or installed (it prints as a blank box), at its first place in the sources",
     W0110 => "a line of text, rule, picture or box printed past the side of the text block, named by part, page and the start of the line",
-    W0112 => "an image the print edition cannot draw yet (GIF, WebP, SVG): its alt text is printed",
+    W0112 => "a picture the print edition cannot draw (a damaged or unreadable file): its alt text is printed, with a warning at each place it is used",
     W0113 => "a word longer than a line, broken between letters in the print edition",
     W0114 => "`epub.embed-fonts`: a font that cannot be subset is left out of the EPUB (reading systems use their own for its characters)",
     W0116 => "an element of raw HTML no edition can show (`<video>`, `<iframe>`, a form): left out with a warning at its place; its fallback text is kept",
@@ -243,6 +243,7 @@ codes! {
     W0135 => "a part in the contents with no heading: titled by its file name",
     W0136 => "the body or headings font has no italic, bold or bold italic face: that style is drawn from the faces it has, slanted or thickened",
     W0137 => "the book's or a part's language has no labels in bookbind's table: the words it adds (alert labels, \"Contents\", \"Notes\", \"References\") are in English",
+    W0138 => "a raster picture that prints below 300 pixels per inch at its printed size (print services reject these), at the place it is used, with its pixels and resolution; ten are told one by one, the rest counted in one",
 }
 
 impl Code {

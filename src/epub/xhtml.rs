@@ -227,6 +227,7 @@ impl Writer<'_> {
             source: ImageSource::Resource(r),
             alt,
             title,
+            ..
         }] = inl
         {
             self.figure(*r, alt, title);
@@ -562,7 +563,9 @@ impl Writer<'_> {
                 self.out.push_str("</a>");
                 self.in_link = false;
             }
-            Inline::Image { source, alt, title } => match source {
+            Inline::Image {
+                source, alt, title, ..
+            } => match source {
                 ImageSource::Resource(r) => {
                     let name = self.book.resources[*r].name.clone();
                     let _ = write!(

@@ -325,6 +325,9 @@ pub enum Inline {
         source: ImageSource,
         alt: String,
         title: String,
+        /// Where it is written: what the print edition's warnings about the
+        /// picture point at (its source above no longer says once resolved).
+        span: Span,
     },
     Citation(Citation),
     /// A reference to `Part::footnotes[number - 1]` of the same part.

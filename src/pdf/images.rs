@@ -1,17 +1,29 @@
-//! Images as XObjects: JPEG passed through (DCTDecode, never recompressed), raw samples
-//! compressed with the rest of the file, alpha as a soft mask.
+//! Pictures as XObjects: JPEG passed through (DCTDecode, never recompressed), raw
+//! samples compressed with the rest of the file, alpha as a soft mask; a drawing's
+//! form XObject copied from the small file `typeset` made of it (see
+//! `typeset/image/svg.rs` for why a file), with every object it refers to,
+//! renumbered into this one.
 //!
 //! Decodes and scales nothing: `typeset` hands over the samples and where they go.
 
-use lopdf::{dictionary, ObjectId, Stream};
+use std::collections::BTreeMap;
 
+use lopdf::{dictionary, Object, ObjectId, Stream};
+
+use super::WriteError;
 use crate::typeset::doc::{Document, Image, ImageData};
 
 /// Writes every image of the document, in order; returns their ids by image index.
-pub(super) fn embed_images(pdf: &mut lopdf::Document, doc: &Document) -> Vec<ObjectId> {
+pub(super) fn embed_images(
+    pdf: &mut lopdf::Document,
+    doc: &Document,
+) -> Result<Vec<ObjectId>, WriteError> {
     doc.images
         .iter()
-        .map(|image| embed_image(pdf, image))
+        .enumerate()
+        .map(|(index, image)| {
+            embed_image(pdf, image).map_err(|reason| WriteError::Picture { index, reason })
+        })
         .collect()
 }
 
@@ -22,7 +34,7 @@ pub(super) fn image_name(index: usize) -> String {
 
 /// An image XObject: JPEG as is (DCTDecode, never recompressed); raw samples
 /// compressed with the rest of the file, alpha as a soft mask.
-fn embed_image(pdf: &mut lopdf::Document, image: &Image) -> ObjectId {
+fn embed_image(pdf: &mut lopdf::Document, image: &Image) -> Result<ObjectId, String> {
     let base = |cs: &str| {
         dictionary! {
             "Type" => "XObject",
@@ -33,7 +45,8 @@ fn embed_image(pdf: &mut lopdf::Document, image: &Image) -> ObjectId {
             "BitsPerComponent" => 8,
         }
     };
-    match &image.data {
+    Ok(match &image.data {
+        ImageData::Vector { pdf: file, form } => return copy_form(pdf, file, *form),
         ImageData::Jpeg { bytes, components } => {
             let cs = match components {
                 1 => "DeviceGray",
@@ -72,5 +85,65 @@ fn embed_image(pdf: &mut lopdf::Document, image: &Image) -> ObjectId {
             }
             pdf.add_object(Stream::new(dict, samples.clone()))
         }
+    })
+}
+
+/// Copies object `form` of the PDF file `file`, and every object it refers to, into
+/// `pdf`, each under a new number; returns the form's. Objects are numbered in the
+/// order they are met from the form, dictionaries read in the order of their keys,
+/// so the same drawing copies the same way.
+fn copy_form(pdf: &mut lopdf::Document, file: &[u8], form: u32) -> Result<ObjectId, String> {
+    let source = lopdf::Document::load_mem(file).map_err(|e| e.to_string())?;
+    let mut copied: BTreeMap<ObjectId, ObjectId> = BTreeMap::new();
+    let root = (form, 0);
+    if source.get_object(root).is_err() {
+        return Err(format!("the drawing's object {form} is missing"));
     }
+    let id = pdf.new_object_id();
+    copied.insert(root, id);
+    let mut queue = vec![root];
+    while let Some(old) = queue.pop() {
+        let object = source
+            .get_object(old)
+            .map_err(|e| format!("object {} of the drawing: {e}", old.0))?;
+        let object = renumbered(object, &mut |r| {
+            *copied.entry(r).or_insert_with(|| {
+                queue.push(r);
+                pdf.new_object_id()
+            })
+        });
+        pdf.objects.insert(copied[&old], object);
+    }
+    Ok(id)
+}
+
+/// A copy of `object` with every reference `r` replaced by `new(r)`.
+fn renumbered(object: &Object, new: &mut dyn FnMut(ObjectId) -> ObjectId) -> Object {
+    match object {
+        Object::Reference(r) => Object::Reference(new(*r)),
+        Object::Array(items) => Object::Array(items.iter().map(|o| renumbered(o, new)).collect()),
+        Object::Dictionary(d) => Object::Dictionary(renumbered_dict(d, new)),
+        Object::Stream(s) => {
+            let mut copy = s.clone();
+            copy.dict = renumbered_dict(&s.dict, new);
+            Object::Stream(copy)
+        }
+        other => other.clone(),
+    }
+}
+
+/// A dictionary's copy, its keys sorted: svg2pdf fills some (a drawing's fonts)
+/// from hash maps, in an order that changes from run to run; sorted, the same
+/// drawing is copied with the same numbers.
+fn renumbered_dict(
+    d: &lopdf::Dictionary,
+    new: &mut dyn FnMut(ObjectId) -> ObjectId,
+) -> lopdf::Dictionary {
+    let mut entries: Vec<(&Vec<u8>, &Object)> = d.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = lopdf::Dictionary::new();
+    for (key, value) in entries {
+        out.set(key.clone(), renumbered(value, new));
+    }
+    out
 }

@@ -18,7 +18,8 @@
 //! 1. `check.rs` rejects numbers and references a PDF cannot carry;
 //! 2. `fonts.rs` finds the glyphs each face uses and the text each stands for, subsets
 //!    each face with `subsetter` and writes it as a Type0 font with a ToUnicode map;
-//! 3. `images.rs` writes the pictures as image XObjects;
+//! 3. `images.rs` writes the pictures as image XObjects, and drawings as form
+//!    XObjects copied from the file `typeset` made of each;
 //! 4. `pages.rs` draws the pages on as many threads as there are cores (their streams
 //!    written by `content.rs`: text with `TJ`, rules with `S`, images with `Do`) and
 //!    adds them in page order;
@@ -98,6 +99,8 @@ pub enum WriteError {
         #[source]
         source: subsetter::Error,
     },
+    #[error("picture {index} cannot be embedded: {reason}")]
+    Picture { index: usize, reason: String },
     #[error("the PDF could not be serialized: {0}")]
     Serialize(String),
 }
@@ -109,7 +112,7 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
     let mut pdf = lopdf::Document::with_version("1.7");
     // Fonts first: the content streams need each face's subset glyph ids and widths.
     let fonts = embed_fonts(&mut pdf, doc)?;
-    let images = embed_images(&mut pdf, doc);
+    let images = embed_images(&mut pdf, doc)?;
     let pages = write_pages(&mut pdf, doc, &fonts, &images);
     let outlines = write_outline(&mut pdf, doc, &pages.kids);
     write_catalog(&mut pdf, doc, pages.id, outlines);

@@ -63,17 +63,32 @@ impl std::fmt::Debug for FaceFile {
     }
 }
 
-/// A raster image as the PDF carries it.
+/// A picture as the PDF carries it: raster samples, or a drawing.
 #[derive(Debug, Clone)]
 pub struct Image {
-    /// Pixels.
+    /// Pixels; for a drawing, its size in CSS pixels, rounded.
     pub width: u32,
     pub height: u32,
+    /// Its size in print when nothing scales it: its pixels at its own
+    /// resolution (PNG pHYs, JPEG JFIF density) or at CSS's 96 per inch; a
+    /// drawing's width and height.
+    pub size: (Pt, Pt),
     pub data: ImageData,
+}
+
+impl Image {
+    /// Made of pixels (its resolution in print matters), not a drawing.
+    pub fn is_raster(&self) -> bool {
+        !matches!(self.data, ImageData::Vector { .. })
+    }
 }
 
 #[derive(Debug, Clone)]
 pub enum ImageData {
+    /// A drawing (an SVG): a PDF file whose object `form` is a form XObject one
+    /// unit square, as an image XObject is, holding the drawing and everything
+    /// it uses. The writer copies that object and what it refers to.
+    Vector { pdf: Vec<u8>, form: u32 },
     /// A JPEG file, embedded as is; `components` is 1 (gray), 3 (RGB) or 4 (CMYK).
     Jpeg { bytes: Vec<u8>, components: u8 },
     /// 8-bit samples, gray or RGB, with an optional 8-bit alpha channel.

@@ -50,6 +50,10 @@ const CJK_STRETCH_EM: Pt = 0.1;
 /// character too long by a hair still takes it, never enough to make
 /// characters touch.
 const CJK_SHRINK_EM: Pt = 0.02;
+/// A picture in a line of text (an icon, a badge) is this many ems tall, its foot
+/// on the baseline: about the height of capitals and ascenders, so that it stands
+/// as tall as the words beside it and never reaches the line above.
+pub const PICTURE_EM: Pt = 0.75;
 
 /// How text of a run looks.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +63,17 @@ pub struct RunStyle {
     /// Raised (footnote numbers): drawn smaller and higher.
     pub raised: bool,
     pub link: Option<LinkTarget>,
+    /// The run is a picture set in the line, not text: each character of its text
+    /// (an U+FFFC) is one picture, drawn `PICTURE_EM` tall.
+    pub picture: Option<InlinePicture>,
+}
+
+/// A picture in a line of text: `Document::images[image]`, and its width over its
+/// height.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InlinePicture {
+    pub image: usize,
+    pub aspect: f32,
 }
 
 /// A piece of text in one style. `\n` inside is a forced line break.
@@ -122,6 +137,9 @@ pub struct Placed {
     pub glyphs: Vec<PlacedGlyph>,
     /// Boxed: most pieces have none, and a long book has a million pieces.
     pub link: Option<Box<LinkTarget>>,
+    /// A picture in the line (`Document::images[picture]`), not glyphs: drawn
+    /// `width` wide and `size` tall, its foot on the baseline.
+    pub picture: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -301,6 +319,16 @@ impl Ctx<'_> {
             let st = &run.style;
             let size = if st.raised { st.size * 0.65 } else { st.size };
             let dy = if st.raised { st.size * 0.35 } else { 0.0 };
+            // A picture is one unbreakable piece without glyphs, which the line
+            // breaker measures as any word.
+            if let Some(picture) = st.picture {
+                for c in run.text.chars() {
+                    let piece = picture_piece(picture, size, spec.width, st.link.as_ref());
+                    units.push(Unit::Piece(piece, text.level(at)));
+                    at += c.len_utf8();
+                }
+                continue;
+            }
             for (i, line) in run.text.split('\n').enumerate() {
                 if i > 0 {
                     units.push(Unit::Forced);
@@ -818,6 +846,28 @@ enum Thing<'a> {
     Glue { space: bool },
 }
 
+/// A picture `PICTURE_EM` tall at `size`, its aspect kept, no wider than
+/// `measure`.
+fn picture_piece(
+    picture: InlinePicture,
+    size: Pt,
+    measure: Pt,
+    link: Option<&LinkTarget>,
+) -> Placed {
+    let height = size * PICTURE_EM;
+    let width = (height * picture.aspect).min(measure);
+    Placed {
+        face: FaceId(0),
+        size: width / picture.aspect.max(f32::MIN_POSITIVE),
+        x: 0.0,
+        dy: 0.0,
+        width,
+        glyphs: Vec::new(),
+        link: link.map(|l| Box::new(l.clone())),
+        picture: Some(picture.image as u32),
+    }
+}
+
 /// How many pieces the units from item `start` to item `end` hold.
 fn pieces_between(units: &[Unit], map: &[usize], start: usize, end: usize) -> usize {
     map.iter()
@@ -1201,6 +1251,7 @@ fn placed(
         width: x,
         glyphs: out,
         link: link.map(|l| Box::new(l.clone())),
+        picture: None,
     }
 }
 
@@ -1238,6 +1289,7 @@ mod tests {
                 size: 10.0,
                 raised: false,
                 link: None,
+                picture: None,
             },
         }];
         let mut notes = Notes::default();

@@ -92,6 +92,21 @@ fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginate
                 });
             }
         }
+        // A picture in the line: `size` tall, its foot on the baseline.
+        if let Some(image) = piece.picture {
+            let (width, height) = (piece.width, piece.size);
+            let rect = Rect {
+                x,
+                y,
+                width,
+                height,
+            };
+            out.items.push(Item::Image {
+                image: image as usize,
+                rect,
+            });
+            continue;
+        }
         match runs.last_mut() {
             Some(r) if r.face == piece.face && r.size == piece.size && r.y == y => {
                 let shift = x - r.x;
@@ -320,6 +335,7 @@ fn head_line(
             size,
             raised: false,
             link: None,
+            picture: None,
         },
     }];
     let mut notes = paragraph::Notes::default();

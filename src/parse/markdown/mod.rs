@@ -1082,9 +1082,13 @@ impl Builder<'_> {
                 content: inl,
             }),
             Kind::Image { dest, title, span } => self.push_inline(Inline::Image {
-                source: ImageSource::Unresolved { dest, span },
+                source: ImageSource::Unresolved {
+                    dest,
+                    span: span.clone(),
+                },
                 alt: Inline::plain_text(&inl),
                 title,
+                span,
             }),
             Kind::Table(_)
             | Kind::TableHead

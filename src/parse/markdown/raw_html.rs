@@ -272,9 +272,13 @@ impl Builder<'_> {
                 let title = t.attr(html, "title").unwrap_or_default().into_owned();
                 let dest = t.attr(html, "src").unwrap_or_default().trim().to_string();
                 self.push_inline(Inline::Image {
-                    source: ImageSource::Unresolved { dest, span },
+                    source: ImageSource::Unresolved {
+                        dest,
+                        span: span.clone(),
+                    },
                     alt,
                     title,
+                    span,
                 });
             }
             Class::Frame(kind) => {

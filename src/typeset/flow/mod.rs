@@ -47,13 +47,16 @@ pub struct Findings {
     pub missing: Vec<(char, usize)>,
     /// Parts with words longer than a line, and how many.
     pub long_words: Vec<(usize, usize)>,
-    /// Images that could not be drawn (name, why).
-    pub undrawn: Vec<(String, String)>,
+    /// Uses of pictures that could not be drawn.
+    pub undrawn: Vec<figure::Undrawn>,
+    /// Pictures printed at too low a resolution.
+    pub low_resolution: Vec<figure::LowResolution>,
 }
 
 impl Findings {
-    /// The findings as warnings naming the part (W0109, W0112, W0113). What passes
-    /// the text block (W0110) is found on the placed pages, by `report`.
+    /// The findings as warnings naming the part (W0109, W0113), or the place of a
+    /// picture (W0112, W0138). What passes the text block (W0110) is found on the
+    /// placed pages, by `report`.
     pub fn diagnostics(&self, book: &Book) -> Vec<crate::diag::Diagnostic> {
         use crate::diag::{Code, Diagnostic};
         let title = |p: usize| {
@@ -103,12 +106,7 @@ impl Findings {
                 ),
             ));
         }
-        for (name, why) in &self.undrawn {
-            out.push(Diagnostic::warning(
-                Code::W0112,
-                format!("image `{name}` is printed as its alt text: {why}"),
-            ));
-        }
+        out.extend(figure::diagnostics(&self.undrawn, &self.low_resolution));
         out
     }
 }
@@ -259,7 +257,17 @@ impl Set {
         self.flow.extend(next.flow.into_iter().map(|mut f| {
             match &mut f {
                 Flow::Image { image, .. } => *image = map[*image],
-                Flow::Line { para: Some(p), .. } => p.para += offset,
+                Flow::Line { line, para, .. } => {
+                    if let Some(p) = para {
+                        p.para += offset;
+                    }
+                    // Pictures set in the line.
+                    for piece in &mut line.pieces {
+                        if let Some(image) = &mut piece.picture {
+                            *image = map[*image as usize] as u32;
+                        }
+                    }
+                }
                 _ => {}
             }
             f
@@ -279,11 +287,8 @@ impl Set {
             }
         }
         self.findings.long_words.extend(f.long_words);
-        for u in f.undrawn {
-            if !self.findings.undrawn.contains(&u) {
-                self.findings.undrawn.push(u);
-            }
-        }
+        self.findings.undrawn.extend(f.undrawn);
+        self.findings.low_resolution.extend(f.low_resolution);
     }
 }
 
@@ -306,6 +311,8 @@ pub struct Builder<'c, 'f> {
     pub images: Vec<super::doc::Image>,
     /// Resource index → index in `images` (None: cannot be drawn).
     decoded: std::collections::HashMap<usize, Option<usize>>,
+    /// Why each resource that cannot be drawn cannot, for each use's warning.
+    undrawable: std::collections::HashMap<usize, String>,
     /// What setting the book noticed, by part, for warnings.
     pub findings: Findings,
     para: usize,
@@ -345,6 +352,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             flow: Vec::new(),
             images: Vec::new(),
             decoded: std::collections::HashMap::new(),
+            undrawable: std::collections::HashMap::new(),
             findings: Findings::default(),
             para: 0,
             flush: true,
@@ -376,6 +384,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             size,
             raised: false,
             link: None,
+            picture: None,
         }
     }
 
@@ -493,6 +502,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.part = index;
         self.notes_at = book.settings.pdf.notes;
         self.note_count = p.footnotes.len();
+        self.pictures_of(book, index);
         self.rtl = part_is_rtl(book, index);
         self.flush = true;
         self.after_heading = false;
@@ -628,6 +638,7 @@ impl<'c, 'f> Builder<'c, 'f> {
     /// One block; each kind is set by its own function below.
     fn block(&mut self, book: &Book, b: &Block, x: Pt) {
         match b {
+            Block::Heading(h) if self.heading_figure(book, h, x) => {}
             Block::Heading(h) => self.heading(h, x),
             Block::Paragraph(inl) if self.figure(book, inl, x) => {}
             Block::Paragraph(inl) => self.paragraph(inl, x),
@@ -970,6 +981,13 @@ impl<'c, 'f> Builder<'c, 'f> {
                     };
                     let s = RunStyle { link, ..st.clone() };
                     self.runs_into(content, &s, out);
+                }
+                Inline::Image { source, .. } if self.inline_picture(source).is_some() => {
+                    let s = RunStyle {
+                        picture: self.inline_picture(source),
+                        ..st.clone()
+                    };
+                    push(out, "\u{fffc}".into(), &s);
                 }
                 Inline::Image { alt, .. } => {
                     let s = RunStyle {
