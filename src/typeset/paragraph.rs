@@ -363,7 +363,9 @@ impl Ctx<'_> {
                         size,
                         dy,
                         spec.hyphenate && !st.raised,
-                        spec.width,
+                        // A word must fit the narrowest line: the first, less its
+                        // indent, or the others, less the hanging indent.
+                        (spec.width - spec.indent.max(spec.hang)).max(size),
                         notes,
                     );
                     rest = &rest[end..];
@@ -1466,6 +1468,33 @@ mod tests {
             t.push('‐');
         }
         t.trim_end().to_string()
+    }
+
+    /// A word that fits the first line but not a line narrowed by the hanging
+    /// indent (a URL in a reference) is cut where it must, not left sticking out.
+    #[test]
+    fn a_word_must_fit_the_lines_narrowed_by_a_hanging_indent() {
+        let word = "%E2%80%94dgreports%E2%80%94dcomm%E2%80%94publ";
+        let natural: Pt = set(word, "en", Spec::plain(1000.0, Align::Left))[0]
+            .pieces
+            .iter()
+            .map(|p| p.width)
+            .sum();
+        let spec = Spec {
+            hang: 30.0,
+            ..Spec::plain(natural + 10.0, Align::Justify)
+        };
+        let lines = set(
+            &format!("See the report at {word} for the figures."),
+            "en",
+            spec,
+        );
+        assert!(lines.len() > 1);
+        assert!(
+            lines.iter().all(|l| !l.overfull),
+            "{:?}",
+            lines.iter().map(line_text).collect::<Vec<_>>()
+        );
     }
 
     const JAPANESE: &str = "これは「日本語」の文章です。次の文です、そして「引用」があります。\
