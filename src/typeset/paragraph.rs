@@ -509,9 +509,30 @@ impl Ctx<'_> {
                 if piece.glyphs.is_empty() {
                     continue;
                 }
+                let mut piece = piece;
+                // Between CJK characters the segment is shaped whole, so the glyph
+                // before a cut carries its kerning with the glyph after it. A line
+                // that ends there ends on the glyph's own advance: the piece is
+                // measured with it and the glue between gives the kerning back
+                // when the line does not break there.
+                let kern = match cut.kind {
+                    CutKind::Ideographic { .. } if !rtl && cut.at < seg.len() => glyphs
+                        .iter()
+                        .take_while(|g| (g.cluster as usize) < cut.at)
+                        .last()
+                        .map_or(0.0, |g| {
+                            self.fonts.face(face).advance(g.id) * size - g.advance
+                        }),
+                    _ => 0.0,
+                };
+                piece.width += kern;
                 units.push(Unit::Piece(piece, level));
                 if cut.at < seg.len() {
-                    units.push(self.break_at(cut, face, size, dy, st.link.as_ref(), level));
+                    let mut glue = self.break_at(cut, face, size, dy, st.link.as_ref(), level);
+                    if let Unit::Glue { natural, .. } = &mut glue {
+                        *natural -= kern;
+                    }
+                    units.push(glue);
                 }
                 from = cut.at;
             }
@@ -1543,6 +1564,31 @@ mod tests {
         }
         let last = lines.last().unwrap();
         assert!(right_edge(last) < width - 5.0);
+    }
+
+    /// A CJK line ends where its last glyph's own advance ends, not where a
+    /// kerning with the glyph that begins the next line would put it.
+    #[test]
+    fn a_justified_cjk_line_ends_on_its_last_glyphs_own_advance() {
+        let text = "このコードはIteratorとIteratorResultのインターフェースです。吾輩は猫である。"
+            .repeat(4);
+        let fonts = fonts();
+        for quarter in 40..120 {
+            let width = quarter as Pt * 2.5;
+            let lines = set(&text, "ja", Spec::plain(width, Align::Justify));
+            for line in &lines {
+                let ink = line
+                    .pieces
+                    .iter()
+                    .flat_map(|p| {
+                        p.glyphs
+                            .iter()
+                            .map(move |g| p.x + g.dx + fonts.face(p.face).advance(g.id) * p.size)
+                    })
+                    .fold(Pt::MIN, Pt::max);
+                assert!(ink <= width + 0.05, "{width}: {ink} in {}", line_text(line));
+            }
+        }
     }
 
     #[test]
