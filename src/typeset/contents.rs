@@ -48,6 +48,7 @@ fn heading(b: &mut Builder, part: usize, title_text: &str) {
             size: title,
             raised: false,
             link: None,
+            color: None,
         },
     }];
     let spec = Spec {
@@ -112,6 +113,7 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
         size,
         raised: false,
         link: link.clone(),
+        color: None,
     };
     if e.level == 1 {
         b.flow.push(Flow::Space(b.leading * 0.3));
@@ -207,6 +209,7 @@ fn leaders_and_number(
             width: x - start,
             glyphs: dots,
             link: link.clone().map(Box::new),
+            color: None,
         });
     }
     for mut p in numline.pieces {
@@ -260,6 +263,7 @@ fn number_and_leaders(
             width: x - start,
             glyphs: dots,
             link: link.clone().map(Box::new),
+            color: None,
         });
     }
     // Left to right on the line, as the pieces of a line are.

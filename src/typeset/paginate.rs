@@ -67,6 +67,7 @@ static NO_LINE: Line = Line {
     space_ratio: None,
     overfull: false,
     max_size: 0.0,
+    backdrops: Vec::new(),
 };
 
 impl Paginated<'_> {

@@ -24,7 +24,7 @@ use breaks::{cjk, opportunities, Opportunity};
 mod bidi;
 mod breaks;
 
-use super::doc::{FaceId, PlacedGlyph, Pt};
+use super::doc::{Color, FaceId, PlacedGlyph, Pt};
 use super::fonts::{FontSet, Style};
 use super::hyphenate;
 use super::linebreak::{self, Item, Params, INFINITY_PENALTY};
@@ -59,6 +59,8 @@ pub struct RunStyle {
     /// Raised (footnote numbers): drawn smaller and higher.
     pub raised: bool,
     pub link: Option<LinkTarget>,
+    /// The text's colour (highlighted code); black when None.
+    pub color: Option<Color>,
 }
 
 /// A piece of text in one style. `\n` inside is a forced line break.
@@ -122,6 +124,8 @@ pub struct Placed {
     pub glyphs: Vec<PlacedGlyph>,
     /// Boxed: most pieces have none, and a long book has a million pieces.
     pub link: Option<Box<LinkTarget>>,
+    /// Black when None.
+    pub color: Option<Color>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -134,6 +138,21 @@ pub struct Line {
     pub overfull: bool,
     /// Largest size on the line, for its height.
     pub max_size: Pt,
+    /// Drawn behind it (set by the flow, not here).
+    pub backdrops: Vec<Backdrop>,
+}
+
+/// A rectangle drawn behind a line, the height of its line box: a code block's
+/// tint, the rule beside a box. On a page, a line's backdrop reaches up to the
+/// nearest line above with a backdrop of the same `group`, across the space
+/// between them (between the paragraphs of a box).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backdrop {
+    /// From the line's left edge.
+    pub x: Pt,
+    pub width: Pt,
+    pub color: Color,
+    pub group: u32,
 }
 
 /// What setting a paragraph noticed.
@@ -418,7 +437,7 @@ impl Ctx<'_> {
                 {
                     continue;
                 }
-                let piece = placed(
+                let mut piece = placed(
                     &glyphs,
                     seg,
                     from,
@@ -429,6 +448,7 @@ impl Ctx<'_> {
                     st.link.as_ref(),
                     rtl,
                 );
+                piece.color = st.color;
                 if piece.glyphs.is_empty() {
                     continue;
                 }
@@ -1146,6 +1166,7 @@ fn placed(
         width: x,
         glyphs: out,
         link: link.map(|l| Box::new(l.clone())),
+        color: None,
     }
 }
 
@@ -1183,6 +1204,7 @@ mod tests {
                 size: 10.0,
                 raised: false,
                 link: None,
+                color: None,
             },
         }];
         let mut notes = Notes::default();
