@@ -355,7 +355,8 @@ impl Writer<'_> {
     /// A code block, each highlighted stretch a span of its class (`hl-keyword`
     /// ...), which the stylesheet colours.
     fn code(&mut self, language: Option<&str>, text: &str, tokens: &[Token]) {
-        self.out.push_str("<pre><code");
+        // Code reads left to right, in right-to-left books too.
+        self.out.push_str("<pre dir=\"ltr\"><code");
         if let Some(l) = language {
             let _ = write!(self.out, " class=\"language-{}\"", escape_attr(l));
         }
