@@ -120,7 +120,9 @@ impl Builder<'_, '_> {
         self.flush = true;
     }
 
-    /// The mark that starts a continuation, in grey, at the line's left edge.
+    /// The mark that starts a continuation, in grey, at the line's left edge. It
+    /// is drawn, not text: copied or extracted, the code reads as written, the
+    /// two halves of a broken word side by side.
     fn continuation_mark(&mut self, cs: Pt) -> Option<crate::typeset::paragraph::Placed> {
         let runs = [Run {
             text: CONTINUATION.into(),
@@ -130,7 +132,11 @@ impl Builder<'_, '_> {
             },
         }];
         let line = self.set(&runs, Spec::plain(cs * 100.0, Align::Left));
-        line.into_iter().next()?.pieces.into_iter().next()
+        let mut mark = line.into_iter().next()?.pieces.into_iter().next()?;
+        for g in &mut mark.glyphs {
+            g.text = Default::default();
+        }
+        Some(mark)
     }
 
     /// A source line's rows, and how far the rows after the first are indented
