@@ -191,7 +191,9 @@ fn an_mdbook_reads_its_includes_hides_rust_lines_and_points_into_included_files(
     );
     let epub = out.path().join("tiny.epub");
     let first = Epub::open(&epub).text("OEBPS/first.xhtml");
-    assert!(first.contains("let shown = 1;"), "{first}");
+    // Highlighted: the code's text is whole between the spans.
+    let code = Epub::open(&epub).visible_text("OEBPS/first.xhtml");
+    assert!(code.contains("let shown = 1;"), "{first}");
     assert!(
         !first.contains("hidden") && !first.contains("fn main"),
         "{first}"

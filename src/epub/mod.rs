@@ -22,6 +22,9 @@ const STYLESHEET: &str = include_str!("style.css");
 /// What pages written right to left need besides: headings, table cells and
 /// the reference list aligned right, alert rules and nested contents on the right.
 const STYLESHEET_RTL: &str = include_str!("style-rtl.css");
+/// What code blocks, alerts and boxes and task lists need besides: the code's tint
+/// and highlighting colours, the boxes' rules and labels, task items' boxes.
+const STYLESHEET_CODE: &str = include_str!("style-code.css");
 const CONTENTS_FILE: &str = "contents.xhtml";
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +53,9 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
     let mut css = STYLESHEET.to_string();
     if rtl {
         css.push_str(STYLESHEET_RTL);
+    }
+    if xhtml::has_code_or_boxes(book) {
+        css.push_str(STYLESHEET_CODE);
     }
     let embedded = if book.settings.epub.embed_fonts {
         let (faces, failed) = fonts::subsets(&book.typefaces);

@@ -9,13 +9,34 @@ use std::fmt::Write as _;
 
 use crate::model::{
     anchor, Alert, Align, Attrs, Block, Book, Definition, Element, Heading, ImageSource, Inline,
-    LinkTarget, ListItem, Part, PartKind, Reference, Role, Tag,
+    LinkTarget, ListItem, Part, PartKind, Reference, Role, Tag, Token,
 };
 use crate::xml::escape_attr;
 
 /// File name of a part inside the container.
 pub fn file_name(part: &Part) -> String {
     format!("{}.xhtml", part.id)
+}
+
+/// Whether the book holds what `style-code.css` styles: code, alerts or boxes,
+/// task lists.
+pub fn has_code_or_boxes(book: &Book) -> bool {
+    let mut found = false;
+    for p in &book.parts {
+        p.for_each_block(&mut |b| {
+            found |= match b {
+                Block::Code { .. } => true,
+                Block::Quote { kind, .. } => kind.is_some(),
+                Block::Element(e) => e.alert().is_some(),
+                Block::List { items, .. } => items.iter().any(|i| i.checked.is_some()),
+                _ => false,
+            };
+        });
+        if found {
+            return true;
+        }
+    }
+    false
 }
 
 /// What rendering a part noticed.
@@ -193,7 +214,11 @@ impl Writer<'_> {
             } => self.quote(blocks, attribution.as_deref(), *kind),
             Block::List { start, items } => self.list(*start, items),
             Block::DefinitionList(defs) => self.definitions(defs),
-            Block::Code { language, text } => self.code(language.as_deref(), text),
+            Block::Code {
+                language,
+                text,
+                tokens,
+            } => self.code(language.as_deref(), text, tokens),
             Block::Table {
                 alignments,
                 head,
@@ -287,9 +312,11 @@ impl Writer<'_> {
             None => self.out.push_str("<ul>\n"),
         }
         for it in items {
-            self.out.push_str("<li>");
-            if let Some(done) = it.checked {
-                self.out.push_str(if done { "☑ " } else { "☐ " });
+            // A task's box stands where the bullet would (`li.task` has none).
+            match it.checked {
+                Some(true) => self.out.push_str("<li class=\"task\">☑ "),
+                Some(false) => self.out.push_str("<li class=\"task\">☐ "),
+                None => self.out.push_str("<li>"),
             }
             // A one-paragraph item needs no <p>: keeps tight lists tight.
             match it.blocks.as_slice() {
@@ -326,13 +353,28 @@ impl Writer<'_> {
         self.out.push_str("</dl>\n");
     }
 
-    fn code(&mut self, language: Option<&str>, text: &str) {
-        self.out.push_str("<pre><code");
+    /// A code block, each highlighted stretch a span of its class (`hl-keyword`
+    /// ...), which the stylesheet colours.
+    fn code(&mut self, language: Option<&str>, text: &str, tokens: &[Token]) {
+        // Code reads left to right, in right-to-left books too.
+        self.out.push_str("<pre dir=\"ltr\"><code");
         if let Some(l) = language {
             let _ = write!(self.out, " class=\"language-{}\"", escape_attr(l));
         }
         self.out.push('>');
-        self.text(text);
+        let mut at = 0;
+        for t in tokens {
+            let (Some(before), Some(token)) = (text.get(at..t.start), text.get(t.start..t.end))
+            else {
+                continue;
+            };
+            self.text(before);
+            let _ = write!(self.out, "<span class=\"hl-{}\">", t.class.name());
+            self.text(token);
+            self.out.push_str("</span>");
+            at = t.end;
+        }
+        self.text(text.get(at..).unwrap_or(""));
         self.out.push_str("</code></pre>\n");
     }
 
@@ -415,14 +457,30 @@ impl Writer<'_> {
         let misplaced = matches!(e.tag, Tag::Figcaption | Tag::Summary) && !in_place;
         let name = if misplaced { "div" } else { e.tag.name() };
         let _ = write!(self.out, "<{name}");
+        let alert = e.alert();
         if misplaced {
             let mut attrs = e.attrs.clone();
             attrs.classes.insert(0, e.tag.name().to_string());
+            self.attrs(&attrs);
+        } else if let Some(k) = alert {
+            // A box (`::: warning`): styled as an alert, with its label.
+            let mut attrs = e.attrs.clone();
+            attrs.classes.insert(0, "alert".to_string());
+            if !attrs.classes.iter().any(|c| c == k.name()) {
+                attrs.classes.insert(1, k.name().to_string());
+            }
             self.attrs(&attrs);
         } else {
             self.attrs(&e.attrs);
         }
         self.out.push_str(">\n");
+        if let Some(k) = alert {
+            let _ = writeln!(
+                self.out,
+                "<p class=\"alert-title\">{}</p>",
+                crate::xml::escape_text(self.book.labels_of(self.part).alert(k))
+            );
+        }
         match e.tag {
             Tag::Summary => {
                 let mut first = true;

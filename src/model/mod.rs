@@ -268,8 +268,13 @@ pub enum Block {
     },
     DefinitionList(Vec<Definition>),
     Code {
+        /// The info string as written (`rust,ignore`, `js`), if any.
         language: Option<String>,
         text: String,
+        /// Its highlighted stretches, in order and apart: byte ranges of `text`
+        /// with their class; text between them is plain. Filled by resolve; empty
+        /// for code in no language it knows.
+        tokens: Vec<Token>,
     },
     Table {
         alignments: Vec<Align>,
@@ -345,6 +350,56 @@ pub enum Inline {
     },
 }
 
+/// A highlighted stretch of a code block: `text[start..end]` is of class `class`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub class: Highlight,
+}
+
+/// What a stretch of code is, for highlighting: a few classes that every language
+/// maps to and every edition shows its own way (a CSS class, a colour and weight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Highlight {
+    Keyword,
+    /// Type and class names, primitive types.
+    Type,
+    /// Function and macro names, where defined or called.
+    Function,
+    String,
+    Number,
+    /// Named constants: `true`, `None`, `null`, escapes.
+    Constant,
+    Comment,
+    /// Attributes, annotations, decorators.
+    Attribute,
+    /// Markup tags and the keys of data files (HTML, XML, YAML, TOML).
+    Tag,
+    /// A diff's added and removed lines.
+    Inserted,
+    Deleted,
+}
+
+impl Highlight {
+    /// Its name, lowercase (a class in the EPUB).
+    pub fn name(self) -> &'static str {
+        match self {
+            Highlight::Keyword => "keyword",
+            Highlight::Type => "type",
+            Highlight::Function => "function",
+            Highlight::String => "string",
+            Highlight::Number => "number",
+            Highlight::Constant => "constant",
+            Highlight::Comment => "comment",
+            Highlight::Attribute => "attribute",
+            Highlight::Tag => "tag",
+            Highlight::Inserted => "inserted",
+            Highlight::Deleted => "deleted",
+        }
+    }
+}
+
 /// The kinds of GitHub's alerts (`> [!NOTE]` ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Alert {
@@ -367,7 +422,33 @@ impl Alert {
         }
     }
 
+    /// The kind of box a `<div>` or fenced div of this class is (`::: warning`,
+    /// `<div class="note">`, Quarto's `callout-tip`): the alerts' names and the
+    /// admonitions other tools use for them.
+    pub fn of_class(class: &str) -> Option<Alert> {
+        let c = class.to_ascii_lowercase();
+        let c = c.strip_prefix("callout-").unwrap_or(&c);
+        Some(match c {
+            "note" | "info" => Alert::Note,
+            "tip" | "hint" => Alert::Tip,
+            "important" => Alert::Important,
+            "warning" | "attention" => Alert::Warning,
+            "caution" | "danger" | "error" => Alert::Caution,
+            _ => return None,
+        })
+    }
+
     // Its label is in the book's language: `Book::labels`.
+}
+
+impl Element {
+    /// The box a `<div>` (or fenced div) is, from its first class that names one.
+    pub fn alert(&self) -> Option<Alert> {
+        if self.tag != Tag::Div {
+            return None;
+        }
+        self.attrs.classes.iter().find_map(|c| Alert::of_class(c))
+    }
 }
 
 /// Anchor ids the model makes (notes, their references, reference entries),

@@ -10,7 +10,8 @@
 //!    text]` a link to that heading (`header_refs`);
 //! 6. `cover`: the author's cover image;
 //! 7. `split`: a book of one file becomes a chapter per `#` heading;
-//! 8. `code`: the lines Rust examples hide (mdBook's and rustdoc's `# ` lines);
+//! 8. `code`: the lines Rust examples hide (mdBook's and rustdoc's `# ` lines),
+//!    then highlighting;
 //! 9. `toc`: the one table of contents;
 //! 10. `labels`: the words the editions add (alerts' labels), in the book's language.
 //!
@@ -61,6 +62,7 @@ pub fn resolve(
         return None;
     }
     code::hide_lines(&mut draft.parts);
+    code::highlight(&mut draft.parts);
     let toc = toc::build(&draft.parts, loaded.contents_sections);
     let labels = labels::labels(&loaded.meta.language);
     let contents_at = parts::contents_at(&draft.parts);

@@ -49,6 +49,7 @@ fn heading(b: &mut Builder, part: usize, title_text: &str) {
             raised: false,
             link: None,
             picture: None,
+            color: None,
         },
     }];
     let spec = Spec {
@@ -114,6 +115,7 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
         raised: false,
         link: link.clone(),
         picture: None,
+        color: None,
     };
     if e.level == 1 {
         b.flow.push(Flow::Space(b.leading * 0.3));
@@ -210,6 +212,7 @@ fn leaders_and_number(
             glyphs: dots,
             link: link.clone().map(Box::new),
             picture: None,
+            color: None,
         });
     }
     for mut p in numline.pieces {
@@ -264,6 +267,7 @@ fn number_and_leaders(
             glyphs: dots,
             link: link.clone().map(Box::new),
             picture: None,
+            color: None,
         });
     }
     // Left to right on the line, as the pieces of a line are.

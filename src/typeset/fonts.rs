@@ -62,11 +62,15 @@ pub enum Style {
     HeadingItalic,
     HeadingBold,
     HeadingBoldItalic,
+    /// Code's keywords and comments (highlighting): the code family's bold and
+    /// italic, made from its regular face when it has none.
+    MonoBold,
+    MonoItalic,
 }
 
 impl Style {
     /// Every style, in the order of the bundled faces, then the headings'.
-    pub const ALL: [Style; 10] = [
+    pub const ALL: [Style; 12] = [
         Style::Regular,
         Style::Italic,
         Style::Bold,
@@ -77,6 +81,8 @@ impl Style {
         Style::HeadingItalic,
         Style::HeadingBold,
         Style::HeadingBoldItalic,
+        Style::MonoBold,
+        Style::MonoItalic,
     ];
 
     fn index(self) -> usize {
@@ -91,6 +97,8 @@ impl Style {
             Style::HeadingItalic => 7,
             Style::HeadingBold => 8,
             Style::HeadingBoldItalic => 9,
+            Style::MonoBold => 10,
+            Style::MonoItalic => 11,
         }
     }
 
@@ -109,8 +117,8 @@ impl Style {
     /// the fallback: regular).
     fn slot(self) -> usize {
         match self {
-            Style::Italic | Style::HeadingItalic => 1,
-            Style::Bold | Style::HeadingBold => 2,
+            Style::Italic | Style::HeadingItalic | Style::MonoItalic => 1,
+            Style::Bold | Style::HeadingBold | Style::MonoBold => 2,
             Style::BoldItalic | Style::HeadingBoldItalic => 3,
             _ => 0,
         }
@@ -360,10 +368,10 @@ fn postscript_name(font: &Font, file: &str) -> String {
 pub struct FontSet {
     faces: Vec<Face>,
     /// The face of each style, indexed by `Style::index`.
-    styles: [FaceId; 10],
+    styles: [FaceId; 12],
     /// For each style, the faces after its own: the author's fallbacks, the bundled
     /// faces, then installed families found for the book's characters.
-    chains: [Vec<FaceId>; 10],
+    chains: [Vec<FaceId>; 12],
 }
 
 impl FontSet {
@@ -391,8 +399,12 @@ impl FontSet {
         let mut b = Builder::default();
         let charis = Family::bundled_body();
         let body = b.family(t.body.as_ref().unwrap_or(&charis))?;
-        let mono = match &t.code {
-            Some(code) => b.family(code)?[0],
+        let code = match &t.code {
+            Some(code) => Some(b.family(code)?),
+            None => None,
+        };
+        let mono = match code {
+            Some(code) => code[0],
             None => b.file(
                 &FontFile::bundled(BUNDLED_MONO.0, BUNDLED_MONO.1),
                 Synthetic::default(),
@@ -408,9 +420,9 @@ impl FontSet {
             Some(h) => b.family(h)?,
             None => body,
         };
-        let styles = [
+        let mut styles = [
             body[0], body[1], body[2], body[3], mono, sans, heading[0], heading[1], heading[2],
-            heading[3],
+            heading[3], mono, mono,
         ];
         let named: Vec<[FaceId; 4]> = t
             .fallback
@@ -431,6 +443,14 @@ impl FontSet {
         // in Greek, Arabic or Hebrew still shows.
         let sans_family = Family::bundled_fallback();
         let sans_styles = b.family(&sans_family)?;
+        // DejaVu Sans Mono has one face too: its bold and italic are made, last,
+        // so that the faces before keep their places.
+        let mono_styles = match code {
+            Some(code) => code,
+            None => b.family(&Family::bundled_mono())?,
+        };
+        styles[Style::MonoBold.index()] = mono_styles[2];
+        styles[Style::MonoItalic.index()] = mono_styles[1];
         let chains = Style::ALL.map(|style| {
             // Code and the fallback take the regular style of the fallbacks.
             let slot = style.slot();
@@ -587,6 +607,10 @@ mod tests {
                 "DejaVuSans",
                 "DejaVuSans",
                 "DejaVuSans",
+                // Code's italic, bold and bold italic, made from it.
+                "DejaVuSansMono",
+                "DejaVuSansMono",
+                "DejaVuSansMono",
             ]
         );
         let made: Vec<Synthetic> = fonts.faces()[6..].iter().map(|f| f.synthetic).collect();

@@ -88,6 +88,7 @@ static NO_LINE: Line = Line {
     space_ratio: None,
     overfull: false,
     max_size: 0.0,
+    backdrops: Vec::new(),
 };
 
 impl Paginated<'_> {
@@ -639,7 +640,7 @@ fn place_notes<'a>(
                     line,
                     item,
                     x: *x,
-                    y: y + height * 0.78,
+                    y: y + height * super::flow::BASELINE,
                     para: *para,
                     heading: false,
                     shared: false,
@@ -724,7 +725,7 @@ fn place<'a>(
                     line,
                     item: ids[k],
                     x: *x,
-                    y: y + height * 0.78,
+                    y: y + height * super::flow::BASELINE,
                     para: *para,
                     heading: *heading,
                     shared,

@@ -24,7 +24,7 @@ use breaks::{cjk, opportunities, Opportunity};
 mod bidi;
 mod breaks;
 
-use super::doc::{FaceId, PlacedGlyph, Pt};
+use super::doc::{Color, FaceId, PlacedGlyph, Pt};
 use super::fonts::{FontSet, Style};
 use super::hyphenate;
 use super::linebreak::{self, Item, Params, INFINITY_PENALTY};
@@ -66,6 +66,8 @@ pub struct RunStyle {
     /// The run is a picture set in the line, not text: each character of its text
     /// (an U+FFFC) is one picture, drawn `PICTURE_EM` tall.
     pub picture: Option<InlinePicture>,
+    /// The text's colour (highlighted code); black when None.
+    pub color: Option<Color>,
 }
 
 /// A picture in a line of text: `Document::images[image]`, and its width over its
@@ -140,6 +142,8 @@ pub struct Placed {
     /// A picture in the line (`Document::images[picture]`), not glyphs: drawn
     /// `width` wide and `size` tall, its foot on the baseline.
     pub picture: Option<u32>,
+    /// Black when None.
+    pub color: Option<Color>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -152,6 +156,21 @@ pub struct Line {
     pub overfull: bool,
     /// Largest size on the line, for its height.
     pub max_size: Pt,
+    /// Drawn behind it (set by the flow, not here).
+    pub backdrops: Vec<Backdrop>,
+}
+
+/// A rectangle drawn behind a line, the height of its line box: a code block's
+/// tint, the rule beside a box. On a page, a line's backdrop reaches up to the
+/// nearest line above with a backdrop of the same `group`, across the space
+/// between them (between the paragraphs of a box).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backdrop {
+    /// From the line's left edge.
+    pub x: Pt,
+    pub width: Pt,
+    pub color: Color,
+    pub group: u32,
 }
 
 /// What setting a paragraph noticed.
@@ -495,7 +514,7 @@ impl Ctx<'_> {
                 {
                     continue;
                 }
-                let piece = placed(
+                let mut piece = placed(
                     &glyphs,
                     seg,
                     from,
@@ -506,6 +525,7 @@ impl Ctx<'_> {
                     st.link.as_ref(),
                     rtl,
                 );
+                piece.color = st.color;
                 if piece.glyphs.is_empty() {
                     continue;
                 }
@@ -888,6 +908,7 @@ fn picture_piece(
         glyphs: Vec::new(),
         link: link.map(|l| Box::new(l.clone())),
         picture: Some(picture.image as u32),
+        color: None,
     }
 }
 
@@ -1275,6 +1296,7 @@ fn placed(
         glyphs: out,
         link: link.map(|l| Box::new(l.clone())),
         picture: None,
+        color: None,
     }
 }
 
@@ -1313,6 +1335,7 @@ mod tests {
                 raised: false,
                 link: None,
                 picture: None,
+                color: None,
             },
         }];
         let mut notes = Notes::default();

@@ -35,19 +35,22 @@ pub(super) fn place(
             height: g.height,
             items: Vec::new(),
         };
+        // The backdrops drawn so far on the page: group, bottom.
+        let mut joins: Vec<(u32, Pt)> = Vec::new();
         for l in page.lines.iter().chain(&page.notes) {
             // The line is taken out of the flow (moved, not copied) and freed here;
             // one placed again later is copied.
-            let line = match flow.get_mut(l.item).map(|f| {
+            let (line, height) = match flow.get_mut(l.item).map(|f| {
                 if l.shared {
                     f.clone()
                 } else {
                     std::mem::replace(f, flow::Flow::Space(0.0))
                 }
             }) {
-                Some(flow::Flow::Line { line, .. }) => line,
+                Some(flow::Flow::Line { line, height, .. }) => (line, height),
                 _ => continue,
             };
+            backdrops(&mut out, &line, l, height, left, g, &mut joins);
             place_line(&mut out, line, l, left, p, g);
         }
         place_figures(&mut out, page, left, g);
@@ -71,7 +74,42 @@ pub(super) fn place(
     (doc, past)
 }
 
-/// One line's text, its pieces of one face and size joined into runs, and its links.
+/// What is drawn behind a line, before its text: each backdrop over the line's
+/// box, reaching up to the bottom of the last backdrop of its group on the page.
+fn backdrops(
+    out: &mut Page,
+    line: &Line,
+    l: &PlacedLine,
+    height: Pt,
+    left: Pt,
+    g: &Geometry,
+    joins: &mut Vec<(u32, Pt)>,
+) {
+    let top = l.y - height * flow::BASELINE;
+    let bottom = top + height;
+    for b in &line.backdrops {
+        let from = match joins.iter_mut().find(|(group, _)| *group == b.group) {
+            Some(j) => std::mem::replace(&mut j.1, bottom).min(top),
+            None => {
+                joins.push((b.group, bottom));
+                top
+            }
+        };
+        out.items.push(Item::Rect {
+            rect: Rect {
+                x: left + l.x + b.x,
+                y: g.y(bottom),
+                width: b.width,
+                height: bottom - from,
+            },
+            fill: Some(b.color),
+            stroke: None,
+        });
+    }
+}
+
+/// One line's text, its pieces of one face, size and colour joined into runs, and
+/// its links.
 fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginated, g: &Geometry) {
     let mut runs: Vec<TextRun> = Vec::new();
     let mut rest: usize = line.pieces.iter().map(|p| p.glyphs.len()).sum();
@@ -108,7 +146,12 @@ fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginate
             continue;
         }
         match runs.last_mut() {
-            Some(r) if r.face == piece.face && r.size == piece.size && r.y == y => {
+            Some(r)
+                if r.face == piece.face
+                    && r.size == piece.size
+                    && r.y == y
+                    && r.color == piece.color =>
+            {
                 let shift = x - r.x;
                 r.glyphs
                     .extend(piece.glyphs.into_iter().map(|gl| doc::PlacedGlyph {
@@ -126,7 +169,7 @@ fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginate
                     x,
                     y,
                     glyphs,
-                    color: None,
+                    color: piece.color,
                 })
             }
         }
@@ -336,6 +379,7 @@ fn head_line(
             raised: false,
             link: None,
             picture: None,
+            color: None,
         },
     }];
     let mut notes = paragraph::Notes::default();

@@ -1045,6 +1045,7 @@ impl Builder<'_> {
             Kind::CodeBlock(language) => self.push_block(Block::Code {
                 language,
                 text: frame.text,
+                tokens: Vec::new(),
             }),
             Kind::HtmlBlock => self.html_block(&frame.text, &frame.text_map),
             Kind::Element(tag, attrs) => {
@@ -1491,7 +1492,7 @@ mod tests {
             matches!(&p.blocks[0], Block::Paragraph(i) if Inline::plain_text(i) == "See Figure @ref(fig:a).")
         );
         assert!(
-            matches!(&p.blocks[1], Block::Code { language: Some(l), text } if l == "r" && text == "plot(x)\n")
+            matches!(&p.blocks[1], Block::Code { language: Some(l), text, .. } if l == "r" && text == "plot(x)\n")
         );
     }
 

@@ -515,6 +515,7 @@ impl Builder<'_> {
                 f.blocks.push(Block::Code {
                     language: language.clone(),
                     text: std::mem::take(&mut f.text),
+                    tokens: Vec::new(),
                 });
             }
             if !inl.is_empty() {

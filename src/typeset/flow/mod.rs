@@ -17,15 +17,23 @@ mod table;
 
 pub use table::TableMark;
 
-use super::doc::Pt;
+use super::doc::{Color, Pt};
 use super::fonts::Style;
-use super::paragraph::{Align, Ctx, Line, Notes, Run, RunStyle, Spec};
+use super::paragraph::{Align, Backdrop, Ctx, Line, Notes, Run, RunStyle, Spec};
 use crate::model::walk::{walk_inlines, Visit};
 use crate::model::{
     Alert, Block, Book, Definition, Element, Heading, Inline, LinkTarget, ListItem, NotesAt,
     PartKind, Reference, Role, Tag,
 };
 
+/// Where a line's baseline sits in its box, as a share of its height from the top
+/// (where `paginate` puts it); code and backdrops place themselves by it.
+pub const BASELINE: f32 = 0.78;
+/// Alerts and boxes: their blocks this far from the rule on their start side, in
+/// ems (the EPUB's padding: 1em, and the rule's width).
+const BOX_INDENT_EM: f32 = 1.2;
+/// The width of a box's rule, in points (the EPUB's 0.2em at 10pt).
+const BOX_RULE: Pt = 2.0;
 /// Block quotes: indent on both sides, in ems (TYPESETTING.md: ~1.5em).
 const QUOTE_INDENT_EM: f32 = 1.5;
 /// Quotes, references and notes are set a little smaller than the body.
@@ -328,6 +336,8 @@ pub struct Builder<'c, 'f> {
     note_count: usize,
     /// Setting a footnote's own text: its references are not followed.
     in_note: bool,
+    /// Backdrop groups made so far (`code::group`).
+    groups: u32,
 }
 
 impl<'c, 'f> Builder<'c, 'f> {
@@ -361,6 +371,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             notes_at: NotesAt::Chapter,
             note_count: 0,
             in_note: false,
+            groups: 0,
         }
     }
 
@@ -385,6 +396,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             raised: false,
             link: None,
             picture: None,
+            color: None,
         }
     }
 
@@ -649,7 +661,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             } => self.quote(book, blocks, attribution.as_deref(), *kind, x),
             Block::List { start, items } => self.list(book, *start, items, x),
             Block::DefinitionList(defs) => self.definitions(book, defs, x),
-            Block::Code { text, .. } => self.code(text, x),
+            Block::Code { text, tokens, .. } => self.code(text, tokens, x),
             Block::Table {
                 alignments,
                 head,
@@ -702,8 +714,8 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flush = false;
     }
 
-    /// A block quote, narrower and smaller; an alert's label above it, its
-    /// attribution set right below it.
+    /// A block quote, narrower and smaller, its attribution set right below it;
+    /// an alert is a box.
     fn quote(
         &mut self,
         book: &Book,
@@ -712,6 +724,9 @@ impl<'c, 'f> Builder<'c, 'f> {
         kind: Option<Alert>,
         x: Pt,
     ) {
+        if let Some(k) = kind {
+            return self.boxed(book, k, blocks, attribution, x);
+        }
         let size = self.size;
         let ind = size * QUOTE_INDENT_EM;
         let (w, s) = (self.width, self.size);
@@ -719,17 +734,63 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.width = w - ind;
         self.size = s * QUOTE_SCALE;
         self.flush = true;
-        if let Some(k) = kind {
-            let runs = vec![Run {
-                text: book.labels_of(self.part).alert(k).into(),
-                style: self.style(Style::Bold, self.size),
-            }];
-            let measure = self.width - x - ind;
-            let lines = self.set(&runs, self.plain(measure, Align::Left));
-            let left = self.left_edge(x + ind, measure);
-            self.push_lines(lines, left, self.leading, true);
-        }
         self.blocks_in(book, blocks, x + ind);
+        self.attribution(attribution, x + ind);
+        self.width = w;
+        self.size = s;
+        self.space(self.leading * 0.5);
+        self.flush = true;
+    }
+
+    /// An alert or a box (`> [!NOTE]`, `::: warning`), as the EPUB shows it: a
+    /// rule in the kind's colour down its start side, its label bold in that
+    /// colour, its blocks beside the rule at the body's size. The rule is each
+    /// line's backdrop, so that it follows the box across a page break.
+    fn boxed(
+        &mut self,
+        book: &Book,
+        kind: Alert,
+        blocks: &[Block],
+        attribution: Option<&[Inline]>,
+        x: Pt,
+    ) {
+        let ind = self.size * BOX_INDENT_EM;
+        let color = alert_color(kind);
+        self.space(self.leading * 0.5);
+        let first = self.flow.len();
+        let group = self.group();
+        let runs = vec![Run {
+            text: book.labels_of(self.part).alert(kind).into(),
+            style: RunStyle {
+                color: Some(color),
+                ..self.style(Style::Bold, self.size)
+            },
+        }];
+        let measure = self.width - x - ind;
+        let lines = self.set(&runs, self.plain(measure, Align::Left));
+        let left = self.left_edge(x + ind, measure);
+        self.push_lines(lines, left, self.leading, true);
+        self.flush = true;
+        self.blocks_in(book, blocks, x + ind);
+        self.attribution(attribution, x + ind);
+        let rule = self.left_edge(x, BOX_RULE);
+        for f in &mut self.flow[first..] {
+            if let Flow::Line { line, x: lx, .. } = f {
+                line.backdrops.push(Backdrop {
+                    x: rule - *lx,
+                    width: BOX_RULE,
+                    color,
+                    group,
+                });
+            }
+        }
+        self.space(self.leading * 0.5);
+        self.flush = true;
+    }
+
+    /// A quote's or a box's attribution, in italic after an em dash, flush with
+    /// the end side.
+    fn attribution(&mut self, attribution: Option<&[Inline]>, x: Pt) {
         if let Some(a) = attribution {
             let mut runs = vec![Run {
                 text: "— ".into(),
@@ -738,15 +799,11 @@ impl<'c, 'f> Builder<'c, 'f> {
             runs.extend(self.runs(a, self.style(Style::Italic, self.size)));
             // Flush with the quote's end side (`Align::Right` in right-to-left
             // text is its end, as `Align::Left` is its start).
-            let measure = self.width - x - ind;
+            let measure = self.width - x;
             let lines = self.set(&runs, self.plain(measure, Align::Right));
-            let left = self.left_edge(x + ind, measure);
+            let left = self.left_edge(x, measure);
             self.push_lines(lines, left, self.leading, false);
         }
-        self.width = w;
-        self.size = s;
-        self.space(self.leading * 0.5);
-        self.flush = true;
     }
 
     fn list(&mut self, book: &Book, start: Option<u64>, items: &[ListItem], x: Pt) {
@@ -754,14 +811,15 @@ impl<'c, 'f> Builder<'c, 'f> {
         let ind = size * 1.5;
         self.space(self.leading * 0.25);
         for (k, it) in items.iter().enumerate() {
-            let marker = match start {
-                Some(n) => format!("{}.", n + k as u64),
-                None => "•".to_string(),
-            };
-            let marker = match it.checked {
-                Some(true) => format!("{marker} ☑"),
-                Some(false) => format!("{marker} ☐"),
-                None => marker,
+            // A task's box stands where the bullet would, as in the EPUB; a
+            // numbered task keeps its number.
+            let number = start.map(|n| format!("{}.", n + k as u64));
+            let task = it.checked.map(|done| if done { "☑" } else { "☐" });
+            let marker = match (number, task) {
+                (Some(n), Some(t)) => format!("{n} {t}"),
+                (Some(n), None) => n,
+                (None, Some(t)) => t.to_string(),
+                (None, None) => "•".to_string(),
             };
             let first = self.flow.len();
             self.flush = true;
@@ -798,18 +856,27 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.flush = true;
     }
 
+    /// A definition list as the EPUB sets it: each term in bold, kept with its
+    /// details, which are indented 1.5em, a little space after each definition
+    /// and around the list.
     fn definitions(&mut self, book: &Book, defs: &[Definition], x: Pt) {
         let size = self.size;
+        self.space(self.leading * 0.5);
         for d in defs {
             let runs = self.runs(&d.term, self.style(Style::Bold, size));
             let lines = self.set(&runs, self.plain(self.width - x, Align::Left));
             let left = self.left_edge(x, self.width - x);
             self.push_lines(lines, left, self.leading, false);
+            if let Some(Flow::Line { keep_with_next, .. }) = self.flow.last_mut() {
+                *keep_with_next = true;
+            }
             for det in &d.details {
                 self.flush = true;
                 self.blocks_in(book, det, x + size * 1.5);
             }
+            self.space(self.leading * 0.25);
         }
+        self.space(self.leading * 0.5);
         self.flush = true;
     }
 
@@ -877,7 +944,10 @@ impl<'c, 'f> Builder<'c, 'f> {
             _ => None,
         };
         let Some((style, size, align)) = caption else {
-            self.blocks_in(book, &e.blocks, x);
+            match e.alert() {
+                Some(k) => self.boxed(book, k, &e.blocks, None, x),
+                None => self.blocks_in(book, &e.blocks, x),
+            }
             return;
         };
         for b in &e.blocks {
@@ -1039,6 +1109,18 @@ impl<'c, 'f> Builder<'c, 'f> {
                 }
             }
         }
+    }
+}
+
+/// The colour of an alert's rule and label: the EPUB's, each darker than 40%
+/// grey so that the label reads in greyscale.
+fn alert_color(k: Alert) -> Color {
+    match k {
+        Alert::Note => Color(0x0b, 0x57, 0xb0),
+        Alert::Tip => Color(0x1a, 0x6b, 0x32),
+        Alert::Important => Color(0x66, 0x39, 0xb7),
+        Alert::Warning => Color(0x8a, 0x53, 0x00),
+        Alert::Caution => Color(0xb4, 0x23, 0x18),
     }
 }
 
