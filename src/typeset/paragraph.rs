@@ -529,7 +529,6 @@ impl Ctx<'_> {
                 if piece.glyphs.is_empty() {
                     continue;
                 }
-                let mut piece = piece;
                 // Between CJK characters the segment is shaped whole, so the glyph
                 // before a cut carries its kerning with the glyph after it. A line
                 // that ends there ends on the glyph's own advance: the piece is
