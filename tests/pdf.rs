@@ -460,3 +460,61 @@ fn code_keeps_its_indentation_and_its_runs_of_spaces() {
     assert!((cols(x("if")[0]) - 4.0).abs() < 0.05, "{html}");
     assert!((cols(y) - 8.0).abs() < 0.05, "{html}");
 }
+
+/// A deeply indented line too long for the measure keeps its whole indentation on
+/// its first row: it wraps in its text, never inside its leading spaces.
+#[test]
+fn a_long_deeply_indented_code_line_keeps_its_indentation() {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let deep = format!(
+        "{}.andCommandKey(HystrixCommandKey.Factory.asKey(name)) .andThreadPoolKey(key)",
+        " ".repeat(40)
+    );
+    write_book(
+        &book,
+        &[
+            (
+                "book.yaml",
+                "title: Deep\ndate: 2026-01-01\nchapters: [one.md]\n",
+            ),
+            (
+                "one.md",
+                &format!("# One\n\nText.\n\n```\nfirst\n{deep}\n```\n"),
+            ),
+        ],
+    );
+    let out = dir.path().join("out");
+    build_ok(&book, &out);
+    let o = std::process::Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(out.join("deep.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&o.stdout);
+    let x = |prefix: &str| -> Option<(f32, f32)> {
+        html.lines()
+            .find(|l| l.contains(&format!(">{prefix}")))
+            .and_then(|l| {
+                let at = |k: &str| -> Option<f32> {
+                    let i = l.find(k)? + k.len();
+                    l[i..].split('"').next()?.parse().ok()
+                };
+                Some((at("xMin=\"")?, at("xMax=\"")?))
+            })
+    };
+    let (first, first_end) = x("first").expect("the first line");
+    let advance = (first_end - first) / 5.0;
+    let (deep_x, _) = x(".andCommandKey").expect("the deep line");
+    let columns = (deep_x - first) / advance;
+    assert!((columns - 40.0).abs() < 0.1, "{columns} columns in: {html}");
+}

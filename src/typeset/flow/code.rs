@@ -158,6 +158,9 @@ impl Builder<'_, '_> {
             indent += widths.of(self, c, style_of(class), cs);
         }
         let indent = indent.min(measure * MAX_CONTINUATION_INDENT);
+        // The line's indentation is never a place to wrap: it is kept whole on
+        // the first row.
+        let lead = chars.iter().take_while(|c| c.0 == ' ').count();
         let mut rows = Vec::new();
         let mut start = 0;
         while start < chars.len() || rows.is_empty() {
@@ -177,7 +180,7 @@ impl Builder<'_, '_> {
                 if used + w > room && end > start {
                     break;
                 }
-                if c == ' ' && end > start && used >= room * MIN_WRAP_FILL {
+                if c == ' ' && end > start.max(lead) && used >= room * MIN_WRAP_FILL {
                     let after = end + chars[end..].iter().take_while(|c| c.0 == ' ').count();
                     at_space = Some((end, after));
                 }
@@ -189,7 +192,7 @@ impl Builder<'_, '_> {
                 break;
             }
             // The character that does not fit is a space: the row ends there.
-            if chars[end].0 == ' ' {
+            if chars[end].0 == ' ' && end >= lead {
                 let after = end + chars[end..].iter().take_while(|c| c.0 == ' ').count();
                 at_space = Some((end, after));
             }
