@@ -808,38 +808,57 @@ impl<'c, 'f> Builder<'c, 'f> {
 
     fn list(&mut self, book: &Book, start: Option<u64>, items: &[ListItem], x: Pt) {
         let size = self.size;
-        let ind = size * 1.5;
+        let gap = size * 0.5;
+        // A task's box stands where the bullet would, as in the EPUB; a numbered
+        // task keeps its number.
+        let markers: Vec<String> = items
+            .iter()
+            .enumerate()
+            .map(|(k, it)| {
+                let number = start.map(|n| format!("{}.", n + k as u64));
+                let task = it.checked.map(|done| if done { "☑" } else { "☐" });
+                match (number, task) {
+                    (Some(n), Some(t)) => format!("{n} {t}"),
+                    (Some(n), None) => n,
+                    (None, Some(t)) => t.to_string(),
+                    (None, None) => "•".to_string(),
+                }
+            })
+            .collect();
+        let set_marker = |b: &mut Self, marker: &str| -> Option<Line> {
+            let runs = vec![Run {
+                text: marker.to_string(),
+                style: b.style(Style::Regular, size),
+            }];
+            b.set(&runs, b.plain(size * 20.0, Align::Left))
+                .into_iter()
+                .next()
+        };
+        let width = |l: &Line| -> Pt { l.pieces.iter().map(|p| p.width).sum() };
+        // The indent holds the widest marker and its gap ("10." and "☐" are wider
+        // than a bullet): no marker hangs into the margin.
+        let widest = markers
+            .iter()
+            .filter_map(|m| set_marker(self, m))
+            .map(|l| width(&l))
+            .fold(0.0, Pt::max);
+        let ind = (size * 1.5).max(widest + gap);
         self.space(self.leading * 0.25);
-        for (k, it) in items.iter().enumerate() {
-            // A task's box stands where the bullet would, as in the EPUB; a
-            // numbered task keeps its number.
-            let number = start.map(|n| format!("{}.", n + k as u64));
-            let task = it.checked.map(|done| if done { "☑" } else { "☐" });
-            let marker = match (number, task) {
-                (Some(n), Some(t)) => format!("{n} {t}"),
-                (Some(n), None) => n,
-                (None, Some(t)) => t.to_string(),
-                (None, None) => "•".to_string(),
-            };
+        for (it, marker) in items.iter().zip(&markers) {
             let first = self.flow.len();
             self.flush = true;
             self.blocks_in(book, &it.blocks, x + ind);
             // The marker hangs in the indent, on the item's first line: left of
             // the item's box, or right of it in right-to-left text.
-            let mruns = vec![Run {
-                text: marker,
-                style: self.style(Style::Regular, size),
-            }];
-            let m = self.set(&mruns, self.plain(ind, Align::Left));
+            let m = set_marker(self, marker);
             let rtl = self.rtl;
             let box_end = self.full - x - ind;
-            if let Some(ml) = m.into_iter().next() {
+            if let Some(ml) = m {
                 if let Some(Flow::Line { line, x: lx, .. }) = self.flow[first..]
                     .iter_mut()
                     .find(|f| matches!(f, Flow::Line { .. }))
                 {
-                    let gap = size * 0.5;
-                    let mw: Pt = ml.pieces.iter().map(|p| p.width).sum();
+                    let mw = width(&ml);
                     let from = ml.pieces.iter().map(|p| p.x).fold(Pt::INFINITY, Pt::min);
                     for mut p in ml.pieces {
                         p.x = if rtl {
