@@ -35,6 +35,11 @@ const MIN_WRAP_FILL: f32 = 0.35;
 /// A continuation starts under its line's indentation, up to this share of the
 /// measure (deeper code would leave too little room).
 const MAX_CONTINUATION_INDENT: f32 = 0.5;
+/// A letter, digit or underscore: part of a word or name in code.
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
 /// Tab stops every four columns, as mdBook shows code.
 const TAB_STOP: usize = 4;
 
@@ -174,9 +179,18 @@ impl Builder<'_, '_> {
             // After the last space of the row: (where the row would end, the next
             // row's start).
             let mut at_space: Option<(usize, usize)> = None;
+            // Else after the last place between a word and what is not one
+            // (`download(url)` wraps before `(`, not inside `download`).
+            let mut at_boundary: Option<usize> = None;
             while end < chars.len() {
                 let (c, class) = chars[end];
                 let w = widths.of(self, c, style_of(class), cs);
+                if end > start.max(lead)
+                    && used >= room * MIN_WRAP_FILL
+                    && !(in_word(chars[end - 1].0) && in_word(c))
+                {
+                    at_boundary = Some(end);
+                }
                 if used + w > room && end > start {
                     break;
                 }
@@ -202,8 +216,9 @@ impl Builder<'_, '_> {
                     start = next;
                 }
                 None => {
-                    rows.push(start..end);
-                    start = end;
+                    let cut = at_boundary.unwrap_or(end);
+                    rows.push(start..cut);
+                    start = cut;
                 }
             }
             // A row of spaces only before the end: the rest is spaces too.
