@@ -397,7 +397,8 @@ impl Ctx<'_> {
             units.pop();
         }
         units.push(Unit::Forced);
-        units
+        let narrowest = (spec.width - spec.indent.max(spec.hang)).max(1.0);
+        unbreakable_runs(units, narrowest, notes)
     }
 
     /// A run of spaces kept as written (code): as wide as its spaces, fixed, even
@@ -1006,6 +1007,54 @@ enum CutKind {
     Emergency,
 }
 
+/// Pieces with no break between them (UAX #14 holds a quotation mark to its
+/// neighbours, so `"name"を` in Japanese is one) may run across several styles, each
+/// piece shorter than a line and the whole longer: `segment_cuts` sees one style at
+/// a time. Where such a run is wider than the narrowest line, it may break between
+/// its pieces at the emergency penalty, as a long word does between letters.
+fn unbreakable_runs(units: Vec<Unit>, narrowest: Pt, notes: &mut Notes) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+    // Where the current run of pieces starts in `out`, and its width.
+    let mut run_start = 0;
+    let mut width = 0.0;
+    let mut pieces = 0;
+    let flush = |out: &mut Vec<Unit>, from: usize, width: Pt, pieces: usize, notes: &mut Notes| {
+        if pieces < 2 || width <= narrowest {
+            return;
+        }
+        notes.long_words += 1;
+        let run: Vec<Unit> = out.drain(from..).collect();
+        let count = run.len();
+        for (k, u) in run.into_iter().enumerate() {
+            out.push(u);
+            if k + 1 < count {
+                out.push(Unit::Break {
+                    hyphen: None,
+                    penalty: EMERGENCY_BREAK_PENALTY,
+                    flagged: false,
+                });
+            }
+        }
+    };
+    for u in units {
+        if let Unit::Piece(p, _) = &u {
+            if pieces == 0 {
+                run_start = out.len();
+            }
+            width += p.width;
+            pieces += 1;
+            out.push(u);
+        } else {
+            flush(&mut out, run_start, width, pieces, notes);
+            width = 0.0;
+            pieces = 0;
+            out.push(u);
+        }
+    }
+    flush(&mut out, run_start, width, pieces, notes);
+    out
+}
+
 /// The cuts of `cuts` inside the segment `s0..s1` (shaped as `glyphs`), relative to
 /// it. A word with a stretch wider than the measure between its break
 /// opportunities (a URL, a long chemical name, a run of characters with no space)
@@ -1611,6 +1660,22 @@ mod tests {
                 assert!(ink <= width + 0.05, "{width}: {ink} in {}", line_text(line));
             }
         }
+    }
+
+    /// Quotation marks hold their neighbours (UAX #14), so `"name"と"name"の` is
+    /// one unbreakable run across two faces; wider than the line, it breaks
+    /// between its pieces rather than passing the measure.
+    #[test]
+    fn an_unbreakable_run_across_faces_breaks_between_them_when_too_wide() {
+        let text = "\"snapshotSerializers\"と\"setupTestFrameworkScriptFile\"の";
+        let lines = set(text, "ja", Spec::plain(200.0, Align::Justify));
+        assert!(lines.len() > 1);
+        assert!(
+            lines.iter().all(|l| !l.overfull),
+            "{:?}",
+            lines.iter().map(line_text).collect::<Vec<_>>()
+        );
+        assert_eq!(lines.iter().map(line_text).collect::<String>(), text);
     }
 
     #[test]
