@@ -220,6 +220,9 @@ pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
         line.flush(out);
         out.op("EMC");
         finish_run(synthetic, out);
+        if run.color.is_some() {
+            out.op("Q");
+        }
         return;
     }
     for cluster in clusters(&run.glyphs) {
@@ -363,6 +366,43 @@ mod tests {
     use crate::pdf::sample::*;
     use crate::typeset::doc::Item;
     use lopdf::{Object, StringFormat};
+
+    /// Every coloured run puts the colour back, also one written whole under an
+    /// /ActualText (a cluster of several glyphs): what follows is black.
+    #[test]
+    fn every_coloured_run_puts_its_colour_back() {
+        let Some(data) = font_data() else { return };
+        let mut doc = sample(data);
+        for page in &mut doc.pages {
+            for item in &mut page.items {
+                if let Item::Text(run) = item {
+                    run.color = Some(Color(200, 0, 0));
+                }
+            }
+        }
+        let bytes = crate::pdf::write(&doc).expect("writes");
+        let pdf = lopdf::Document::load_mem(&bytes).expect("parses");
+        let mut clusters = 0;
+        for page_id in pdf.get_pages().values() {
+            let content = lopdf::content::Content::decode(&pdf.get_page_content(*page_id))
+                .expect("content decodes");
+            let mut depth = 0i32;
+            for op in &content.operations {
+                match op.operator.as_str() {
+                    "q" => depth += 1,
+                    "Q" => depth -= 1,
+                    "BDC" => clusters += 1,
+                    "BT" => assert_eq!(depth, 1, "a coloured run inside its own q"),
+                    _ => {}
+                }
+            }
+            assert_eq!(depth, 0, "every q has its Q");
+        }
+        assert!(
+            clusters > 0,
+            "the sample has a run written under /ActualText"
+        );
+    }
 
     #[test]
     fn rectangles_and_colours_are_drawn_in_gray_or_rgb_and_put_back() {

@@ -692,6 +692,16 @@ fn classify(name: &str, t: &Tag, html: &str, span: Span, inline: bool) -> Class 
         "tr" => Frame(Kind::TableRow),
         "td" => Frame(Kind::TableCell { head: false }),
         "th" => Frame(Kind::TableCell { head: true }),
+        // The Rust book's `<Listing number=… caption=… file-name=…>` (mdBook's
+        // listing preprocessor) holds Markdown, not preformatted text as HTML's
+        // obsolete `<listing>` does.
+        "listing"
+            if ["number", "caption", "file-name"]
+                .iter()
+                .any(|a| t.attr(html, a).is_some()) =>
+        {
+            element(HtmlTag::Div)
+        }
         "pre" | "listing" | "xmp" | "plaintext" => Frame(Kind::CodeBlock(None)),
         "hr" => Rule,
         "figure" => element(HtmlTag::Figure),
@@ -741,6 +751,32 @@ mod tests {
 
     fn p(s: &str) -> Parsed {
         parse(SourceId(0), s)
+    }
+
+    /// The Rust book's `<Listing>` holds Markdown (a fenced code block); HTML's
+    /// obsolete `<listing>` is preformatted text.
+    #[test]
+    fn the_rust_books_listing_holds_its_code_block_once() {
+        let r = p("<Listing number=\"8-13\" caption=\"From a literal\">\n\n```rust\nlet s = 1;\n```\n\n</Listing>\n");
+        let code: Vec<&str> = r
+            .blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::Element(e) => e.blocks.iter().collect::<Vec<_>>(),
+                other => vec![other],
+            })
+            .filter_map(|b| match b {
+                Block::Code { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(code, ["let s = 1;\n"], "{:?}", r.blocks);
+        let old = p("<listing>\n  kept   as is\n</listing>\n");
+        assert!(
+            matches!(&old.blocks[0], Block::Code { text, .. } if text.contains("  kept   as is")),
+            "{:?}",
+            old.blocks
+        );
     }
 
     #[test]
