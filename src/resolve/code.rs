@@ -101,25 +101,45 @@ fn is_rust(info: &str) -> bool {
 }
 
 /// Highlights every code block of the parts that is in a language a grammar
-/// knows; the parts in parallel.
-pub fn highlight(parts: &mut [Part]) {
-    parts.par_iter_mut().for_each(|p| {
-        p.for_each_block_mut(&mut |b| {
-            if let Block::Code {
-                language: Some(info),
-                text,
-                tokens,
-            } = b
-            {
-                let Some(name) = language(info) else {
-                    return;
-                };
-                if let Some(syntax) = find(syntaxes(), &name) {
-                    *tokens = highlight_patiently(text, syntax);
+/// knows; the parts in parallel. A block that takes longer than [`PATIENCE`] is
+/// left plain, with a warning (W0140) naming its part and language: the only
+/// place where how fast the machine is could change the output.
+pub fn highlight(parts: &mut [Part], diags: &mut Vec<crate::diag::Diagnostic>) {
+    let slow: Vec<Vec<(String, String)>> = parts
+        .par_iter_mut()
+        .map(|p| {
+            let mut slow = Vec::new();
+            let title = p.title.clone();
+            p.for_each_block_mut(&mut |b| {
+                if let Block::Code {
+                    language: Some(info),
+                    text,
+                    tokens,
+                } = b
+                {
+                    let Some(name) = language(info) else {
+                        return;
+                    };
+                    if let Some(syntax) = find(syntaxes(), &name) {
+                        match highlight_patiently(text, syntax) {
+                            Some(t) => *tokens = t,
+                            None => slow.push((title.clone(), name)),
+                        }
+                    }
                 }
-            }
-        });
-    });
+            });
+            slow
+        })
+        .collect();
+    for (title, name) in slow.into_iter().flatten() {
+        diags.push(crate::diag::Diagnostic::warning(
+            crate::diag::Code::W0140,
+            format!(
+                "a {name} code block in “{title}” took longer than {} s to highlight and is printed without colours",
+                PATIENCE.as_secs()
+            ),
+        ));
+    }
 }
 
 /// The grammars, read on first use.
@@ -153,10 +173,10 @@ fn find<'s>(set: &'s SyntaxSet, name: &str) -> Option<&'s SyntaxReference> {
 }
 
 /// The highlighted stretches of `text`, by this thread's highlighting worker:
-/// none if they take longer than [`PATIENCE`] (the worker is left to its loop and
+/// None if they take longer than [`PATIENCE`] (the worker is left to its loop and
 /// the next block gets a new one). One long-lived worker per thread, rather than a
 /// thread per block: the regex engine keeps its caches per thread.
-fn highlight_patiently(text: &str, syntax: &'static SyntaxReference) -> Vec<Token> {
+fn highlight_patiently(text: &str, syntax: &'static SyntaxReference) -> Option<Vec<Token>> {
     thread_local! {
         static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
     }
@@ -165,9 +185,7 @@ fn highlight_patiently(text: &str, syntax: &'static SyntaxReference) -> Vec<Toke
         if slot.is_none() {
             *slot = Worker::spawn();
         }
-        let Some(worker) = slot.as_ref() else {
-            return Vec::new();
-        };
+        let worker = slot.as_ref()?;
         let answer = match worker.jobs.send((text.to_string(), syntax)) {
             Ok(()) => worker.results.recv_timeout(PATIENCE).ok(),
             Err(_) => None,
@@ -175,7 +193,7 @@ fn highlight_patiently(text: &str, syntax: &'static SyntaxReference) -> Vec<Toke
         if answer.is_none() {
             *slot = None;
         }
-        answer.unwrap_or_default()
+        answer
     })
 }
 

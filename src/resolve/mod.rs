@@ -62,7 +62,7 @@ pub fn resolve(
         return None;
     }
     code::hide_lines(&mut draft.parts);
-    code::highlight(&mut draft.parts);
+    code::highlight(&mut draft.parts, diags);
     let toc = toc::build(&draft.parts, loaded.contents_sections);
     let labels = labels::labels(&loaded.meta.language);
     let contents_at = parts::contents_at(&draft.parts);
