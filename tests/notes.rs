@@ -255,3 +255,21 @@ fn notes_at_the_end_of_the_book_when_asked_under_their_chapters() {
     );
     assert!(two.0 >= note.0 && (two.0 > note.0 || two.1 > note.1));
 }
+
+#[test]
+fn a_note_cited_in_a_table_cell_sits_at_the_foot_of_that_page() {
+    if !poppler() {
+        return;
+    }
+    let mut text = chapter(30, &[]);
+    text.push_str("| Name | Value |\n|---|---|\n| TABLECITE[^t] | one |\n\n");
+    text.push_str(&format!("{FILLER}\n\n").repeat(30));
+    text.push_str("[^t]: TABLENOTE here.\n");
+    let (_dir, pdf) = build(None, &text);
+    let words = words_of(&pdf).expect("pdftotext runs");
+    let (cite, note) = (find(&words, "TABLECITE"), find(&words, "TABLENOTE"));
+    assert_eq!(cite.0, note.0, "the note is on the page of its table row");
+    assert!(note.1 > cite.2);
+    let last_page = words.iter().map(|w| w.0).max().unwrap();
+    assert!(note.0 < last_page, "not gathered at the part's end");
+}

@@ -425,35 +425,56 @@ impl<'c, 'f> Builder<'c, 'f> {
     fn push_lines(&mut self, lines: Vec<Line>, x: Pt, height: Pt, heading: bool) {
         let count = lines.len();
         self.para += 1;
-        let foot = self.notes_at == NotesAt::Foot && !self.in_note && self.note_count > 0;
         for (index, line) in lines.into_iter().enumerate() {
             let keep = heading || (self.after_heading && index == 0);
-            let cited = if foot {
-                self.cited_notes(&line)
-            } else {
-                Vec::new()
-            };
-            self.flow.push(Flow::Line {
+            self.push_line(
                 line,
                 x,
                 height,
-                para: Some(InPara {
+                InPara {
                     para: self.para,
                     index,
                     count,
-                }),
-                keep_with_next: keep,
+                },
+                keep,
                 heading,
-            });
-            self.flow
-                .extend(cited.into_iter().map(|number| Flow::NoteRef {
-                    part: self.part,
-                    number,
-                }));
+            );
         }
         if !heading {
             self.after_heading = false;
         }
+    }
+
+    /// One line of paragraph `para` into the flow, followed by a reference to
+    /// each footnote it cites when notes go to the foot of the page.
+    fn push_line(
+        &mut self,
+        line: Line,
+        x: Pt,
+        height: Pt,
+        para: InPara,
+        keep: bool,
+        heading: bool,
+    ) {
+        let foot = self.notes_at == NotesAt::Foot && !self.in_note && self.note_count > 0;
+        let cited = if foot {
+            self.cited_notes(&line)
+        } else {
+            Vec::new()
+        };
+        self.flow.push(Flow::Line {
+            line,
+            x,
+            height,
+            para: Some(para),
+            keep_with_next: keep,
+            heading,
+        });
+        self.flow
+            .extend(cited.into_iter().map(|number| Flow::NoteRef {
+                part: self.part,
+                number,
+            }));
     }
 
     /// The footnotes a line cites, by their number in the part: its pieces that link

@@ -245,18 +245,12 @@ impl Builder<'_, '_> {
         let count = lines.len();
         self.para += 1;
         for (index, line) in lines.into_iter().enumerate() {
-            self.flow.push(Flow::Line {
-                line,
-                x,
-                height,
-                para: Some(InPara {
-                    para: self.para,
-                    index,
-                    count,
-                }),
-                keep_with_next: keep,
-                heading: false,
-            });
+            let para = InPara {
+                para: self.para,
+                index,
+                count,
+            };
+            self.push_line(line, x, height, para, keep, false);
         }
     }
 }
