@@ -303,9 +303,15 @@ impl GlyphLine {
         let x = (f64::from(run.x) + f64::from(glyph.dx)) as f32;
         let y = (f64::from(run.y) + f64::from(glyph.dy)) as f32;
         let size = f64::from(run.size);
+        // An expanded run's text matrix scales x: the pen moves in unscaled units.
+        let scale = if run.scale > 0.0 && run.scale.is_finite() {
+            run.scale
+        } else {
+            1.0
+        };
         match self.origin {
             Some((x0, y0)) if y0 == y => {
-                let target = (f64::from(x) - x0) * 1000.0 / size;
+                let target = (f64::from(x) - x0) * 1000.0 / size / f64::from(scale);
                 // A TJ number n moves the pen by -n/1000 em; round it to what is written.
                 let kern = ((self.pen - target) * KERN_STEPS).round();
                 if kern != 0.0 {
@@ -318,10 +324,15 @@ impl GlyphLine {
             }
             _ => {
                 self.flush(out);
-                if self.slant == 0.0 {
-                    out.raw(b"1 0 0 1 ");
+                if scale == 1.0 {
+                    out.raw(b"1 ");
                 } else {
-                    out.raw(b"1 0 ");
+                    out.num(scale);
+                }
+                if self.slant == 0.0 {
+                    out.raw(b"0 0 1 ");
+                } else {
+                    out.raw(b"0 ");
                     out.num(self.slant);
                     out.raw(b"1 ");
                 }

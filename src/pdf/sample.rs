@@ -83,6 +83,7 @@ pub(super) fn run(
         y,
         glyphs: set(data, size, glyphs, stretch),
         color: None,
+        scale: 1.0,
     })
 }
 

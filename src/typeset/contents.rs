@@ -213,6 +213,7 @@ fn leaders_and_number(
             link: link.clone().map(Box::new),
             picture: None,
             color: None,
+            scale: 1.0,
         });
     }
     for mut p in numline.pieces {
@@ -268,6 +269,7 @@ fn number_and_leaders(
             link: link.clone().map(Box::new),
             picture: None,
             color: None,
+            scale: 1.0,
         });
     }
     // Left to right on the line, as the pieces of a line are.

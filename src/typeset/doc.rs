@@ -169,6 +169,9 @@ pub struct TextRun {
     pub glyphs: Vec<PlacedGlyph>,
     /// The fill colour of the glyphs; black when None.
     pub color: Option<Color>,
+    /// Horizontal scale of the glyphs (font expansion): 1 as designed, 1.02 two
+    /// per cent wider. The `dx` already count it.
+    pub scale: f32,
 }
 
 #[derive(Debug, Clone)]

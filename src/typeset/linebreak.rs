@@ -74,6 +74,18 @@ const FLAGGED_DEMERITS: f32 = 10_000.0;
 const FINAL_HYPHEN_DEMERITS: f32 = 5_000.0;
 /// Default fitness demerits: TeX's `\adjdemerits`, TYPESETTING.md.
 const FITNESS_DEMERITS: f32 = 10_000.0;
+/// Default longest run of lines ending in a hyphen: two. TeX only charges
+/// `\doublehyphendemerits` for a pair; a third in a row (a "ladder") is what the eye
+/// catches, so past two it is no longer a choice (TYPESETTING.md; Bringhurst 2.4.3).
+const MAX_HYPHEN_RUN: usize = 2;
+/// Default font expansion: glyphs may be set this much wider or narrower (pdfTeX's
+/// microtype default is ±2%, `stretch=20, shrink=20`), which gives a line of 60
+/// letters about as much give as three more spaces and so fewer hyphens and fewer
+/// loose lines. Beyond ±2% the letters' change of width starts to be visible.
+const EXPANSION: f32 = 0.02;
+/// Expansion is taken in steps of this much (microtype's `step=5`, 0.5%), so that a
+/// page holds a few widths of each face, not one per line.
+const EXPANSION_STEP: f32 = 0.005;
 /// Default emergency stretch: TeX's is 0; this is about 2em of 10.5pt body text
 /// (LaTeX's `\sloppy` uses 3em), enough to spread a hard paragraph's extra space over
 /// all its lines rather than leave one line hugely loose or overfull.
@@ -118,6 +130,14 @@ pub struct Params {
     /// Extra stretch per line in the emergency pass; ≤ 0 skips that pass. It only
     /// steers the choice: reported ratios are against the real stretch.
     pub emergency_stretch: Pt,
+    /// Most lines in a row that may end hyphenated (flagged) in the main passes; 0
+    /// for no limit. The last pass, which must find a way, has none.
+    pub max_hyphen_run: usize,
+    /// Largest change of the glyphs' width (0.02 = ±2%), which adds to every line's
+    /// stretch and shrink as much of its boxes' `flex`; 0 turns it off.
+    pub expansion: f32,
+    /// Expansion is rounded to a multiple of this; 0 leaves it as computed.
+    pub expansion_step: f32,
 }
 
 impl Default for Params {
@@ -131,6 +151,9 @@ impl Default for Params {
             fitness_demerits: FITNESS_DEMERITS,
             looseness: 0,
             emergency_stretch: EMERGENCY_STRETCH,
+            max_hyphen_run: MAX_HYPHEN_RUN,
+            expansion: EXPANSION,
+            expansion_step: EXPANSION_STEP,
         }
     }
 }
@@ -147,6 +170,23 @@ pub struct Break {
     pub ratio: f32,
     /// The break is at a flagged penalty.
     pub hyphenated: bool,
+    /// Width of the line's expandable boxes over their natural width (1 when
+    /// nothing is expanded); `ratio` is what the glue takes after it.
+    pub scale: f32,
+}
+
+/// What a line gains from the glyphs at its ends and from their width, beyond its
+/// glue (pdfTeX's margin kerning and font expansion), given per item.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Extra {
+    /// A line that starts with this box may reach this far into the start margin.
+    pub start_hang: Pt,
+    /// A line that ends at this break may reach this far into the end margin (the
+    /// hyphen's share, or the box before it's last glyph's).
+    pub end_hang: Pt,
+    /// How much of this box's width may be expanded or condensed (its glyphs; 0
+    /// for a picture).
+    pub flex: Pt,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -169,7 +209,18 @@ pub struct Outcome {
 /// Penalty{-INFINITY forced}. Without them the last item still ends the last line.
 /// Empty `items` give no breaks; anything else gives at least one.
 pub fn linebreak(items: &[Item], line_width: &dyn Fn(usize) -> Pt, params: &Params) -> Outcome {
-    solve(items, line_width, params).0
+    solve(items, &[], line_width, params).0
+}
+
+/// `linebreak`, with what each item adds at a line's ends and to its give
+/// (`extras[i]` for `items[i]`; an empty slice for nothing).
+pub fn linebreak_with(
+    items: &[Item],
+    extras: &[Extra],
+    line_width: &dyn Fn(usize) -> Pt,
+    params: &Params,
+) -> Outcome {
+    solve(items, extras, line_width, params).0
 }
 
 /// What a run cost, for tests that must show it stays linear.
@@ -182,7 +233,12 @@ struct Stats {
 }
 
 /// `linebreak`, also telling what it cost.
-fn solve(items: &[Item], line_width: &dyn Fn(usize) -> Pt, params: &Params) -> (Outcome, Stats) {
+fn solve(
+    items: &[Item],
+    extras: &[Extra],
+    line_width: &dyn Fn(usize) -> Pt,
+    params: &Params,
+) -> (Outcome, Stats) {
     let mut stats = Stats::default();
     if items.is_empty() {
         let none = Outcome {
@@ -191,7 +247,7 @@ fn solve(items: &[Item], line_width: &dyn Fn(usize) -> Pt, params: &Params) -> (
         };
         return (none, stats);
     }
-    let par = Paragraph::new(items, line_width, params.looseness != 0);
+    let par = Paragraph::new(items, extras, line_width, params);
     let tolerance = Cost::from(params.tolerance);
     let emergency = length(params.emergency_stretch).max(0.0);
     let mut bounded = Vec::new();
@@ -295,6 +351,8 @@ struct Sums {
     width: f64,
     stretch: f64,
     shrink: f64,
+    /// Width of boxes that may be expanded.
+    flex: f64,
 }
 
 /// A legal break as the programme sees it.
@@ -314,8 +372,6 @@ struct Breakpoint {
 struct Fit {
     badness: Cost,
     fitness: Fitness,
-    /// Against the real stretch and shrink, for the caller.
-    ratio: f32,
     overfull: bool,
 }
 
@@ -332,8 +388,12 @@ struct Node {
     start: usize,
     fitness: Fitness,
     flagged: bool,
+    /// Lines ending flagged in a row, this one's included.
+    hyphens: usize,
     total: Cost,
+    /// The line's glue ratio and glyph scale, for the caller.
     ratio: f32,
+    scale: f32,
     overfull: bool,
 }
 
@@ -347,8 +407,10 @@ impl Node {
         start: 0,
         fitness: Fitness::Decent,
         flagged: false,
+        hyphens: 0,
         total: 0.0,
         ratio: 0.0,
+        scale: 1.0,
         overfull: false,
     };
 }
@@ -356,6 +418,15 @@ impl Node {
 /// The items with what every pass needs precomputed.
 struct Paragraph<'a> {
     items: &'a [Item],
+    /// Empty, or one per item.
+    extras: &'a [Extra],
+    /// The largest `end_hang` of any item: how far past its width a line can
+    /// still be set.
+    max_end_hang: f64,
+    /// `Params::expansion`, as a length factor.
+    expansion: f64,
+    /// `Params::expansion_step`.
+    step: f64,
     /// `sums[i]`: totals of items `0..i`; `items.len() + 1` entries.
     sums: Vec<Sums>,
     /// `next_start[i]`: the first box or forced penalty at or after `i`.
@@ -377,13 +448,28 @@ fn length(x: Pt) -> f64 {
 }
 
 impl<'a> Paragraph<'a> {
-    fn new(items: &'a [Item], line_width: &dyn Fn(usize) -> Pt, keep_line_numbers: bool) -> Self {
+    fn new(
+        items: &'a [Item],
+        extras: &'a [Extra],
+        line_width: &dyn Fn(usize) -> Pt,
+        params: &Params,
+    ) -> Self {
+        let keep_line_numbers = params.looseness != 0;
+        // Extras that do not match the items are ignored rather than misread.
+        let extras = if extras.len() == items.len() {
+            extras
+        } else {
+            &[]
+        };
         let mut sums = Vec::with_capacity(items.len() + 1);
         let mut sum = Sums::default();
         sums.push(sum);
-        for item in items {
+        for (i, item) in items.iter().enumerate() {
             match *item {
-                Item::Box { width } => sum.width += length(width),
+                Item::Box { width } => {
+                    sum.width += length(width);
+                    sum.flex += extras.get(i).map_or(0.0, |e| length(e.flex).max(0.0));
+                }
                 Item::Glue {
                     width,
                     stretch,
@@ -405,8 +491,16 @@ impl<'a> Paragraph<'a> {
                 _ => next_start[i + 1],
             };
         }
+        let max_end_hang = extras
+            .iter()
+            .map(|e| length(e.end_hang))
+            .fold(0.0, f64::max);
         let mut par = Paragraph {
             items,
+            extras,
+            max_end_hang,
+            expansion: length(params.expansion).clamp(0.0, 0.5),
+            step: length(params.expansion_step).max(0.0),
             sums,
             next_start,
             widths: Vec::new(),
@@ -471,7 +565,83 @@ impl<'a> Paragraph<'a> {
             width: b.width - a.width,
             stretch: b.stretch - a.stretch,
             shrink: b.shrink - a.shrink,
+            flex: b.flex - a.flex,
         }
+    }
+
+    /// The glue of a line with its glyphs' give added (font expansion).
+    fn give(&self, line: Sums) -> Sums {
+        let extra = line.flex * self.expansion;
+        Sums {
+            stretch: line.stretch + extra,
+            shrink: line.shrink + extra,
+            ..line
+        }
+    }
+
+    /// How much wider than its measure a line starting at item `start` and
+    /// ending at break `end` may be set: its hanging punctuation (`end` past the
+    /// items: the start's alone).
+    fn hang(&self, start: usize, end: usize) -> f64 {
+        if self.extras.is_empty() {
+            return 0.0;
+        }
+        let first = match self.items.get(start) {
+            Some(Item::Box { .. }) => length(self.extras[start].start_hang),
+            _ => 0.0,
+        };
+        first + self.extras.get(end).map_or(0.0, |e| length(e.end_hang))
+    }
+
+    /// The room for a line from node `from` to break `i`: its measure and what
+    /// hangs at its ends.
+    fn room(&self, from: &Node, i: usize) -> f64 {
+        self.width(from.line) + self.hang(from.start.min(i), i)
+    }
+
+    /// How a line of natural width `natural` (its hyphen included) and these
+    /// totals sits in `room`: its glyphs' scale, a multiple of the step within the
+    /// expansion, and the ratio its glue takes for the rest. Ratios are against
+    /// the real glue: 0 when there is none, at least −1.
+    fn adjust(&self, natural: f64, line: Sums, room: f64) -> (f32, f32) {
+        let shortfall = room - natural;
+        if shortfall.abs() <= EPSILON {
+            return (0.0, 1.0);
+        }
+        let (glue, flex) = if shortfall > 0.0 {
+            (line.stretch, line.flex * self.expansion)
+        } else {
+            (line.shrink, line.flex * self.expansion)
+        };
+        let mut scale = 0.0;
+        if flex > 0.0 && glue + flex > 0.0 {
+            // The glyphs take their share of the line's total give.
+            let r = (shortfall / (glue + flex)).clamp(-1.0, 1.0);
+            scale = r * self.expansion;
+            if self.step > 0.0 && glue > 0.0 {
+                let steps = scale / self.step;
+                // Rounded, unless that leaves the glue to give back what the
+                // glyphs took too much of: then towards zero.
+                let rounded = steps.round() * self.step;
+                scale = if (shortfall - rounded * line.flex) * shortfall >= 0.0 {
+                    rounded
+                } else {
+                    steps.trunc() * self.step
+                };
+            }
+        }
+        let rest = shortfall - scale * line.flex;
+        let ratio = if glue > 0.0 {
+            let r = rest / glue;
+            if shortfall > 0.0 {
+                r
+            } else {
+                r.max(-1.0)
+            }
+        } else {
+            0.0
+        };
+        (ratio as f32, (1.0 + scale) as f32)
     }
 
     fn width(&self, line: usize) -> f64 {
@@ -491,7 +661,7 @@ impl<'a> Paragraph<'a> {
         let mut active = vec![0];
         let mut next = Vec::new();
         // Best new node per (line class, fitness), sorted by class.
-        let mut table: Vec<(usize, [Option<Node>; 4])> = Vec::new();
+        let mut table: Vec<(usize, Slots)> = Vec::new();
         for i in 0..self.items.len() {
             let Some(bp) = self.breakpoint(i, pass.hyphenate) else {
                 continue;
@@ -503,18 +673,21 @@ impl<'a> Paragraph<'a> {
             for &a in &active {
                 let from = nodes[a];
                 let line = self.measure(from.start.min(i), i);
-                let width = self.width(from.line);
-                let fit = fit(line.width + bp.width, line, width, pass.background);
-                if !fit.overfull && (bp.forced || fit.badness <= pass.tolerance) {
+                let room = self.room(&from, i);
+                let natural = line.width + bp.width;
+                let fit = fit(natural, self.give(line), room, pass.background);
+                let allowed = pass.rescue || !blocked(params, &from, &bp);
+                if !fit.overfull && allowed && (bp.forced || fit.badness <= pass.tolerance) {
                     let total = from.total + demerits(params, &fit, &bp, &from);
-                    offer(
-                        &mut table,
-                        self.class(from.line + 1),
-                        self.node(i, a, &from, &bp, &fit, total),
-                    );
+                    let node = self.node(i, a, &from, &bp, &fit, total, (natural, line, room));
+                    offer(&mut table, self.class(from.line + 1), node, params);
                 }
-                // Every later line from `from` is at least this wide.
-                let dies = bp.forced || line.width - line.shrink > width + EPSILON;
+                // Every later line from `from` is at least this wide, and has
+                // at most this much room.
+                let reach = self.width(from.line)
+                    + self.hang(from.start.min(i), usize::MAX)
+                    + self.max_end_hang;
+                let dies = bp.forced || line.width - self.give(line).shrink > reach + EPSILON;
                 if !dies {
                     next.push(a);
                 } else if rescue.is_none_or(|r| later(&from, &nodes[r])) {
@@ -525,26 +698,24 @@ impl<'a> Paragraph<'a> {
                 if let Some(a) = rescue {
                     let from = nodes[a];
                     let line = self.measure(from.start.min(i), i);
-                    let fit = fit(
-                        line.width + bp.width,
-                        line,
-                        self.width(from.line),
-                        pass.background,
-                    );
-                    let node = self.node(i, a, &from, &bp, &fit, from.total);
-                    offer(&mut table, self.class(from.line + 1), node);
+                    let room = self.room(&from, i);
+                    let natural = line.width + bp.width;
+                    let fit = fit(natural, self.give(line), room, pass.background);
+                    let node = self.node(i, a, &from, &bp, &fit, from.total, (natural, line, room));
+                    offer(&mut table, self.class(from.line + 1), node, params);
                 }
             }
             for (_, slots) in &table {
-                // A node dearer than its class's best by more than any one line's
-                // fitness demerits can never win.
-                let best = slots
-                    .iter()
-                    .flatten()
-                    .map(|n| n.total)
-                    .fold(Cost::INFINITY, Cost::min);
-                let limit = best + fitness_demerits;
+                // A node dearer than the best of its class with as many hyphens
+                // in a row by more than any one line's fitness demerits can never
+                // win: their lines to come cost the same otherwise.
+                let mut best = [Cost::INFINITY; HYPHEN_STATES];
                 for node in slots.iter().flatten() {
+                    let h = hyphen_state(node, params);
+                    best[h] = best[h].min(node.total);
+                }
+                for node in slots.iter().flatten() {
+                    let limit = best[hyphen_state(node, params)] + fitness_demerits;
                     // Not `<=`: a NaN from NaN parameters must still leave a node.
                     if node.total.partial_cmp(&limit) != Some(Ordering::Greater) {
                         next.push(nodes.len());
@@ -562,7 +733,9 @@ impl<'a> Paragraph<'a> {
         Some(self.choose(&nodes, &active, params.looseness))
     }
 
-    /// The new node for a line from node `a` (`from`) to break `i`.
+    /// The new node for a line from node `a` (`from`) to break `i`; `set` is the
+    /// line's natural width, totals and room, for its ratio and scale.
+    #[allow(clippy::too_many_arguments)]
     fn node(
         &self,
         i: usize,
@@ -571,7 +744,9 @@ impl<'a> Paragraph<'a> {
         bp: &Breakpoint,
         fit: &Fit,
         total: Cost,
+        set: (f64, Sums, f64),
     ) -> Node {
+        let (ratio, scale) = self.adjust(set.0, set.1, set.2);
         Node {
             at: i,
             prev: Some(a),
@@ -579,8 +754,10 @@ impl<'a> Paragraph<'a> {
             start: self.next_start[i + 1],
             fitness: fit.fitness,
             flagged: bp.flagged,
+            hyphens: if bp.flagged { from.hyphens + 1 } else { 0 },
             total,
-            ratio: fit.ratio,
+            ratio,
+            scale,
             overfull: fit.overfull,
         }
     }
@@ -623,6 +800,7 @@ impl<'a> Paragraph<'a> {
                     index: n.at,
                     ratio: n.ratio,
                     hyphenated: n.flagged,
+                    scale: n.scale,
                 })
                 .collect(),
             overfull: chain
@@ -648,14 +826,18 @@ impl<'a> Paragraph<'a> {
                 continue;
             };
             let line = self.measure(start.min(i), i);
-            let fit = fit(line.width + bp.width, line, self.width(breaks.len()), 0.0);
+            let room = self.width(breaks.len()) + self.hang(start.min(i), i);
+            let natural = line.width + bp.width;
+            let fit = fit(natural, self.give(line), room, 0.0);
             if fit.overfull {
                 overfull.push(breaks.len());
             }
+            let (ratio, scale) = self.adjust(natural, line, room);
             breaks.push(Break {
                 index: i,
-                ratio: fit.ratio,
+                ratio,
                 hyphenated: bp.flagged,
+                scale,
             });
             start = self.next_start[i + 1];
         }
@@ -663,17 +845,43 @@ impl<'a> Paragraph<'a> {
     }
 }
 
+/// Nodes kept apart at one break: by hyphens in a row, 0, 1 or 2 and more (with no
+/// limit on hyphens, all in the first).
+const HYPHEN_STATES: usize = 3;
+/// Nodes kept at one break for one line class: fitness × hyphen state.
+const SLOTS: usize = 4 * HYPHEN_STATES;
+type Slots = [Option<Node>; SLOTS];
+
+/// Which hyphen state `node` is in: how many lines in a row end hyphenated there,
+/// as far as the limit can tell them apart.
+fn hyphen_state(node: &Node, params: &Params) -> usize {
+    if params.max_hyphen_run == 0 {
+        0
+    } else {
+        node.hyphens.min(HYPHEN_STATES - 1)
+    }
+}
+
+/// Whether the hyphen rules forbid the line from `from` ending at `bp`: a third
+/// flagged line in a row (more than `max_hyphen_run`), or a paragraph's last line
+/// after a hyphenated one (its last word broken; TeX only charges
+/// `\finalhyphendemerits`). No rule without a limit.
+fn blocked(params: &Params, from: &Node, bp: &Breakpoint) -> bool {
+    let max = params.max_hyphen_run;
+    max > 0 && ((bp.flagged && !bp.forced && from.hyphens >= max) || (bp.forced && from.flagged))
+}
+
 /// Offers a candidate node for (class, its fitness); the cheapest stays, the first
 /// of equals (so the result does not depend on anything but the items).
-fn offer(table: &mut Vec<(usize, [Option<Node>; 4])>, class: usize, node: Node) {
+fn offer(table: &mut Vec<(usize, Slots)>, class: usize, node: Node, params: &Params) {
     let k = match table.binary_search_by_key(&class, |e| e.0) {
         Ok(k) => k,
         Err(k) => {
-            table.insert(k, (class, [None; 4]));
+            table.insert(k, (class, [None; SLOTS]));
             k
         }
     };
-    let slot = &mut table[k].1[node.fitness as usize];
+    let slot = &mut table[k].1[node.fitness as usize * HYPHEN_STATES + hyphen_state(&node, params)];
     if slot.is_none_or(|old| node.total < old.total) {
         *slot = Some(node);
     }
@@ -686,8 +894,8 @@ fn later(a: &Node, b: &Node) -> bool {
     ka > kb || (ka == kb && a.total < b.total)
 }
 
-/// How a line of this natural width (hyphen included) and this glue sits in `width`,
-/// `background` stretch added for judging it.
+/// How a line of this natural width (hyphen included) and this give sits in
+/// `width`, `background` stretch added for judging it.
 fn fit(natural: f64, glue: Sums, width: f64, background: f64) -> Fit {
     let shortfall = width - natural;
     if shortfall > EPSILON {
@@ -697,22 +905,15 @@ fn fit(natural: f64, glue: Sums, width: f64, background: f64) -> Fit {
         } else {
             f64::INFINITY
         };
-        let ratio = if glue.stretch > 0.0 {
-            shortfall / glue.stretch
-        } else {
-            0.0
-        };
         Fit {
             badness: badness(r),
             fitness: Fitness::of(r),
-            ratio: ratio as f32,
             overfull: false,
         }
     } else if shortfall < -EPSILON && -shortfall > glue.shrink + EPSILON {
         Fit {
             badness: INF_BAD + 1.0,
             fitness: Fitness::Tight,
-            ratio: if glue.shrink > 0.0 { -1.0 } else { 0.0 },
             overfull: true,
         }
     } else if shortfall < -EPSILON && glue.shrink > 0.0 {
@@ -720,14 +921,12 @@ fn fit(natural: f64, glue: Sums, width: f64, background: f64) -> Fit {
         Fit {
             badness: badness(r),
             fitness: Fitness::of(r),
-            ratio: r as f32,
             overfull: false,
         }
     } else {
         Fit {
             badness: 0.0,
             fitness: Fitness::Decent,
-            ratio: 0.0,
             overfull: false,
         }
     }
@@ -877,20 +1076,23 @@ mod tests {
         width: &dyn Fn(usize) -> Pt,
         params: &Params,
     ) -> Vec<Judged> {
-        let par = Paragraph::new(items, width, false);
+        let par = Paragraph::new(items, &[], width, params);
         let mut from = Node::ROOT;
         breaks
             .iter()
             .map(|&i| {
                 let bp = par.breakpoint(i, true).expect("a legal break");
                 let line = par.measure(from.start.min(i), i);
-                let fit = fit(line.width + bp.width, line, par.width(from.line), 0.0);
-                let feasible =
-                    !fit.overfull && (bp.forced || fit.badness <= Cost::from(params.tolerance));
+                let room = par.room(&from, i);
+                let natural = line.width + bp.width;
+                let fit = fit(natural, par.give(line), room, 0.0);
+                let feasible = !fit.overfull
+                    && !blocked(params, &from, &bp)
+                    && (bp.forced || fit.badness <= Cost::from(params.tolerance));
                 let demerits = demerits(params, &fit, &bp, &from);
-                from = par.node(i, 0, &from, &bp, &fit, 0.0);
+                from = par.node(i, 0, &from, &bp, &fit, 0.0, (natural, line, room));
                 Judged {
-                    ratio: fit.ratio,
+                    ratio: from.ratio,
                     demerits,
                     feasible,
                 }
@@ -908,7 +1110,7 @@ mod tests {
 
     /// The least total demerits over every set of breaks, tried one by one.
     fn exhaustive(items: &[Item], width: &dyn Fn(usize) -> Pt, params: &Params) -> Option<Cost> {
-        let par = Paragraph::new(items, width, false);
+        let par = Paragraph::new(items, &[], width, params);
         let legal: Vec<(usize, bool)> = (0..items.len())
             .filter_map(|i| par.breakpoint(i, true).map(|bp| (i, bp.forced)))
             .collect();
@@ -941,7 +1143,7 @@ mod tests {
     /// First fit: each line takes all it can (shrinking if need be), breaking at the
     /// last legal break that fits.
     fn first_fit(items: &[Item], width: Pt) -> Vec<usize> {
-        let par = Paragraph::new(items, &|_| width, false);
+        let par = Paragraph::new(items, &[], &|_| width, &Params::default());
         let mut breaks = Vec::new();
         let (mut start, mut fitting) = (0, None);
         let mut i = 0;
@@ -990,7 +1192,7 @@ mod tests {
     fn justified_lines_stretch_and_shrink_no_more_than_their_glue_allows_on_typical_text() {
         for seed in 0..20 {
             let items = hyphenated_paragraph(&text(300, seed));
-            let (out, stats) = solve(&items, &|_| 300.0, &Params::default());
+            let (out, stats) = solve(&items, &[], &|_| 300.0, &Params::default());
             assert!(stats.passes <= 2, "seed {seed}: no emergency pass");
             assert!(out.breaks.len() > 10);
             assert!(out.overfull.is_empty());
@@ -1014,6 +1216,14 @@ mod tests {
 
     #[test]
     fn the_optimum_matches_an_exhaustive_search_on_small_paragraphs() {
+        // TeX's rules alone, and with the hard hyphen rules, which split the nodes
+        // by hyphens in a row.
+        for (limit, least) in [(0, 30), (2, 20)] {
+            optimum_matches_exhaustive_search(limit, least);
+        }
+    }
+
+    fn optimum_matches_exhaustive_search(max_hyphen_run: usize, least: usize) {
         let mut compared = 0;
         for seed in 0..80 {
             let words = text(7, seed);
@@ -1029,6 +1239,7 @@ mod tests {
                 tolerance: if seed % 3 == 0 { 200.0 } else { 1000.0 },
                 pretolerance: -1.0,
                 emergency_stretch: 0.0,
+                max_hyphen_run,
                 ..Params::default()
             };
             let Some(best) = exhaustive(&items, &width, &params) else {
@@ -1043,7 +1254,10 @@ mod tests {
             );
             compared += 1;
         }
-        assert!(compared >= 30, "only {compared} paragraphs were feasible");
+        assert!(
+            compared >= least,
+            "limit {max_hyphen_run}: only {compared} paragraphs were feasible"
+        );
     }
 
     #[test]
@@ -1075,8 +1289,10 @@ mod tests {
         items.extend([word(20.0), hyphen_point(), word(6.5), space()]);
         items.extend([word(30.0), space(), word(30.0)]);
         finish(&mut items);
+        // TeX's soft rules alone, without the hard limits.
         let no_final = Params {
             final_hyphen_demerits: 0.0,
+            max_hyphen_run: 0,
             ..Params::default()
         };
         let careless = Params {
@@ -1095,7 +1311,7 @@ mod tests {
         let mut first_pass_enough = 0;
         for seed in 0..20 {
             let items = hyphenated_paragraph(&text(60, seed));
-            let (out, stats) = solve(&items, &|_| 300.0, &Params::default());
+            let (out, stats) = solve(&items, &[], &|_| 300.0, &Params::default());
             if stats.passes == 1 {
                 first_pass_enough += 1;
                 assert!(hyphens(&out).iter().all(|h| !h), "seed {seed}");
@@ -1235,7 +1451,7 @@ mod tests {
         let items = hyphenated_paragraph(&text(40_000, 3));
         assert!(items.len() > 100_000);
         let width = |n: usize| if n == 0 { 280.0 } else { 300.0 };
-        let (out, stats) = solve(&items, &width, &Params::default());
+        let (out, stats) = solve(&items, &[], &width, &Params::default());
         assert_eq!(out.breaks.last().map(|b| b.index), Some(items.len() - 1));
         assert!(out.breaks.len() > 3_000);
         // Breaks within one line's reach, at most four fitness classes each.

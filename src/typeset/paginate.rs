@@ -89,6 +89,7 @@ static NO_LINE: Line = Line {
     overfull: false,
     max_size: 0.0,
     backdrops: Vec::new(),
+    hang: (0.0, 0.0),
 };
 
 impl Paginated<'_> {

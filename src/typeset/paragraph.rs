@@ -23,11 +23,12 @@ use breaks::{cjk, opportunities, Opportunity};
 
 mod bidi;
 mod breaks;
+pub(super) mod hang;
 
 use super::doc::{Color, FaceId, PlacedGlyph, Pt};
 use super::fonts::{FontSet, Style};
 use super::hyphenate;
-use super::linebreak::{self, Item, Params, INFINITY_PENALTY};
+use super::linebreak::{self, Extra, Item, Params, INFINITY_PENALTY};
 use super::shape::{Glyph, Shaper};
 use crate::model::LinkTarget;
 
@@ -144,6 +145,9 @@ pub struct Placed {
     pub picture: Option<u32>,
     /// Black when None.
     pub color: Option<Color>,
+    /// Horizontal scale of the glyphs (font expansion), already counted in `width`
+    /// and the glyphs' `dx`; 1 as designed.
+    pub scale: f32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -158,6 +162,28 @@ pub struct Line {
     pub max_size: Pt,
     /// Drawn behind it (set by the flow, not here).
     pub backdrops: Vec<Backdrop>,
+    /// How far the line reaches past its measure at its start and at its end
+    /// (margin kerning: punctuation hanging into the margin).
+    pub hang: (Pt, Pt),
+}
+
+/// How a line fills its measure: the glue's ratio, the glyphs' horizontal scale
+/// (font expansion), and how far it hangs into the margin at its start and end.
+#[derive(Debug, Clone, Copy)]
+struct Fill {
+    ratio: f32,
+    scale: f32,
+    hang: (Pt, Pt),
+}
+
+impl Fill {
+    fn ragged(ratio: f32) -> Fill {
+        Fill {
+            ratio,
+            scale: 1.0,
+            hang: (0.0, 0.0),
+        }
+    }
 }
 
 /// A rectangle drawn behind a line, the height of its line box: a code block's
@@ -267,23 +293,54 @@ impl Ctx<'_> {
             let indent = if n == 0 { spec.indent } else { spec.hang };
             (spec.width - indent).max(1.0)
         };
-        let (items, map) = items_of(&units, spec.align == Align::Justify);
-        let breaks: Vec<(usize, f32)> = if spec.align == Align::Justify {
-            let out = linebreak::linebreak(&items, &width_of, &Params::default());
+        let justify = spec.align == Align::Justify;
+        let (items, map) = items_of(&units, justify);
+        let bidi = text.levels.is_some();
+        // Margin kerning and font expansion: justified text set left to right (a
+        // right-to-left or mixed line's ends are not its logical ends), not code.
+        let micro = justify && !spec.rtl && !bidi && !spec.keep_spaces;
+        let extras = if micro {
+            extras_of(&units, &map, &items, spec.indent > 0.0)
+        } else {
+            Vec::new()
+        };
+        let breaks: Vec<(usize, Fill)> = if justify {
+            let mut params = Params::default();
+            if !micro {
+                params.expansion = 0.0;
+            }
+            let out = linebreak::linebreak_with(&items, &extras, &width_of, &params);
             notes.overfull += out.overfull.len();
-            out.breaks.iter().map(|b| (b.index, b.ratio)).collect()
+            out.breaks
+                .iter()
+                .map(|b| {
+                    let fill = Fill {
+                        ratio: b.ratio,
+                        scale: b.scale,
+                        hang: (0.0, extras.get(b.index).map_or(0.0, |e| e.end_hang)),
+                    };
+                    (b.index, fill)
+                })
+                .collect()
         } else {
             first_fit(&items, &width_of)
+                .into_iter()
+                .map(|(i, ratio)| (i, Fill::ragged(ratio)))
+                .collect()
         };
-        let bidi = text.levels.is_some();
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
-        for (n, &(end, ratio)) in breaks.iter().enumerate() {
+        for (n, &(end, mut fill)) in breaks.iter().enumerate() {
             let last = n + 1 == breaks.len();
+            // The line breaker counted the hang of the box a line starts with.
+            if let Some(first) = (start..end).find(|&k| matches!(items[k], Item::Box { .. })) {
+                fill.hang.0 = extras.get(first).map_or(0.0, |e| e.start_hang);
+            }
             let (mut line, natural) =
-                self.line(&units, &map, start, end, ratio, spec, n, last, bidi);
-            if spec.align == Align::Justify {
-                line.overfull = natural > width_of(n) + 0.5;
+                self.line(&units, &map, start, end, fill, spec, n, last, bidi);
+            if justify {
+                line.overfull = natural - fill.hang.0 - fill.hang.1 > width_of(n) + 0.5;
+                line.hang = fill.hang;
             }
             lines.push(line);
             start = end + 1;
@@ -304,9 +361,13 @@ impl Ctx<'_> {
         let text = Text::of(runs, spec.rtl);
         let units = self.units(runs, &text, &spec, notes);
         let mut e = Extent::default();
+        let mut joined = false;
         // The unbroken stretch so far; the line so far, and where its last piece ends.
         let (mut word, mut line, mut end): (Pt, Pt, Pt) = (0.0, 0.0, 0.0);
         for u in &units {
+            // Glue after a no-break penalty does not end the unbroken stretch.
+            let held = joined;
+            joined = matches!(u, Unit::Break { penalty, .. } if *penalty >= INFINITY_PENALTY);
             match u {
                 Unit::Piece(p, _) => {
                     word += p.width;
@@ -315,9 +376,14 @@ impl Ctx<'_> {
                     e.min = e.min.max(word);
                 }
                 Unit::Glue { natural, .. } => {
-                    word = 0.0;
+                    if held {
+                        word += natural;
+                    } else {
+                        word = 0.0;
+                    }
                     line += natural;
                 }
+                Unit::Break { penalty, .. } if *penalty >= INFINITY_PENALTY => {}
                 Unit::Break { .. } => word = 0.0,
                 Unit::Forced => {
                     e.max = e.max.max(end);
@@ -363,8 +429,18 @@ impl Ctx<'_> {
                         continue;
                     }
                     if ws > 0 {
-                        let ideographic = rest[..ws].chars().all(|c| c == '\u{3000}');
-                        self.glue(&mut units, st.style, size, text.level(at), ideographic);
+                        // A word joiner after the spaces holds them to the next
+                        // word (UAX #14: WJ ×): no break there.
+                        if rest[ws..].starts_with(['\u{2060}', '\u{feff}'])
+                            && matches!(units.last(), Some(Unit::Piece(..)))
+                        {
+                            units.push(Unit::Break {
+                                hyphen: None,
+                                penalty: INFINITY_PENALTY,
+                                flagged: false,
+                            });
+                        }
+                        self.glue(&mut units, st.style, size, &rest[..ws], text.level(at));
                         rest = &rest[ws..];
                         at += ws;
                         continue;
@@ -425,23 +501,32 @@ impl Ctx<'_> {
         });
     }
 
-    /// The glue of a space; of an ideographic space (U+3000) as wide as an
-    /// ideograph, stretching as the gaps between ideographs do.
-    fn glue(
-        &mut self,
-        units: &mut Vec<Unit>,
-        style: Style,
-        size: Pt,
-        level: Level,
-        ideographic: bool,
-    ) {
+    /// The glue of a run of spaces: a word space, stretching and shrinking; of an
+    /// ideographic space (U+3000) as wide as an ideograph, stretching as the gaps
+    /// between ideographs do; of spaces of a set width (thin, en, em, the quads:
+    /// U+2000–U+2009, U+205F) their own width, which a justified line keeps.
+    fn glue(&mut self, units: &mut Vec<Unit>, style: Style, size: Pt, spaces: &str, level: Level) {
         if matches!(
             units.last(),
             Some(Unit::Glue { .. }) | None | Some(Unit::Forced)
         ) {
             return;
         }
-        if ideographic {
+        if spaces.chars().all(fixed_space) {
+            let face = self.fonts.id(style);
+            let w = self
+                .shaper
+                .width(self.fonts, face, size, spaces, &self.language);
+            units.push(Unit::Glue {
+                natural: w.max(0.0),
+                stretch: 0.0,
+                shrink: 0.0,
+                space: true,
+                level,
+            });
+            return;
+        }
+        if spaces.chars().all(|c| c == '\u{3000}') {
             units.push(Unit::Glue {
                 natural: size,
                 stretch: size * CJK_STRETCH_EM,
@@ -675,12 +760,13 @@ impl Ctx<'_> {
         map: &[usize],
         start: usize,
         end: usize,
-        ratio: f32,
+        fill: Fill,
         spec: &Spec,
         n: usize,
         last: bool,
         bidi: bool,
     ) -> (Line, Pt) {
+        let ratio = fill.ratio;
         let mut line = Line {
             // Sized exactly: a long book holds a million pieces.
             pieces: Vec::with_capacity(pieces_between(units, map, start, end) + 1),
@@ -689,6 +775,7 @@ impl Ctx<'_> {
         let mut placer = Placer {
             x: 0.0,
             levels: bidi.then(Vec::new),
+            scale: fill.scale,
         };
         // With bidi, what the line holds in logical order, each thing with its
         // level and width, to be placed in visual order; else placed at once.
@@ -707,7 +794,7 @@ impl Ctx<'_> {
             let (thing, level, w) = match &units[u] {
                 Unit::Piece(p, level) => {
                     began = true;
-                    (Thing::Piece(p), *level, p.width)
+                    (Thing::Piece(p), *level, placer.width(p))
                 }
                 Unit::Glue {
                     natural,
@@ -732,7 +819,7 @@ impl Ctx<'_> {
                     hyphen: Some(h), ..
                 } if k == end => {
                     line.hyphenated = true;
-                    (Thing::Piece(h), last_level, h.width)
+                    (Thing::Piece(h), last_level, placer.width(h))
                 }
                 _ => continue,
             };
@@ -757,8 +844,9 @@ impl Ctx<'_> {
         let shift = if spec.rtl {
             rtl_shift(spec, n, x)
         } else {
-            // Left to right, a ragged line's width counts the space it breaks at.
-            align_shift(spec, n, x + trailing)
+            // Left to right, a ragged line's width counts the space it breaks at;
+            // a justified line starts where its hanging punctuation does.
+            align_shift(spec, n, x + trailing) - fill.hang.0
         };
         for p in &mut line.pieces {
             p.x += shift;
@@ -862,14 +950,33 @@ struct Placer {
     x: Pt,
     /// Each piece's level, when the line is reordered.
     levels: Option<Vec<Level>>,
+    /// The line's glyph scale (font expansion); pictures keep their width.
+    scale: f32,
 }
 
 impl Placer {
+    /// A piece's width on this line.
+    #[inline]
+    fn width(&self, p: &Placed) -> Pt {
+        if self.scale != 1.0 && expandable(p) {
+            p.width * self.scale
+        } else {
+            p.width
+        }
+    }
+
     #[inline]
     fn put(&mut self, ctx: &Ctx, line: &mut Line, thing: &Thing, level: Level, w: Pt) {
         match thing {
             Thing::Piece(p) => {
-                let p = piece_at(p, self.x);
+                let mut p = piece_at(p, self.x);
+                if self.scale != 1.0 && expandable(&p) {
+                    for g in &mut p.glyphs {
+                        g.dx *= self.scale;
+                    }
+                    p.width *= self.scale;
+                    p.scale = self.scale;
+                }
                 line.max_size = line.max_size.max(p.size);
                 line.pieces.push(p);
                 if let Some(levels) = &mut self.levels {
@@ -909,6 +1016,7 @@ fn picture_piece(
         link: link.map(|l| Box::new(l.clone())),
         picture: Some(picture.image as u32),
         color: None,
+        scale: 1.0,
     }
 }
 
@@ -983,9 +1091,19 @@ fn first_size(units: &[Unit]) -> Pt {
 }
 
 /// A space a line may break at: any white space but the no-break ones (U+00A0,
-/// U+2007, U+202F), which stay inside their word.
+/// U+2007, U+202F) and the hair space (U+200A), which stay inside their word at
+/// their own width. A hair space sets off a mark from its neighbours (`…\u{200A}?”`,
+/// `’\u{200A}”`, Standard Ebooks' ellipses): breaking there would start a line
+/// with the mark.
 fn breaking_space(c: char) -> bool {
-    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{200a}')
+}
+
+/// A space of a set width (the quads, en and em spaces, thin space, medium
+/// mathematical space): a line may break there, but justification does not
+/// change it.
+fn fixed_space(c: char) -> bool {
+    matches!(c, '\u{2000}'..='\u{2009}' | '\u{205f}')
 }
 
 /// A place a word's segment may break, in bytes from the segment's start.
@@ -1208,6 +1326,66 @@ fn items_of(units: &[Unit], justify: bool) -> (Vec<Item>, Vec<usize>) {
     (items, map)
 }
 
+/// What each item adds to a justified line beyond its glue (see
+/// `linebreak::Extra`): a box's glyphs may be expanded; a line may start with a
+/// box's first character hanging into the margin, and end with a hyphen's or a
+/// box's last character hanging. The first line starts at the indent, not the
+/// margin, when `indented`.
+fn extras_of(units: &[Unit], map: &[usize], items: &[Item], indented: bool) -> Vec<Extra> {
+    let mut extras = vec![Extra::default(); items.len()];
+    let piece = |k: usize| match (items.get(k), map.get(k).and_then(|&u| units.get(u))) {
+        (Some(Item::Box { .. }), Some(Unit::Piece(p, _))) => Some(p),
+        _ => None,
+    };
+    for (k, &u) in map.iter().enumerate().take(items.len()) {
+        match units.get(u) {
+            Some(Unit::Piece(p, _)) if p.picture.is_none() => {
+                if expandable(p) {
+                    extras[k].flex = p.width;
+                }
+                if k > 0 || !indented {
+                    extras[k].start_hang =
+                        first_glyph(p).map_or(0.0, |(c, advance)| hang::start(c) * advance);
+                }
+            }
+            Some(Unit::Break {
+                hyphen: Some(h), ..
+            }) => extras[k].end_hang = hang::end('-') * h.width,
+            Some(Unit::Glue { .. } | Unit::Break { hyphen: None, .. }) => {
+                if let Some(p) = k.checked_sub(1).and_then(piece) {
+                    extras[k].end_hang =
+                        last_glyph(p).map_or(0.0, |(c, advance)| hang::end(c) * advance);
+                }
+            }
+            _ => {}
+        }
+    }
+    extras
+}
+
+/// Whether font expansion may change a piece's width: glyphs, not a picture, and
+/// not CJK text, which is justified between its characters (JLReq), never by
+/// changing their width.
+fn expandable(p: &Placed) -> bool {
+    p.picture.is_none() && !first_glyph(p).is_some_and(|(c, _)| cjk(c))
+}
+
+/// A piece's first character and its glyph's advance (left to right).
+fn first_glyph(p: &Placed) -> Option<(char, Pt)> {
+    let g = p.glyphs.first()?;
+    let c = g.text.as_str().chars().next()?;
+    let next = p.glyphs.get(1).map_or(p.width, |n| n.dx);
+    Some((c, (next - g.dx).max(0.0)))
+}
+
+/// A piece's last character and its glyph's advance (left to right).
+fn last_glyph(p: &Placed) -> Option<(char, Pt)> {
+    let k = p.glyphs.iter().rposition(|g| !g.text.is_empty())?;
+    let g = &p.glyphs[k];
+    let c = g.text.as_str().chars().next_back()?;
+    Some((c, (p.width - g.dx).max(0.0)))
+}
+
 /// First fit, for ragged and centred text: the longest line that fits, breaking
 /// at the last legal break (between the letters of a word too long for the line
 /// only when no other fits); a piece wider than the line gets a line of its own.
@@ -1345,6 +1523,7 @@ fn placed(
         link: link.map(|l| Box::new(l.clone())),
         picture: None,
         color: None,
+        scale: 1.0,
     }
 }
 
@@ -1652,9 +1831,9 @@ mod tests {
                     .pieces
                     .iter()
                     .flat_map(|p| {
-                        p.glyphs
-                            .iter()
-                            .map(move |g| p.x + g.dx + fonts.face(p.face).advance(g.id) * p.size)
+                        p.glyphs.iter().map(move |g| {
+                            p.x + g.dx + fonts.face(p.face).advance(g.id) * p.size * p.scale
+                        })
                     })
                     .fold(Pt::MIN, Pt::max);
                 assert!(ink <= width + 0.05, "{width}: {ink} in {}", line_text(line));

@@ -150,7 +150,8 @@ fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginate
                 if r.face == piece.face
                     && r.size == piece.size
                     && r.y == y
-                    && r.color == piece.color =>
+                    && r.color == piece.color
+                    && r.scale == piece.scale =>
             {
                 let shift = x - r.x;
                 r.glyphs
@@ -170,6 +171,7 @@ fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginate
                     y,
                     glyphs,
                     color: piece.color,
+                    scale: piece.scale,
                 })
             }
         }
@@ -393,6 +395,7 @@ fn head_line(
                 y,
                 glyphs: piece.glyphs,
                 color: None,
+                scale: piece.scale,
             }));
         }
     }

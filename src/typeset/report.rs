@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::doc::{Item, Pt, TextRun};
 use super::fonts::FontSet;
 use super::paginate::Paginated;
+use super::paragraph::hang;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Book;
 
@@ -209,8 +210,15 @@ fn text_extent(line: &[&TextRun], fonts: &FontSet) -> Option<(Pt, Pt)> {
                 continue;
             }
             let x = run.x + g.dx;
-            let advance = face.map_or(0.0, |f| f.advance(g.id)) * run.size;
-            let (a, b) = (x.min(x + advance), x.max(x + advance));
+            let advance = face.map_or(0.0, |f| f.advance(g.id)) * run.size * run.scale;
+            let (mut a, mut b) = (x.min(x + advance), x.max(x + advance));
+            // Punctuation may hang into the margin by its share (margin kerning).
+            if let Some(c) = g.text.as_str().chars().next() {
+                a += hang::start(c) * advance.abs();
+            }
+            if let Some(c) = g.text.as_str().chars().next_back() {
+                b -= hang::end(c) * advance.abs();
+            }
             extent = Some(extent.map_or((a, b), |(l, r)| (l.min(a), r.max(b))));
         }
     }
@@ -310,6 +318,7 @@ mod tests {
             y,
             glyphs,
             color: None,
+            scale: 1.0,
         })
     }
 
