@@ -1260,6 +1260,117 @@ mod tests {
         );
     }
 
+    /// The longest run of hyphenated lines, and whether the line before the last
+    /// is hyphenated.
+    fn hyphen_runs(out: &Outcome) -> (usize, bool) {
+        let (mut run, mut longest) = (0, 0);
+        for b in &out.breaks {
+            run = if b.hyphenated { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        let n = out.breaks.len();
+        (longest, n >= 2 && out.breaks[n - 2].hyphenated)
+    }
+
+    #[test]
+    fn never_three_hyphenated_lines_in_a_row_nor_a_hyphen_before_the_last_line() {
+        // Narrow lines of long words: without the limits TeX's demerits alone
+        // leave ladders and broken last words; with them, none while a way
+        // exists in the main passes.
+        let (mut ladders, mut finals) = (0, 0);
+        for seed in 0..300 {
+            let words: Vec<Pt> = text(40, seed).iter().map(|w| w + 10.0).collect();
+            let items = hyphenated_paragraph(&words);
+            let soft = Params {
+                max_hyphen_run: 0,
+                ..Params::default()
+            };
+            let (run, last) = hyphen_runs(&linebreak(&items, &|_| 90.0, &soft));
+            ladders += usize::from(run >= 3);
+            finals += usize::from(last);
+            let (out, stats) = solve(&items, &[], &|_| 90.0, &Params::default());
+            if stats.passes < 4 {
+                let (run, last) = hyphen_runs(&out);
+                assert!(run <= 2, "seed {seed}: {run} hyphenated lines in a row");
+                assert!(!last, "seed {seed}: the last word is broken");
+            }
+        }
+        assert!(
+            ladders > 0 && finals > 0,
+            "{ladders} ladders, {finals} finals"
+        );
+    }
+
+    #[test]
+    fn expansion_gives_lines_more_room_and_scales_glyphs_in_steps() {
+        // A line 4 pt short with one space (2 pt of stretch) is very loose; its
+        // glyphs, 100 pt that may expand 2%, take half the shortfall.
+        let items = paragraph(&[40.0, 60.0, 40.0, 60.0]);
+        let extras: Vec<Extra> = items
+            .iter()
+            .map(|i| match i {
+                Item::Box { width } => Extra {
+                    flex: *width,
+                    ..Extra::default()
+                },
+                _ => Extra::default(),
+            })
+            .collect();
+        let width = |_| 108.0;
+        let plain = Params {
+            expansion: 0.0,
+            ..Params::default()
+        };
+        let without = linebreak_with(&items, &extras, &width, &plain);
+        let with = linebreak_with(&items, &extras, &width, &Params::default());
+        assert_eq!(indices(&without), indices(&with));
+        let (a, b) = (without.breaks[0], with.breaks[0]);
+        assert_eq!(a.scale, 1.0);
+        assert!((a.ratio - 2.0).abs() < 1e-3, "{}", a.ratio);
+        // The glyphs take 2 pt (2%), the glue the other 4 pt.
+        assert!((b.scale - 1.02).abs() < 1e-6, "{}", b.scale);
+        assert!((b.ratio - 1.0).abs() < 1e-3, "{}", b.ratio);
+        // In steps: a line 1.3 pt short expands by a whole step or none.
+        let items = paragraph(&[50.0, 50.0, 50.0, 50.0]);
+        let extras: Vec<Extra> = items
+            .iter()
+            .map(|i| match i {
+                Item::Box { width } => Extra {
+                    flex: *width,
+                    ..Extra::default()
+                },
+                _ => Extra::default(),
+            })
+            .collect();
+        let out = linebreak_with(&items, &extras, &|_| 105.3, &Params::default());
+        let step = (out.breaks[0].scale - 1.0) / EXPANSION_STEP;
+        assert!(
+            (step - step.round()).abs() < 1e-3,
+            "{}",
+            out.breaks[0].scale
+        );
+    }
+
+    #[test]
+    fn punctuation_hanging_at_a_line_end_gives_the_line_that_much_room() {
+        // "aaaa, bbbb" is 1 pt too wide for the line with all its shrink; a comma
+        // that may hang 2 pt lets it stay whole.
+        let items = vec![word(50.0), space(), word(52.0)];
+        let mut items2 = items.clone();
+        finish(&mut items2);
+        let mut extras = vec![Extra::default(); items2.len()];
+        let shrink = 4.0 / 3.0;
+        let width = 50.0 + 4.0 - shrink + 52.0 - 1.0;
+        let none = linebreak_with(&items2, &extras, &|_| width, &Params::default());
+        assert_eq!(none.breaks.len(), 2, "without hanging the words part");
+        // The last box's end hangs at the paragraph's final break; the line before
+        // it ends at the forced break.
+        let last = items2.len() - 1;
+        extras[last].end_hang = 2.0;
+        let hung = linebreak_with(&items2, &extras, &|_| width, &Params::default());
+        assert_eq!(hung.breaks.len(), 1, "with hanging they share a line");
+    }
+
     #[test]
     fn total_fit_avoids_the_very_loose_line_that_first_fit_makes() {
         // First fit packs six words into line 1 (r = −0.75) and leaves line 2 with

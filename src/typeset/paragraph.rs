@@ -1741,6 +1741,135 @@ mod tests {
         t.trim_end().to_string()
     }
 
+    /// The right edge of a line's last drawn glyph, and that glyph's text.
+    fn line_end(line: &Line) -> Option<(Pt, String)> {
+        let fonts = fonts();
+        line.pieces
+            .iter()
+            .flat_map(|p| {
+                p.glyphs
+                    .iter()
+                    .filter(|g| glyph_text(g) != " ")
+                    .map(move |g| {
+                        let advance = fonts.face(p.face).advance(g.id) * p.size * p.scale;
+                        (p.x + g.dx + advance, glyph_text(g).to_string())
+                    })
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
+    /// Justified lines that end in a comma, period or hyphen reach past the
+    /// measure by part of the mark, never more than its share; lines ending in a
+    /// letter end at the measure. Glyphs are expanded in steps within ±2%.
+    #[test]
+    fn punctuation_hangs_into_the_margin_and_glyphs_expand_in_steps() {
+        let text = "Remember the medical definition of the word, as written: it is the \
+            involuntary spasm of the muscles surrounding the outer third, so she \
+            did not ask for it. She is not doing this on purpose, you cannot have \
+            control on muscles that clamp in anticipation of fears, especially not \
+            until you learn more about them or about what causes them to act that way."
+            .repeat(3);
+        let (mut hung, mut expanded) = (0, 0);
+        for width in (200..320).step_by(7) {
+            let width = width as Pt;
+            let spec = Spec {
+                hyphenate: true,
+                ..Spec::plain(width, Align::Justify)
+            };
+            let lines = set(&text, "en", spec);
+            for line in &lines[..lines.len() - 1] {
+                let (edge, last) = line_end(line).expect("a drawn glyph");
+                let c = if line.hyphenated {
+                    '-'
+                } else {
+                    last.chars().next_back().unwrap_or(' ')
+                };
+                let share = hang::end(c);
+                if share > 0.0 {
+                    hung += 1;
+                    assert!(line.hang.1 > 0.0, "{width}: {}", line_text(line));
+                    let advance = line.hang.1 / share;
+                    assert!(
+                        edge > width + 0.01 && edge <= width + advance * share + 0.05,
+                        "{width}: {edge} for {:?} in {}",
+                        c,
+                        line_text(line)
+                    );
+                } else {
+                    assert!(
+                        (edge - width).abs() < 0.05,
+                        "{width}: {edge} in {}",
+                        line_text(line)
+                    );
+                }
+                for p in &line.pieces {
+                    let steps = (p.scale - 1.0) / 0.005;
+                    assert!((steps - steps.round()).abs() < 1e-3 && steps.abs() <= 4.0 + 1e-3);
+                    expanded += usize::from(p.scale != 1.0);
+                }
+            }
+        }
+        assert!(
+            hung > 10 && expanded > 10,
+            "{hung} hung, {expanded} expanded"
+        );
+    }
+
+    /// A hair space (Standard Ebooks' `of\u{2060}\u{200A}\u{2060}…`, `…\u{200A}?”`) and
+    /// a space before a word joiner are never where a line breaks, and set-width
+    /// spaces keep their width on a justified line.
+    #[test]
+    fn no_line_breaks_at_a_hair_space_or_before_a_word_joiner() {
+        let text = "He said nothing of\u{2060}\u{200A}\u{2060}…\u{200A}?” and was lenient \
+            in the presence of\u{2060} \u{2060}… what then? She married her that is \
+            divorced…’\u{200A}” said the old princess, and walked away. "
+            .repeat(6);
+        for width in (90..300).step_by(3) {
+            let width = width as Pt;
+            let lines = set(&text, "en", Spec::plain(width, Align::Justify));
+            for line in &lines {
+                let t = line_text(line);
+                let first = t.trim_start().chars().next().unwrap_or(' ');
+                assert!(
+                    !matches!(first, '…' | '?' | '”' | '\u{2060}' | '\u{200A}'),
+                    "{width}: a line starts with {first:?}: {t}"
+                );
+            }
+        }
+        // A thin space's glue neither stretches nor shrinks.
+        let mut ctx = Ctx {
+            fonts: fonts(),
+            shaper: Shaper::new(),
+            language: "en".into(),
+        };
+        let runs = [Run {
+            text: "a\u{2009}b c".into(),
+            style: RunStyle {
+                style: Style::Regular,
+                size: 10.0,
+                raised: false,
+                link: None,
+                picture: None,
+                color: None,
+            },
+        }];
+        let text = Text::of(&runs, false);
+        let spec = Spec::plain(300.0, Align::Justify);
+        let units = ctx.units(&runs, &text, &spec, &mut Notes::default());
+        let glue: Vec<(Pt, Pt)> = units
+            .iter()
+            .filter_map(|u| match u {
+                Unit::Glue {
+                    stretch, shrink, ..
+                } => Some((*stretch, *shrink)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(glue.len(), 2);
+        assert_eq!(glue[0], (0.0, 0.0), "the thin space is fixed");
+        assert!(glue[1].0 > 0.0, "the word space stretches");
+    }
+
     /// A word that fits the first line but not a line narrowed by the hanging
     /// indent (a URL in a reference) is cut where it must, not left sticking out.
     #[test]
