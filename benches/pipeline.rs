@@ -329,6 +329,7 @@ fn make_flow(book: &Book, fonts: &FontSet) -> Vec<Flow> {
         fonts,
         shaper: Shaper::new(),
         language: book.meta.language.clone(),
+        expansion: book.settings.pdf.expansion,
     };
     let mut b = flow::Builder::new(
         &mut ctx,

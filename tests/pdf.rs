@@ -194,6 +194,12 @@ fn the_layout_report_has_no_widows_orphans_or_overfull_lines() {
         "max_consecutive_hyphenated",
         "hyphenated_page_ends",
         "word_space_ratio",
+        "hyphen_runs",
+        "hanging_lines",
+        "hang_mean_pt",
+        "hang_max_pt",
+        "expanded_lines",
+        "expansion_max_percent",
     ] {
         assert!(r.contains(&format!("\"{key}\"")), "report lacks {key}: {r}");
     }
@@ -213,6 +219,12 @@ fn the_layout_report_has_no_widows_orphans_or_overfull_lines() {
     assert_eq!(num("stranded_headings"), 0, "{r}");
     assert!(num("max_consecutive_hyphenated") <= 2, "{r}");
     assert_eq!(num("hyphenated_page_ends"), 0, "{r}");
+    assert!(r.contains("\"3+\": 0}"), "no run of three hyphens: {r}");
+    // The guide's lines end in commas and periods: some hang, and some glyphs
+    // are set a little wider or narrower, never by more than 2%.
+    assert!(num("hanging_lines") > 20, "{r}");
+    assert!(num("expanded_lines") > 20, "{r}");
+    assert!(num("expansion_max_percent") <= 2, "{r}");
 }
 
 /// Chapters are set, pages drawn and editions made on as many threads as there are

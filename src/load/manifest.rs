@@ -175,6 +175,10 @@ pub struct PdfSection {
     pub leading: Option<Spanned<f64>>,
     #[serde(default)]
     pub recto_chapters: Option<bool>,
+    /// Whether justified lines may set their glyphs up to 2% wider or narrower
+    /// (font expansion).
+    #[serde(default)]
+    pub expansion: Option<bool>,
     /// Where footnotes print: `foot` (of the page that cites them), `chapter`, `book`.
     #[serde(default)]
     pub notes: Option<Spanned<String>>,

@@ -63,6 +63,9 @@ pub(super) fn print_settings(
     if let Some(r) = p.recto_chapters {
         s.recto_chapters = r;
     }
+    if let Some(e) = p.expansion {
+        s.expansion = e;
+    }
     if let Some(n) = &p.notes {
         match n.value.trim().to_ascii_lowercase().as_str() {
             "foot" => s.notes = NotesAt::Foot,

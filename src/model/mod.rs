@@ -108,6 +108,9 @@ pub struct PdfSettings {
     pub recto_chapters: bool,
     /// Where footnotes are printed.
     pub notes: NotesAt,
+    /// Justified lines may set their glyphs up to 2% wider or narrower (font
+    /// expansion), for fewer hyphens and more even spaces.
+    pub expansion: bool,
 }
 
 /// Where the print edition sets footnotes (`pdf.notes`). The EPUB keeps its own:
@@ -137,6 +140,7 @@ impl Default for PdfSettings {
             leading: 1.35,
             recto_chapters: true,
             notes: NotesAt::Foot,
+            expansion: true,
         }
     }
 }

@@ -115,6 +115,7 @@ pub fn typeset(
         fonts,
         shaper: shape::Shaper::new(),
         language: book.meta.language.clone(),
+        expansion: book.settings.pdf.expansion,
     };
     let contents_at = book.contents_at;
     let set = set_parts(book, &g, fonts);
@@ -168,6 +169,7 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
                 fonts,
                 shaper: shape::Shaper::new(),
                 language: book.meta.language.clone(),
+                expansion: book.settings.pdf.expansion,
             },
             |ctx, i| {
                 // Each part is shaped and hyphenated in its own language.
@@ -193,6 +195,7 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
             fonts,
             shaper: shape::Shaper::new(),
             language: book.meta.language.clone(),
+            expansion: book.settings.pdf.expansion,
         };
         let mut b = g.builder(&mut ctx, recto_chapters);
         b.book_notes(book, book.parts.len() - 1);

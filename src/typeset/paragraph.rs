@@ -223,6 +223,8 @@ pub struct Ctx<'a> {
     pub fonts: &'a FontSet,
     pub shaper: Shaper,
     pub language: String,
+    /// Justified lines may expand or condense their glyphs (`pdf.expansion`).
+    pub expansion: bool,
 }
 
 /// One unit of the item list with what to draw for it.
@@ -300,13 +302,17 @@ impl Ctx<'_> {
         // right-to-left or mixed line's ends are not its logical ends), not code.
         let micro = justify && !spec.rtl && !bidi && !spec.keep_spaces;
         let extras = if micro {
-            extras_of(&units, &map, &items, spec.indent > 0.0)
+            // A monospaced mark sits in the middle of a wide advance: a share of
+            // the advance would put all its ink in the margin. Code never hangs.
+            let mono = [Style::Mono, Style::MonoBold, Style::MonoItalic].map(|s| self.fonts.id(s));
+            let hangs = |p: &Placed| !mono.contains(&p.face);
+            extras_of(&units, &map, &items, spec.indent > 0.0, &hangs)
         } else {
             Vec::new()
         };
         let breaks: Vec<(usize, Fill)> = if justify {
             let mut params = Params::default();
-            if !micro {
+            if !micro || !self.expansion {
                 params.expansion = 0.0;
             }
             let out = linebreak::linebreak_with(&items, &extras, &width_of, &params);
@@ -1329,9 +1335,15 @@ fn items_of(units: &[Unit], justify: bool) -> (Vec<Item>, Vec<usize>) {
 /// What each item adds to a justified line beyond its glue (see
 /// `linebreak::Extra`): a box's glyphs may be expanded; a line may start with a
 /// box's first character hanging into the margin, and end with a hyphen's or a
-/// box's last character hanging. The first line starts at the indent, not the
-/// margin, when `indented`.
-fn extras_of(units: &[Unit], map: &[usize], items: &[Item], indented: bool) -> Vec<Extra> {
+/// box's last character hanging, where `hangs` allows it for the piece. The first
+/// line starts at the indent, not the margin, when `indented`.
+fn extras_of(
+    units: &[Unit],
+    map: &[usize],
+    items: &[Item],
+    indented: bool,
+    hangs: &dyn Fn(&Placed) -> bool,
+) -> Vec<Extra> {
     let mut extras = vec![Extra::default(); items.len()];
     let piece = |k: usize| match (items.get(k), map.get(k).and_then(|&u| units.get(u))) {
         (Some(Item::Box { .. }), Some(Unit::Piece(p, _))) => Some(p),
@@ -1343,16 +1355,16 @@ fn extras_of(units: &[Unit], map: &[usize], items: &[Item], indented: bool) -> V
                 if expandable(p) {
                     extras[k].flex = p.width;
                 }
-                if k > 0 || !indented {
+                if (k > 0 || !indented) && hangs(p) {
                     extras[k].start_hang =
                         first_glyph(p).map_or(0.0, |(c, advance)| hang::start(c) * advance);
                 }
             }
             Some(Unit::Break {
                 hyphen: Some(h), ..
-            }) => extras[k].end_hang = hang::end('-') * h.width,
+            }) if hangs(h) => extras[k].end_hang = hang::end('-') * h.width,
             Some(Unit::Glue { .. } | Unit::Break { hyphen: None, .. }) => {
-                if let Some(p) = k.checked_sub(1).and_then(piece) {
+                if let Some(p) = k.checked_sub(1).and_then(piece).filter(|p| hangs(p)) {
                     extras[k].end_hang =
                         last_glyph(p).map_or(0.0, |(c, advance)| hang::end(c) * advance);
                 }
@@ -1553,6 +1565,7 @@ mod tests {
             fonts: fonts(),
             shaper: Shaper::new(),
             language: language.into(),
+            expansion: true,
         };
         let runs = [Run {
             text: text.into(),
@@ -1841,6 +1854,7 @@ mod tests {
             fonts: fonts(),
             shaper: Shaper::new(),
             language: "en".into(),
+            expansion: true,
         };
         let runs = [Run {
             text: "a\u{2009}b c".into(),

@@ -39,6 +39,18 @@ pub struct LayoutReport {
     /// Justified lines (not paragraph ends) by space width over natural space
     /// width, in buckets of 0.1 keyed by their lower bound ("0.9", "1.0", ...).
     pub word_space_ratio: BTreeMap<String, usize>,
+    /// Runs of hyphenated lines in a row: of one, of two, and of three or more
+    /// (a "ladder", which the line breaker avoids).
+    pub hyphen_runs: [usize; 3],
+    /// Lines with punctuation hanging into the margin (margin kerning), and the
+    /// mean and largest hang of those lines, in points (both ends together).
+    pub hanging_lines: usize,
+    pub hang_mean: Pt,
+    pub hang_max: Pt,
+    /// Lines whose glyphs are set wider or narrower (font expansion), and the
+    /// largest change, in per cent.
+    pub expanded_lines: usize,
+    pub expansion_max_percent: f32,
     /// Footnote lines set at the foot of pages, the pages that have some, and the
     /// notes continued from one page's foot to the next.
     pub note_lines: usize,
@@ -58,6 +70,9 @@ impl LayoutReport {
             "{{\n  \"pages\": {},\n  \"lines\": {},\n  \"overfull_lines\": {},\n  \"widows\": {},\n  \"orphans\": {},\n  \
              \"stranded_headings\": {},\n  \"hyphenated_lines\": {},\n  \"max_consecutive_hyphenated\": {},\n  \"hyphenated_page_ends\": {},\n  \
              \"note_lines\": {},\n  \"pages_with_notes\": {},\n  \"notes_continued\": {},\n  \
+             \"hyphen_runs\": {{\"1\": {}, \"2\": {}, \"3+\": {}}},\n  \
+             \"hanging_lines\": {},\n  \"hang_mean_pt\": {:.2},\n  \"hang_max_pt\": {:.2},\n  \
+             \"expanded_lines\": {},\n  \"expansion_max_percent\": {:.1},\n  \
              \"word_space_ratio\": {{{}}}\n}}\n",
             self.pages,
             self.lines,
@@ -71,6 +86,14 @@ impl LayoutReport {
             self.note_lines,
             self.pages_with_notes,
             self.notes_continued,
+            self.hyphen_runs[0],
+            self.hyphen_runs[1],
+            self.hyphen_runs[2],
+            self.hanging_lines,
+            self.hang_mean,
+            self.hang_max,
+            self.expanded_lines,
+            self.expansion_max_percent,
             hist.join(", ")
         )
     }
@@ -87,6 +110,12 @@ pub(super) fn report(p: &Paginated) -> LayoutReport {
         ..LayoutReport::default()
     };
     let mut run = 0;
+    let mut hang_total: Pt = 0.0;
+    let end_run = |run: usize, r: &mut LayoutReport| {
+        if run > 0 {
+            r.hyphen_runs[run.min(3) - 1] += 1;
+        }
+    };
     for page in &p.pages {
         r.note_lines += page.notes.len();
         r.pages_with_notes += usize::from(!page.notes.is_empty());
@@ -101,13 +130,34 @@ pub(super) fn report(p: &Paginated) -> LayoutReport {
                 run += 1;
                 r.max_consecutive_hyphenated = r.max_consecutive_hyphenated.max(run);
             } else {
+                end_run(run, &mut r);
                 run = 0;
+            }
+            let hang = l.line.hang.0 + l.line.hang.1;
+            if hang > 0.0 {
+                r.hanging_lines += 1;
+                hang_total += hang;
+                r.hang_max = r.hang_max.max(hang);
+            }
+            let change = l
+                .line
+                .pieces
+                .iter()
+                .map(|p| (p.scale - 1.0).abs())
+                .fold(0.0, f32::max);
+            if change > 1e-4 {
+                r.expanded_lines += 1;
+                r.expansion_max_percent = r.expansion_max_percent.max(change * 100.0);
             }
             if let Some(ratio) = l.line.space_ratio {
                 let bucket = format!("{:.1}", (ratio * 10.0).floor() / 10.0);
                 *r.word_space_ratio.entry(bucket).or_insert(0) += 1;
             }
         }
+    }
+    end_run(run, &mut r);
+    if r.hanging_lines > 0 {
+        r.hang_mean = hang_total / r.hanging_lines as Pt;
     }
     r
 }

@@ -5,16 +5,16 @@
 //! protrusion, Typst's overhang, Zapf's hz-programme before them).
 //!
 //! Written by hand: no maintained crate holds such a table. The shares are our
-//! own, in the range those systems use: light marks (period, comma, hyphen, quotes)
-//! hang about half their width, wide ones (dashes) less, since their ink fills
-//! most of their advance. Letters never hang. Knows nothing of fonts or lines.
+//! own, in the range those systems use: light marks (period, comma, hyphen) hang
+//! about half their width; quotes a little less, as their ink sits at one side of a
+//! wider advance; dashes less still, since their ink fills most of their advance. Letters never hang. Knows nothing of fonts or lines.
 
 /// Share of its advance a character at the end of a line hangs into the margin.
 pub(in crate::typeset) fn end(c: char) -> f32 {
     match c {
         '.' | ',' => 0.6,
         '-' | '\u{2010}' | '\u{2011}' | '\u{ad}' => 0.5,
-        '\'' | '"' | '\u{2019}' | '\u{201d}' => 0.5,
+        '\'' | '"' | '\u{2019}' | '\u{201d}' => 0.4,
         ':' | ';' => 0.3,
         '\u{bb}' | '\u{203a}' => 0.3,
         '\u{2013}' => 0.3,
@@ -27,7 +27,7 @@ pub(in crate::typeset) fn end(c: char) -> f32 {
 /// Share of its advance a character at the start of a line hangs into the margin.
 pub(in crate::typeset) fn start(c: char) -> f32 {
     match c {
-        '\'' | '"' | '\u{2018}' | '\u{201c}' | '\u{201e}' => 0.5,
+        '\'' | '"' | '\u{2018}' | '\u{201c}' | '\u{201e}' => 0.4,
         '\u{ab}' | '\u{2039}' => 0.3,
         '\u{2013}' | '\u{2014}' => 0.2,
         _ => 0.0,
