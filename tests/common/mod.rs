@@ -196,3 +196,100 @@ pub fn words(s: &str) -> Vec<String> {
     }
     out
 }
+
+/// A word as poppler sees it on the page: PDF page from 0, its box (x to the
+/// right, y downwards from the page's top, in points) and its text.
+#[derive(Debug, Clone)]
+pub struct WordBox {
+    pub page: usize,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub text: String,
+}
+
+/// Every word of `pdf` with its box (`pdftotext -bbox`), or None without poppler
+/// (said on stderr; a failure under `CI`, where poppler must be installed).
+pub fn word_boxes(pdf: &Path) -> Option<Vec<WordBox>> {
+    let o = match Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "pdftotext (poppler-utils) is needed under CI"
+            );
+            eprintln!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+            return None;
+        }
+    };
+    let html = String::from_utf8_lossy(&o.stdout).into_owned();
+    let attr = |l: &str, name: &str| -> Option<f32> {
+        let at = l.find(&format!("{name}=\""))? + name.len() + 2;
+        l[at..].split('"').next()?.parse().ok()
+    };
+    let mut page = 0usize;
+    let mut seen_page = false;
+    let mut out = Vec::new();
+    for l in html.lines() {
+        if l.trim_start().starts_with("<page ") {
+            if seen_page {
+                page += 1;
+            }
+            seen_page = true;
+        }
+        let (Some(x0), Some(y0), Some(x1), Some(y1)) = (
+            attr(l, "xMin"),
+            attr(l, "yMin"),
+            attr(l, "xMax"),
+            attr(l, "yMax"),
+        ) else {
+            continue;
+        };
+        if let Some((_, t)) = l.rsplit_once("\">") {
+            let text = t
+                .trim_end_matches("</word>")
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'");
+            out.push(WordBox {
+                page,
+                x0,
+                y0,
+                x1,
+                y1,
+                text,
+            });
+        }
+    }
+    Some(out)
+}
+
+/// Words grouped into lines: same page, baselines (box bottoms) within a point,
+/// left to right, in reading order down the page.
+pub fn lines_of(words: &[WordBox]) -> Vec<Vec<WordBox>> {
+    let mut sorted: Vec<&WordBox> = words.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.page, a.y1)
+            .partial_cmp(&(b.page, b.y1))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut lines: Vec<Vec<WordBox>> = Vec::new();
+    for w in sorted {
+        match lines.last_mut() {
+            Some(l) if l[0].page == w.page && (l[0].y1 - w.y1).abs() < 1.0 => l.push(w.clone()),
+            _ => lines.push(vec![w.clone()]),
+        }
+    }
+    for l in &mut lines {
+        l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    }
+    lines
+}
