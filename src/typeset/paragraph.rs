@@ -21,6 +21,7 @@ use unicode_bidi::{BidiInfo, Level};
 use bidi::mark_direction_changes;
 use breaks::{cjk, opportunities, Opportunity};
 
+mod balance;
 mod bidi;
 mod breaks;
 
@@ -111,6 +112,9 @@ pub struct Spec {
     /// Every space kept at its width, at the start of a line too (code): runs of
     /// spaces are neither merged nor stretched.
     pub keep_spaces: bool,
+    /// Ragged or centred lines of about the same length (headings, titles):
+    /// `balance`.
+    pub balance: bool,
 }
 
 impl Spec {
@@ -124,6 +128,7 @@ impl Spec {
             hyphenate: false,
             rtl: false,
             keep_spaces: false,
+            balance: false,
         }
     }
 }
@@ -272,6 +277,8 @@ impl Ctx<'_> {
             let out = linebreak::linebreak(&items, &width_of, &Params::default());
             notes.overfull += out.overfull.len();
             out.breaks.iter().map(|b| (b.index, b.ratio)).collect()
+        } else if spec.balance {
+            balance::balanced(&items, &units, &map, &width_of)
         } else {
             first_fit(&items, &width_of)
         };
