@@ -181,7 +181,8 @@ fn from_patterns(core: &str, lang: hypher::Lang) -> Vec<usize> {
 /// point maps back to the start of the char whose lowercase it starts. Lowercasing
 /// may change a char's length ('İ' is one char, and two lowercased: "i̇"), so a
 /// point inside one char's lowercase is dropped, and the letters either side are
-/// counted again in `part` itself.
+/// counted again in `part` itself (all its chars are letters). Linear in the
+/// part's length.
 fn part_points(part: &str, lang: hypher::Lang, left: usize, right: usize) -> Vec<usize> {
     let mut lower = String::with_capacity(part.len());
     // For each char of `part`, where its lowercase starts in `lower`, and where
@@ -202,9 +203,9 @@ fn part_points(part: &str, lang: hypher::Lang, left: usize, right: usize) -> Vec
         let Ok(k) = starts.binary_search_by_key(&at, |s| s.0) else {
             continue;
         };
-        let p = starts[k].1;
-        if letters(&part[..p]) >= left && letters(&part[p..]) >= right {
-            found.push(p);
+        // `k` letters before the point, the rest after it.
+        if k >= left && starts.len() - k >= right {
+            found.push(starts[k].1);
         }
     }
     found
