@@ -284,3 +284,78 @@ fn package_metadata_includes_accessibility_properties() {
             && nav.contains("epub:type=\"toc\"")
     );
 }
+
+/// A chapter title too long for one line is set in balanced lines: the guide's
+/// "#1 Learn about vaginismus and play by ear", which first fit broke before its
+/// last word, does not leave "ear" alone on a line.
+#[test]
+fn a_two_line_chapter_title_does_not_leave_its_last_word_alone() {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: pdftotext is not installed (apt-get install poppler-utils)");
+        return;
+    }
+    let (out, _epub) = build_guide();
+    let o = std::process::Command::new("pdftotext")
+        .arg("-bbox-layout")
+        .arg(out.path().join("vaginismus-tips-to-partners.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&o.stdout);
+    // The words of each line of text, in order.
+    let lines: Vec<Vec<String>> = html
+        .split("<line ")
+        .skip(1)
+        .map(|l| {
+            l.split("</line>")
+                .next()
+                .unwrap_or("")
+                .split("</word>")
+                .filter_map(|w| w.rsplit('>').next())
+                .filter(|w| !w.trim().is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    let title = [
+        "#1",
+        "Learn",
+        "about",
+        "vaginismus",
+        "and",
+        "play",
+        "by",
+        "ear",
+    ];
+    // The title as set on its chapter's opening: two lines (the contents list it
+    // on one).
+    let at = lines
+        .iter()
+        .position(|l| {
+            l.len() < title.len()
+                && l.iter()
+                    .map(String::as_str)
+                    .take(2)
+                    .eq(title[..2].iter().copied())
+        })
+        .expect("the title is broken over lines");
+    let first = lines[at].len();
+    let second = &lines[at + 1];
+    assert_eq!(
+        [&lines[at][..], &second[..]].concat(),
+        title,
+        "{:?} {second:?}",
+        lines[at]
+    );
+    assert!(second.len() >= 2, "{:?} / {second:?}", lines[at]);
+    let widths: Vec<usize> = [&title[..first], &title[first..]]
+        .iter()
+        .map(|l| l.iter().map(|w| w.len()).sum::<usize>() + l.len())
+        .collect();
+    assert!(widths[0].abs_diff(widths[1]) <= 14, "{widths:?}");
+    assert!(!lines.iter().any(|l| l == &["ear"]));
+}

@@ -2,6 +2,13 @@
 //! through `hypher`, patterns compiled in per language; linear in the word's length),
 //! restricted by the rules of book typography in TYPESETTING.md.
 //!
+//! Capitalised words (a sentence's first word, a heading's words, proper names) are
+//! hyphenated as any other, as TeX does: the patterns are lowercase, so the word is
+//! looked up lowercased and the points mapped back to it character by character.
+//! Words with a capital anywhere but their first letter are not: all capitals are
+//! acronyms ("NASA", "HTML"), and capitals inside a word ("JavaScript", "iPhone",
+//! "McDonald") mark a name or a brand whose parts the patterns do not know.
+//!
 //! Returns byte offsets only. Does not shape, measure or choose which point to take
 //! (that is `linebreak`'s job), and does not know whether the word ends a paragraph.
 
@@ -33,8 +40,9 @@ const APOSTROPHES: [char; 3] = ['\'', '\u{2019}', '\u{2BC}'];
 /// - soft hyphens (U+00AD) are the only points; the offset is that of the soft
 ///   hyphen, so the line ends before it and a visible hyphen is added;
 /// - otherwise the patterns decide, keeping at least 2 letters before a break and 3
-///   after, and never in a word shorter than 6 letters, a word with any capital
-///   (names, acronyms), or one with digits or other symbols inside.
+///   after, and never in a word shorter than 6 letters, a word with a capital other
+///   than its first letter (acronyms, "JavaScript", "iPhone", "McDonald"), or one
+///   with digits or other symbols inside.
 ///
 /// Every offset is a char boundary strictly inside `word`.
 pub fn points(word: &str, language: &str) -> Vec<usize> {
@@ -143,7 +151,10 @@ fn before_soft_hyphens(core: &str) -> Vec<usize> {
 
 fn from_patterns(core: &str, lang: hypher::Lang) -> Vec<usize> {
     let plain = |c: char| c.is_alphabetic() || APOSTROPHES.contains(&c);
-    if letters(core) < MIN_WORD_LETTERS || core.chars().any(|c| c.is_uppercase() || !plain(c)) {
+    if letters(core) < MIN_WORD_LETTERS
+        || core.chars().any(|c| !plain(c))
+        || core.chars().skip(1).any(char::is_uppercase)
+    {
         return Vec::new();
     }
     let (lang_left, lang_right) = lang.bounds();
@@ -152,18 +163,50 @@ fn from_patterns(core: &str, lang: hypher::Lang) -> Vec<usize> {
     let mut offset = 0;
     for part in core.split(APOSTROPHES) {
         if letters(part) >= MIN_WORD_LETTERS {
-            let mut at = offset;
-            let mut syllables = hypher::hyphenate_bounded(part, lang, left, right).peekable();
-            while let Some(syllable) = syllables.next() {
-                at += syllable.len();
-                if syllables.peek().is_some() {
-                    found.push(at);
-                }
-            }
+            found.extend(
+                part_points(part, lang, left, right)
+                    .into_iter()
+                    .map(|p| offset + p),
+            );
         }
         // The part and the apostrophe after it (all apostrophes are one char).
         offset += part.len();
         offset += core[offset..].chars().next().map_or(0, char::len_utf8);
+    }
+    found
+}
+
+/// The patterns' points inside `part` (letters only), as byte offsets in it. The
+/// patterns are lowercase: the part is looked up lowercased, char by char, and a
+/// point maps back to the start of the char whose lowercase it starts. Lowercasing
+/// may change a char's length ('İ' is one char, and two lowercased: "i̇"), so a
+/// point inside one char's lowercase is dropped, and the letters either side are
+/// counted again in `part` itself (all its chars are letters). Linear in the
+/// part's length.
+fn part_points(part: &str, lang: hypher::Lang, left: usize, right: usize) -> Vec<usize> {
+    let mut lower = String::with_capacity(part.len());
+    // For each char of `part`, where its lowercase starts in `lower`, and where
+    // `part`'s char starts.
+    let mut starts: Vec<(usize, usize)> = Vec::with_capacity(part.len() + 1);
+    for (i, c) in part.char_indices() {
+        starts.push((lower.len(), i));
+        lower.extend(c.to_lowercase());
+    }
+    let mut found = Vec::new();
+    let mut at = 0;
+    let mut syllables = hypher::hyphenate_bounded(&lower, lang, left, right).peekable();
+    while let Some(syllable) = syllables.next() {
+        at += syllable.len();
+        if syllables.peek().is_none() {
+            break;
+        }
+        let Ok(k) = starts.binary_search_by_key(&at, |s| s.0) else {
+            continue;
+        };
+        // `k` letters before the point, the rest after it.
+        if k >= left && starts.len() - k >= right {
+            found.push(starts[k].1);
+        }
     }
     found
 }
@@ -196,11 +239,59 @@ mod tests {
     }
 
     #[test]
-    fn a_word_with_a_capital_is_not_hyphenated() {
-        assert!(points("Michael", "en").is_empty());
-        assert!(points("Hyphenation", "en").is_empty());
-        assert!(points("HYPHENATION", "en").is_empty());
-        assert!(points("iPhones", "en").is_empty());
+    fn a_capitalised_word_is_hyphenated_as_its_lowercase() {
+        for word in [
+            "Recommendations",
+            "Hyphenation",
+            "Michaelson",
+            "Übermäßigkeit",
+        ] {
+            let lang = if word.starts_with('Ü') { "de" } else { "en" };
+            let lower = word.to_lowercase();
+            let found = points(word, lang);
+            assert!(!found.is_empty(), "{word}");
+            assert_eq!(found, points(&lower, lang), "{word}");
+        }
+        let word = "Recommendations";
+        assert_eq!(
+            pieces(word, &points(word, "en")),
+            ["Rec", "om", "men", "da", "tions"]
+        );
+    }
+
+    #[test]
+    fn acronyms_and_words_with_capitals_inside_are_not_hyphenated() {
+        for word in [
+            "NASA",
+            "HTML",
+            "HYPHENATION",
+            "UNESCO's",
+            "iPhones",
+            "McDonald",
+            "JavaScript",
+            "PostgreSQL",
+            "hyphenAtion",
+        ] {
+            assert!(points(word, "en").is_empty(), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_capital_whose_lowercase_is_longer_maps_back_to_char_boundaries() {
+        // 'İ' lowercases to two chars, "i̇": points map back past it, keeping two
+        // letters of the word itself before the first.
+        let word = "İnstitutionalisation";
+        let found = points(word, "en");
+        assert!(!found.is_empty());
+        for &p in &found {
+            assert!(word.is_char_boundary(p), "{p}");
+            assert!(letters(&word[..p]) >= LEFT_MIN, "{p}");
+            assert!(letters(&word[p..]) >= RIGHT_MIN, "{p}");
+        }
+        let plain = points("Institutionalisation", "en");
+        let shift = 'İ'.len_utf8() - 'I'.len_utf8();
+        let shifted: Vec<usize> = plain.iter().map(|p| p + shift).collect();
+        assert_eq!(found, shifted);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use unicode_bidi::{BidiInfo, Level};
 use bidi::mark_direction_changes;
 use breaks::{cjk, opportunities, Opportunity};
 
+mod balance;
 mod bidi;
 mod breaks;
 pub(super) mod hang;
@@ -112,6 +113,9 @@ pub struct Spec {
     /// Every space kept at its width, at the start of a line too (code): runs of
     /// spaces are neither merged nor stretched.
     pub keep_spaces: bool,
+    /// Ragged or centred lines of about the same length (headings, titles):
+    /// `balance`.
+    pub balance: bool,
 }
 
 impl Spec {
@@ -125,6 +129,7 @@ impl Spec {
             hyphenate: false,
             rtl: false,
             keep_spaces: false,
+            balance: false,
         }
     }
 }
@@ -329,7 +334,12 @@ impl Ctx<'_> {
                 })
                 .collect()
         } else {
-            first_fit(&items, &width_of)
+            let ragged = if spec.balance {
+                balance::balanced(&items, &units, &map, &width_of)
+            } else {
+                first_fit(&items, &width_of)
+            };
+            ragged
                 .into_iter()
                 .map(|(i, ratio)| (i, Fill::ragged(ratio)))
                 .collect()

@@ -589,7 +589,11 @@ impl<'c, 'f> Builder<'c, 'f> {
                 _ => self.size * CHAPTER_TITLE_SCALE,
             };
             let runs = self.runs(&h.content, self.style(Style::HeadingRegular, size));
-            let lines = self.set(&runs, self.plain(self.width, Align::Center));
+            let spec = Spec {
+                balance: true,
+                ..self.plain(self.width, Align::Center)
+            };
+            let lines = self.set(&runs, spec);
             self.push_lines(lines, 0.0, size * 1.3, true);
             self.space(self.leading * 2.0);
             self.after_heading = true;
@@ -614,13 +618,17 @@ impl<'c, 'f> Builder<'c, 'f> {
         }
     }
 
-    /// One centred line (or more, if it must wrap) of `text`.
+    /// One centred line of `text` (or more, if it must wrap, balanced).
     fn centred(&mut self, text: &str, style: Style, size: Pt, height: Pt, keep: bool) {
         let runs = vec![Run {
             text: text.to_string(),
             style: self.style(style, size),
         }];
-        let lines = self.set(&runs, self.plain(self.width, Align::Center));
+        let spec = Spec {
+            balance: true,
+            ..self.plain(self.width, Align::Center)
+        };
+        let lines = self.set(&runs, spec);
         self.push_lines(lines, 0.0, height, keep);
     }
 
@@ -708,7 +716,11 @@ impl<'c, 'f> Builder<'c, 'f> {
         self.span_anchors(&h.content);
         let runs = self.runs(&h.content, self.style(st, hs));
         let measure = self.width - x;
-        let lines = self.set(&runs, self.plain(measure, Align::Left));
+        let spec = Spec {
+            balance: true,
+            ..self.plain(measure, Align::Left)
+        };
+        let lines = self.set(&runs, spec);
         let left = self.left_edge(x, measure);
         self.push_lines(lines, left, self.leading.max(hs * 1.25), true);
         self.space(self.leading * 0.5);
