@@ -4,8 +4,9 @@
 //!
 //! Works on the ragged items `Ctx::set` gives `first_fit`, and keeps the number of
 //! lines first fit takes at the full measure: among the ways to set the text in
-//! that many lines, the one with the least raggedness (the sum of each line's
-//! squared slack, the last line's too), a line end after punctuation cheaper, one
+//! that many lines, the one with the least raggedness (the sum over its lines of
+//! the squared difference from the even length, the text's width shared among
+//! the lines: lines of one length, not lines as full as can be), a line end after punctuation cheaper, one
 //! after a short lowercase word ("of", "the", "and") dearer, a last line longer
 //! than the line above it dearer, a last line of one word far dearer. The costs
 //! only choose between breaks of about the same balance. A dynamic programme over
@@ -18,22 +19,24 @@
 use super::linebreak::{Item, INFINITY_PENALTY};
 use super::{first_fit, Pt, Unit, EMERGENCY_BREAK_PENALTY};
 
-/// A line's cost for its slack (the measure less its width), over the measure,
-/// squared, times this: a line half empty costs 250. Large against the
+/// A line's cost for its distance from the even length, over the measure,
+/// squared, times this: a line half a measure off costs 250. Large against the
 /// preferences below, so that they choose only between breaks of about the same
 /// balance.
 const SLACK_WEIGHT: f32 = 1_000.0;
 /// Taken off a line that ends after punctuation (a phrase ends there): in two
-/// lines, worth moving a word so that their lengths differ by 30% of the measure
-/// where they differed by 10% (500·(0.3² - 0.1²) = 40).
+/// lines, worth moving a word or two so that each is 14% of the measure off the
+/// even length where both were even (2·1000·0.14² ≈ 40): "Slow down a bit, /
+/// then start it over again".
 const PUNCTUATION_BONUS: f32 = 40.0;
 /// Added to a line that ends after a short lowercase word (an article, a
 /// preposition, a conjunction: "a", "of", "the", "and"), which belongs with the
-/// words after it: as dear as a phrase's end is cheap.
-const SHORT_WORD_PENALTY: f32 = 40.0;
+/// words after it: a quarter of what a phrase's end is worth, so that it only
+/// chooses between breaks of about the same balance.
+const SHORT_WORD_PENALTY: f32 = 10.0;
 /// Taken off a line when the next starts with such a word, bound to the words
 /// after it: "vaginismus / and play by ear".
-const BEFORE_SHORT_WORD_BONUS: f32 = 10.0;
+const BEFORE_SHORT_WORD_BONUS: f32 = 3.0;
 /// Letters in a word short enough for `SHORT_WORD_PENALTY`.
 const SHORT_WORD_CHARS: usize = 3;
 /// A last line that is one word (nowhere it could break): more than any balance
@@ -83,7 +86,11 @@ pub(super) fn balanced(
         }
         s = line_start(items, b);
     }
-    match best_breaks(items, units, map, width_of, &prefix) {
+    // The length every line would have if all were even: the text set on one
+    // line, shared among as many lines as first fit takes.
+    let whole = line_width(items, &prefix, 0, items.len().saturating_sub(1));
+    let target = whole / greedy.len().max(1) as Pt;
+    match best_breaks(items, units, map, width_of, &prefix, target) {
         Some(b) if b.len() <= greedy.len() => b,
         _ => greedy,
     }
@@ -172,6 +179,7 @@ fn best_breaks(
     map: &[usize],
     width_of: &dyn Fn(usize) -> Pt,
     prefix: &[Pt],
+    target: Pt,
 ) -> Option<Vec<(usize, f32)>> {
     let points = break_points(items);
     // Where the line after each node starts.
@@ -201,7 +209,7 @@ fn best_breaks(
                         break;
                     }
                     let mut cost = prev.cost
-                        + line_cost(items, units, map, start, end, measure - width, measure);
+                        + line_cost(items, units, map, start, end, target - width, measure);
                     if forced(&items[end]) && !begins_paragraph {
                         cost += last_line_cost(&points, start, end, width - prev.width, measure);
                     }
@@ -248,7 +256,8 @@ fn last_line_cost(points: &[usize], start: usize, end: usize, longer: Pt, measur
     lone + LONGER_LAST_WEIGHT * r * r
 }
 
-/// A line's cost: its slack, squared, and what breaking at `end` is worth.
+/// A line's cost: how far it is from the even length (`slack`, over the measure),
+/// squared, and what breaking at `end` is worth.
 #[allow(clippy::too_many_arguments)]
 fn line_cost(
     items: &[Item],
