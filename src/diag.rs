@@ -244,6 +244,7 @@ codes! {
     W0136 => "the body or headings font has no italic, bold or bold italic face: that style is drawn from the faces it has, slanted or thickened",
     W0137 => "the book's or a part's language has no labels in bookbind's table: the words it adds (alert labels, \"Contents\", \"Notes\", \"References\") are in English",
     W0138 => "a raster picture that prints below 300 pixels per inch at its printed size (print services reject these), at the place it is used, with its pixels and resolution; ten are told one by one, the rest counted in one",
+    W0139 => "an `identifier` (or one of `identifiers`) that looks like an ISBN but whose check digit is wrong: stores match a book by its ISBN; it is written as given",
     W0140 => "a code block that took longer than 10 s to highlight (a grammar that loops on it): printed without colours, the only output that depends on the machine's speed",
 }
 

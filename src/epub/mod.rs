@@ -87,7 +87,9 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
     let mut out = Vec::new();
     b.generate(&mut out)?;
     let nav = nav_document(book);
-    patch_container(&out, &book.meta.language, nav.as_bytes()).map_err(|e| EpubError(e.to_string()))
+    let ids = identifiers(&book.meta);
+    patch_container(&out, &book.meta.language, nav.as_bytes(), &ids)
+        .map_err(|e| EpubError(e.to_string()))
 }
 
 /// The package's metadata: Dublin Core from the book's, the dates, and EPUB
@@ -242,11 +244,18 @@ fn reftype(role: Role, first_chapter: bool) -> Option<ReferenceType> {
 /// - its nav template has no `lang` on `<html>` and lists landmarks only for files
 ///   that are also in the TOC: `nav.xhtml` is replaced by ours, rendered from the
 ///   same `Book::toc`;
-/// - its `<package>` has no `xml:lang` (Ace: serious): it is added.
+/// - its `<package>` has no `xml:lang` (Ace: serious): it is added;
+/// - its only `dc:identifier` is a `urn:uuid:`: `ids` (what it wrote, what goes
+///   in its place) puts the book's own identifiers there.
 ///
 /// The finished container is copied entry by entry (compressed data as is,
 /// `mimetype` first and stored, dates unchanged).
-fn patch_container(epub: &[u8], lang: &str, nav: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+fn patch_container(
+    epub: &[u8],
+    lang: &str,
+    nav: &[u8],
+    ids: &(String, String),
+) -> zip::result::ZipResult<Vec<u8>> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub))?;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(epub.len() + 1024)));
@@ -270,6 +279,7 @@ fn patch_container(epub: &[u8], lang: &str, nav: &[u8]) -> zip::result::ZipResul
                     ),
                     1,
                 );
+                let opf = opf.replacen(&ids.0, &ids.1, 1);
                 w.start_file(name, opts)?;
                 w.write_all(opf.as_bytes())?;
             }
@@ -514,6 +524,39 @@ fn cover_page(book: &Book, image: &str) -> String {
         escape_attr(&alt)
     );
     out
+}
+
+/// The `dc:identifier` element epub-builder writes (its template's only one, a
+/// `urn:uuid:`), and the elements that replace it: the book's `identifier` as
+/// given (an ISBN is what stores match a book by), its kind for an ISBN or a DOI
+/// (`identifier-type`, ONIX code list 5, which KDP and Apple read), then the
+/// further `identifiers`, each with its kind. A book with a `urn:uuid:`
+/// identifier and no others keeps what epub-builder wrote.
+fn identifiers(m: &crate::model::Metadata) -> (String, String) {
+    use crate::model::identifier::kind;
+    let element = |n: usize, id: &str| {
+        let mut s = format!(
+            "<dc:identifier id=\"epub-id-{n}\">{}</dc:identifier>",
+            xml::escape_text(id)
+        );
+        if let Some(code) = kind(id).and_then(|k| k.onix()) {
+            let _ = write!(
+                s,
+                "\n    <meta refines=\"#epub-id-{n}\" property=\"identifier-type\" scheme=\"onix:codelist5\">{code}</meta>"
+            );
+        }
+        s
+    };
+    let written = format!(
+        "<dc:identifier id=\"epub-id-1\">{}</dc:identifier>",
+        uuid::fmt::Urn::from_uuid(uuid_of(&m.identifier))
+    );
+    let mut ours = element(1, &m.identifier);
+    for (k, id) in m.identifiers.iter().enumerate() {
+        ours.push_str("\n    ");
+        ours.push_str(&element(k + 2, id));
+    }
+    (written, ours)
 }
 
 /// The package identifier as a UUID when it is one, else a UUID derived from it.

@@ -155,6 +155,7 @@ pub(super) fn read(
         language: one(&["lang", "language"]),
         description: one(&["description", "abstract"]),
         identifier: one(&["identifier", "isbn"]),
+        identifiers: many(&["identifiers"]),
         publisher: one(&["publisher"]),
         rights: one(&["rights", "copyright"]),
         subjects: many(&["subject", "keywords"]),

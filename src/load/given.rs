@@ -38,6 +38,7 @@ pub(super) struct Layer {
     pub authors: Option<Given<Vec<String>>>,
     pub language: Option<Given<String>>,
     pub identifier: Option<Given<String>>,
+    pub identifiers: Option<Given<Vec<String>>>,
     pub publisher: Option<Given<String>>,
     pub rights: Option<Given<String>>,
     pub description: Option<Given<String>>,
@@ -57,6 +58,7 @@ impl Layer {
             authors: self.authors.or(lower.authors),
             language: self.language.or(lower.language),
             identifier: self.identifier.or(lower.identifier),
+            identifiers: self.identifiers.or(lower.identifiers),
             publisher: self.publisher.or(lower.publisher),
             rights: self.rights.or(lower.rights),
             description: self.description.or(lower.description),
@@ -85,6 +87,10 @@ pub(super) fn from_manifest(
             .map(|a| Given::new(a.value.clone().into_vec(), Some(span_of(sources, msrc, a)))),
         language: m.language.as_ref().map(at),
         identifier: plain(&m.identifier),
+        identifiers: m
+            .identifiers
+            .clone()
+            .map(|s| Given::new(s.into_vec(), None)),
         publisher: plain(&m.publisher),
         rights: plain(&m.rights),
         description: plain(&m.description),

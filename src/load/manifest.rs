@@ -26,6 +26,10 @@ pub struct Manifest {
     pub language: Option<Spanned<String>>,
     #[serde(default)]
     pub identifier: Option<String>,
+    /// Further identifiers beside `identifier` (a DOI, the print edition's ISBN,
+    /// a URL), each a `dc:identifier` of the EPUB.
+    #[serde(default)]
+    pub identifiers: Option<OneOrMany>,
     #[serde(default)]
     pub publisher: Option<String>,
     #[serde(default)]

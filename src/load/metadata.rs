@@ -46,6 +46,7 @@ pub(super) fn read(
         rights: value(&layer.rights),
         description: value(&layer.description),
         subjects: list(&layer.subjects),
+        identifiers: list(&layer.identifiers),
         date: value(&layer.date),
         ..Metadata::default()
     };
@@ -55,7 +56,28 @@ pub(super) fn read(
     meta.language = language(layer.language.as_ref(), config, diags);
     let date = date_epoch(layer.date.as_ref(), config, diags);
     meta.identifier = identifier.unwrap_or_else(|| stable_uuid(&meta.title, &meta.authors));
+    warn_bad_isbns(&meta, config, diags);
     (meta, date)
+}
+
+/// W0139 for each identifier that looks like an ISBN with a wrong check digit.
+fn warn_bad_isbns(meta: &Metadata, config: &Path, diags: &mut Vec<Diagnostic>) {
+    use crate::model::identifier::{kind, Kind};
+    for id in std::iter::once(&meta.identifier).chain(&meta.identifiers) {
+        if kind(id) == Some(Kind::BadIsbn) {
+            diags.push(
+                Diagnostic::warning(
+                    Code::W0139,
+                    format!(
+                        "the identifier `{id}` in `{}` looks like an ISBN, but its check digit is wrong: a store would not find the book by it",
+                        config.display()
+                    ),
+                )
+                .in_file(config)
+                .hint("an ISBN-13 has 13 digits whose weighted sum (1, 3, 1, 3, …) is a multiple of 10; copy it from the ISBN agency's record"),
+            );
+        }
+    }
 }
 
 /// Removes control characters from the metadata's text, and counts them. The file
@@ -71,6 +93,7 @@ fn strip_controls(meta: &mut Metadata, identifier: &mut Option<String>) -> usize
         .chain(meta.description.iter_mut())
         .chain(meta.authors.iter_mut())
         .chain(meta.subjects.iter_mut())
+        .chain(meta.identifiers.iter_mut())
         .map(clean::strip_in_place)
         .sum()
 }

@@ -5,6 +5,7 @@
 //! Its traversal is in `walk`: every step that looks at every block or every
 //! piece of text uses it, so that no container is forgotten.
 
+pub mod identifier;
 pub mod walk;
 
 use crate::diag::Span;
@@ -72,7 +73,11 @@ pub struct Metadata {
     pub authors: Vec<String>,
     /// BCP 47 language tag, e.g. `en` or `en-GB`.
     pub language: String,
+    /// The book's identifier as given (an ISBN, DOI, URN or URL), else a UUID
+    /// derived from its title and authors: the EPUB's unique identifier.
     pub identifier: String,
+    /// Further identifiers, as given.
+    pub identifiers: Vec<String>,
     pub publisher: Option<String>,
     pub rights: Option<String>,
     pub description: Option<String>,
