@@ -13,37 +13,13 @@ type Word = (usize, f32, f32, String);
 
 /// Every word of the PDF with its page and vertical extent (`pdftotext -bbox`).
 fn words_of(pdf: &Path) -> Option<Vec<Word>> {
-    let o = std::process::Command::new("pdftotext")
-        .arg("-bbox")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .ok()?;
-    let html = String::from_utf8_lossy(&o.stdout).into_owned();
-    let attr = |l: &str, name: &str| -> Option<f32> {
-        let at = l.find(&format!("{name}=\""))? + name.len() + 2;
-        l[at..].split('"').next()?.parse().ok()
-    };
-    let mut page = 0usize;
-    let mut seen_page = false;
-    let mut out = Vec::new();
-    for l in html.lines() {
-        if l.trim_start().starts_with("<page ") {
-            if seen_page {
-                page += 1;
-            }
-            seen_page = true;
-        }
-        if let (Some(y0), Some(y1)) = (attr(l, "yMin"), attr(l, "yMax")) {
-            let text = l
-                .rsplit_once("\">")
-                .map(|(_, t)| t.trim_end_matches("</word>"));
-            if let Some(t) = text {
-                out.push((page, y0, y1, t.to_string()));
-            }
-        }
-    }
-    Some(out)
+    let words = word_boxes(pdf)?;
+    Some(
+        words
+            .into_iter()
+            .map(|w| (w.page, w.y0, w.y1, w.text))
+            .collect(),
+    )
 }
 
 fn poppler() -> bool {

@@ -1319,12 +1319,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn expansion_gives_lines_more_room_and_scales_glyphs_in_steps() {
-        // A line 4 pt short with one space (2 pt of stretch) is very loose; its
-        // glyphs, 100 pt that may expand 2%, take half the shortfall.
-        let items = paragraph(&[40.0, 60.0, 40.0, 60.0]);
-        let extras: Vec<Extra> = items
+    /// Every box of `items` may be expanded, nothing hangs.
+    fn flex_extras(items: &[Item]) -> Vec<Extra> {
+        items
             .iter()
             .map(|i| match i {
                 Item::Box { width } => Extra {
@@ -1333,7 +1330,15 @@ mod tests {
                 },
                 _ => Extra::default(),
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn expansion_gives_lines_more_room_and_scales_glyphs_in_steps() {
+        // A line 4 pt short with one space (2 pt of stretch) is very loose; its
+        // glyphs, 100 pt that may expand 2%, take half the shortfall.
+        let items = paragraph(&[40.0, 60.0, 40.0, 60.0]);
+        let extras = flex_extras(&items);
         let width = |_| 108.0;
         let plain = Params {
             expansion: 0.0,
@@ -1350,16 +1355,7 @@ mod tests {
         assert!((b.ratio - 1.0).abs() < 1e-3, "{}", b.ratio);
         // In steps: a line 1.3 pt short expands by a whole step or none.
         let items = paragraph(&[50.0, 50.0, 50.0, 50.0]);
-        let extras: Vec<Extra> = items
-            .iter()
-            .map(|i| match i {
-                Item::Box { width } => Extra {
-                    flex: *width,
-                    ..Extra::default()
-                },
-                _ => Extra::default(),
-            })
-            .collect();
+        let extras = flex_extras(&items);
         let out = linebreak_with(&items, &extras, &|_| 105.3, &Params::default());
         let step = (out.breaks[0].scale - 1.0) / EXPANSION_STEP;
         assert!(

@@ -1558,7 +1558,7 @@ mod tests {
     use std::sync::OnceLock;
 
     /// The bundled faces and a subset of Noto Sans CJK JP after them, for CJK.
-    fn fonts() -> &'static FontSet {
+    pub(super) fn fonts() -> &'static FontSet {
         static FONTS: OnceLock<FontSet> = OnceLock::new();
         FONTS.get_or_init(|| {
             let cjk = Face::from_static(
@@ -1570,28 +1570,46 @@ mod tests {
         })
     }
 
-    fn set(text: &str, language: &str, spec: Spec) -> Vec<Line> {
-        let mut ctx = Ctx {
+    /// A context over `fonts()` in `language`.
+    pub(super) fn ctx(language: &str) -> Ctx<'static> {
+        Ctx {
             fonts: fonts(),
             shaper: Shaper::new(),
             language: language.into(),
             expansion: true,
-        };
-        let runs = [Run {
+        }
+    }
+
+    /// `text` as one run of `style` at 10 pt.
+    pub(super) fn run(text: &str, style: Style) -> Run {
+        Run {
             text: text.into(),
             style: RunStyle {
-                style: Style::Regular,
+                style,
                 size: 10.0,
                 raised: false,
                 link: None,
                 picture: None,
                 color: None,
             },
-        }];
+        }
+    }
+
+    /// `text` set in `style` as one paragraph; no character may be missing.
+    pub(super) fn set_in(
+        text: &str,
+        language: &str,
+        spec: Spec,
+        style: Style,
+    ) -> (Vec<Line>, Notes) {
         let mut notes = Notes::default();
-        let lines = ctx.set(&runs, &spec, &mut notes);
+        let lines = ctx(language).set(&[run(text, style)], &spec, &mut notes);
         assert!(notes.missing.is_empty(), "missing {:?}", notes.missing);
-        lines
+        (lines, notes)
+    }
+
+    fn set(text: &str, language: &str, spec: Spec) -> Vec<Line> {
+        set_in(text, language, spec, Style::Regular).0
     }
 
     fn rtl(width: Pt, align: Align) -> Spec {
@@ -1860,26 +1878,10 @@ mod tests {
             }
         }
         // A thin space's glue neither stretches nor shrinks.
-        let mut ctx = Ctx {
-            fonts: fonts(),
-            shaper: Shaper::new(),
-            language: "en".into(),
-            expansion: true,
-        };
-        let runs = [Run {
-            text: "a\u{2009}b c".into(),
-            style: RunStyle {
-                style: Style::Regular,
-                size: 10.0,
-                raised: false,
-                link: None,
-                picture: None,
-                color: None,
-            },
-        }];
+        let runs = [run("a\u{2009}b c", Style::Regular)];
         let text = Text::of(&runs, false);
         let spec = Spec::plain(300.0, Align::Justify);
-        let units = ctx.units(&runs, &text, &spec, &mut Notes::default());
+        let units = ctx("en").units(&runs, &text, &spec, &mut Notes::default());
         let glue: Vec<(Pt, Pt)> = units
             .iter()
             .filter_map(|u| match u {

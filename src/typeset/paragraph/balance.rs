@@ -325,45 +325,12 @@ fn text_of(units: &[Unit], pieces: &[usize]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Align, Ctx, Line, Notes, Run, RunStyle, Spec};
-    use crate::typeset::fonts::{Face, FontSet, Style};
-    use crate::typeset::shape::Shaper;
-    use std::sync::OnceLock;
-
-    /// The bundled faces and the CJK subset of the paragraph tests.
-    fn fonts() -> &'static FontSet {
-        static FONTS: OnceLock<FontSet> = OnceLock::new();
-        FONTS.get_or_init(|| {
-            let cjk = Face::from_static(
-                "NotoSansCJK-subset.otf",
-                include_bytes!("../../../tests/fixtures/fonts/NotoSansCJKjp-subset.otf"),
-            )
-            .expect("the CJK fixture loads");
-            FontSet::bundled_with(vec![cjk]).expect("bundled fonts load")
-        })
-    }
+    use super::super::tests::set_in;
+    use super::super::{Align, Line, Spec};
+    use crate::typeset::fonts::Style;
 
     fn set(text: &str, language: &str, spec: Spec) -> Vec<Line> {
-        let mut ctx = Ctx {
-            fonts: fonts(),
-            shaper: Shaper::new(),
-            language: language.into(),
-            expansion: true,
-        };
-        let runs = [Run {
-            text: text.into(),
-            style: RunStyle {
-                style: Style::HeadingBold,
-                size: 10.0,
-                raised: false,
-                link: None,
-                picture: None,
-                color: None,
-            },
-        }];
-        let mut notes = Notes::default();
-        let lines = ctx.set(&runs, &spec, &mut notes);
-        assert!(notes.missing.is_empty(), "missing {:?}", notes.missing);
+        let (lines, notes) = set_in(text, language, spec, Style::HeadingBold);
         assert_eq!(notes.overfull, 0);
         lines
     }
