@@ -463,13 +463,13 @@ fn check_(b: Bencher, f: &Fixture) {
 fn epub_xhtml_(b: Bencher, f: &Fixture) {
     b.bench_local(|| {
         (0..f.book.parts.len())
-            .map(|i| epub::xhtml::part(&f.book, i))
+            .map(|i| epub::xhtml::part(&f.book, i, &[]))
             .collect::<Vec<_>>()
     });
 }
 
 fn epub_write_(b: Bencher, f: &Fixture) {
-    b.bench_local(|| epub::write(&f.book, &mut Vec::new()).expect("epub"));
+    b.bench_local(|| epub::write(&f.book, &[], &mut Vec::new()).expect("epub"));
 }
 
 fn pdf_hyphenate_(b: Bencher, f: &Fixture) {

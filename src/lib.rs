@@ -139,9 +139,17 @@ pub fn build(opts: &BuildOptions) -> Report {
     r
 }
 
-/// Renders every requested edition, the editions side by side (each also uses
-/// every core itself); diagnostics are kept in the order of the formats.
+/// Renders every requested edition. The print layout comes first, as the EPUB
+/// marks where each printed page begins (its page list); then both editions are
+/// written side by side (each also uses every core itself). Diagnostics are kept
+/// in the order of the formats; the layout's only when the PDF is asked for.
 fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut print_diags = Vec::new();
+    let laid_out = (!opts.formats.is_empty()).then(|| lay_out(book, &mut print_diags));
+    let pages = match &laid_out {
+        Some(Ok((doc, _))) => doc.page_breaks.as_slice(),
+        _ => &[],
+    };
     let editions: Vec<_> = opts
         .formats
         .par_iter()
@@ -149,16 +157,26 @@ fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec
             let path = opts.out_dir.join(output_name(book, f));
             let mut diags = Vec::new();
             let bytes = match f {
-                Format::Epub => epub::write(book, &mut diags)
+                Format::Epub => epub::write(book, pages, &mut diags)
                     .map(|b| (b, None))
                     .map_err(|e| e.to_string()),
-                Format::Pdf => print_edition(book, &mut diags).map(|(b, layout)| (b, Some(layout))),
+                Format::Pdf => match &laid_out {
+                    Some(Ok((doc, layout))) => pdf::write(doc)
+                        .map(|b| (b, Some(layout.clone())))
+                        .map_err(|e| format!("writing the PDF: {e}")),
+                    Some(Err(e)) => Err(e.clone()),
+                    None => Err("the print edition was not laid out".into()),
+                },
             };
-            (path, bytes, diags)
+            (f, path, bytes, diags)
         })
         .collect();
+    drop(laid_out);
     let mut rendered = Vec::new();
-    for (path, bytes, diags) in editions {
+    for (f, path, bytes, diags) in editions {
+        if f == Format::Pdf {
+            r.diagnostics.append(&mut print_diags);
+        }
         r.diagnostics.extend(diags);
         match bytes {
             Ok((b, layout)) => {
@@ -196,11 +214,20 @@ pub fn print_edition(
     book: &Book,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Vec<u8>, typeset::LayoutReport), String> {
-    let fonts =
-        typeset::fonts::FontSet::for_book(&book.typefaces).map_err(|e| format!("fonts: {e}"))?;
-    let (laid_out, layout) = typeset::typeset(book, &fonts, diags);
+    let (laid_out, layout) = lay_out(book, diags)?;
     let bytes = pdf::write(&laid_out).map_err(|e| format!("writing the PDF: {e}"))?;
     Ok((bytes, layout))
+}
+
+/// The print edition laid out: the document the PDF writer writes (which also
+/// says where each page begins, for the EPUB's page list) and its counts.
+pub fn lay_out(
+    book: &Book,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(typeset::doc::Document, typeset::LayoutReport), String> {
+    let fonts =
+        typeset::fonts::FontSet::for_book(&book.typefaces).map_err(|e| format!("fonts: {e}"))?;
+    Ok(typeset::typeset(book, &fonts, diags))
 }
 
 /// Creates a new book folder: book.yaml, one chapter, a bibliography.

@@ -15,6 +15,7 @@ use epub_builder::{
 };
 
 use crate::diag::{Code, Diagnostic};
+use crate::model::pages::{PageAt, PageBreak};
 use crate::model::{Book, ImageSource, Inline, PartKind, Role, TocEntry};
 use crate::xml::{self, escape_attr};
 
@@ -40,10 +41,17 @@ impl From<epub_builder::Error> for EpubError {
 type Builder = EpubBuilder<ZipLibrary>;
 
 /// Builds the EPUB; warnings about content (removed scripts) go to `diags`.
-pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubError> {
+/// `pages`: where the print edition's pages begin, for page-break markers and a
+/// page list (none when empty).
+pub fn write(
+    book: &Book,
+    pages: &[PageBreak],
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>, EpubError> {
     let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
     b.epub_version(EpubVersion::V30);
     package_metadata(&mut b, book);
+    page_list_metadata(&mut b, book, pages);
     let rtl = crate::model::right_to_left(&book.meta.language)
         || book
             .parts
@@ -83,10 +91,10 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
             b.add_resource(&r.name, r.data.as_slice(), r.media_type.as_str())?;
         }
     }
-    add_parts(&mut b, book, diags)?;
+    let marked = add_parts(&mut b, book, pages, diags)?;
     let mut out = Vec::new();
     b.generate(&mut out)?;
-    let nav = nav_document(book);
+    let nav = nav_document(book, pages, &marked);
     let ids = identifiers(&book.meta);
     patch_container(&out, &book.meta.language, nav.as_bytes(), &ids)
         .map_err(|e| EpubError(e.to_string()))
@@ -162,26 +170,38 @@ fn add_cover(b: &mut Builder, book: &Book) -> Result<(), EpubError> {
 }
 
 /// The parts in reading order, with the contents page closing the front matter,
-/// as in the print edition.
-fn add_parts(b: &mut Builder, book: &Book, diags: &mut Vec<Diagnostic>) -> Result<(), EpubError> {
+/// as in the print edition. Also each marked page's file, in the order marked.
+fn add_parts(
+    b: &mut Builder,
+    book: &Book,
+    pages: &[PageBreak],
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<(usize, String)>, EpubError> {
     let first_chapter = book.parts.iter().position(|p| p.kind == PartKind::Chapter);
     let contents_at = book.contents_at;
+    let mut marked = Vec::new();
     for i in 0..book.parts.len() {
         if i == contents_at {
-            add_contents_page(b, book)?;
+            add_contents_page(b, book, pages, &mut marked)?;
         }
-        add_part(b, book, i, Some(i) == first_chapter, diags)?;
+        let file = xhtml::file_name(&book.parts[i]);
+        let pages_here = add_part(b, book, i, Some(i) == first_chapter, pages, diags)?;
+        marked.extend(pages_here.into_iter().map(|k| (k, file.clone())));
     }
     if contents_at == book.parts.len() {
-        add_contents_page(b, book)?;
+        add_contents_page(b, book, pages, &mut marked)?;
     }
-    Ok(())
+    Ok(marked)
 }
 
-fn add_contents_page(b: &mut Builder, book: &Book) -> Result<(), EpubError> {
-    b.add_content(
-        EpubContent::new(CONTENTS_FILE, contents_page(book).as_bytes()).reftype(ReferenceType::Toc),
-    )?;
+fn add_contents_page(
+    b: &mut Builder,
+    book: &Book,
+    pages: &[PageBreak],
+    marked: &mut Vec<(usize, String)>,
+) -> Result<(), EpubError> {
+    let page = contents_page(book, pages, marked);
+    b.add_content(EpubContent::new(CONTENTS_FILE, page.as_bytes()).reftype(ReferenceType::Toc))?;
     Ok(())
 }
 
@@ -191,10 +211,11 @@ fn add_part(
     book: &Book,
     i: usize,
     first_chapter: bool,
+    pages: &[PageBreak],
     diags: &mut Vec<Diagnostic>,
-) -> Result<(), EpubError> {
+) -> Result<Vec<usize>, EpubError> {
     let p = &book.parts[i];
-    let (doc, notes) = xhtml::part(book, i);
+    let (doc, notes, marked) = xhtml::part(book, i, pages);
     let file = xhtml::file_name(p);
     if notes.removed_controls {
         diags.push(Diagnostic::warning(
@@ -221,7 +242,7 @@ fn add_part(
         content = content.reftype(r);
     }
     b.add_content(content)?;
-    Ok(())
+    Ok(marked)
 }
 
 /// The landmark (guide reference) a part's role gives it; the first chapter is
@@ -289,8 +310,9 @@ fn patch_container(
     Ok(w.finish()?.into_inner())
 }
 
-/// The navigation document: the TOC (nested), and landmarks.
-fn nav_document(book: &Book) -> String {
+/// The navigation document: the TOC (nested), landmarks, and the print
+/// edition's pages (`marked`: each page's index and file).
+fn nav_document(book: &Book, pages: &[PageBreak], marked: &[(usize, String)]) -> String {
     let mut out = String::new();
     xhtml::head(&mut out, &book.meta.language, &book.labels.contents);
     out.push_str("<body>\n");
@@ -328,16 +350,79 @@ fn nav_document(book: &Book) -> String {
             xhtml::file_name(p)
         );
     }
-    out.push_str("</ol>\n</nav>\n</body>\n</html>\n");
+    out.push_str("</ol>\n</nav>\n");
+    page_list(&mut out, pages, marked);
+    out.push_str("</body>\n</html>\n");
     out
 }
 
-/// The contents page in the reading order: the same list as the nav.
-fn contents_page(book: &Book) -> String {
+/// The page list: every printed page, in page order, linked to its marker.
+fn page_list(out: &mut String, pages: &[PageBreak], marked: &[(usize, String)]) {
+    if marked.is_empty() {
+        return;
+    }
+    let mut files: Vec<Option<&str>> = vec![None; pages.len()];
+    for (k, file) in marked {
+        if let Some(f) = files.get_mut(*k) {
+            *f = Some(file);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<nav epub:type=\"page-list\" role=\"doc-pagelist\" id=\"page-list\" hidden=\"hidden\">\n<h2>Pages</h2>\n<ol>"
+    );
+    for (k, (page, file)) in pages.iter().zip(files).enumerate() {
+        if let Some(file) = file {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"{file}#{}\">{}</a></li>",
+                xhtml::page_id(k),
+                xml::escape_text(&page.label)
+            );
+        }
+    }
+    out.push_str("</ol>\n</nav>\n");
+}
+
+/// The package metadata of a page list: its source (the print edition, which
+/// bears the book's identifier) and the accessibility features it gives.
+fn page_list_metadata(b: &mut Builder, book: &Book, pages: &[PageBreak]) {
+    if pages.is_empty() {
+        return;
+    }
+    for (property, value) in [
+        ("pageBreakSource", book.meta.identifier.clone()),
+        (
+            "schema:accessibilityFeature",
+            "pageBreakMarkers".to_string(),
+        ),
+        ("schema:accessibilityFeature", "pageNavigation".to_string()),
+    ] {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            property.into(),
+            escape_attr(&value),
+        )));
+    }
+}
+
+/// The contents page in the reading order: the same list as the nav, with the
+/// markers of the printed contents pages.
+fn contents_page(book: &Book, pages: &[PageBreak], marked: &mut Vec<(usize, String)>) -> String {
     let mut out = String::new();
     xhtml::head(&mut out, &book.meta.language, &book.labels.contents);
     out.push_str("<body epub:type=\"frontmatter\">\n");
+    let here = |at: PageAt| {
+        (0..pages.len()).filter(move |&k| pages[k].part == book.parts.len() && pages[k].at == at)
+    };
+    for k in here(PageAt::Start) {
+        xhtml::page_marker(&mut out, k, &pages[k].label);
+        marked.push((k, CONTENTS_FILE.to_string()));
+    }
     toc_list(book, &mut out, "contents");
+    for k in here(PageAt::End) {
+        xhtml::page_marker(&mut out, k, &pages[k].label);
+        marked.push((k, CONTENTS_FILE.to_string()));
+    }
     out.push_str("</body>\n</html>\n");
     out
 }

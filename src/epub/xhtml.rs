@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::pages::{PageAt, PageBreak, TextAt};
 use crate::model::{
     anchor, Alert, Align, Attrs, Block, Book, Definition, Element, Heading, ImageSource, Inline,
     LinkTarget, ListItem, Part, PartKind, Reference, Role, Tag, Token,
@@ -55,17 +56,38 @@ struct Writer<'a> {
     /// Inside a link: HTML allows no link in a link, so a link (or a note
     /// reference) there is written as a span.
     in_link: bool,
+    /// The printed pages that begin in this part's text: (where, page index),
+    /// by where; and the pages the part begins with or ends on.
+    marks: Vec<(usize, usize)>,
+    breaks: &'a [PageBreak],
+    /// The pages marked so far (a string written twice is marked once).
+    marked: Vec<usize>,
 }
 
-/// The XHTML document of part `index`.
-pub fn part(book: &Book, index: usize) -> (String, Notes) {
+/// The XHTML document of part `index`, with a page-break marker where each of
+/// the print edition's pages `breaks` of this part begins (none when empty).
+/// Also the indexes of the pages it marked, in the order written.
+pub fn part(book: &Book, index: usize, breaks: &[PageBreak]) -> (String, Notes, Vec<usize>) {
     let p = &book.parts[index];
+    let mut marks: Vec<(usize, usize)> = breaks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.part == index)
+        .filter_map(|(k, b)| match b.at {
+            PageAt::Text(at) => Some((at.address(), k)),
+            _ => None,
+        })
+        .collect();
+    marks.sort_unstable();
     let mut w = Writer {
         book,
         part: index,
         out: String::with_capacity(8 * 1024),
         notes: Notes::default(),
         in_link: false,
+        marks,
+        breaks,
+        marked: Vec::new(),
     };
     w.head(&p.title);
     let body_type = match p.kind {
@@ -89,6 +111,7 @@ pub fn part(book: &Book, index: usize) -> (String, Notes) {
     section.push('>');
     w.out.push_str(&section);
     w.out.push('\n');
+    w.pages_at(PageAt::Start);
     match p.role {
         Role::TitlePage if p.blocks.is_empty() => w.title_page(),
         _ => {
@@ -106,8 +129,34 @@ pub fn part(book: &Book, index: usize) -> (String, Notes) {
             w.footnotes(p);
         }
     }
+    // The pages that begin on no text written here: a blank page after the
+    // part, or text the writer did not write as the typesetter set it.
+    let unmarked: Vec<usize> = (0..breaks.len())
+        .filter(|k| breaks[*k].part == index && !w.marked.contains(k))
+        .filter(|k| breaks[*k].at != PageAt::Start)
+        .collect();
+    for k in unmarked {
+        w.page_marker(k);
+    }
     w.out.push_str("</section>\n</body>\n</html>\n");
-    (w.out, w.notes)
+    (w.out, w.notes, w.marked)
+}
+
+/// The page-break marker of printed page `label` (DPUB-ARIA `doc-pagebreak`,
+/// EPUB's `pagebreak`), its id from the page's index (`page_id`).
+pub fn page_marker(out: &mut String, index: usize, label: &str) {
+    let _ = write!(
+        out,
+        "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"{}\" aria-label=\"{}\"></span>",
+        page_id(index),
+        escape_attr(label)
+    );
+}
+
+/// The id of page `index`'s marker: from its index (labels may repeat), with
+/// a leading underscore that no heading's id (a slug) has.
+pub fn page_id(index: usize) -> String {
+    format!("_page-{}", index + 1)
 }
 
 /// `epub:type`, ARIA role and class of a part's section.
@@ -164,9 +213,42 @@ impl Writer<'_> {
         head(&mut self.out, lang, title);
     }
 
+    /// Text of the book, with the markers of the printed pages that begin in it.
     fn text(&mut self, s: &str) {
-        let t = text(s, &mut self.notes.removed_controls);
+        let span = TextAt::span(s);
+        let mut first = self.marks.partition_point(|m| m.0 < span.start);
+        let mut from = 0;
+        while let Some(&(at, page)) = self.marks.get(first).filter(|m| m.0 < span.end) {
+            first += 1;
+            if self.marked.contains(&page) {
+                continue;
+            }
+            let mut o = at - span.start;
+            while !s.is_char_boundary(o) {
+                o += 1;
+            }
+            let t = text(&s[from..o], &mut self.notes.removed_controls);
+            self.out.push_str(&t);
+            self.page_marker(page);
+            from = o;
+        }
+        let t = text(&s[from..], &mut self.notes.removed_controls);
         self.out.push_str(&t);
+    }
+
+    /// The markers of this part's pages that begin `at` its start or end.
+    fn pages_at(&mut self, at: PageAt) {
+        let pages: Vec<usize> = (0..self.breaks.len())
+            .filter(|&k| self.breaks[k].part == self.part && self.breaks[k].at == at)
+            .collect();
+        for k in pages {
+            self.page_marker(k);
+        }
+    }
+
+    fn page_marker(&mut self, page: usize) {
+        page_marker(&mut self.out, page, &self.breaks[page].label);
+        self.marked.push(page);
     }
 
     fn title_page(&mut self) {

@@ -6,6 +6,7 @@
 //! piece of text uses it, so that no container is forgotten.
 
 pub mod identifier;
+pub mod pages;
 pub mod walk;
 
 use crate::diag::Span;

@@ -109,6 +109,7 @@ pub(super) fn sample(data: &'static [u8]) -> Document {
     };
     Document {
         images: Vec::new(),
+        page_breaks: Vec::new(),
         faces: vec![FaceFile {
             name: "DejaVu Sans".to_string(),
             data: data.into(),

@@ -51,6 +51,7 @@ fn heading(b: &mut Builder, part: usize, title_text: &str) {
             picture: None,
             color: None,
         },
+        sources: Vec::new(),
     }];
     let spec = Spec {
         rtl: b.rtl,
@@ -130,6 +131,7 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
     let runs = vec![Run {
         text: e.title.clone(),
         style: st.clone(),
+        sources: Vec::new(),
     }];
     let mut lines = b.ctx.set(
         &runs,
@@ -149,6 +151,7 @@ fn entry(b: &mut Builder, e: &TocEntry, numbers: &[String], k: usize, leaders: &
         &[Run {
             text: num.clone(),
             style: st.clone(),
+            sources: Vec::new(),
         }],
         &Spec::plain(leaders.num_width * 2.0, Align::Left),
         &mut b.notes,

@@ -24,6 +24,9 @@ pub struct Document {
     pub images: Vec<Image>,
     /// The font files of the faces text runs use, indexed by `FaceId`.
     pub faces: Vec<FaceFile>,
+    /// Where each page begins in the book's text, in page order: not drawn, but
+    /// handed to the EPUB (by `lib.rs`) for its page list.
+    pub page_breaks: Vec<crate::model::pages::PageBreak>,
 }
 
 /// One font face's file, to be subset and embedded.

@@ -90,6 +90,7 @@ static NO_LINE: Line = Line {
     max_size: 0.0,
     backdrops: Vec::new(),
     hang: (0.0, 0.0),
+    source: None,
 };
 
 impl Paginated<'_> {

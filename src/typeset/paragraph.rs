@@ -31,6 +31,7 @@ use super::fonts::{FontSet, Style};
 use super::hyphenate;
 use super::linebreak::{self, Extra, Item, Params, INFINITY_PENALTY};
 use super::shape::{Glyph, Shaper};
+use crate::model::pages::TextAt;
 use crate::model::LinkTarget;
 
 /// Penalty for breaking at a hyphenation point (TYPESETTING.md: 50).
@@ -85,6 +86,30 @@ pub struct InlinePicture {
 pub struct Run {
     pub text: String,
     pub style: RunStyle,
+    /// Which stretches of `text` are strings of the book, in order (empty for
+    /// text the typesetter adds: numbers, labels, running heads). Each line's
+    /// `source` is found through them.
+    pub sources: Vec<Source>,
+}
+
+impl Run {
+    /// Text the typesetter adds, from no string of the book.
+    pub fn new(text: impl Into<String>, style: RunStyle) -> Run {
+        Run {
+            text: text.into(),
+            style,
+            sources: Vec::new(),
+        }
+    }
+}
+
+/// `len` bytes of a run's text from byte `at` are the book's string `from.key`,
+/// from its byte `from.offset`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Source {
+    pub at: usize,
+    pub len: usize,
+    pub from: TextAt,
 }
 
 /// How lines sit in the measure. In a right-to-left paragraph (`Spec::rtl`), `Left`
@@ -170,6 +195,11 @@ pub struct Line {
     /// How far the line reaches past its measure at its start and at its end
     /// (margin kerning: punctuation hanging into the margin).
     pub hang: (Pt, Pt),
+    /// Where in the book's text the line's first whole word begins (after the
+    /// rest of a word hyphenated at the line before); None when the line holds
+    /// no text of the book (a number, a label). The EPUB marks a printed page's
+    /// beginning there.
+    pub source: Option<TextAt>,
 }
 
 /// How a line fills its measure: the glue's ratio, the glyphs' horizontal scale
@@ -234,8 +264,9 @@ pub struct Ctx<'a> {
 
 /// One unit of the item list with what to draw for it.
 enum Unit {
-    /// Shaped text of one face and one bidi level.
-    Piece(Placed, Level),
+    /// Shaped text of one face and one bidi level, and the byte offset in the
+    /// paragraph's text where it begins.
+    Piece(Placed, Level, usize),
     Glue {
         natural: Pt,
         stretch: Pt,
@@ -258,6 +289,8 @@ enum Unit {
 /// The paragraph's runs as one text, read whole: where it may break inside a word
 /// and, where needed, each byte's bidi level.
 struct Text {
+    /// The runs' text, taken together.
+    all: String,
     /// Break opportunities not at white space (spaces are glue), sorted: byte
     /// offset in the runs' text, taken together, and what breaking there is.
     breaks: Vec<(usize, Opportunity)>,
@@ -277,6 +310,7 @@ impl Text {
         Text {
             breaks: opportunities(&all),
             levels,
+            all,
         }
     }
 
@@ -345,6 +379,21 @@ impl Ctx<'_> {
                 .collect()
         };
         let mut lines = Vec::with_capacity(breaks.len());
+        let sources = sources_of(runs);
+        // Where each line's first piece of text begins, for its `source`.
+        let firsts: Vec<Option<usize>> = if sources.is_empty() {
+            Vec::new()
+        } else {
+            let mut start = 0;
+            breaks
+                .iter()
+                .map(|&(end, _)| {
+                    let first = first_piece(&units, &map, start, end);
+                    start = end + 1;
+                    first
+                })
+                .collect()
+        };
         let mut start = 0;
         for (n, &(end, mut fill)) in breaks.iter().enumerate() {
             let last = n + 1 == breaks.len();
@@ -357,6 +406,12 @@ impl Ctx<'_> {
             if justify {
                 line.overfull = natural - fill.hang.0 - fill.hang.1 > width_of(n) + 0.5;
                 line.hang = fill.hang;
+            }
+            if let Some(&Some(at)) = firsts.get(n) {
+                let cut = lines.last().is_some_and(|l: &Line| l.hyphenated);
+                let next = firsts[n + 1..].iter().flatten().next();
+                let end = next.copied().unwrap_or(text.all.len());
+                line.source = source_of(&sources, &text.all, at, end, cut);
             }
             lines.push(line);
             start = end + 1;
@@ -385,7 +440,7 @@ impl Ctx<'_> {
             let held = joined;
             joined = matches!(u, Unit::Break { penalty, .. } if *penalty >= INFINITY_PENALTY);
             match u {
-                Unit::Piece(p, _) => {
+                Unit::Piece(p, ..) => {
                     word += p.width;
                     line += p.width;
                     end = line;
@@ -425,7 +480,7 @@ impl Ctx<'_> {
             if let Some(picture) = st.picture {
                 for c in run.text.chars() {
                     let piece = picture_piece(picture, size, spec.width, st.link.as_ref());
-                    units.push(Unit::Piece(piece, text.level(at)));
+                    units.push(Unit::Piece(piece, text.level(at), at));
                     at += c.len_utf8();
                 }
                 continue;
@@ -647,7 +702,7 @@ impl Ctx<'_> {
                     _ => 0.0,
                 };
                 piece.width += kern;
-                units.push(Unit::Piece(piece, level));
+                units.push(Unit::Piece(piece, level, word.at + s0 + from));
                 if cut.at < seg.len() {
                     let mut glue = self.break_at(cut, face, size, dy, st.link.as_ref(), level);
                     if let Unit::Glue { natural, .. } = &mut glue {
@@ -808,7 +863,7 @@ impl Ctx<'_> {
             && (start == 0 || matches!(units.get(map[start - 1]), Some(Unit::Forced)));
         for (k, &u) in map.iter().enumerate().take(end + 1).skip(start) {
             let (thing, level, w) = match &units[u] {
-                Unit::Piece(p, level) => {
+                Unit::Piece(p, level, _) => {
                     began = true;
                     (Thing::Piece(p), *level, placer.width(p))
                 }
@@ -1100,7 +1155,7 @@ fn first_size(units: &[Unit]) -> Pt {
     units
         .iter()
         .find_map(|u| match u {
-            Unit::Piece(p, _) => Some(p.size),
+            Unit::Piece(p, ..) => Some(p.size),
             _ => None,
         })
         .unwrap_or(10.0)
@@ -1171,7 +1226,7 @@ fn unbreakable_runs(units: Vec<Unit>, narrowest: Pt, notes: &mut Notes) -> Vec<U
         }
     };
     for u in units {
-        if let Unit::Piece(p, _) = &u {
+        if let Unit::Piece(p, ..) = &u {
             if pieces == 0 {
                 run_start = out.len();
             }
@@ -1276,6 +1331,58 @@ fn indent_of(spec: &Spec, n: usize) -> Pt {
     }
 }
 
+/// The byte offset in the paragraph's text where the first piece of text from
+/// item `start` to item `end` begins.
+fn first_piece(units: &[Unit], map: &[usize], start: usize, end: usize) -> Option<usize> {
+    map.get(start..=end.min(map.len().saturating_sub(1)))?
+        .iter()
+        .find_map(|&u| match &units[u] {
+            Unit::Piece(p, _, at) if p.picture.is_none() => Some(*at),
+            _ => None,
+        })
+}
+
+/// The stretches of the paragraph's text that are strings of the book, in order:
+/// (from, to) byte offsets in the runs' text, taken together, and the place the
+/// first is.
+fn sources_of(runs: &[Run]) -> Vec<(usize, usize, TextAt)> {
+    let mut out = Vec::new();
+    let mut run_start = 0;
+    for r in runs {
+        for s in &r.sources {
+            out.push((run_start + s.at, run_start + s.at + s.len, s.from));
+        }
+        run_start += r.text.len();
+    }
+    out
+}
+
+/// The book's place of byte `at` of the paragraph's text `all`: in the string a
+/// source names there, or else at the next source's beginning. `cut`: the line
+/// before ended with a hyphen inside this word, so the place moves past the
+/// word's end (but not past `end`, where the next line begins) to the first
+/// whole word.
+fn source_of(
+    sources: &[(usize, usize, TextAt)],
+    all: &str,
+    mut at: usize,
+    end: usize,
+    cut: bool,
+) -> Option<TextAt> {
+    if cut {
+        let line = all.get(at..end.min(all.len()))?;
+        let word_end = line.find(breaking_space)?;
+        let rest = &line[word_end..];
+        at += word_end + rest.len() - rest.trim_start_matches(breaking_space).len();
+    }
+    let k = sources.partition_point(|s| s.1 <= at);
+    let &(from, _, place) = sources.get(k)?;
+    Some(TextAt {
+        key: place.key,
+        offset: place.offset + at.saturating_sub(from),
+    })
+}
+
 /// Units → linebreak items, and for each item the unit it came from. Every
 /// paragraph ends with the finishing items (no break, parfillskip, forced break).
 fn items_of(units: &[Unit], justify: bool) -> (Vec<Item>, Vec<usize>) {
@@ -1283,7 +1390,7 @@ fn items_of(units: &[Unit], justify: bool) -> (Vec<Item>, Vec<usize>) {
     let mut map = Vec::with_capacity(units.len() + 3);
     for (i, u) in units.iter().enumerate() {
         match u {
-            Unit::Piece(p, _) => {
+            Unit::Piece(p, ..) => {
                 items.push(Item::Box { width: p.width });
                 map.push(i);
             }
@@ -1356,12 +1463,12 @@ fn extras_of(
 ) -> Vec<Extra> {
     let mut extras = vec![Extra::default(); items.len()];
     let piece = |k: usize| match (items.get(k), map.get(k).and_then(|&u| units.get(u))) {
-        (Some(Item::Box { .. }), Some(Unit::Piece(p, _))) => Some(p),
+        (Some(Item::Box { .. }), Some(Unit::Piece(p, ..))) => Some(p),
         _ => None,
     };
     for (k, &u) in map.iter().enumerate().take(items.len()) {
         match units.get(u) {
-            Some(Unit::Piece(p, _)) if p.picture.is_none() => {
+            Some(Unit::Piece(p, ..)) if p.picture.is_none() => {
                 if expandable(p) {
                     extras[k].flex = p.width;
                 }
@@ -1554,6 +1661,7 @@ mod tests {
     use super::bidi::strong_rtl;
     use super::breaks::no_line_start;
     use super::*;
+    use crate::model::pages::TextKey;
     use crate::typeset::fonts::Face;
     use std::sync::OnceLock;
 
@@ -1592,6 +1700,7 @@ mod tests {
                 picture: None,
                 color: None,
             },
+            sources: Vec::new(),
         }
     }
 
@@ -2106,5 +2215,69 @@ mod tests {
             .map(|g| g.text.as_str())
             .collect();
         assert!(!texts.contains(['\u{200E}', '\u{200F}']), "{texts:?}");
+    }
+
+    #[test]
+    fn each_line_knows_where_its_first_whole_word_is_in_the_books_strings() {
+        // Two strings of the book in one run, with text the typesetter adds (a
+        // note number) between them, set narrow enough to hyphenate.
+        let a = "Incomprehensibilities notwithstanding, characteristically unconventional \
+                 representations overwhelmingly demonstrate extraordinarily "
+            .repeat(3);
+        let b = "interdisciplinary understandings of internationalisation ".repeat(3);
+        let mut r = run(&a, Style::Regular);
+        let key_a = TextKey::of(&a).unwrap();
+        let key_b = TextKey::of(&b).unwrap();
+        r.sources.push(Source {
+            at: 0,
+            len: a.len(),
+            from: TextAt {
+                key: key_a,
+                offset: 0,
+            },
+        });
+        r.text.push('7');
+        r.sources.push(Source {
+            at: r.text.len(),
+            len: b.len(),
+            from: TextAt {
+                key: key_b,
+                offset: 0,
+            },
+        });
+        r.text.push_str(&b);
+        let spec = Spec {
+            hyphenate: true,
+            ..Spec::plain(120.0, Align::Justify)
+        };
+        let lines = ctx("en").set(&[r], &spec, &mut Notes::default());
+        assert!(lines.iter().filter(|l| l.hyphenated).count() >= 2);
+        let mut seen_b = false;
+        for (n, l) in lines.iter().enumerate() {
+            let at = l.source.expect("every line has text of the book");
+            let s = if at.key == key_a { &a } else { &b };
+            seen_b |= at.key == key_b;
+            assert!(at.key == key_a || at.key == key_b);
+            assert!(at.offset < s.len());
+            // A whole word begins there: at the string's start or after a space,
+            // also (and above all) after a line that ends with a hyphen.
+            let before = s[..at.offset].chars().last();
+            assert!(
+                before.is_none_or(char::is_whitespace),
+                "line {n} starts at {:?}",
+                &s[at.offset..]
+            );
+            // And it is the line's own first word, or the one after it when the
+            // line begins with the rest of a hyphenated word.
+            let text: String = l.pieces[0].glyphs.iter().map(|g| g.text.as_str()).collect();
+            let first = text.split_whitespace().next().unwrap();
+            let word = s[at.offset..].split_whitespace().next().unwrap();
+            if n > 0 && lines[n - 1].hyphenated {
+                assert!(!word.starts_with(first), "{word} / {first}");
+            } else {
+                assert!(word.starts_with(first), "{word} / {first}");
+            }
+        }
+        assert!(seen_b, "lines in the second string point into it");
     }
 }

@@ -13,6 +13,7 @@ use super::paginate::{LaidPage, Paginated, PlacedLine};
 use super::paragraph::{self, Align, Ctx, Line, Run, RunStyle, Spec};
 use super::report::{self, PastEdge};
 use super::Geometry;
+use crate::model::pages::{PageAt, PageBreak};
 use crate::model::{Book, LinkTarget};
 
 /// Places the laid-out pages on paper: text, rules, running heads, folios, links,
@@ -37,7 +38,9 @@ pub(super) fn place(
         };
         // The backdrops drawn so far on the page: group, bottom.
         let mut joins: Vec<(u32, Pt)> = Vec::new();
-        for l in page.lines.iter().chain(&page.notes) {
+        // The first text of the book on the page, above the notes.
+        let mut starts_at = None;
+        for (k, l) in page.lines.iter().chain(&page.notes).enumerate() {
             // The line is taken out of the flow (moved, not copied) and freed here;
             // one placed again later is copied.
             let (line, height) = match flow.get_mut(l.item).map(|f| {
@@ -50,6 +53,9 @@ pub(super) fn place(
                 Some(flow::Flow::Line { line, height, .. }) => (line, height),
                 _ => continue,
             };
+            if starts_at.is_none() && k < page.lines.len() {
+                starts_at = line.source;
+            }
             backdrops(&mut out, &line, l, height, left, g, &mut joins);
             place_line(&mut out, line, l, left, p, g);
         }
@@ -67,11 +73,44 @@ pub(super) fn place(
         }));
         running_head(&mut out, book, g, ctx, page, index, first_chapter);
         doc.pages.push(out);
+        doc.page_breaks.push(page_break(
+            page,
+            starts_at,
+            index,
+            first_chapter,
+            &doc.page_breaks,
+        ));
     }
     doc.outline = outline(book, p, g);
     doc.labels = labels(first_chapter);
     doc.info = info(book, g);
     (doc, past)
+}
+
+/// Where a page begins, for the EPUB's page list: at its first text of the book;
+/// at its part's beginning if it opens the part with none (a title page, a
+/// picture); else, as on a blank page, at the end of the part before.
+fn page_break(
+    page: &LaidPage,
+    starts_at: Option<crate::model::pages::TextAt>,
+    index: usize,
+    first_chapter: usize,
+    before: &[PageBreak],
+) -> PageBreak {
+    let part = page
+        .part
+        .or_else(|| before.last().map(|b| b.part))
+        .unwrap_or(0);
+    let at = match (starts_at, page.part) {
+        (Some(at), Some(_)) => PageAt::Text(at),
+        (None, Some(_)) if page.opening => PageAt::Start,
+        _ => PageAt::End,
+    };
+    PageBreak {
+        label: folio(index, first_chapter),
+        part,
+        at,
+    }
 }
 
 /// What is drawn behind a line, before its text: each backdrop over the line's
@@ -383,6 +422,7 @@ fn head_line(
             picture: None,
             color: None,
         },
+        sources: Vec::new(),
     }];
     let mut notes = paragraph::Notes::default();
     let lines = ctx.set(&runs, spec, &mut notes);

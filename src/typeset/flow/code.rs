@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 
 use super::{Builder, Flow, InPara, BASELINE, CODE_SCALE};
+use crate::model::pages::{TextAt, TextKey};
 use crate::model::{Highlight, Token};
 use crate::typeset::doc::{Color, Pt};
 use crate::typeset::fonts::Style;
@@ -59,8 +60,11 @@ impl Builder<'_, '_> {
         let group = self.group();
         let mut lines: Vec<Line> = Vec::new();
         let mut offset = 0;
+        let key = TextKey::of(text);
+        let mut bytes = Vec::new();
         for source in text.trim_end_matches('\n').split('\n') {
-            let chars = classed_chars(source, offset, tokens);
+            let chars = classed_chars(source, offset, tokens, &mut bytes);
+            let line_start = offset;
             offset += source.len() + 1;
             let (rows, indent) = self.wrap(&chars, measure, hang, cs, &mut widths);
             for (k, row) in rows.iter().enumerate() {
@@ -73,6 +77,12 @@ impl Builder<'_, '_> {
                 let mut line = self.set(&runs, spec).into_iter().next().unwrap_or(Line {
                     max_size: cs,
                     ..Line::default()
+                });
+                // Where the row begins in the block's text, for the EPUB's page
+                // list (a page may begin inside a code block).
+                line.source = key.map(|key| TextAt {
+                    key,
+                    offset: line_start + bytes.get(row.start).copied().unwrap_or(source.len()),
                 });
                 if k > 0 {
                     for p in &mut line.pieces {
@@ -135,6 +145,7 @@ impl Builder<'_, '_> {
                 color: Some(MARK),
                 ..self.style(Style::Mono, cs)
             },
+            sources: Vec::new(),
         }];
         let line = self.set(&runs, Spec::plain(cs * 100.0, Align::Left));
         let mut mark = line.into_iter().next()?.pieces.into_iter().next()?;
@@ -271,9 +282,16 @@ impl Advances {
 }
 
 /// The characters of one source line (starting at byte `offset` of the block),
-/// each with its class, tabs expanded to spaces up to the next stop.
-fn classed_chars(line: &str, offset: usize, tokens: &[Token]) -> Vec<(char, Option<Highlight>)> {
+/// each with its class, tabs expanded to spaces up to the next stop; `bytes` gets
+/// each one's byte offset in the line.
+fn classed_chars(
+    line: &str,
+    offset: usize,
+    tokens: &[Token],
+    bytes: &mut Vec<usize>,
+) -> Vec<(char, Option<Highlight>)> {
     let mut out = Vec::with_capacity(line.len());
+    bytes.clear();
     let mut t = tokens.partition_point(|t| t.end <= offset);
     let mut column = 0;
     for (i, c) in line.char_indices() {
@@ -288,9 +306,11 @@ fn classed_chars(line: &str, offset: usize, tokens: &[Token]) -> Vec<(char, Opti
         if c == '\t' {
             let n = TAB_STOP - column % TAB_STOP;
             out.extend(std::iter::repeat_n((' ', class), n));
+            bytes.extend(std::iter::repeat_n(i, n));
             column += n;
         } else {
             out.push((c, class));
+            bytes.push(i);
             column += 1;
         }
     }
@@ -315,6 +335,7 @@ fn runs_of(chars: &[(char, Option<Highlight>)], size: Pt) -> Vec<Run> {
                         picture: None,
                         color: color_of(class),
                     },
+                    sources: Vec::new(),
                 });
                 last = Some(class);
             }
@@ -356,7 +377,7 @@ mod tests {
     #[test]
     fn tabs_reach_the_next_stop_of_four_columns() {
         let text = |line: &str| -> String {
-            classed_chars(line, 0, &[])
+            classed_chars(line, 0, &[], &mut Vec::new())
                 .into_iter()
                 .map(|c| c.0)
                 .collect()
@@ -382,10 +403,10 @@ mod tests {
                 class: Highlight::Comment,
             },
         ];
-        let first = classed_chars("let a", 0, &tokens);
+        let first = classed_chars("let a", 0, &tokens, &mut Vec::new());
         assert_eq!(first[0], ('l', Some(Highlight::Keyword)));
         assert_eq!(first[3], (' ', None));
-        let second = classed_chars("\tb // c", 6, &tokens);
+        let second = classed_chars("\tb // c", 6, &tokens, &mut Vec::new());
         // The tab became four spaces; `// c` is the comment.
         assert_eq!(second.len(), 10);
         assert_eq!(second[4], ('b', None));

@@ -227,6 +227,7 @@ impl Builder<'_, '_> {
             let runs = vec![Run {
                 text: title.clone(),
                 style: self.style(Style::Italic, self.size * NOTE_SCALE),
+                sources: Vec::new(),
             }];
             let lines = self.set(&runs, self.plain(measure, Align::Center));
             self.push_lines(lines, left, self.leading, false);

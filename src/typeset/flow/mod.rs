@@ -19,7 +19,8 @@ pub use table::TableMark;
 
 use super::doc::{Color, Pt};
 use super::fonts::Style;
-use super::paragraph::{Align, Backdrop, Ctx, Line, Notes, Run, RunStyle, Spec};
+use super::paragraph::{Align, Backdrop, Ctx, Line, Notes, Run, RunStyle, Source, Spec};
+use crate::model::pages::{TextAt, TextKey};
 use crate::model::walk::{walk_inlines, Visit};
 use crate::model::{
     Alert, Block, Book, Definition, Element, Heading, Inline, LinkTarget, ListItem, NotesAt,
@@ -623,6 +624,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         let runs = vec![Run {
             text: text.to_string(),
             style: self.style(style, size),
+            sources: Vec::new(),
         }];
         let spec = Spec {
             balance: true,
@@ -798,6 +800,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                 color: Some(color),
                 ..self.style(Style::Bold, self.size)
             },
+            sources: Vec::new(),
         }];
         let measure = self.width - x - ind;
         let lines = self.set(&runs, self.plain(measure, Align::Left));
@@ -828,6 +831,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             let mut runs = vec![Run {
                 text: "— ".into(),
                 style: self.style(Style::Italic, self.size),
+                sources: Vec::new(),
             }];
             runs.extend(self.runs(a, self.style(Style::Italic, self.size)));
             // Flush with the quote's end side (`Align::Right` in right-to-left
@@ -862,6 +866,7 @@ impl<'c, 'f> Builder<'c, 'f> {
             let runs = vec![Run {
                 text: marker.to_string(),
                 style: b.style(Style::Regular, size),
+                sources: Vec::new(),
             }];
             b.set(&runs, b.plain(size * 20.0, Align::Left))
                 .into_iter()
@@ -936,6 +941,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         let runs = vec![Run {
             text: m.to_string(),
             style: self.style(Style::Mono, self.size * CODE_SCALE),
+            sources: Vec::new(),
         }];
         let lines = self.set(&runs, Spec::plain(self.width - x, Align::Center));
         let left = self.left_edge(x, self.width - x);
@@ -1049,12 +1055,27 @@ impl<'c, 'f> Builder<'c, 'f> {
 
     /// One short arm per kind of inline: its style, then its content.
     fn runs_into(&self, inl: &[Inline], st: &RunStyle, out: &mut Vec<Run>) {
-        let push = |out: &mut Vec<Run>, text: String, style: &RunStyle| {
-            // Soft line ends in the source are spaces on the page.
+        // `from`: the book's string the text is (the place a printed page can
+        // begin, for the EPUB's page list); None for text the typesetter adds.
+        let push = |out: &mut Vec<Run>, text: String, style: &RunStyle, from: Option<&str>| {
+            // Soft line ends in the source are spaces on the page (one byte for
+            // one: offsets into the book's string stay true).
             let text = text.replace('\n', " ");
+            let source = |at: usize| {
+                let key = TextKey::of(from?)?;
+                Some(Source {
+                    at,
+                    len: text.len(),
+                    from: TextAt { key, offset: 0 },
+                })
+            };
             match out.last_mut() {
-                Some(r) if r.style == *style => r.text.push_str(&text),
+                Some(r) if r.style == *style => {
+                    r.sources.extend(source(r.text.len()));
+                    r.text.push_str(&text);
+                }
                 _ => out.push(Run {
+                    sources: source(0).into_iter().collect(),
                     text,
                     style: style.clone(),
                 }),
@@ -1062,7 +1083,7 @@ impl<'c, 'f> Builder<'c, 'f> {
         };
         for i in inl {
             match i {
-                Inline::Text(t) => push(out, t.clone(), st),
+                Inline::Text(t) => push(out, t.clone(), st, Some(t)),
                 Inline::Emphasis(c) => {
                     let s = RunStyle {
                         style: toggle_italic(st.style),
@@ -1091,7 +1112,7 @@ impl<'c, 'f> Builder<'c, 'f> {
                         size: st.size * 0.92,
                         ..st.clone()
                     };
-                    push(out, c.clone(), &s);
+                    push(out, c.clone(), &s, Some(c));
                 }
                 Inline::Link {
                     target, content, ..
@@ -1109,14 +1130,14 @@ impl<'c, 'f> Builder<'c, 'f> {
                         picture: self.inline_picture(source),
                         ..st.clone()
                     };
-                    push(out, "\u{fffc}".into(), &s);
+                    push(out, "\u{fffc}".into(), &s, None);
                 }
                 Inline::Image { alt, .. } => {
                     let s = RunStyle {
                         style: toggle_italic(st.style),
                         ..st.clone()
                     };
-                    push(out, format!("[{alt}]"), &s);
+                    push(out, format!("[{alt}]"), &s, None);
                 }
                 Inline::Citation(c) => self.runs_into(&c.rendered, st, out),
                 Inline::FootnoteRef { number, .. } => {
@@ -1131,11 +1152,13 @@ impl<'c, 'f> Builder<'c, 'f> {
                     out.push(Run {
                         text: number.to_string(),
                         style: s,
+                        sources: Vec::new(),
                     });
                 }
                 Inline::LineBreak => out.push(Run {
                     text: "\n".into(),
                     style: st.clone(),
+                    sources: Vec::new(),
                 }),
                 Inline::Span { tag, content, .. } => {
                     let s = if tag.is_mono() {

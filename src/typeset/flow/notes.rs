@@ -39,6 +39,7 @@ impl Builder<'_, '_> {
             let runs = vec![Run {
                 text: p.title.clone(),
                 style: self.style(Style::HeadingBold, self.size),
+                sources: Vec::new(),
             }];
             let measure = self.width;
             self.space(self.leading);
@@ -86,6 +87,7 @@ impl Builder<'_, '_> {
             let num = vec![Run {
                 text: format!("{}.", k + 1),
                 style: self.style(Style::Regular, ns),
+                sources: Vec::new(),
             }];
             // The number in the indent at the start side: left, or right in
             // right-to-left text.

@@ -305,7 +305,7 @@ fn line_cost(
 fn text_of(units: &[Unit], pieces: &[usize]) -> String {
     let mut word = String::new();
     for &u in pieces {
-        if let Some(Unit::Piece(p, level)) = units.get(u) {
+        if let Some(Unit::Piece(p, level, _)) = units.get(u) {
             let drawn = p
                 .glyphs
                 .iter()
