@@ -180,6 +180,23 @@ pub(super) fn draw_run(run: &TextRun, face: &EmbeddedFace, out: &mut Ops) {
     if run.glyphs.is_empty() {
         return;
     }
+    if run.turned {
+        // A quarter turn clockwise about the run's origin, then the run at it.
+        out.op("q");
+        out.raw(b"0 -1 1 0 ");
+        out.num(run.x);
+        out.num(run.y);
+        out.op("cm");
+        let at_origin = TextRun {
+            x: 0.0,
+            y: 0.0,
+            turned: false,
+            ..run.clone()
+        };
+        draw_run(&at_origin, face, out);
+        out.op("Q");
+        return;
+    }
     if let Some(c) = run.color {
         out.op("q");
         set_color(c, false, out);

@@ -84,6 +84,7 @@ pub(super) fn run(
         glyphs: set(data, size, glyphs, stretch),
         color: None,
         scale: 1.0,
+        turned: false,
     })
 }
 

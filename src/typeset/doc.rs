@@ -175,6 +175,10 @@ pub struct TextRun {
     /// Horizontal scale of the glyphs (font expansion): 1 as designed, 1.02 two
     /// per cent wider. The `dx` already count it.
     pub scale: f32,
+    /// Drawn turned a quarter clockwise about (x, y): the baseline runs down the
+    /// page, as a spine's title reads with the book lying face up. Offsets are
+    /// along the turned baseline.
+    pub turned: bool,
 }
 
 #[derive(Debug, Clone)]

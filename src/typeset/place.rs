@@ -211,6 +211,7 @@ fn place_line(out: &mut Page, line: Line, l: &PlacedLine, left: Pt, p: &Paginate
                     glyphs,
                     color: piece.color,
                     scale: piece.scale,
+                    turned: false,
                 })
             }
         }
@@ -436,6 +437,7 @@ fn head_line(
                 glyphs: piece.glyphs,
                 color: None,
                 scale: piece.scale,
+                turned: false,
             }));
         }
     }

@@ -369,6 +369,7 @@ mod tests {
             glyphs,
             color: None,
             scale: 1.0,
+            turned: false,
         })
     }
 
