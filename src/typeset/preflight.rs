@@ -20,8 +20,8 @@ use super::Geometry;
 const HEAD_ABOVE: f32 = 1.0;
 const HEAD_CAPS: f32 = 0.65;
 /// A chapter opening's folio sits this many leadings below the text block
-/// (`place::running_heads`: `g.bottom - g.leading * 1.5`); figures have no
-/// descenders.
+/// (`place::running_heads`: `g.bottom - g.leading * 1.5`); room is left below it
+/// for a descender as `near_the_trim` measures one.
 const FOLIO_BELOW: f32 = 1.5;
 /// What a glyph reaches above and below its baseline, in ems, for the distance to
 /// the trim: a cap height and a descender.
@@ -67,7 +67,9 @@ pub(super) fn least_margins(mut g: Geometry, p: &Profile, bleed: bool) -> Geomet
     g.top = g
         .top
         .max(edge + HEAD_ABOVE * g.leading + HEAD_CAPS * g.size);
-    g.bottom = g.bottom.max(edge + FOLIO_BELOW * g.leading);
+    g.bottom = g
+        .bottom
+        .max(edge + FOLIO_BELOW * g.leading + DESCENT * g.size);
     g
 }
 
