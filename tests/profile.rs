@@ -109,8 +109,10 @@ fn the_guide_for_kdp_has_trim_boxes_no_links_or_bookmarks_and_the_gutter_of_its_
     }
     let catalog = pdf.catalog().unwrap();
     assert!(catalog.get(b"Outlines").is_err(), "KDP takes no bookmarks");
-    // Right-hand pages (even indexes) start their text at the inner margin.
-    let gutter = kdp_gutter(pages.len());
+    // Right-hand pages (even indexes) start their text at the inner margin: KDP's
+    // least and room for punctuation hanging into it (a quarter of the 10.5 pt
+    // body).
+    let gutter = kdp_gutter(pages.len()) + 0.25 * 10.5;
     let edges = left_edges(&path, 648.0);
     let rectos: Vec<f32> = edges
         .iter()
@@ -123,14 +125,15 @@ fn the_guide_for_kdp_has_trim_boxes_no_links_or_bookmarks_and_the_gutter_of_its_
             "recto text at {x}, gutter {gutter}"
         );
     }
-    // Left-hand pages start at the outer margin, raised to KDP's 0.25 in.
+    // Left-hand pages start at the outer margin, raised to KDP's 0.25 in and the
+    // same room.
     let versos: Vec<f32> = edges
         .iter()
         .filter(|(p, _)| p % 2 == 1)
         .map(|e| e.1)
         .collect();
     for x in &versos {
-        assert!((x - 18.0).abs() < 0.5, "verso text at {x}");
+        assert!((x - 18.0 - 0.25 * 10.5).abs() < 0.5, "verso text at {x}");
     }
     if word_boxes(&path).is_some() {
         assert!(rectos.len() >= 5 && versos.len() >= 3, "{edges:?}");
@@ -221,10 +224,14 @@ fn a_book_that_grows_past_150_pages_gets_the_next_gutter() {
         return;
     }
     // Every recto's text starts at 0.5 in: the margin of the second step, for the
-    // final page count, not the 0.375 in of the first layout.
+    // final page count, not the 0.375 in of the first layout (and room for a
+    // quarter of the 13 pt body to hang).
     assert!(rectos.len() > 50, "{edges:?}");
     for x in &rectos {
-        assert!((x - kdp_gutter(pages)).abs() < 0.5, "recto text at {x}");
+        assert!(
+            (x - kdp_gutter(pages) - 0.25 * 13.0).abs() < 0.5,
+            "recto text at {x}"
+        );
     }
 }
 

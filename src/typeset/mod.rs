@@ -138,7 +138,7 @@ pub fn typeset(
         let (doc, report) = lay_out(book, &g, fonts, &mut pass);
         // The page count the service prints: padded to even.
         let pages = doc.pages.len() + doc.pages.len() % 2;
-        let need = p.min_inner(pages);
+        let need = preflight::inner_for(p, pages, &g);
         if need <= g.inner + 0.01 || passes == MAX_PROFILE_PASSES {
             if need > g.inner + 0.01 {
                 pass.push(preflight::unsettled(p, passes, pages, g.inner, need));

@@ -27,6 +27,10 @@ const FOLIO_BELOW: f32 = 1.5;
 /// the trim: a cap height and a descender.
 const ASCENT: f32 = 0.7;
 const DESCENT: f32 = 0.22;
+/// Margin kerning lets punctuation at a line's ends hang into the margin, at most
+/// about a fifth of an em (a dash's share of its advance, `paragraph::hang`); a
+/// service's least margin is kept beyond that, rounded up to a quarter em.
+const HANG: f32 = 0.25;
 /// How many pages a warning names one by one.
 const EACH: usize = 10;
 /// Distances within this of the minimum count as meeting it (rounding of points).
@@ -62,8 +66,8 @@ pub(super) fn no_service_for_bleed() -> Diagnostic {
 /// page numbers", IngramSpark's file requirements; see `profile`).
 pub(super) fn least_margins(mut g: Geometry, p: &Profile, bleed: bool) -> Geometry {
     let edge = p.min_edge(bleed);
-    g.inner = g.inner.max(p.min_inner(0));
-    g.outer = g.outer.max(edge);
+    g.inner = g.inner.max(inner_for(p, 0, &g));
+    g.outer = g.outer.max(edge + HANG * g.size);
     g.top = g
         .top
         .max(edge + HEAD_ABOVE * g.leading + HEAD_CAPS * g.size);
@@ -71,6 +75,12 @@ pub(super) fn least_margins(mut g: Geometry, p: &Profile, bleed: bool) -> Geomet
         .bottom
         .max(edge + FOLIO_BELOW * g.leading + DESCENT * g.size);
     g
+}
+
+/// The inner margin a book of `pages` pages needs: the service's least, and room
+/// for punctuation hanging into it.
+pub(super) fn inner_for(p: &Profile, pages: usize, g: &Geometry) -> Pt {
+    p.min_inner(pages) + HANG * g.size
 }
 
 /// W0160: the passes ran out before the inner margin matched the page count.
@@ -144,7 +154,7 @@ pub(super) fn finish(
     if bleed {
         doc.print.bleed = (0..pages).map(|i| p.page_bleed(g.right_hand(i))).collect();
     }
-    if let Some(d) = near_the_trim(&doc, p, bleed) {
+    if let Some(d) = near_the_trim(&doc, p, bleed, g) {
         diags.push(d);
     }
     if p.wants_pdfx {
@@ -188,17 +198,24 @@ fn round(inches: f32) -> f32 {
     (inches * 100.0).round() / 100.0
 }
 
-/// W0162: the pages where something lies closer to the trim than the service's
-/// outer, top and bottom minimum (the inner side's minimum is the gutter's, which
-/// the layout keeps). Text is measured from its glyphs' origins, a cap height up
+/// W0162: the pages where something lies closer to the trim than the service
+/// allows: its least gutter at the binding side, its least outer, top and bottom
+/// margin elsewhere. Text is measured from its glyphs' origins, a cap height up
 /// and a descender down; rules, tints and pictures by their rectangles.
-fn near_the_trim(doc: &Document, p: &Profile, bleed: bool) -> Option<Diagnostic> {
+fn near_the_trim(doc: &Document, p: &Profile, bleed: bool, g: &Geometry) -> Option<Diagnostic> {
     let edge = p.min_edge(bleed) - SLACK;
+    let gutter = p.min_inner(doc.pages.len()) - SLACK;
     let mut close = Vec::new();
     for (index, page) in doc.pages.iter().enumerate() {
         let (w, h) = (page.width, page.height);
-        let near =
-            |x0: Pt, y0: Pt, x1: Pt, y1: Pt| x0.min(w - x1) < edge || y0 < edge || h - y1 < edge;
+        let (left, right) = if g.right_hand(index) {
+            (gutter, edge)
+        } else {
+            (edge, gutter)
+        };
+        let near = |x0: Pt, y0: Pt, x1: Pt, y1: Pt| {
+            x0 < left || w - x1 < right || y0 < edge || h - y1 < edge
+        };
         let hit = page.items.iter().any(|item| match item {
             Item::Text(run) => {
                 let (lo, hi) = run.glyphs.iter().fold((Pt::MAX, Pt::MIN), |(lo, hi), g| {
@@ -233,9 +250,10 @@ fn near_the_trim(doc: &Document, p: &Profile, bleed: bool) -> Option<Diagnostic>
         Diagnostic::warning(
             Code::W0162,
             format!(
-                "{} asks for {:.3} in between the trim and the text; on {} page{} something is closer (page{} {}{})",
+                "{} asks for {:.3} in between the trim and the text ({:.3} in at the binding); on {} page{} something is closer (page{} {}{})",
                 p.label,
                 p.min_edge(bleed) / 72.0,
+                p.min_inner(doc.pages.len()) / 72.0,
                 close.len(),
                 if close.len() == 1 { "" } else { "s" },
                 if close.len() == 1 { "" } else { "s" },
@@ -284,4 +302,99 @@ fn not_pdfx(doc: &Document) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PrintService;
+    use crate::typeset::doc::{Color, FaceId, PlacedGlyph, TextRun};
+
+    fn geometry() -> Geometry {
+        Geometry {
+            width: 432.0,
+            height: 648.0,
+            inner: 18.0,
+            outer: 18.0,
+            top: 18.0,
+            bottom: 18.0,
+            size: 10.0,
+            leading: 14.0,
+            rtl: false,
+        }
+    }
+
+    fn page_with_run(x: Pt, color: Option<Color>) -> Page {
+        Page {
+            width: 432.0,
+            height: 648.0,
+            items: vec![Item::Text(TextRun {
+                face: FaceId(0),
+                size: 10.0,
+                x,
+                y: 300.0,
+                glyphs: vec![PlacedGlyph {
+                    id: 1,
+                    dx: 0.0,
+                    dy: 0.0,
+                    text: "a".into(),
+                }],
+                color,
+                scale: 1.0,
+            })],
+        }
+    }
+
+    #[test]
+    fn margins_are_raised_to_the_least_with_room_for_heads_folios_and_hanging_marks() {
+        let ingram = Profile::of(PrintService::Ingram);
+        let g = least_margins(geometry(), ingram, false);
+        // 0.5 in and a quarter em at the sides.
+        assert_eq!((g.inner, g.outer), (38.5, 38.5));
+        // 0.5 in, the running head's leading and its capitals above the text.
+        assert_eq!(g.top, 36.0 + 14.0 + 6.5);
+        // 0.5 in, the folio a leading and a half below, a descender.
+        assert_eq!(g.bottom, 36.0 + 21.0 + 2.2);
+        // Wider margins stay as they are.
+        let wide = Geometry {
+            inner: 72.0,
+            ..geometry()
+        };
+        assert_eq!(least_margins(wide, ingram, false).inner, 72.0);
+    }
+
+    #[test]
+    fn text_at_the_gutter_of_a_recto_is_too_close_and_text_past_it_is_not() {
+        let kdp = Profile::of(PrintService::Kdp);
+        let g = geometry();
+        // Page 0 is a recto: its left side is the binding's, 0.375 in (27 pt).
+        let doc = |x| Document {
+            pages: vec![page_with_run(x, None), page_with_run(200.0, None)],
+            ..Document::default()
+        };
+        let d = near_the_trim(&doc(20.0), kdp, false, &g).expect("20 pt from the gutter");
+        assert_eq!(d.code, Code::W0162);
+        assert!(d.message.contains("(page 1)"), "{}", d.message);
+        assert!(near_the_trim(&doc(28.0), kdp, false, &g).is_none());
+        // On a verso the left side is the outside: 0.25 in (18 pt) is enough.
+        let verso = Document {
+            pages: vec![page_with_run(200.0, None), page_with_run(20.0, None)],
+            ..Document::default()
+        };
+        assert!(near_the_trim(&verso, kdp, false, &g).is_none());
+    }
+
+    #[test]
+    fn pdf_x_is_refused_for_colour_and_granted_for_grey() {
+        let grey = Document {
+            pages: vec![page_with_run(100.0, Some(Color::gray(80)))],
+            ..Document::default()
+        };
+        assert_eq!(not_pdfx(&grey), None);
+        let red = Document {
+            pages: vec![page_with_run(100.0, Some(Color(200, 0, 0)))],
+            ..Document::default()
+        };
+        assert!(not_pdfx(&red).is_some_and(|w| w.starts_with("coloured text")));
+    }
 }
