@@ -129,7 +129,7 @@ pub(super) fn finish(
         });
     }
     let pages = doc.pages.len();
-    let (least, most) = p.page_limits(s.paper);
+    let (least, most) = p.page_limits(s.paper, s.width, s.height);
     if pages < least || pages > most {
         diags.push(Diagnostic::warning(
             Code::W0161,

@@ -40,6 +40,8 @@ pub struct Profile {
     min_pages: usize,
     /// Most pages, on white and on cream paper.
     max_pages: (usize, usize),
+    /// Trims with fewer most pages than that: (trim, (white, cream)).
+    max_pages_by_trim: &'static [(Trim, (usize, usize))],
     /// Bleed beyond the trim, in inches.
     bleed: f32,
     /// Whether the bleed is also at the binding edge (else only top, bottom and
@@ -97,19 +99,24 @@ pub struct BarcodeArea {
 // Specifications", createspace.com/Special/Enterprise/Publisher/manufacturing_specifications.jsp,
 // and KDP's custom trim option as 30daypivot.com/kdp_spoke_creation describes it).
 //
-// Page counts: at least 24 ("All books must have at least 24 pages", the same
-// CreateSpace page); at most 828 on white paper and 776 on cream (KDP's "Print
-// Options" page as kdpprintcover.com/blog/kdp-vs-ingramspark-cover-specs copies
-// it; not confirmed on KDP's own page, and large trims stop lower).
+// Page counts: at least 24; at most 828 on white paper and 776 on cream, except
+// 8.25 × 6 and 8.25 × 8.25 (800 / 750), 8.5 × 8.5 and 8.5 × 11 (590 / 550) and
+// 8.27 × 11.69 (780 / 730) (KDP's "Print Options",
+// https://kdp.amazon.com/help/topic/G201834180, whose table was not read here;
+// as bookbolt.kb.help's "minimum/maximum number of pages" copies it, and
+// kdpprintcover.com and apexauthors.com agree on 24 and 828).
 //
 // Spine: "white paper … 0.002252 inches per page; cream paper … 0.0025 inches
-// per page" (KDP's cover calculator as pubscout.app/pages/glossary/spine-width
-// and siutil.com/kdp-cover-calc give it; KDP's "Create a Paperback Cover",
-// https://kdp.amazon.com/help/topic/G201953020, not read here). Spine text only
-// from 79 pages; barcode area 2 × 1.2 in at the bottom right of the back cover,
-// 0.25 in from the edges; cover bleed 0.125 in on every side
-// (minjeegan.com/kdp-page-formatting-guide-tool, quoting KDP's cover guide; not
-// confirmed on KDP's own page).
+// per page" (KDP's cover calculator as pubscout.app/pages/glossary/spine-width,
+// siutil.com/kdp-cover-calc and librava.ai give it; not confirmed on KDP's own
+// page; kdpeasy.com adds 0.06 in for the cover, the others and KDP's templates
+// do not). "To include spine text, your book must have at least 79 pages";
+// "add 0.125" (3.2 mm) to the top, bottom, and outside edges of your cover"
+// ("Create a Paperback Cover", https://kdp.amazon.com/help/topic/G201953020).
+// Barcode: "2" × 1.2" … in the lower-right corner of the back cover … at least
+// 0.25" from the spine and from every trim edge" (KDP's barcode help page as
+// publishing.co.uk/guides/kdp-error-barcode-placement quotes it; not confirmed
+// on KDP's own page).
 //
 // File: "Submitted files should not contain crop marks, trim marks, bookmarks,
 // comments, invisible objects, annotations, placeholder text, or metadata" and
@@ -142,6 +149,13 @@ const KDP: Profile = Profile {
     custom: Some(((4.0, 8.5), (6.0, 11.69))),
     min_pages: 24,
     max_pages: (828, 776),
+    max_pages_by_trim: &[
+        ((8.25, 6.0), (800, 750)),
+        ((8.25, 8.25), (800, 750)),
+        ((8.5, 8.5), (590, 550)),
+        ((8.5, 11.0), (590, 550)),
+        ((8.27, 11.69), (780, 730)),
+    ],
     bleed: 0.125,
     bleed_at_spine: false,
     inner: &[
@@ -217,6 +231,7 @@ const INGRAM: Profile = Profile {
     custom: None,
     min_pages: 18,
     max_pages: (1200, 1050),
+    max_pages_by_trim: &[],
     bleed: 0.125,
     bleed_at_spine: false,
     inner: &[(usize::MAX, 0.5)],
@@ -279,6 +294,7 @@ const LULU: Profile = Profile {
     custom: None,
     min_pages: 32,
     max_pages: (800, 800),
+    max_pages_by_trim: &[],
     bleed: 0.125,
     bleed_at_spine: true,
     inner: &[(usize::MAX, 0.5)],
@@ -328,11 +344,16 @@ impl Profile {
         (if bleed { self.edge.1 } else { self.edge.0 }) * IN
     }
 
-    /// Fewest and most pages on this paper.
-    pub fn page_limits(&self, paper: Paper) -> (usize, usize) {
+    /// Fewest and most pages on this paper, at this trim (points).
+    pub fn page_limits(&self, paper: Paper, width: Pt, height: Pt) -> (usize, usize) {
+        let (white, cream) = self
+            .max_pages_by_trim
+            .iter()
+            .find(|(trim, _)| same_trim(trim, width, height))
+            .map_or(self.max_pages, |(_, max)| *max);
         let max = match paper {
-            Paper::White => self.max_pages.0,
-            Paper::Cream => self.max_pages.1,
+            Paper::White => white,
+            Paper::Cream => cream,
         };
         (self.min_pages, max)
     }
@@ -400,9 +421,7 @@ impl Profile {
     /// Whether the service prints this trim (points): one of its sizes, or within
     /// its custom range.
     pub fn offers(&self, width: Pt, height: Pt) -> bool {
-        let same = |(w, h): &Trim| {
-            (w * IN - width).abs() < TRIM_TOLERANCE && (h * IN - height).abs() < TRIM_TOLERANCE
-        };
+        let same = |trim: &Trim| same_trim(trim, width, height);
         let custom = self.custom.is_some_and(|((w0, w1), (h0, h1))| {
             let (w, h) = (width / IN, height / IN);
             w >= w0 - 0.005 && w <= w1 + 0.005 && h >= h0 - 0.005 && h <= h1 + 0.005
@@ -428,6 +447,11 @@ impl Profile {
         self.custom
             .map(|((w0, w1), (h0, h1))| format!("{w0}–{w1} in wide and {h0}–{h1} in tall"))
     }
+}
+
+/// Whether a trim in inches is this one in points.
+fn same_trim((w, h): &Trim, width: Pt, height: Pt) -> bool {
+    (w * IN - width).abs() < TRIM_TOLERANCE && (h * IN - height).abs() < TRIM_TOLERANCE
 }
 
 #[cfg(test)]
@@ -470,6 +494,8 @@ mod tests {
         // (444 / 444) + 0.06
         assert_eq!(inches(lulu.spine_width(444, Paper::White)), 1.06);
         assert!(!kdp.spine_text_allowed(78) && kdp.spine_text_allowed(79));
+        assert_eq!(kdp.page_limits(Paper::Cream, 432.0, 648.0), (24, 776));
+        assert_eq!(kdp.page_limits(Paper::White, 612.0, 792.0), (24, 590));
         // 2 × 6 in + spine + 2 × 0.125 in.
         let (w, h) = kdp.cover_size((432.0, 648.0), 200, Paper::White);
         assert_eq!(inches(w), 12.7004);
