@@ -58,6 +58,11 @@ pub enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         deny_warnings: bool,
+        /// Also lay the book out for a print-on-demand service and report what it
+        /// would reject (trim, page count, pictures below 300 ppi, margins); the
+        /// manifest's `pdf.profile` is checked without it
+        #[arg(long, value_enum, value_name = "SERVICE")]
+        profile: Option<ProfileArg>,
     },
     /// Create a new book folder with a book.yaml, one chapter and a bibliography
     Init {
@@ -77,6 +82,27 @@ impl From<FormatArg> for bookbind::Format {
         match f {
             FormatArg::Epub => bookbind::Format::Epub,
             FormatArg::Pdf => bookbind::Format::Pdf,
+        }
+    }
+}
+
+/// A print-on-demand service (`check --profile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// Amazon KDP, paperback
+    Kdp,
+    /// IngramSpark, paperback
+    Ingram,
+    /// Lulu, paperback
+    Lulu,
+}
+
+impl From<ProfileArg> for bookbind::model::PrintService {
+    fn from(p: ProfileArg) -> Self {
+        match p {
+            ProfileArg::Kdp => bookbind::model::PrintService::Kdp,
+            ProfileArg::Ingram => bookbind::model::PrintService::Ingram,
+            ProfileArg::Lulu => bookbind::model::PrintService::Lulu,
         }
     }
 }

@@ -213,6 +213,7 @@ codes! {
     E0013 => "the book has no chapters",
     E0014 => "a malformed citation: brackets holding an `@key` that are not pandoc's citation syntax",
     E0015 => "a font named in `pdf.font` cannot be used: a file that is not a font, or a family that is neither in the book's `fonts/` folder nor installed",
+    E0018 => "the trim (`pdf.trim`) is not one the print service named in `pdf.profile` (or `check --profile`) prints: the nearest sizes it offers are named",
     E0020 => "an edition could not be rendered",
     E0021 => "an edition could not be written (permissions, disk full)",
     W0101 => "an empty part",
@@ -246,6 +247,11 @@ codes! {
     W0138 => "a raster picture that prints below 300 pixels per inch at its printed size (print services reject these), at the place it is used, with its pixels and resolution; ten are told one by one, the rest counted in one",
     W0139 => "an `identifier` (or one of `identifiers`) that looks like an ISBN but whose check digit is wrong: stores match a book by its ISBN; it is written as given",
     W0140 => "a code block that took longer than 10 s to highlight (a grammar that loops on it): printed without colours, the only output that depends on the machine's speed",
+    W0160 => "the print service's inner margin for the final page count was not reached within the layout passes allowed: the margin used and the one needed are named",
+    W0161 => "the book's page count (padded to even) is below or above what the print service prints on the paper chosen",
+    W0162 => "text or a drawing lies closer to the trim than the print service allows (its minimum outer, top and bottom margins): the pages are named",
+    W0163 => "`pdf.profile: ingram` asks for PDF/X, but the book holds something PDF/X-1a forbids (colour other than grey, transparency, a drawing): the file is not marked PDF/X",
+    W0164 => "`pdf.bleed: true` without a `pdf.profile`: the bleed's size and edges come from the service, so the pages do not bleed",
 }
 
 impl Code {

@@ -109,6 +109,45 @@ pub fn check_input(input: &load::Input, source_date_epoch: Option<i64>) -> Repor
     r
 }
 
+/// Check a book as a print service would take its PDF: load, parse and resolve it,
+/// then, for `service` (or else the manifest's `pdf.profile`, if any), lay it out
+/// and report what the service would reject (`typeset::profile` has its rules):
+/// a trim it does not print, too few or too many pages, pictures below 300 ppi,
+/// text closer to the trim than it allows. Writes nothing.
+pub fn check_print(
+    input: &load::Input,
+    source_date_epoch: Option<i64>,
+    service: Option<model::PrintService>,
+) -> Report {
+    let start = Instant::now();
+    let mut r = check_input(input, source_date_epoch);
+    let Some(book) = r.book.as_mut() else {
+        return r;
+    };
+    if service.is_some() {
+        book.settings.pdf.profile = service;
+    }
+    if book.settings.pdf.profile.is_none() {
+        return r;
+    }
+    match typeset::fonts::FontSet::for_book(&book.typefaces) {
+        Ok(fonts) => {
+            let mut diags = Vec::new();
+            let (_, layout) = typeset::typeset(book, &fonts, &mut diags);
+            r.diagnostics.extend(diags);
+            r.layout = Some(layout);
+        }
+        Err(e) => r
+            .diagnostics
+            .push(Diagnostic::error(Code::E0020, format!("fonts: {e}"))),
+    }
+    if r.has_errors() {
+        r.book = None;
+    }
+    r.seconds = start.elapsed().as_secs_f64();
+    r
+}
+
 /// The output file name of a book: a slug of its title.
 pub fn output_name(book: &Book, format: Format) -> String {
     let slug = resolve::ids::slug(&book.meta.title);

@@ -61,12 +61,13 @@ fn main() -> ExitCode {
         Command::Check {
             book,
             deny_warnings,
+            profile,
         } => {
             let input = match cli::input(book) {
                 Ok(i) => i,
                 Err(msg) => return usage_error(&msg),
             };
-            let report = bookbind::check_input(&input, epoch);
+            let report = bookbind::check_print(&input, epoch, profile.map(Into::into));
             finish(&report, deny_warnings, false)
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {

@@ -209,6 +209,23 @@ fn the_guides_page_list_matches_its_printed_pages() {
 }
 
 #[test]
+fn a_page_added_to_make_the_count_even_for_a_printer_is_in_the_page_list() {
+    // KDP: 39 pages padded to 40 with a blank last page, which the list names.
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    common::copy_dir(&repo().join("book"), &book);
+    let manifest = book.join("book.yaml");
+    let yaml = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{yaml}pdf:\n  profile: kdp\n")).unwrap();
+    let out = dir.path().join("out");
+    let checked = check(&book, &out);
+    if checked > 0 {
+        let epub = Epub::open(&out.join("vaginismus-tips-to-partners.epub"));
+        assert_eq!(page_list(&epub).len() % 2, 0, "an even count of pages");
+    }
+}
+
+#[test]
 fn pages_that_begin_in_a_code_block_or_after_a_hyphen_are_marked_where_they_begin() {
     let dir = tempfile::tempdir().unwrap();
     let code: String = (1..=90)

@@ -186,6 +186,15 @@ pub struct PdfSection {
     /// Where footnotes print: `foot` (of the page that cites them), `chapter`, `book`.
     #[serde(default)]
     pub notes: Option<Spanned<String>>,
+    /// The print-on-demand service the PDF is made for: `kdp`, `ingram`, `lulu`.
+    #[serde(default)]
+    pub profile: Option<Spanned<String>>,
+    /// The interior paper: `white` or `cream` (the spine's width).
+    #[serde(default)]
+    pub paper: Option<Spanned<String>>,
+    /// Bleed beyond the trim: `auto`, `true` or `false`.
+    #[serde(default)]
+    pub bleed: Option<Spanned<String>>,
 }
 
 /// `pdf.font`: one family for the body (a family name or a font file), or a family

@@ -5,7 +5,7 @@ use serde_saphyr::Spanned;
 
 use super::manifest;
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
-use crate::model::{NotesAt, PdfSettings};
+use crate::model::{Bleed, NotesAt, Paper, PdfSettings, PrintService};
 
 /// The `epub:` section's `embed-fonts`.
 pub(super) fn embed_fonts(
@@ -78,8 +78,55 @@ pub(super) fn print_settings(
             ),
         }
     }
+    print_service(&p, &mut s, msrc, sources, &mut bad);
+    if let Some(t) = &p.trim {
+        s.trim_at = Some(value_span(t, msrc, sources));
+    }
     check_room(&p, &s, msrc, sources, diags);
     s
+}
+
+/// `pdf.profile`, `pdf.paper` and `pdf.bleed`: the service the PDF is made for, the
+/// paper its spine is measured on, and whether its pages bleed.
+fn print_service(
+    p: &manifest::PdfSection,
+    s: &mut PdfSettings,
+    msrc: SourceId,
+    sources: &Sources,
+    bad: &mut impl FnMut(&Spanned<String>, &str, &str),
+) {
+    if let Some(v) = &p.profile {
+        match PrintService::from_name(&v.value) {
+            Some(service) => {
+                s.profile = Some(service);
+                s.profile_at = Some(value_span(v, msrc, sources));
+            }
+            None => bad(
+                v,
+                "a print service bookbind knows",
+                "use `kdp` (Amazon KDP), `ingram` (IngramSpark) or `lulu`",
+            ),
+        }
+    }
+    if let Some(v) = &p.paper {
+        match v.value.trim().to_ascii_lowercase().as_str() {
+            "white" => s.paper = Paper::White,
+            "cream" | "creme" => s.paper = Paper::Cream,
+            _ => bad(v, "a paper", "use `white` or `cream`"),
+        }
+    }
+    if let Some(v) = &p.bleed {
+        match v.value.trim().to_ascii_lowercase().as_str() {
+            "auto" => s.bleed = Bleed::Auto,
+            "true" | "yes" | "on" => s.bleed = Bleed::On,
+            "false" | "no" | "off" => s.bleed = Bleed::Off,
+            _ => bad(
+                v,
+                "a bleed setting",
+                "use `auto` (bleed when something prints to the edge), `true` or `false`",
+            ),
+        }
+    }
 }
 
 /// Margins must leave the text at least 40% of the page each way, on the trim

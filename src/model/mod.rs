@@ -117,6 +117,71 @@ pub struct PdfSettings {
     /// Justified lines may set their glyphs up to 2% wider or narrower (font
     /// expansion), for fewer hyphens and more even spaces.
     pub expansion: bool,
+    /// The print-on-demand service the PDF is made for (`pdf.profile`): its
+    /// minimum margins, trims, page counts and file rules apply. None by default.
+    pub profile: Option<PrintService>,
+    /// The paper the book is printed on (`pdf.paper`): the spine's width.
+    pub paper: Paper,
+    /// Whether pages carry bleed beyond the trim (`pdf.bleed`).
+    pub bleed: Bleed,
+    /// Where `pdf.trim` is written, when it is: the place of an error about a
+    /// trim the service does not offer.
+    pub trim_at: Option<Span>,
+    /// Where `pdf.profile` is written, when it is.
+    pub profile_at: Option<Span>,
+}
+
+/// A print-on-demand service whose rules the print edition follows (`pdf.profile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrintService {
+    /// Amazon Kindle Direct Publishing, paperback.
+    Kdp,
+    /// IngramSpark (Lightning Source), paperback.
+    Ingram,
+    /// Lulu, paperback (perfect bound).
+    Lulu,
+}
+
+impl PrintService {
+    /// The name as `pdf.profile` and `check --profile` take it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PrintService::Kdp => "kdp",
+            PrintService::Ingram => "ingram",
+            PrintService::Lulu => "lulu",
+        }
+    }
+
+    /// The service a name stands for, in any case.
+    pub fn from_name(name: &str) -> Option<PrintService> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "kdp" => Some(PrintService::Kdp),
+            "ingram" | "ingramspark" => Some(PrintService::Ingram),
+            "lulu" => Some(PrintService::Lulu),
+            _ => None,
+        }
+    }
+}
+
+/// The interior paper (`pdf.paper`): it sets the spine's width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Paper {
+    #[default]
+    White,
+    Cream,
+}
+
+/// Bleed: pages larger than the trim, for what prints to the edge (`pdf.bleed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Bleed {
+    /// Only when something on the pages reaches the trim. Nothing the
+    /// typesetter draws does yet, so today this means none.
+    #[default]
+    Auto,
+    /// Always, on the edges the service names (`true`).
+    On,
+    /// Never (`false`).
+    Off,
 }
 
 /// Where the print edition sets footnotes (`pdf.notes`). The EPUB keeps its own:
@@ -147,6 +212,11 @@ impl Default for PdfSettings {
             recto_chapters: true,
             notes: NotesAt::Foot,
             expansion: true,
+            profile: None,
+            paper: Paper::White,
+            bleed: Bleed::Auto,
+            trim_at: None,
+            profile_at: None,
         }
     }
 }

@@ -19,6 +19,14 @@ impl Ops {
         self.0
     }
 
+    /// Moves everything drawn after it by (x, y): `1 0 0 1 x y cm`.
+    pub(super) fn translate(&mut self, x: f32, y: f32) {
+        self.raw(b"1 0 0 1 ");
+        self.num(x);
+        self.num(y);
+        self.op("cm");
+    }
+
     fn op(&mut self, operator: &str) {
         self.0.extend_from_slice(operator.as_bytes());
         self.0.push(b'\n');

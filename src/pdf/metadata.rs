@@ -30,7 +30,16 @@ pub(super) fn write_catalog(
     // viewer then lays each spread right to left, page 1 alone on the left (the
     // layout keeps its name, the first page standing alone, as Acrobat's "cover
     // page" with right-edge binding).
-    catalog.set("PageLayout", "TwoPageRight");
+    // TwoPageRight is PDF 1.5; a PDF/X-1a:2003 file is PDF 1.4, whose nearest
+    // layout shows the same spreads without the first page alone.
+    catalog.set(
+        "PageLayout",
+        if doc.print.pdfx {
+            "TwoColumnRight"
+        } else {
+            "TwoPageRight"
+        },
+    );
     let mut viewer = dictionary! { "DisplayDocTitle" => !doc.info.title.is_empty() };
     if doc.info.right_to_left {
         viewer.set("Direction", "R2L");
@@ -38,6 +47,9 @@ pub(super) fn write_catalog(
     catalog.set("ViewerPreferences", viewer);
     let (info_id, metadata_id) = write_metadata(pdf, doc);
     catalog.set("Metadata", metadata_id);
+    if doc.print.pdfx {
+        catalog.set("OutputIntents", vec![Object::Dictionary(output_intent())]);
+    }
     let catalog_id = pdf.add_object(catalog);
     pdf.trailer.set("Root", catalog_id);
     pdf.trailer.set("Info", info_id);
@@ -103,6 +115,18 @@ fn write_metadata(pdf: &mut lopdf::Document, doc: &Document) -> (ObjectId, Objec
     dict.set("Producer", text_string(PRODUCER));
     dict.set("CreationDate", text_string(&date.pdf()));
     dict.set("ModDate", text_string(&date.pdf()));
+    if doc.print.pdfx {
+        // ISO 15930-4 (PDF/X-1a:2003), 6.7.5 and 6.7.7: the version key, and
+        // /Trapped True or False. bookbind does no trapping; black text on white
+        // needs none.
+        dict.set("GTS_PDFXVersion", text_string(PDFX));
+        dict.set("GTS_PDFXConformance", text_string(PDFX));
+        dict.set("Trapped", Object::Name(b"False".to_vec()));
+        if info.title.is_empty() {
+            // The Title key is required.
+            dict.set("Title", text_string(PRODUCER));
+        }
+    }
     let info_id = pdf.add_object(dict);
 
     let xmp = xmp_packet(doc, &keywords, &date.xmp());
@@ -116,6 +140,26 @@ fn write_metadata(pdf: &mut lopdf::Document, doc: &Document) -> (ObjectId, Objec
 }
 
 const PRODUCER: &str = "bookbind";
+
+/// The PDF/X part claimed when the document asks for it (`doc.print.pdfx`).
+const PDFX: &str = "PDF/X-1a:2003";
+
+/// The output intent of a PDF/X-1a file: the printing condition the colours are
+/// meant for. A characterization in the ICC's registry may be named without
+/// embedding its profile (ISO 15930-4, 6.2.2: /DestOutputProfile is required only
+/// for a condition not in the registry); CGATS TR 001 (SWOP, coated) is the one
+/// North American printers, Ingram among them, name. The book's colours are all
+/// grey (DeviceGray), which PDF/X-1a takes whatever the condition.
+fn output_intent() -> Dictionary {
+    dictionary! {
+        "Type" => "OutputIntent",
+        "S" => "GTS_PDFX",
+        "OutputConditionIdentifier" => text_string("CGATS TR 001"),
+        "OutputCondition" => text_string("SWOP (Publication) Grade 5 Paper"),
+        "RegistryName" => text_string("http://www.color.org"),
+        "Info" => text_string("CGATS TR 001-1995 (SWOP)"),
+    }
+}
 
 fn xmp_packet(doc: &Document, keywords: &str, date: &str) -> String {
     let info = &doc.info;
@@ -158,6 +202,17 @@ fn xmp_packet(doc: &Document, keywords: &str, date: &str) -> String {
             crate::xml::escape_text(keywords)
         ));
     }
+    // The XMP says what Info says (ISO 15930-4 asks the two to agree).
+    let pdfx = if doc.print.pdfx {
+        format!("<pdf:Trapped>False</pdf:Trapped>\n<pdfxid:GTS_PDFXVersion>{PDFX}</pdfxid:GTS_PDFXVersion>\n")
+    } else {
+        String::new()
+    };
+    let pdfx_ns = if doc.print.pdfx {
+        " xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\""
+    } else {
+        ""
+    };
     format!(
         "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
          <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
@@ -165,13 +220,14 @@ fn xmp_packet(doc: &Document, keywords: &str, date: &str) -> String {
          <rdf:Description rdf:about=\"\" \
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
          xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
-         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"{pdfx_ns}>\n\
          {fields}\
          <pdf:Producer>{PRODUCER}</pdf:Producer>\n\
          <xmp:CreatorTool>{PRODUCER}</xmp:CreatorTool>\n\
          <xmp:CreateDate>{date}</xmp:CreateDate>\n\
          <xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
          <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
+         {pdfx}\
          </rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n\
          <?xpacket end=\"w\"?>"
     )

@@ -109,7 +109,9 @@ pub enum WriteError {
 /// no random ids; dates from `doc.info.date`).
 pub fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
     check(doc)?;
-    let mut pdf = lopdf::Document::with_version("1.7");
+    // PDF/X-1a:2003 is based on PDF 1.4 (ISO 15930-4); nothing else changes with it.
+    let version = if doc.print.pdfx { "1.4" } else { "1.7" };
+    let mut pdf = lopdf::Document::with_version(version);
     // Fonts first: the content streams need each face's subset glyph ids and widths.
     let fonts = embed_fonts(&mut pdf, doc)?;
     let images = embed_images(&mut pdf, doc)?;

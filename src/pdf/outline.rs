@@ -118,7 +118,11 @@ pub(super) fn write_outline(
         let mut dict = dictionary! {
             "Title" => text_string(&entry.title),
             "Parent" => parent[i].map_or(root, |p| ids[p]),
-            "Dest" => destination(page_ids[entry.page], entry.y),
+            // With bleed, the page's drawing is moved up by its bottom bleed.
+            "Dest" => destination(
+                page_ids[entry.page],
+                entry.y + super::pages::bleed(doc, entry.page).bottom
+            ),
         };
         if at > 0 {
             dict.set("Prev", ids[siblings[at - 1]]);

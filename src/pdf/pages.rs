@@ -13,7 +13,7 @@ use super::finish::deflate;
 use super::fonts::EmbeddedFace;
 use super::images::image_name;
 use super::outline::link_annotation;
-use crate::typeset::doc::{Document, Item, Page};
+use crate::typeset::doc::{Document, Edges, Item, Page};
 
 /// The page tree's id, and each page's in page order (what links and the outline
 /// point at).
@@ -38,10 +38,17 @@ pub(super) fn write_pages(
         .pages
         .par_iter()
         .enumerate()
-        .map(|(index, page)| page_content(page, index, &page_ids, fonts))
+        .map(|(index, page)| page_content(page, index, &page_ids, fonts, bleed(doc, index)))
         .collect();
-    for ((page, content), &page_id) in doc.pages.iter().zip(contents).zip(&page_ids) {
-        add_page(pdf, page, content, page_id, pages_id, resources_id);
+    for (index, ((page, content), &page_id)) in
+        doc.pages.iter().zip(contents).zip(&page_ids).enumerate()
+    {
+        let ids = PageIds {
+            page: page_id,
+            parent: pages_id,
+            resources: resources_id,
+        };
+        add_page(pdf, page, content, ids, bleed(doc, index));
     }
     pdf.set_object(
         pages_id,
@@ -55,6 +62,18 @@ pub(super) fn write_pages(
         id: pages_id,
         kids: page_ids,
     }
+}
+
+/// A page's bleed beyond its trim: none unless the document asks for it.
+pub(super) fn bleed(doc: &Document, index: usize) -> Edges {
+    doc.print.bleed.get(index).copied().unwrap_or_default()
+}
+
+/// The ids a page's dictionary names: its own, its parent's, the shared resources'.
+struct PageIds {
+    page: ObjectId,
+    parent: ObjectId,
+    resources: ObjectId,
 }
 
 /// The one resource dictionary every page uses: the embedded fonts by resource name,
@@ -96,8 +115,14 @@ fn page_content(
     index: usize,
     page_ids: &[ObjectId],
     fonts: &BTreeMap<usize, EmbeddedFace>,
+    bleed: Edges,
 ) -> PageContent {
     let mut out = Ops::default();
+    // With bleed the media box is larger than the trim: move the drawing so that
+    // the trim box, offset by the bleed on the left and bottom, holds it.
+    if bleed.left != 0.0 || bleed.bottom != 0.0 {
+        out.translate(bleed.left, bleed.bottom);
+    }
     let mut annots = Vec::new();
     for item in &page.items {
         match item {
@@ -133,14 +158,15 @@ fn page_content(
     }
 }
 
-/// Adds one page's objects: its link annotations, its content stream, the page.
+/// Adds one page's objects: its link annotations, its content stream, the page. The
+/// media box is the trim and its bleed; the trim box, the trim; the bleed box, with
+/// bleed, the media box.
 fn add_page(
     pdf: &mut lopdf::Document,
     page: &Page,
     content: PageContent,
-    page_id: ObjectId,
-    pages_id: ObjectId,
-    resources_id: ObjectId,
+    ids: PageIds,
+    bleed: Edges,
 ) {
     let annots: Vec<Object> = content
         .annots
@@ -152,24 +178,38 @@ fn add_page(
         stream_dict.set("Filter", "FlateDecode");
     }
     let contents_id = pdf.add_object(Stream::new(stream_dict, content.stream));
-    let box_ = vec![
+    let bleeds = bleed != Edges::default();
+    let media = vec![
         0.into(),
         0.into(),
-        Object::Real(page.width),
-        Object::Real(page.height),
+        Object::Real(page.width + bleed.left + bleed.right),
+        Object::Real(page.height + bleed.bottom + bleed.top),
     ];
+    let trim = if bleeds {
+        vec![
+            Object::Real(bleed.left),
+            Object::Real(bleed.bottom),
+            Object::Real(bleed.left + page.width),
+            Object::Real(bleed.bottom + page.height),
+        ]
+    } else {
+        media.clone()
+    };
     let mut dict = dictionary! {
         "Type" => "Page",
-        "Parent" => pages_id,
-        "MediaBox" => box_.clone(),
-        "TrimBox" => box_,
-        "Resources" => resources_id,
+        "Parent" => ids.parent,
+        "MediaBox" => media.clone(),
+        "TrimBox" => trim,
+        "Resources" => ids.resources,
         "Contents" => contents_id,
     };
+    if bleeds {
+        dict.set("BleedBox", media);
+    }
     if !annots.is_empty() {
         dict.set("Annots", annots);
     }
-    pdf.set_object(page_id, dict);
+    pdf.set_object(ids.page, dict);
 }
 
 #[cfg(test)]
@@ -194,5 +234,60 @@ mod tests {
                 assert_eq!(values, [0.0, 0.0, 432.0, 648.0], "{key}");
             }
         }
+    }
+
+    #[test]
+    fn bleed_makes_the_media_box_larger_and_the_trim_box_the_trim_and_pdfx_is_marked() {
+        use crate::typeset::doc::Edges;
+        let Some(data) = font_data() else { return };
+        let mut doc = sample(data);
+        let edge = |left, right| Edges {
+            left,
+            right,
+            top: 9.0,
+            bottom: 9.0,
+        };
+        // A recto bleeds on the right, a verso on the left (KDP: not at the spine).
+        doc.print.bleed = vec![edge(0.0, 9.0), edge(9.0, 0.0)];
+        doc.print.pdfx = true;
+        let bytes = crate::pdf::write(&doc).expect("writes");
+        assert!(bytes.starts_with(b"%PDF-1.4"));
+        let pdf = lopdf::Document::load_mem(&bytes).expect("parses");
+        let boxes = |id, key| -> Vec<f32> {
+            let page = pdf.get_dictionary(id).expect("page");
+            get(&pdf, page, key)
+                .as_array()
+                .expect("box")
+                .iter()
+                .map(number)
+                .collect()
+        };
+        let ids: Vec<_> = pdf.get_pages().values().copied().collect();
+        assert_eq!(boxes(ids[0], "MediaBox"), [0.0, 0.0, 441.0, 666.0]);
+        assert_eq!(boxes(ids[0], "BleedBox"), [0.0, 0.0, 441.0, 666.0]);
+        assert_eq!(boxes(ids[0], "TrimBox"), [0.0, 9.0, 432.0, 657.0]);
+        assert_eq!(boxes(ids[1], "TrimBox"), [9.0, 9.0, 441.0, 657.0]);
+        // The drawing moves with the trim.
+        let content = pdf.get_page_content(ids[1]);
+        assert!(content.starts_with(b"1 0 0 1 9 9 cm\n"));
+        let catalog = pdf.catalog().expect("catalog");
+        let intents = get(&pdf, catalog, "OutputIntents")
+            .as_array()
+            .expect("intents");
+        let intent = dict(&pdf, &intents[0]);
+        assert_eq!(
+            get(&pdf, intent, "S").as_name().ok(),
+            Some(b"GTS_PDFX".as_slice())
+        );
+        assert_eq!(
+            text(get(&pdf, intent, "OutputConditionIdentifier")),
+            "CGATS TR 001"
+        );
+        let info = dict(&pdf, pdf.trailer.get(b"Info").expect("/Info"));
+        assert_eq!(text(get(&pdf, info, "GTS_PDFXVersion")), "PDF/X-1a:2003");
+        assert_eq!(
+            get(&pdf, info, "Trapped").as_name().ok(),
+            Some(b"False".as_slice())
+        );
     }
 }

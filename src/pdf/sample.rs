@@ -111,6 +111,7 @@ pub(super) fn sample(data: &'static [u8]) -> Document {
     Document {
         images: Vec::new(),
         page_breaks: Vec::new(),
+        print: Default::default(),
         faces: vec![FaceFile {
             name: "DejaVu Sans".to_string(),
             data: data.into(),

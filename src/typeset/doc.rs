@@ -27,6 +27,31 @@ pub struct Document {
     /// Where each page begins in the book's text, in page order: not drawn, but
     /// handed to the EPUB (by `lib.rs`) for its page list.
     pub page_breaks: Vec<crate::model::pages::PageBreak>,
+    /// What a print service asks of the file; the default asks nothing.
+    pub print: PrintFile,
+}
+
+/// What a print-on-demand service asks of the file beyond its pages (`pdf.profile`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrintFile {
+    /// Each page's bleed beyond its trim, by page index; empty when the pages do
+    /// not bleed. A page's `width` and `height` stay its trim: the writer makes the
+    /// media box larger by the bleed and moves the drawing so that the trim box
+    /// lands where the trim is.
+    pub bleed: Vec<Edges>,
+    /// Mark the file as PDF/X-1a:2003 (output intent, version, Info keys). Set only
+    /// when the document holds nothing PDF/X-1a forbids: colour other than grey,
+    /// transparency, drawings copied whole from other files, link annotations.
+    pub pdfx: bool,
+}
+
+/// A length on each edge of a page, in points.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Edges {
+    pub left: Pt,
+    pub right: Pt,
+    pub top: Pt,
+    pub bottom: Pt,
 }
 
 /// One font face's file, to be subset and embedded.

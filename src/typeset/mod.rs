@@ -3,8 +3,11 @@
 //!
 //! The recipe (`typeset`): set the flow (`flow`, `paragraph`), paginate it
 //! (`paginate`), set it again with the contents page's real numbers until they
-//! stop changing (`contents`), then place everything on the page (`place`). Reads
-//! only the resolved `Book`; never sees Markdown or the manifest, and writes no PDF.
+//! stop changing (`contents`), then place everything on the page (`place`). For a
+//! print service (`pdf.profile`, `profile`), the margins are raised to its minimums
+//! for the final page count, laying the book out again when they grow, and what it
+//! would reject is reported (`preflight`). Reads only the resolved `Book`; never
+//! sees Markdown or the manifest, and writes no PDF.
 
 pub mod contents;
 pub mod doc;
@@ -17,6 +20,8 @@ pub mod linebreak;
 pub mod paginate;
 pub mod paragraph;
 mod place;
+mod preflight;
+pub mod profile;
 mod report;
 pub mod shape;
 
@@ -33,7 +38,14 @@ pub use report::LayoutReport;
 /// How many times the book is laid out at most to settle the contents' numbers.
 const MAX_PASSES: usize = 4;
 
+/// How many times the book is laid out at most for a print service's inner margin
+/// to match the final page count. The margin only grows, so the page count only
+/// grows: each pass crosses at least one of at most five steps (KDP's), and a
+/// book rarely crosses more than one.
+const MAX_PROFILE_PASSES: usize = 4;
+
 /// Page geometry in points.
+#[derive(Debug, Clone)]
 struct Geometry {
     width: Pt,
     height: Pt,
@@ -104,13 +116,48 @@ impl Geometry {
     }
 }
 
-/// The whole layout: flow, pages, and the document for the writer.
+/// The whole layout: flow, pages, and the document for the writer; for a print
+/// service, laid out until its margins fit the page count, then checked against
+/// its rules.
 pub fn typeset(
     book: &Book,
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
 ) -> (Document, LayoutReport) {
     let g = Geometry::of(book);
+    let Some(service) = book.settings.pdf.profile else {
+        return lay_out(book, &g, fonts, diags);
+    };
+    let p = profile::Profile::of(service);
+    let bleed = preflight::bleeds(book, diags);
+    let mut g = preflight::least_margins(g, p, bleed);
+    let mut passes = 0;
+    loop {
+        passes += 1;
+        let mut pass = Vec::new();
+        let (doc, report) = lay_out(book, &g, fonts, &mut pass);
+        // The page count the service prints: padded to even.
+        let pages = doc.pages.len() + doc.pages.len() % 2;
+        let need = preflight::inner_for(p, pages, &g);
+        if need <= g.inner + 0.01 || passes == MAX_PROFILE_PASSES {
+            if need > g.inner + 0.01 {
+                pass.push(preflight::unsettled(p, passes, pages, g.inner, need));
+            }
+            diags.extend(pass);
+            let doc = preflight::finish(book, doc, p, bleed, &g, diags);
+            return (doc, report);
+        }
+        g.inner = need;
+    }
+}
+
+/// The book laid out in one geometry: flow, pages, and the document for the writer.
+fn lay_out(
+    book: &Book,
+    g: &Geometry,
+    fonts: &FontSet,
+    diags: &mut Vec<Diagnostic>,
+) -> (Document, LayoutReport) {
     let mut ctx = Ctx {
         fonts,
         shaper: shape::Shaper::new(),
@@ -118,14 +165,14 @@ pub fn typeset(
         expansion: book.settings.pdf.expansion,
     };
     let contents_at = book.contents_at;
-    let set = set_parts(book, &g, fonts);
+    let set = set_parts(book, g, fonts);
     diags.extend(set.findings.diagnostics(book));
     let (parts_flow, images) = (set.flow, set.images);
     let split = parts_flow
         .iter()
         .position(|f| matches!(f, flow::Flow::Opening { part, .. } if *part == contents_at))
         .unwrap_or(parts_flow.len());
-    let cflow = settle_contents(book, &g, &mut ctx, &parts_flow, split);
+    let cflow = settle_contents(book, g, &mut ctx, &parts_flow, split);
     let all = in_order(&parts_flow, split, &cflow);
     let pages = paginate::paginate(&all, g.text_height(), g.leading);
     // Counted before the lines are detached; what passes the text block, once placed.
@@ -138,7 +185,7 @@ pub fn typeset(
     let mut flow = parts_flow;
     flow.extend(cflow);
     flow.extend(after);
-    let (mut document, past) = place::place(book, &g, &pages, &mut flow, &mut ctx);
+    let (mut document, past) = place::place(book, g, &pages, &mut flow, &mut ctx);
     report.overfull_lines = past.len();
     diags.extend(report::diagnostics(&past, book));
     document.images = images;
