@@ -354,6 +354,7 @@ mod tests {
                 }],
                 color,
                 scale: 1.0,
+                turned: false,
             })],
         }
     }
