@@ -75,6 +75,8 @@ pub enum Command {
 pub enum FormatArg {
     Epub,
     Pdf,
+    /// The print cover (back, spine, front) as one PDF
+    Cover,
 }
 
 impl From<FormatArg> for bookbind::Format {
@@ -82,6 +84,7 @@ impl From<FormatArg> for bookbind::Format {
         match f {
             FormatArg::Epub => bookbind::Format::Epub,
             FormatArg::Pdf => bookbind::Format::Pdf,
+            FormatArg::Cover => bookbind::Format::Cover,
         }
     }
 }

@@ -252,6 +252,8 @@ codes! {
     W0162 => "text or a drawing lies closer to the trim than the print service allows (its minimum outer, top and bottom margins): the pages are named",
     W0163 => "`pdf.profile: ingram` asks for PDF/X, but the book holds something PDF/X-1a forbids (colour other than grey, transparency, a drawing): the file is not marked PDF/X",
     W0164 => "`pdf.bleed: true` without a `pdf.profile`: the bleed's size and edges come from the service, so the pages do not bleed",
+    W0180 => "the print cover's picture: under 300 pixels per inch over the front it covers, or it cannot be decoded (the generated design is printed instead)",
+    W0181 => "the print cover's picture has other proportions than the front with its bleed: it covers the front and what overflows is cut off",
 }
 
 impl Code {

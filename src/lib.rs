@@ -41,13 +41,15 @@ use model::Book;
 pub enum Format {
     Epub,
     Pdf,
+    /// The print cover: back, spine and front on one sheet, as a PDF.
+    Cover,
 }
 
 impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Epub => "epub",
-            Format::Pdf => "pdf",
+            Format::Pdf | Format::Cover => "pdf",
         }
     }
 }
@@ -156,7 +158,10 @@ pub fn output_name(book: &Book, format: Format) -> String {
     } else {
         slug
     };
-    format!("{slug}.{}", format.extension())
+    match format {
+        Format::Cover => format!("{slug}-cover.pdf"),
+        _ => format!("{slug}.{}", format.extension()),
+    }
 }
 
 /// Check, render every requested edition, then write them. Nothing is written
@@ -203,6 +208,13 @@ fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec
                     Some(Ok((doc, layout))) => pdf::write(doc)
                         .map(|b| (b, Some(layout.clone())))
                         .map_err(|e| format!("writing the PDF: {e}")),
+                    Some(Err(e)) => Err(e.clone()),
+                    None => Err("the print edition was not laid out".into()),
+                },
+                Format::Cover => match &laid_out {
+                    Some(Ok((doc, _))) => {
+                        print_cover(book, doc.pages.len(), &mut diags).map(|b| (b, None))
+                    }
                     Some(Err(e)) => Err(e.clone()),
                     None => Err("the print edition was not laid out".into()),
                 },
@@ -267,6 +279,73 @@ pub fn lay_out(
     let fonts =
         typeset::fonts::FontSet::for_book(&book.typefaces).map_err(|e| format!("fonts: {e}"))?;
     Ok(typeset::typeset(book, &fonts, diags))
+}
+
+/// The print cover for an interior of `pages` pages: its sheet from the book's
+/// print service (KDP's rules when it names none), the author's cover picture or
+/// the generated design.
+pub fn print_cover(
+    book: &Book,
+    pages: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>, String> {
+    let fonts =
+        typeset::fonts::FontSet::for_book(&book.typefaces).map_err(|e| format!("fonts: {e}"))?;
+    let sheet = typeset::cover::Sheet::of(book, pages);
+    let picture = book.cover.and_then(|i| {
+        let r = &book.resources[i];
+        match typeset::image::decode(&r.data, r.media_type) {
+            Ok(img) => {
+                diags.extend(cover_picture_findings(&img, &sheet, &r.name));
+                Some(img)
+            }
+            Err(e) => {
+                diags.push(Diagnostic::warning(
+                    Code::W0180,
+                    format!("the cover picture cannot be printed ({e}): the print cover has the generated design"),
+                ));
+                None
+            }
+        }
+    });
+    let doc = typeset::cover::cover(book, &fonts, &sheet, picture);
+    pdf::write(&doc).map_err(|e| format!("writing the cover: {e}"))
+}
+
+/// What a printer would say of the cover picture: too few pixels for the front
+/// it covers (under 300 per inch, the rule every service states), or proportions
+/// so unlike the front's that a good part is cut off.
+fn cover_picture_findings(
+    img: &typeset::doc::Image,
+    sheet: &typeset::cover::Sheet,
+    name: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let (w, h) = (sheet.trim.0 + sheet.bleed, sheet.trim.1 + 2.0 * sheet.bleed);
+    if img.is_raster() {
+        let ppi = img.width as f32 / (w / 72.0);
+        if ppi < 300.0 {
+            out.push(Diagnostic::warning(
+                Code::W0180,
+                format!(
+                    "the cover picture `{name}` ({} × {} px) prints at {ppi:.0} pixels per inch on a {:.2} × {:.2} in front with bleed; print services ask for 300",
+                    img.width, img.height, w / 72.0, h / 72.0
+                ),
+            ));
+        }
+    }
+    let (aspect, front) = (img.size.0 / img.size.1.max(1e-3), w / h);
+    if (aspect / front - 1.0).abs() > 0.05 {
+        out.push(Diagnostic::warning(
+            Code::W0181,
+            format!(
+                "the cover picture `{name}` is {:.2} wide for its height and the front with bleed {front:.2}: it covers the front, and {:.0}% of it is cut off",
+                aspect,
+                100.0 * (1.0 - aspect.min(front) / aspect.max(front))
+            ),
+        ));
+    }
+    out
 }
 
 /// Creates a new book folder: book.yaml, one chapter, a bibliography.

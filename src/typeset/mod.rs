@@ -10,6 +10,7 @@
 //! sees Markdown or the manifest, and writes no PDF.
 
 pub mod contents;
+pub mod cover;
 pub mod doc;
 pub mod flow;
 mod folio;
