@@ -246,6 +246,8 @@ codes! {
     W0138 => "a raster picture that prints below 300 pixels per inch at its printed size (print services reject these), at the place it is used, with its pixels and resolution; ten are told one by one, the rest counted in one",
     W0139 => "an `identifier` (or one of `identifiers`) that looks like an ISBN but whose check digit is wrong: stores match a book by its ISBN; it is written as given",
     W0140 => "a code block that took longer than 10 s to highlight (a grammar that loops on it): printed without colours, the only output that depends on the machine's speed",
+    W0141 => "the author's raster cover is smaller than stores take: under KDP's minimum of 625 × 1000 pixels (KDP refuses it), or under 2500 pixels high (KDP recommends 1600 × 2560)",
+    W0142 => "the author's SVG cover could not be rendered to PNG: the EPUB's cover is the SVG as given, which Kindle does not show",
 }
 
 impl Code {

@@ -25,6 +25,7 @@ pub mod output;
 pub mod parse;
 pub mod pdf;
 pub mod resolve;
+pub mod svg;
 pub mod typeset;
 pub mod xml;
 
