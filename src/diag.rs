@@ -208,7 +208,7 @@ codes! {
     E0007 => "unknown citation style, or a `.csl` file that is not a CSL style bookbind can use",
     E0008 => "the bibliography file is malformed",
     E0009 => "two headings have the same explicit `{#id}`",
-    E0011 => "an image is missing, is not an image, or is truncated",
+    E0011 => "an image is missing, is not an image, or is truncated, or names no file (an `<img>` without `src`, which Send to Kindle refuses)",
     E0012 => "a path leaves the book folder (`..`, an absolute path, a symbolic link pointing outside), for chapters, images, the cover, the bibliography, the citation style file and `pdf.font`",
     E0013 => "the book has no chapters",
     E0014 => "a malformed citation: brackets holding an `@key` that are not pandoc's citation syntax",
@@ -248,6 +248,7 @@ codes! {
     W0140 => "a code block that took longer than 10 s to highlight (a grammar that loops on it): printed without colours, the only output that depends on the machine's speed",
     W0141 => "the author's raster cover is smaller than stores take: under KDP's minimum of 625 × 1000 pixels (KDP refuses it), or under 2500 pixels high (KDP recommends 1600 × 2560)",
     W0142 => "the author's SVG cover could not be rendered to PNG: the EPUB's cover is the SVG as given, which Kindle does not show",
+    W0143 => "the EPUB is larger than Amazon takes: over 50 MB (Send to Kindle by e-mail) or 650 MB (KDP); its largest files are named",
 }
 
 impl Code {

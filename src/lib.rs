@@ -110,6 +110,41 @@ pub fn check_input(input: &load::Input, source_date_epoch: Option<i64>) -> Repor
     r
 }
 
+/// A store or device an EPUB is checked for (`check --target`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Send to Kindle and Kindle Direct Publishing.
+    Kindle,
+}
+
+/// Check the book as `check_input` does, then render its EPUB in memory and report
+/// what `target` would refuse, at the EPUB it would write. Writes nothing.
+pub fn check_target(input: &load::Input, source_date_epoch: Option<i64>, target: Target) -> Report {
+    let start = Instant::now();
+    let mut r = check_input(input, source_date_epoch);
+    if let Some(book) = &r.book {
+        let path = PathBuf::from(output_name(book, Format::Epub));
+        let mut diags = Vec::new();
+        match epub::write(book, &mut diags) {
+            Ok(bytes) => diags.extend(epub_checks(target, &bytes, &path)),
+            Err(e) => diags.push(Diagnostic::error(Code::E0020, e.to_string()).in_file(&path)),
+        }
+        r.diagnostics.extend(diags);
+    }
+    r.seconds = start.elapsed().as_secs_f64();
+    r
+}
+
+/// What `target` refuses in the EPUB written to `path`, as warnings there.
+fn epub_checks(target: Target, epub: &[u8], path: &Path) -> Vec<Diagnostic> {
+    match target {
+        Target::Kindle => epub::kindle::check(epub)
+            .into_iter()
+            .map(|d| d.in_file(path))
+            .collect(),
+    }
+}
+
 /// The output file name of a book: a slug of its title.
 pub fn output_name(book: &Book, format: Format) -> String {
     let slug = resolve::ids::slug(&book.meta.title);
@@ -150,8 +185,12 @@ fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec
             let path = opts.out_dir.join(output_name(book, f));
             let mut diags = Vec::new();
             let bytes = match f {
+                // Every EPUB written is checked as Kindle takes it (sizes).
                 Format::Epub => epub::write(book, &mut diags)
-                    .map(|b| (b, None))
+                    .map(|b| {
+                        diags.extend(epub_checks(Target::Kindle, &b, &path));
+                        (b, None)
+                    })
                     .map_err(|e| e.to_string()),
                 Format::Pdf => print_edition(book, &mut diags).map(|(b, layout)| (b, Some(layout))),
             };

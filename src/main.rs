@@ -60,13 +60,17 @@ fn main() -> ExitCode {
         }
         Command::Check {
             book,
+            target,
             deny_warnings,
         } => {
             let input = match cli::input(book) {
                 Ok(i) => i,
                 Err(msg) => return usage_error(&msg),
             };
-            let report = bookbind::check_input(&input, epoch);
+            let report = match target {
+                Some(t) => bookbind::check_target(&input, epoch, t.into()),
+                None => bookbind::check_input(&input, epoch),
+            };
             finish(&report, deny_warnings, false)
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {

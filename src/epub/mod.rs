@@ -6,6 +6,7 @@
 
 mod cover;
 mod fonts;
+pub mod kindle;
 pub mod xhtml;
 
 pub use cover::COVER_PIXELS;

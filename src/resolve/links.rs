@@ -485,6 +485,17 @@ impl Images<'_> {
 
     /// The file an image reference names, inside the book folder.
     fn locate(&self, dest: &str, rel_path: &str) -> Result<PathBuf, Diagnostic> {
+        // An `<img>` without `src` (or `![alt]()`) names nothing. It stays an
+        // error, so none reaches the EPUB: Send to Kindle refuses an EPUB with an
+        // `<img>` that has no `src` (E999; the fix kindle-epub-fix applies,
+        // https://github.com/innocenat/kindle-epub-fix, "Remove stray image tag(s)").
+        if dest.is_empty() {
+            return Err(Diagnostic::error(
+                Code::E0011,
+                "an image with no source (an `<img>` without `src`, or `![…]()`)",
+            )
+            .hint("give it the picture's path, or remove it; Send to Kindle refuses an EPUB holding an `<img>` without `src`"));
+        }
         if is_absolute_url(dest) {
             return Err(Diagnostic::warning(
                 Code::W0107,
