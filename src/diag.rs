@@ -249,6 +249,7 @@ codes! {
     W0141 => "the author's raster cover is smaller than stores take: under KDP's minimum of 625 × 1000 pixels (KDP refuses it), or under 2500 pixels high (KDP recommends 1600 × 2560)",
     W0142 => "the author's SVG cover could not be rendered to PNG: the EPUB's cover is the SVG as given, which Kindle does not show",
     W0143 => "the EPUB is larger than Amazon takes: over 50 MB (Send to Kindle by e-mail) or 650 MB (KDP); its largest files are named",
+    W0144 => "a picture without a text alternative (alt text), at the place it is used: the EPUB then claims no conformance to EPUB Accessibility 1.1 (`dcterms:conformsTo`); ten are told one by one, the rest counted in one",
 }
 
 impl Code {

@@ -18,7 +18,7 @@ use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::model::{Book, ImageSource, Inline, PartKind, Role, TocEntry};
 use crate::xml::{self, escape_attr};
 
@@ -81,6 +81,7 @@ pub fn write(book: &Book, diags: &mut Vec<Diagnostic>) -> Result<Vec<u8>, EpubEr
     for f in &embedded {
         b.add_resource(&f.name, f.data.as_slice(), f.media_type)?;
     }
+    undescribed_warnings(book, diags);
     add_cover(&mut b, book, diags)?;
     for (i, r) in book.resources.iter().enumerate() {
         if Some(i) != book.cover {
@@ -388,25 +389,67 @@ fn toc_list(book: &Book, out: &mut String, id: &str) {
     out.push_str("</ol>\n</nav>\n");
 }
 
-/// EPUB Accessibility 1.1 metadata (schema.org properties) for a text book.
-fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
-    // The pictures in the text (the cover is no part of it), and whether every one
-    // has a text alternative: only then is `alternativeText` claimed.
-    let (mut pictures, mut described) = (0usize, 0usize);
+/// The conformance claim of EPUB Accessibility 1.1 (its "Conformance reporting":
+/// https://www.w3.org/TR/epub-a11y-11/#sec-conf-reporting): the specification and
+/// the WCAG level the book meets. Claimed only when what bookbind cannot make true
+/// by itself holds (`accessibility`); what it makes true is checked by Ace on
+/// every corpus book (tests and CI): WCAG 2.1 AA is what Ace's rules test.
+const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA";
+/// How many pictures without a text alternative are told one by one (W0144); the
+/// rest are counted in one.
+const UNDESCRIBED_TOLD: usize = 10;
+
+/// The pictures in the text (the cover is no part of it): how many, and where
+/// each one without a text alternative is written.
+fn pictures(book: &Book) -> (usize, Vec<Span>) {
+    let (mut count, mut undescribed) = (0usize, Vec::new());
     for p in &book.parts {
         p.for_each_inline(&mut |i| {
             if let Inline::Image {
                 source: ImageSource::Resource(_),
                 alt,
+                span,
                 ..
             } = i
             {
-                pictures += 1;
-                described += usize::from(!alt.trim().is_empty());
+                count += 1;
+                if alt.trim().is_empty() {
+                    undescribed.push(span.clone());
+                }
             }
         });
     }
-    let has_images = pictures > 0;
+    (count, undescribed)
+}
+
+/// W0144 at each picture without a text alternative: the EPUB then makes no
+/// conformance claim.
+fn undescribed_warnings(book: &Book, diags: &mut Vec<Diagnostic>) {
+    let (_, undescribed) = pictures(book);
+    let message = "a picture without a text alternative: the EPUB does not claim EPUB Accessibility 1.1 (WCAG 2.1 AA asks every picture for one)";
+    for span in undescribed.iter().take(UNDESCRIBED_TOLD) {
+        diags.push(
+            Diagnostic::warning(Code::W0144, message)
+                .at(span.clone())
+                .hint("write what it shows in its alt text: `![what it shows](file.png)` or `<img alt=\"…\">`"),
+        );
+    }
+    if undescribed.len() > UNDESCRIBED_TOLD {
+        diags.push(Diagnostic::warning(
+            Code::W0144,
+            format!(
+                "{} more pictures without a text alternative",
+                undescribed.len() - UNDESCRIBED_TOLD
+            ),
+        ));
+    }
+}
+
+/// EPUB Accessibility 1.1 metadata (schema.org properties) for a text book, and
+/// its conformance claim when every picture has a text alternative.
+fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
+    let (pictures, undescribed) = pictures(book);
+    let described = undescribed.is_empty();
     let mut v = vec![
         ("schema:accessMode", "textual".to_string()),
         ("schema:accessModeSufficient", "textual".to_string()),
@@ -418,13 +461,13 @@ fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
         ("schema:accessibilityFeature", "readingOrder".to_string()),
         ("schema:accessibilityHazard", "none".to_string()),
     ];
-    if has_images {
+    if pictures > 0 {
         v.insert(1, ("schema:accessMode", "visual".to_string()));
-        if described == pictures {
+        if described {
             v.push(("schema:accessibilityFeature", "alternativeText".to_string()));
         }
     }
-    let images = if described == pictures {
+    let images = if described {
         "images, if any, have text alternatives"
     } else {
         "some images have no text alternative"
@@ -436,6 +479,9 @@ fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
              {images}; no hazards."
         ),
     ));
+    if described {
+        v.push(("dcterms:conformsTo", CONFORMS_TO.to_string()));
+    }
     v
 }
 

@@ -124,7 +124,12 @@ fn resolve_in(
                 if let ImageSource::Unresolved { dest, span } = source {
                     match images.image(dest, span, rel, diags) {
                         Some(s) => *source = s,
-                        None => splice = Some(vec![Inline::Text(alt.clone())]),
+                        // Its alt text in its place; with none, its address, so
+                        // that a link around it still has a name (Ace: link-name).
+                        None => {
+                            let text = if alt.trim().is_empty() { dest } else { &*alt };
+                            splice = Some(vec![Inline::Text(text.clone())]);
+                        }
                     }
                 }
             }
