@@ -221,7 +221,7 @@ codes! {
     W0104 => "scripts, event handlers, frames or `javascript:` URLs removed from raw HTML (at their place)",
     W0105 => "quotes, lists, inline formatting or raw HTML nested deeper than 64 levels are flattened",
     W0106 => "a relative link to a file that is not in the book (printed as text)",
-    W0107 => "an image on the web (its alt text is shown)",
+    W0107 => "an image on the web (its alt text is shown; its address when it has none)",
     W0108 => "control characters removed (from text, `&#N;` references, manifest and bibliography values), at file:line",
     W0109 => "a character no font has, bundled, named or installed (it prints as a blank box), at its first place in the sources",
     W0110 => "a line of text, rule, picture or box printed past the side of the text block, named by part, page and the start of the line",

@@ -504,7 +504,7 @@ impl Images<'_> {
         if is_absolute_url(dest) {
             return Err(Diagnostic::warning(
                 Code::W0107,
-                format!("image `{dest}` is on the web; books embed their images, so its alt text is shown instead"),
+                format!("image `{dest}` is on the web; books embed their images, so its alt text (its address when it has none) is shown instead"),
             )
             .hint("download the image into the book folder and refer to it by a relative path"));
         }
