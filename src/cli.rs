@@ -55,6 +55,10 @@ pub enum Command {
         /// Markdown files in order
         #[arg(default_value = "book", value_name = "BOOK")]
         book: Vec<PathBuf>,
+        /// Also render the EPUB in memory and report what this store or device
+        /// would refuse (kindle: Send to Kindle's E999 and KDP's rejections)
+        #[arg(long, value_enum, value_name = "TARGET")]
+        target: Option<TargetArg>,
         /// Treat warnings as errors
         #[arg(long)]
         deny_warnings: bool,
@@ -106,6 +110,19 @@ impl From<ProfileArg> for bookbind::model::PrintService {
             ProfileArg::Kdp => bookbind::model::PrintService::Kdp,
             ProfileArg::Ingram => bookbind::model::PrintService::Ingram,
             ProfileArg::Lulu => bookbind::model::PrintService::Lulu,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Kindle,
+}
+
+impl From<TargetArg> for bookbind::Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Kindle => bookbind::Target::Kindle,
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod output;
 pub mod parse;
 pub mod pdf;
 pub mod resolve;
+pub mod svg;
 pub mod typeset;
 pub mod xml;
 
@@ -121,6 +122,30 @@ pub fn check_print(
     source_date_epoch: Option<i64>,
     service: Option<model::PrintService>,
 ) -> Report {
+    check_for(input, source_date_epoch, service, None)
+}
+
+/// A store or device an EPUB is checked for (`check --target`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Send to Kindle and Kindle Direct Publishing.
+    Kindle,
+}
+
+/// Check the book as `check_input` does, then render its EPUB in memory and report
+/// what `target` would refuse, at the EPUB it would write. Writes nothing.
+pub fn check_target(input: &load::Input, source_date_epoch: Option<i64>, target: Target) -> Report {
+    check_for(input, source_date_epoch, None, Some(target))
+}
+
+/// `check_input`, then what a print service (`service`, or the manifest's
+/// `pdf.profile`) and a store (`target`) would refuse. Writes nothing.
+pub fn check_for(
+    input: &load::Input,
+    source_date_epoch: Option<i64>,
+    service: Option<model::PrintService>,
+    target: Option<Target>,
+) -> Report {
     let start = Instant::now();
     let mut r = check_input(input, source_date_epoch);
     let Some(book) = r.book.as_mut() else {
@@ -129,25 +154,43 @@ pub fn check_print(
     if service.is_some() {
         book.settings.pdf.profile = service;
     }
-    if book.settings.pdf.profile.is_none() {
-        return r;
-    }
-    match typeset::fonts::FontSet::for_book(&book.typefaces) {
-        Ok(fonts) => {
-            let mut diags = Vec::new();
-            let (_, layout) = typeset::typeset(book, &fonts, &mut diags);
-            r.diagnostics.extend(diags);
-            r.layout = Some(layout);
+    if book.settings.pdf.profile.is_some() {
+        match typeset::fonts::FontSet::for_book(&book.typefaces) {
+            Ok(fonts) => {
+                let mut diags = Vec::new();
+                let (_, layout) = typeset::typeset(book, &fonts, &mut diags);
+                r.diagnostics.extend(diags);
+                r.layout = Some(layout);
+            }
+            Err(e) => r
+                .diagnostics
+                .push(Diagnostic::error(Code::E0020, format!("fonts: {e}"))),
         }
-        Err(e) => r
-            .diagnostics
-            .push(Diagnostic::error(Code::E0020, format!("fonts: {e}"))),
+    }
+    if let (Some(target), Some(book)) = (target, &r.book) {
+        let path = PathBuf::from(output_name(book, Format::Epub));
+        let mut diags = Vec::new();
+        match epub::write(book, &[], &mut diags) {
+            Ok(bytes) => diags.extend(epub_checks(target, &bytes, &path)),
+            Err(e) => diags.push(Diagnostic::error(Code::E0020, e.to_string()).in_file(&path)),
+        }
+        r.diagnostics.extend(diags);
     }
     if r.has_errors() {
         r.book = None;
     }
     r.seconds = start.elapsed().as_secs_f64();
     r
+}
+
+/// What `target` refuses in the EPUB written to `path`, as warnings there.
+fn epub_checks(target: Target, epub: &[u8], path: &Path) -> Vec<Diagnostic> {
+    match target {
+        Target::Kindle => epub::kindle::check(epub)
+            .into_iter()
+            .map(|d| d.in_file(path))
+            .collect(),
+    }
 }
 
 /// The output file name of a book: a slug of its title.
@@ -201,8 +244,12 @@ fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec
             let path = opts.out_dir.join(output_name(book, f));
             let mut diags = Vec::new();
             let bytes = match f {
+                // Every EPUB written is checked as Kindle takes it (sizes).
                 Format::Epub => epub::write(book, pages, &mut diags)
-                    .map(|b| (b, None))
+                    .map(|b| {
+                        diags.extend(epub_checks(Target::Kindle, &b, &path));
+                        (b, None)
+                    })
                     .map_err(|e| e.to_string()),
                 Format::Pdf => match &laid_out {
                     Some(Ok((doc, layout))) => pdf::write(doc)

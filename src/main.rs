@@ -60,6 +60,7 @@ fn main() -> ExitCode {
         }
         Command::Check {
             book,
+            target,
             deny_warnings,
             profile,
         } => {
@@ -67,7 +68,12 @@ fn main() -> ExitCode {
                 Ok(i) => i,
                 Err(msg) => return usage_error(&msg),
             };
-            let report = bookbind::check_print(&input, epoch, profile.map(Into::into));
+            let report = bookbind::check_for(
+                &input,
+                epoch,
+                profile.map(Into::into),
+                target.map(Into::into),
+            );
             finish(&report, deny_warnings, false)
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {

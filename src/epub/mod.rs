@@ -4,8 +4,12 @@
 //! Reads only the resolved `Book`; returns the EPUB's bytes (writing them to disk
 //! is `output`'s job).
 
+mod cover;
 mod fonts;
+pub mod kindle;
 pub mod xhtml;
+
+pub use cover::COVER_PIXELS;
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -14,7 +18,7 @@ use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::model::pages::{PageAt, PageBreak};
 use crate::model::{Book, ImageSource, Inline, PartKind, Role, TocEntry};
 use crate::xml::{self, escape_attr};
@@ -85,7 +89,8 @@ pub fn write(
     for f in &embedded {
         b.add_resource(&f.name, f.data.as_slice(), f.media_type)?;
     }
-    add_cover(&mut b, book)?;
+    undescribed_warnings(book, diags);
+    add_cover(&mut b, book, diags)?;
     for (i, r) in book.resources.iter().enumerate() {
         if Some(i) != book.cover {
             b.add_resource(&r.name, r.data.as_slice(), r.media_type.as_str())?;
@@ -147,23 +152,18 @@ fn package_metadata(b: &mut Builder, book: &Book) {
     }
 }
 
-/// The cover image, the book's own or a typographic one made from title and
-/// author, and the page that shows it.
-fn add_cover(b: &mut Builder, book: &Book) -> Result<(), EpubError> {
-    let (cover_name, cover_data, cover_type) = match book.cover {
-        Some(i) => {
-            let r = &book.resources[i];
-            (r.name.clone(), r.data.clone(), r.media_type.as_str())
-        }
-        None => (
-            "images/cover.svg".to_string(),
-            cover_svg(book).into_bytes(),
-            crate::model::MediaType::Svg.as_str(),
-        ),
-    };
-    b.add_cover_image(&cover_name, cover_data.as_slice(), cover_type)?;
+/// The cover image (see `cover`) and the page that shows it.
+fn add_cover(b: &mut Builder, book: &Book, diags: &mut Vec<Diagnostic>) -> Result<(), EpubError> {
+    let (c, failed) = cover::cover(book);
+    if let Some(why) = failed {
+        diags.push(Diagnostic::warning(
+            Code::W0142,
+            format!("the cover could not be rendered to PNG ({why}); the EPUB's cover is the SVG as given, which Kindle does not show"),
+        ));
+    }
+    b.add_cover_image(&c.name, c.data.as_slice(), c.media_type)?;
     b.add_content(
-        EpubContent::new("cover.xhtml", cover_page(book, &cover_name).as_bytes())
+        EpubContent::new("cover.xhtml", cover::cover_page(book, &c.name).as_bytes())
             .reftype(ReferenceType::Cover),
     )?;
     Ok(())
@@ -474,25 +474,67 @@ fn toc_list(book: &Book, out: &mut String, id: &str) {
     out.push_str("</ol>\n</nav>\n");
 }
 
-/// EPUB Accessibility 1.1 metadata (schema.org properties) for a text book.
-fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
-    // The pictures in the text (the cover is no part of it), and whether every one
-    // has a text alternative: only then is `alternativeText` claimed.
-    let (mut pictures, mut described) = (0usize, 0usize);
+/// The conformance claim of EPUB Accessibility 1.1 (its "Conformance reporting":
+/// https://www.w3.org/TR/epub-a11y-11/#sec-conf-reporting): the specification and
+/// the WCAG level the book meets. Claimed only when what bookbind cannot make true
+/// by itself holds (`accessibility`); what it makes true is checked by Ace on
+/// every corpus book (tests and CI): WCAG 2.1 AA is what Ace's rules test.
+const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA";
+/// How many pictures without a text alternative are told one by one (W0144); the
+/// rest are counted in one.
+const UNDESCRIBED_TOLD: usize = 10;
+
+/// The pictures in the text (the cover is no part of it): how many, and where
+/// each one without a text alternative is written.
+fn pictures(book: &Book) -> (usize, Vec<Span>) {
+    let (mut count, mut undescribed) = (0usize, Vec::new());
     for p in &book.parts {
         p.for_each_inline(&mut |i| {
             if let Inline::Image {
                 source: ImageSource::Resource(_),
                 alt,
+                span,
                 ..
             } = i
             {
-                pictures += 1;
-                described += usize::from(!alt.trim().is_empty());
+                count += 1;
+                if alt.trim().is_empty() {
+                    undescribed.push(span.clone());
+                }
             }
         });
     }
-    let has_images = pictures > 0;
+    (count, undescribed)
+}
+
+/// W0144 at each picture without a text alternative: the EPUB then makes no
+/// conformance claim.
+fn undescribed_warnings(book: &Book, diags: &mut Vec<Diagnostic>) {
+    let (_, undescribed) = pictures(book);
+    let message = "a picture without a text alternative: the EPUB does not claim EPUB Accessibility 1.1 (WCAG 2.1 AA asks every picture for one)";
+    for span in undescribed.iter().take(UNDESCRIBED_TOLD) {
+        diags.push(
+            Diagnostic::warning(Code::W0144, message)
+                .at(span.clone())
+                .hint("write what it shows in its alt text: `![what it shows](file.png)` or `<img alt=\"…\">`"),
+        );
+    }
+    if undescribed.len() > UNDESCRIBED_TOLD {
+        diags.push(Diagnostic::warning(
+            Code::W0144,
+            format!(
+                "{} more pictures without a text alternative",
+                undescribed.len() - UNDESCRIBED_TOLD
+            ),
+        ));
+    }
+}
+
+/// EPUB Accessibility 1.1 metadata (schema.org properties) for a text book, and
+/// its conformance claim when every picture has a text alternative.
+fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
+    let (pictures, undescribed) = pictures(book);
+    let described = undescribed.is_empty();
     let mut v = vec![
         ("schema:accessMode", "textual".to_string()),
         ("schema:accessModeSufficient", "textual".to_string()),
@@ -504,13 +546,13 @@ fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
         ("schema:accessibilityFeature", "readingOrder".to_string()),
         ("schema:accessibilityHazard", "none".to_string()),
     ];
-    if has_images {
+    if pictures > 0 {
         v.insert(1, ("schema:accessMode", "visual".to_string()));
-        if described == pictures {
+        if described {
             v.push(("schema:accessibilityFeature", "alternativeText".to_string()));
         }
     }
-    let images = if described == pictures {
+    let images = if described {
         "images, if any, have text alternatives"
     } else {
         "some images have no text alternative"
@@ -522,93 +564,10 @@ fn accessibility(book: &Book) -> Vec<(&'static str, String)> {
              {images}; no hazards."
         ),
     ));
+    if described {
+        v.push(("dcterms:conformsTo", CONFORMS_TO.to_string()));
+    }
     v
-}
-
-/// A plain typographic cover: title, subtitle and authors on a quiet ground.
-fn cover_svg(book: &Book) -> String {
-    let m = &book.meta;
-    let mut lines = wrap_words(&m.title, 18);
-    let title_size = if lines.len() > 3 { 70 } else { 90 };
-    let mut y = 620 - (lines.len() as i32 * title_size) / 2;
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" \
-         viewBox=\"0 0 1600 2400\" width=\"1600\" height=\"2400\">\n<title>Cover</title>\n\
-         <rect width=\"1600\" height=\"2400\" fill=\"#f4efe6\"/>\n\
-         <rect x=\"80\" y=\"80\" width=\"1440\" height=\"2240\" fill=\"none\" stroke=\"#5b4636\" stroke-width=\"6\"/>\n",
-    );
-    for l in lines.drain(..) {
-        let _ = writeln!(
-            s,
-            "<text x=\"800\" y=\"{y}\" font-family=\"serif\" font-size=\"{title_size}\" text-anchor=\"middle\" fill=\"#2b2118\">{}</text>",
-            xml::escape_text(&l)
-        );
-        y += title_size + 24;
-    }
-    if let Some(sub) = &m.subtitle {
-        y += 40;
-        for l in wrap_words(sub, 30) {
-            let _ = writeln!(
-                s,
-                "<text x=\"800\" y=\"{y}\" font-family=\"serif\" font-style=\"italic\" font-size=\"56\" text-anchor=\"middle\" fill=\"#5b4636\">{}</text>",
-                xml::escape_text(&l)
-            );
-            y += 72;
-        }
-    }
-    let _ = writeln!(
-        s,
-        "<line x1=\"600\" y1=\"{}\" x2=\"1000\" y2=\"{}\" stroke=\"#5b4636\" stroke-width=\"4\"/>",
-        y + 40,
-        y + 40
-    );
-    let mut ay = 2000;
-    for l in wrap_words(&m.authors.join(", "), 34) {
-        let _ = writeln!(
-            s,
-            "<text x=\"800\" y=\"{ay}\" font-family=\"serif\" font-size=\"56\" text-anchor=\"middle\" fill=\"#2b2118\">{}</text>",
-            xml::escape_text(&l)
-        );
-        ay += 72;
-    }
-    s.push_str("</svg>\n");
-    s
-}
-
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for w in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(l) if l.chars().count() + 1 + w.chars().count() <= width => {
-                l.push(' ');
-                l.push_str(w);
-            }
-            _ => lines.push(w.to_string()),
-        }
-    }
-    lines
-}
-
-fn cover_page(book: &Book, image: &str) -> String {
-    let mut out = String::new();
-    xhtml::head(&mut out, &book.meta.language, &book.labels.cover);
-    let alt = format!(
-        "Cover: {}{}",
-        book.meta.title,
-        if book.meta.authors.is_empty() {
-            String::new()
-        } else {
-            format!(", by {}", book.meta.authors.join(", "))
-        }
-    );
-    let _ = write!(
-        out,
-        "<body epub:type=\"frontmatter\">\n<section epub:type=\"cover\" class=\"cover\" aria-label=\"Cover\">\n\
-         <img src=\"{}\" alt=\"{}\"/>\n</section>\n</body>\n</html>\n",
-        escape_attr(image),
-        escape_attr(&alt)
-    );
-    out
 }
 
 /// The `dc:identifier` element epub-builder writes (its template's only one, a

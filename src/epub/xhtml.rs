@@ -62,6 +62,10 @@ struct Writer<'a> {
     breaks: &'a [PageBreak],
     /// The pages marked so far (a string written twice is marked once).
     marked: Vec<usize>,
+    /// The level of the last heading written: a heading is written at most one
+    /// level deeper (`## A` then `#### B` is h2 then h3), as assistive technology
+    /// lists them (Ace, heading-order). The print edition keeps the author's levels.
+    last_level: u8,
 }
 
 /// The XHTML document of part `index`, with a page-break marker where each of
@@ -88,6 +92,7 @@ pub fn part(book: &Book, index: usize, breaks: &[PageBreak]) -> (String, Notes, 
         marks,
         breaks,
         marked: Vec::new(),
+        last_level: if p.heading.is_some() { 1 } else { 6 },
     };
     w.head(&p.title);
     let body_type = match p.kind {
@@ -318,7 +323,8 @@ impl Writer<'_> {
     }
 
     fn heading(&mut self, h: &Heading) {
-        let l = h.level.clamp(1, 6);
+        let l = h.level.clamp(1, 6).min(self.last_level.saturating_add(1));
+        self.last_level = l;
         let _ = write!(self.out, "<h{l} id=\"{}\"", escape_attr(&h.id));
         if !h.classes.is_empty() {
             let _ = write!(self.out, " class=\"{}\"", escape_attr(&h.classes.join(" ")));
@@ -476,7 +482,11 @@ impl Writer<'_> {
         if !head.is_empty() {
             self.out.push_str("<thead>\n<tr>");
             for (i, c) in head.iter().enumerate() {
-                cell(self, "th", i, c);
+                // A header cell with no text heads nothing (Ace: empty-table-header).
+                let blank = c
+                    .iter()
+                    .all(|i| matches!(i, Inline::Text(t) if t.trim().is_empty()));
+                cell(self, if blank { "td" } else { "th" }, i, c);
             }
             self.out.push_str("</tr>\n</thead>\n");
         }
@@ -555,6 +565,11 @@ impl Writer<'_> {
         } else {
             self.attrs(&e.attrs);
         }
+        // An author's `<aside>` is a note beside the text, not a landmark: several
+        // in one page would be landmarks without names (Ace: landmark-unique).
+        if name == "aside" {
+            self.out.push_str(" role=\"note\"");
+        }
         self.out.push_str(">\n");
         if let Some(k) = alert {
             let _ = writeln!(
@@ -565,6 +580,11 @@ impl Writer<'_> {
         }
         match e.tag {
             Tag::Summary => {
+                // A summary is the control that opens its details: a link in it
+                // would be a control in a control (Ace: nested-interactive), so
+                // it is written as a span, as a link in a link is.
+                let was_in_link = self.in_link;
+                self.in_link = was_in_link || !misplaced;
                 let mut first = true;
                 for b in &e.blocks {
                     match b {
@@ -577,6 +597,7 @@ impl Writer<'_> {
                         other => self.block(other),
                     }
                 }
+                self.in_link = was_in_link;
             }
             Tag::Figure => {
                 // HTML allows one caption, the figure's first or last child; any
@@ -697,6 +718,14 @@ impl Writer<'_> {
                 let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
                 if !title.is_empty() {
                     let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                } else if Inline::plain_text(content).trim().is_empty() {
+                    // A link with nothing to read (a picture without alt text)
+                    // is named by where it leads (Ace: link-name).
+                    let name = match target {
+                        LinkTarget::Internal { part, .. } => self.book.parts[*part].title.clone(),
+                        _ => href.clone(),
+                    };
+                    let _ = write!(self.out, " aria-label=\"{}\"", escape_attr(&name));
                 }
                 self.out.push('>');
                 self.inlines(content);

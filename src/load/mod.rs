@@ -378,10 +378,14 @@ fn prepare_parts(
 
 /// The language Hugo's multilingual naming gives a file: `about.fr.md` is French,
 /// `code-of-conduct.fa-ir.md` Persian (Iran). Only a two-letter language, with
-/// a region or script after it, is read as one.
+/// a region or script after it, is read as one, and only after a name: `for...of.md`
+/// (an ellipsis) is no file in the language `of`.
 fn language_in_name(path: &Path) -> Option<String> {
     let stem = path.file_stem()?.to_str()?;
-    let (_, tag) = stem.rsplit_once('.')?;
+    let (name, tag) = stem.rsplit_once('.')?;
+    if name.is_empty() || name.ends_with('.') {
+        return None;
+    }
     let mut parts = tag.split('-');
     let primary = parts.next()?;
     let valid = primary.len() == 2
@@ -644,6 +648,8 @@ mod tests {
             ("intro.md", None),
             ("notes.old.md", None),
             ("v1.2.md", None),
+            ("for...of.md", None),
+            (".fr.md", None),
         ] {
             assert_eq!(language_in_name(Path::new(name)).as_deref(), lang, "{name}");
         }

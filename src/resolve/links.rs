@@ -124,7 +124,12 @@ fn resolve_in(
                 if let ImageSource::Unresolved { dest, span } = source {
                     match images.image(dest, span, rel, diags) {
                         Some(s) => *source = s,
-                        None => splice = Some(vec![Inline::Text(alt.clone())]),
+                        // Its alt text in its place; with none, its address, so
+                        // that a link around it still has a name (Ace: link-name).
+                        None => {
+                            let text = if alt.trim().is_empty() { dest } else { &*alt };
+                            splice = Some(vec![Inline::Text(text.clone())]);
+                        }
                     }
                 }
             }
@@ -485,10 +490,21 @@ impl Images<'_> {
 
     /// The file an image reference names, inside the book folder.
     fn locate(&self, dest: &str, rel_path: &str) -> Result<PathBuf, Diagnostic> {
+        // An `<img>` without `src` (or `![alt]()`) names nothing. It stays an
+        // error, so none reaches the EPUB: Send to Kindle refuses an EPUB with an
+        // `<img>` that has no `src` (E999; the fix kindle-epub-fix applies,
+        // https://github.com/innocenat/kindle-epub-fix, "Remove stray image tag(s)").
+        if dest.is_empty() {
+            return Err(Diagnostic::error(
+                Code::E0011,
+                "an image with no source (an `<img>` without `src`, or `![…]()`)",
+            )
+            .hint("give it the picture's path, or remove it; Send to Kindle refuses an EPUB holding an `<img>` without `src`"));
+        }
         if is_absolute_url(dest) {
             return Err(Diagnostic::warning(
                 Code::W0107,
-                format!("image `{dest}` is on the web; books embed their images, so its alt text is shown instead"),
+                format!("image `{dest}` is on the web; books embed their images, so its alt text (its address when it has none) is shown instead"),
             )
             .hint("download the image into the book folder and refer to it by a relative path"));
         }

@@ -16,30 +16,15 @@
 //! build draws the same on every machine.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
 
 use pdf_writer::{Pdf, Ref};
-use usvg::fontdb;
 
 use super::{Image, ImageData, CSS_PX_PER_INCH, PT_PER_INCH};
-use crate::fonts::{BUNDLED_BODY, BUNDLED_FALLBACK, BUNDLED_MONO};
-
-/// The family of text that names none, or none we have: the body's, as a
-/// browser's default serif.
-const DEFAULT_FAMILY: &str = "Charis SIL";
 
 /// Draws an SVG as a form XObject in a small PDF file, with its size in print
 /// (its width and height in CSS units; its viewBox's when it has none).
 pub(super) fn drawing(data: &[u8]) -> Result<Image, String> {
-    let options = usvg::Options {
-        font_family: DEFAULT_FAMILY.into(),
-        fontdb: bundled_fonts(),
-        image_href_resolver: usvg::ImageHrefResolver {
-            resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
-            resolve_string: Box::new(|_, _| None),
-        },
-        ..usvg::Options::default()
-    };
+    let options = crate::svg::options(crate::svg::bundled_fonts());
     let tree = usvg::Tree::from_data(data, &options).map_err(|e| e.to_string())?;
     let (chunk, form) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default())
         .map_err(|e| e.to_string())?;
@@ -67,28 +52,6 @@ pub(super) fn drawing(data: &[u8]) -> Result<Image, String> {
             form: form.get() as u32,
         },
     })
-}
-
-/// The bundled faces, for text in drawings: Charis SIL as the serif (and the
-/// default), DejaVu Sans as the sans serif, DejaVu Sans Mono as the monospace.
-/// Made once; the faces' data are the binary's own, not copied.
-fn bundled_fonts() -> Arc<fontdb::Database> {
-    static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let mut db = fontdb::Database::new();
-            let files = BUNDLED_BODY
-                .iter()
-                .chain([&BUNDLED_FALLBACK, &BUNDLED_MONO]);
-            for &(_, data) in files {
-                db.load_font_source(fontdb::Source::Binary(Arc::new(data)));
-            }
-            db.set_serif_family(DEFAULT_FAMILY);
-            db.set_sans_serif_family("DejaVu Sans");
-            db.set_monospace_family("DejaVu Sans Mono");
-            Arc::new(db)
-        })
-        .clone()
 }
 
 #[cfg(test)]

@@ -1,0 +1,246 @@
+//! The EPUB's cover: the author's picture, or a typographic one made from title,
+//! subtitle and authors, as the raster image stores ask for, and the page that
+//! shows it.
+//!
+//! A drawing (the generated cover, an author's SVG) is rendered to a PNG that fits
+//! `COVER_PIXELS`, its text set in the book's own faces and the bundled ones
+//! (`crate::svg`); a raster cover the author gives is used as it is (resolve warns
+//! when it is smaller than stores take). Reads no file; the PNG holds no date, so
+//! the same book makes the same bytes.
+
+use std::fmt::Write as _;
+
+use resvg::tiny_skia;
+
+use super::xhtml;
+use crate::model::{Book, MediaType};
+use crate::xml::{self, escape_attr};
+
+/// The box a rendered cover fits, width × height in pixels: KDP's ideal, "2,560 x
+/// 1,600 pixels" (height × width), a height/width ratio of 1.6 ("Cover Image
+/// Guidelines", https://kdp.amazon.com/en_US/help/topic/G6GTK3T3NUHKLEFX). Kindle
+/// and other stores want the cover in the EPUB as a raster image; SVG covers are
+/// dropped or shown blank by Send to Kindle's conversion.
+pub const COVER_PIXELS: (u32, u32) = (1600, 2560);
+
+/// The generated cover's drawing: the size it is drawn at, the box's own.
+const DRAWING: (u32, u32) = COVER_PIXELS;
+
+/// The cover as it goes into the container.
+pub(super) struct Cover {
+    /// Path in the container (`images/cover.png`).
+    pub name: String,
+    pub data: Vec<u8>,
+    pub media_type: &'static str,
+}
+
+/// The book's cover for the EPUB: a drawing rendered to PNG, a raster picture as
+/// given. An author's SVG that cannot be rendered is kept as it is (the reason
+/// is returned beside it, for a warning).
+pub(super) fn cover(book: &Book) -> (Cover, Option<String>) {
+    let (svg, given) = match book.cover.map(|i| &book.resources[i]) {
+        Some(r) if r.media_type != MediaType::Svg => {
+            let given = Cover {
+                name: r.name.clone(),
+                data: r.data.clone(),
+                media_type: r.media_type.as_str(),
+            };
+            return (given, None);
+        }
+        Some(r) => (r.data.clone(), Some(r)),
+        None => (cover_svg(book).into_bytes(), None),
+    };
+    let fonts = crate::svg::book_fonts(&book.typefaces);
+    match raster(&svg, fonts) {
+        Ok(png) => (
+            Cover {
+                name: "images/cover.png".into(),
+                data: png,
+                media_type: MediaType::Png.as_str(),
+            },
+            None,
+        ),
+        Err(why) => {
+            let kept = Cover {
+                name: given.map_or_else(|| "images/cover.svg".into(), |r| r.name.clone()),
+                data: svg,
+                media_type: MediaType::Svg.as_str(),
+            };
+            (kept, Some(why))
+        }
+    }
+}
+
+/// An SVG rendered by resvg at the largest size that fits `COVER_PIXELS`, on
+/// white (a transparent cover shows black on some readers), as an 8-bit RGB PNG.
+pub(super) fn raster(
+    svg: &[u8],
+    fonts: std::sync::Arc<usvg::fontdb::Database>,
+) -> Result<Vec<u8>, String> {
+    let tree =
+        usvg::Tree::from_data(svg, &crate::svg::options(fonts)).map_err(|e| e.to_string())?;
+    let size = tree.size();
+    let scale = (COVER_PIXELS.0 as f32 / size.width()).min(COVER_PIXELS.1 as f32 / size.height());
+    let width = ((size.width() * scale).round() as u32).clamp(1, COVER_PIXELS.0);
+    let height = ((size.height() * scale).round() as u32).clamp(1, COVER_PIXELS.1);
+    let mut pixmap =
+        tiny_skia::Pixmap::new(width, height).ok_or("the cover has no area to draw on")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    // Opaque everywhere (drawn over white), so the premultiplied samples are the
+    // colours themselves: the alpha channel is dropped.
+    let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
+    for p in pixmap.data().chunks_exact(4) {
+        rgb.extend_from_slice(&p[..3]);
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    // fdeflate's PNG-tuned mode (with the adaptive filter): 3 ms for the guide's
+    // cover, as small as the default level's (the cover is rendered on every build).
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// A plain typographic cover: title, subtitle and authors on a quiet ground,
+/// drawn at `DRAWING`; its text is in the serif, the book's headings or body
+/// family when it names one (see `crate::svg::book_fonts`).
+pub(super) fn cover_svg(book: &Book) -> String {
+    let m = &book.meta;
+    let (w, h) = DRAWING;
+    let mut lines = wrap_words(&m.title, 18);
+    let title_size = if lines.len() > 3 { 70 } else { 90 };
+    let mut y = 660 - (lines.len() as i32 * title_size) / 2;
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" \
+         viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\">\n<title>Cover</title>\n\
+         <rect width=\"{w}\" height=\"{h}\" fill=\"#f4efe6\"/>\n\
+         <rect x=\"80\" y=\"80\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#5b4636\" stroke-width=\"6\"/>\n",
+        w - 160,
+        h - 160
+    );
+    for l in lines.drain(..) {
+        let _ = writeln!(
+            s,
+            "<text x=\"800\" y=\"{y}\" font-family=\"serif\" font-size=\"{title_size}\" text-anchor=\"middle\" fill=\"#2b2118\">{}</text>",
+            xml::escape_text(&l)
+        );
+        y += title_size + 24;
+    }
+    if let Some(sub) = &m.subtitle {
+        y += 40;
+        for l in wrap_words(sub, 30) {
+            let _ = writeln!(
+                s,
+                "<text x=\"800\" y=\"{y}\" font-family=\"serif\" font-style=\"italic\" font-size=\"56\" text-anchor=\"middle\" fill=\"#5b4636\">{}</text>",
+                xml::escape_text(&l)
+            );
+            y += 72;
+        }
+    }
+    let _ = writeln!(
+        s,
+        "<line x1=\"600\" y1=\"{}\" x2=\"1000\" y2=\"{}\" stroke=\"#5b4636\" stroke-width=\"4\"/>",
+        y + 40,
+        y + 40
+    );
+    let mut ay = 2130;
+    for l in wrap_words(&m.authors.join(", "), 34) {
+        let _ = writeln!(
+            s,
+            "<text x=\"800\" y=\"{ay}\" font-family=\"serif\" font-size=\"56\" text-anchor=\"middle\" fill=\"#2b2118\">{}</text>",
+            xml::escape_text(&l)
+        );
+        ay += 72;
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + w.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => lines.push(w.to_string()),
+        }
+    }
+    lines
+}
+
+/// The cover page: the cover picture alone, described by title and authors.
+pub(super) fn cover_page(book: &Book, image: &str) -> String {
+    let mut out = String::new();
+    xhtml::head(&mut out, &book.meta.language, &book.labels.cover);
+    let alt = format!(
+        "Cover: {}{}",
+        book.meta.title,
+        if book.meta.authors.is_empty() {
+            String::new()
+        } else {
+            format!(", by {}", book.meta.authors.join(", "))
+        }
+    );
+    let _ = write!(
+        out,
+        "<body epub:type=\"frontmatter\">\n<section epub:type=\"cover\" class=\"cover\" aria-label=\"Cover\">\n\
+         <img src=\"{}\" alt=\"{}\"/>\n</section>\n</body>\n</html>\n",
+        escape_attr(image),
+        escape_attr(&alt)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Width and height from a PNG's IHDR.
+    fn ihdr(png: &[u8]) -> (u32, u32) {
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert_eq!(&png[12..16], b"IHDR");
+        let be = |i: usize| u32::from_be_bytes([png[i], png[i + 1], png[i + 2], png[i + 3]]);
+        (be(16), be(20))
+    }
+
+    #[test]
+    fn a_drawing_is_rendered_to_fit_the_box_stores_ask_for() {
+        let fonts = crate::svg::bundled_fonts();
+        let tall = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 160"><rect width="100" height="160" fill="navy"/></svg>"#;
+        assert_eq!(ihdr(&raster(tall, fonts.clone()).unwrap()), (1600, 2560));
+        // A 2:3 drawing fits the width; a square one the width too.
+        let two_three = br#"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="900"/>"#;
+        assert_eq!(
+            ihdr(&raster(two_three, fonts.clone()).unwrap()),
+            (1600, 2400)
+        );
+        let wide = br#"<svg xmlns="http://www.w3.org/2000/svg" width="3200" height="1000"/>"#;
+        assert_eq!(ihdr(&raster(wide, fonts).unwrap()), (1600, 500));
+    }
+
+    #[test]
+    fn the_same_drawing_makes_the_same_png() {
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="160" height="256"><text x="10" y="100" font-size="30">Title</text></svg>"#;
+        let a = raster(svg, crate::svg::bundled_fonts()).unwrap();
+        let b = raster(svg, crate::svg::bundled_fonts()).unwrap();
+        assert!(a == b);
+        // No time chunk: nothing in it changes from one build to the next.
+        assert!(!a.windows(4).any(|w| w == b"tIME"));
+    }
+
+    #[test]
+    fn text_that_is_not_svg_is_not_rendered() {
+        assert!(raster(b"<svg", crate::svg::bundled_fonts()).is_err());
+    }
+}
