@@ -27,13 +27,19 @@ fn tool_missing(what: &str) {
 
 /// The first page's MediaBox and the page count, by pikepdf.
 fn media_box(pdf: &Path) -> Option<(Vec<f64>, usize)> {
+    page_box(pdf, "MediaBox")
+}
+
+/// The first page's box `key` and the page count, by pikepdf.
+fn page_box(pdf: &Path, key: &str) -> Option<(Vec<f64>, usize)> {
     let o = Command::new(python())
         .args([
             "-c",
             "import sys, pikepdf\np = pikepdf.open(sys.argv[1])\n\
-             print(len(p.pages)); print(' '.join(str(float(v)) for v in p.pages[0].MediaBox))",
+             print(len(p.pages)); print(' '.join(str(float(v)) for v in p.pages[0].obj[sys.argv[2]]))",
         ])
         .arg(pdf)
+        .arg(format!("/{key}"))
         .output()
         .ok()
         .filter(|o| o.status.success());

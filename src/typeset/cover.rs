@@ -167,7 +167,25 @@ pub fn cover(book: &Book, fonts: &FontSet, sheet: &Sheet, picture: Option<Image>
         spine_text(&mut page, &mut ctx, book, spine, bottom, sheet.spine, th);
     }
     back_text(&mut page, &mut ctx, book, sheet, back, bottom);
+    // The page is the trim; the writer adds the bleed around it (MediaBox and
+    // BleedBox the whole sheet, TrimBox the cover's trim) and draws the sheet
+    // from the bleed's corner.
+    let b = sheet.bleed;
+    page.width -= 2.0 * b;
+    page.height -= 2.0 * b;
+    for item in &mut page.items {
+        shift(item, -b);
+    }
     Document {
+        print: super::doc::PrintFile {
+            bleed: vec![super::doc::Edges {
+                left: b,
+                right: b,
+                top: b,
+                bottom: b,
+            }],
+            pdfx: false,
+        },
         pages: vec![page],
         images,
         info: super::doc::Info {
@@ -188,6 +206,26 @@ pub fn cover(book: &Book, fonts: &FontSet, sheet: &Sheet, picture: Option<Image>
             })
             .collect(),
         ..Default::default()
+    }
+}
+
+/// Moves an item by `d` in x and y.
+fn shift(item: &mut Item, d: Pt) {
+    match item {
+        Item::Text(r) => {
+            r.x += d;
+            r.y += d;
+        }
+        Item::Line { x1, y1, x2, y2, .. } => {
+            *x1 += d;
+            *x2 += d;
+            *y1 += d;
+            *y2 += d;
+        }
+        Item::Link { rect, .. } | Item::Image { rect, .. } | Item::Rect { rect, .. } => {
+            rect.x += d;
+            rect.y += d;
+        }
     }
 }
 
