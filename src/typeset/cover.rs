@@ -14,7 +14,7 @@
 //!
 //! Produces a laid-out `Document` of one page for `pdf`, as the interior does.
 
-use super::doc::{Color, Document, FaceFile, Image, Item, Page, Pt, Rect, TextRun};
+use super::doc::{Color, Document, Image, Item, Page, Pt, Rect, TextRun};
 use super::fonts::{FontSet, Style};
 use super::paragraph::{Align, Ctx, Notes, Run, RunStyle, Spec};
 use super::profile::Profile;
@@ -195,16 +195,7 @@ pub fn cover(book: &Book, fonts: &FontSet, sheet: &Sheet, picture: Option<Image>
             date: book.meta.modified,
             ..Default::default()
         },
-        faces: fonts
-            .faces()
-            .iter()
-            .map(|f| FaceFile {
-                name: f.name.clone(),
-                data: f.data.clone(),
-                index: f.index,
-                synthetic: f.synthetic,
-            })
-            .collect(),
+        faces: super::face_files(fonts),
         ..Default::default()
     }
 }

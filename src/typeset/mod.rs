@@ -190,7 +190,13 @@ fn lay_out(
     report.overfull_lines = past.len();
     diags.extend(report::diagnostics(&past, book));
     document.images = images;
-    document.faces = fonts
+    document.faces = face_files(fonts);
+    (document, report)
+}
+
+/// The font files of `fonts`' faces, in their order, for a document's `faces`.
+pub(crate) fn face_files(fonts: &FontSet) -> Vec<FaceFile> {
+    fonts
         .faces()
         .iter()
         .map(|f| FaceFile {
@@ -199,8 +205,7 @@ fn lay_out(
             index: f.index,
             synthetic: f.synthetic,
         })
-        .collect();
-    (document, report)
+        .collect()
 }
 
 /// Every part set into one flow. The parts are set once; only the contents page and
