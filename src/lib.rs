@@ -232,9 +232,11 @@ pub fn build(opts: &BuildOptions) -> Report {
 /// in the order of the formats; the layout's only when the PDF is asked for.
 fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec<u8>)> {
     let mut print_diags = Vec::new();
-    let laid_out = (!opts.formats.is_empty()).then(|| lay_out(book, &mut print_diags));
+    let print = opts.formats.iter().any(|f| *f != Format::Epub);
+    let page_list = opts.formats.contains(&Format::Epub) && book.settings.epub.page_list;
+    let laid_out = (print || page_list).then(|| lay_out(book, &mut print_diags));
     let pages = match &laid_out {
-        Some(Ok((doc, _))) => doc.page_breaks.as_slice(),
+        Some(Ok((doc, _))) if page_list => doc.page_breaks.as_slice(),
         _ => &[],
     };
     let editions: Vec<_> = opts

@@ -226,6 +226,34 @@ fn a_page_added_to_make_the_count_even_for_a_printer_is_in_the_page_list() {
 }
 
 #[test]
+fn page_list_false_leaves_the_page_numbers_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    common::copy_dir(&repo().join("book"), &book);
+    let manifest = book.join("book.yaml");
+    let yaml = std::fs::read_to_string(&manifest).unwrap();
+    assert!(yaml.contains("\nepub:\n"), "the guide's manifest has an epub: section");
+    let yaml = yaml.replacen("\nepub:\n", "\nepub:\n  page-list: false\n", 1);
+    std::fs::write(&manifest, yaml).unwrap();
+    let out = dir.path().join("out");
+    let o = common::bookbind(&[
+        "build",
+        book.to_str().unwrap(),
+        "--format",
+        "epub",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let epub = Epub::open(&out.join("vaginismus-tips-to-partners.epub"));
+    assert!(!epub.text("OEBPS/nav.xhtml").contains("page-list"));
+    assert!(!epub.text("OEBPS/content.opf").contains("pageBreakSource"));
+    for name in epub.spine() {
+        assert!(!epub.text(&name).contains("pagebreak"), "{name}");
+    }
+}
+
+#[test]
 fn pages_that_begin_in_a_code_block_or_after_a_hyphen_are_marked_where_they_begin() {
     let dir = tempfile::tempdir().unwrap();
     let code: String = (1..=90)

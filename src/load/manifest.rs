@@ -156,6 +156,8 @@ impl<'de> Deserialize<'de> for Entry {
 pub struct EpubSection {
     #[serde(default)]
     pub embed_fonts: bool,
+    #[serde(default)]
+    pub page_list: Option<bool>,
 }
 
 /// Print settings. Read and kept now so that manifests written for the print

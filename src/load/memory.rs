@@ -71,7 +71,7 @@ pub fn from_markdown(
         bibliography: None,
         citation_style: super::Given::new("apa".into(), None),
         cover: None,
-        embed_fonts: false,
+        epub: crate::model::EpubSettings::default(),
         pdf: crate::model::PdfSettings::default(),
         typefaces: crate::fonts::Typefaces::default(),
         // In memory: the same fonts on every machine.

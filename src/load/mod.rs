@@ -47,7 +47,7 @@ pub struct Loaded {
     pub bibliography: Option<Bibliography>,
     pub citation_style: Given<String>,
     pub cover: Option<(PathBuf, Vec<u8>, Span)>,
-    pub embed_fonts: bool,
+    pub epub: crate::model::EpubSettings,
     pub pdf: crate::model::PdfSettings,
     /// The families `pdf.font` names (the bundled ones where it names none).
     pub typefaces: crate::fonts::Typefaces,
@@ -230,14 +230,14 @@ fn load_folder(
             let installed = m.pdf.installed_fonts;
             (
                 settings::print_settings(std::mem::take(&mut m.pdf), *msrc, sources, diags),
-                settings::embed_fonts(&m.epub, *msrc, sources, diags),
+                settings::epub_settings(&m.epub),
                 m.title_page.unwrap_or(true),
                 fonts::typefaces(font, installed, dir, Some(*msrc), sources, diags),
             )
         }
         None => (
             crate::model::PdfSettings::default(),
-            false,
+            crate::model::EpubSettings::default(),
             true,
             fonts::typefaces(None, None, dir, None, sources, diags),
         ),
@@ -322,7 +322,7 @@ fn load_files(
         true,
         (
             crate::model::PdfSettings::default(),
-            false,
+            crate::model::EpubSettings::default(),
             true,
             fonts::typefaces(None, None, &dir, None, sources, diags),
         ),
@@ -406,9 +406,9 @@ fn finish(
     parts: Vec<LoadedPart>,
     divisions: Vec<Division>,
     contents_sections: bool,
-    (pdf, embed_fonts, title_page, (typefaces, font_finder)): (
+    (pdf, epub, title_page, (typefaces, font_finder)): (
         crate::model::PdfSettings,
-        bool,
+        crate::model::EpubSettings,
         bool,
         (crate::fonts::Typefaces, crate::fonts::Finder),
     ),
@@ -443,7 +443,7 @@ fn finish(
         bibliography,
         citation_style,
         cover,
-        embed_fonts,
+        epub,
         pdf,
         typefaces,
         font_finder,

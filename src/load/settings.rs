@@ -5,16 +5,15 @@ use serde_saphyr::Spanned;
 
 use super::manifest;
 use crate::diag::{Code, Diagnostic, SourceId, Sources, Span};
-use crate::model::{Bleed, NotesAt, Paper, PdfSettings, PrintService};
+use crate::model::{Bleed, EpubSettings, NotesAt, Paper, PdfSettings, PrintService};
 
-/// The `epub:` section's `embed-fonts`.
-pub(super) fn embed_fonts(
-    epub: &manifest::EpubSection,
-    _msrc: SourceId,
-    _sources: &Sources,
-    _diags: &mut Vec<Diagnostic>,
-) -> bool {
-    epub.embed_fonts
+/// The `epub:` section: `embed-fonts`, `page-list`.
+pub(super) fn epub_settings(epub: &manifest::EpubSection) -> EpubSettings {
+    let d = EpubSettings::default();
+    EpubSettings {
+        embed_fonts: epub.embed_fonts,
+        page_list: epub.page_list.unwrap_or(d.page_list),
+    }
 }
 
 /// The `pdf:` section as typed geometry; bad values are errors at their line.

@@ -221,10 +221,22 @@ impl Default for PdfSettings {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EpubSettings {
     /// Asked for in the manifest; not done yet (a warning says so at load).
     pub embed_fonts: bool,
+    /// Mark where each printed page begins and list the pages (`epub.page-list`):
+    /// the print edition is laid out for it, also when only the EPUB is built.
+    pub page_list: bool,
+}
+
+impl Default for EpubSettings {
+    fn default() -> Self {
+        EpubSettings {
+            embed_fonts: false,
+            page_list: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -34,7 +34,7 @@ mod typefaces;
 
 use crate::diag::{Code, Diagnostic, Sources};
 use crate::load::Loaded;
-use crate::model::{Book, EpubSettings, Settings};
+use crate::model::{Book, Settings};
 use crate::parse::Parsed;
 
 /// Resolves the parsed files (one per loaded part, in order) into the book.
@@ -93,9 +93,7 @@ pub fn resolve(
         parts: draft.parts,
         toc,
         settings: Settings {
-            epub: EpubSettings {
-                embed_fonts: loaded.embed_fonts,
-            },
+            epub: loaded.epub,
             pdf: loaded.pdf,
         },
         resources,
