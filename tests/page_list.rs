@@ -232,7 +232,10 @@ fn page_list_false_leaves_the_page_numbers_out() {
     common::copy_dir(&repo().join("book"), &book);
     let manifest = book.join("book.yaml");
     let yaml = std::fs::read_to_string(&manifest).unwrap();
-    assert!(yaml.contains("\nepub:\n"), "the guide's manifest has an epub: section");
+    assert!(
+        yaml.contains("\nepub:\n"),
+        "the guide's manifest has an epub: section"
+    );
     let yaml = yaml.replacen("\nepub:\n", "\nepub:\n  page-list: false\n", 1);
     std::fs::write(&manifest, yaml).unwrap();
     let out = dir.path().join("out");
