@@ -68,6 +68,49 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "SERVICE")]
         profile: Option<ProfileArg>,
     },
+    /// Build the editions, then build them again whenever a file of the book
+    /// changes (Markdown, the manifest, a picture, a font, the bibliography),
+    /// reusing every part that did not change; Ctrl-C stops
+    Watch {
+        /// The book folder (holding book.yaml, or an mdBook's book.toml), or
+        /// Markdown files in order
+        #[arg(default_value = "book", value_name = "BOOK")]
+        book: Vec<PathBuf>,
+        /// Where to write the editions
+        #[arg(long, short, default_value = "out")]
+        out: PathBuf,
+        /// Editions to build, comma-separated
+        #[arg(
+            long,
+            short,
+            value_enum,
+            value_delimiter = ',',
+            default_value = "epub,pdf"
+        )]
+        format: Vec<FormatArg>,
+    },
+    /// Watch the book as `watch` does and show its editions in a web browser
+    /// at http://127.0.0.1:PORT/ (this computer only); pages reload when a
+    /// rebuild lands. Ctrl-C stops
+    Serve {
+        /// The book folder (holding book.yaml, or an mdBook's book.toml), or
+        /// Markdown files in order
+        #[arg(default_value = "book", value_name = "BOOK")]
+        book: Vec<PathBuf>,
+        /// Where to write the editions
+        #[arg(long, short, default_value = "out")]
+        out: PathBuf,
+        /// The port to listen on (0: any free port)
+        #[arg(long, short, default_value_t = bookbind::serve::DEFAULT_PORT)]
+        port: u16,
+        /// The address to listen on: a loopback address only (127.0.0.1, ::1,
+        /// localhost); the preview is never reachable from other computers
+        #[arg(long, default_value = "127.0.0.1")]
+        address: String,
+        /// Print each request the preview answers
+        #[arg(long)]
+        log_requests: bool,
+    },
     /// Create a new book folder with a book.yaml, one chapter and a bibliography
     Init {
         /// The folder to create

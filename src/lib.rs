@@ -25,8 +25,10 @@ pub mod output;
 pub mod parse;
 pub mod pdf;
 pub mod resolve;
+pub mod serve;
 pub mod svg;
 pub mod typeset;
+pub mod watch;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
@@ -96,12 +98,22 @@ pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
 
 /// Load, parse and resolve a book (a folder, or Markdown files), writing nothing.
 pub fn check_input(input: &load::Input, source_date_epoch: Option<i64>) -> Report {
+    check_with(input, source_date_epoch, None)
+}
+
+/// `check_input`, taking the parse of each file unchanged since an earlier build
+/// from `cache`.
+fn check_with(
+    input: &load::Input,
+    source_date_epoch: Option<i64>,
+    cache: Option<&mut parse::Cache>,
+) -> Report {
     let start = Instant::now();
     let mut r = Report::default();
     // 1. load: book.yaml (or book.toml and SUMMARY.md) and the files it names.
     if let Some(loaded) = load::load(input, source_date_epoch, &mut r.sources, &mut r.diagnostics) {
         // 2. parse: each file once, into the model.
-        let parsed = parse::parse(&loaded, &r.sources, &mut r.diagnostics);
+        let parsed = parse::parse_with(&loaded, &r.sources, &mut r.diagnostics, cache);
         // 3. resolve: ids, notes, citations, links, contents.
         r.book = resolve::resolve(loaded, parsed, &r.sources, &mut r.diagnostics);
     }
@@ -210,16 +222,58 @@ pub fn output_name(book: &Book, format: Format) -> String {
 /// Check, render every requested edition, then write them. Nothing is written
 /// unless every edition rendered.
 pub fn build(opts: &BuildOptions) -> Report {
+    build_with(opts, None)
+}
+
+/// What a rebuild reuses from the builds before it (`watch`, `serve`): each
+/// file's parse and each part's setting, keyed by what shapes them (so a change
+/// anywhere they read makes them anew), and the editions last written.
+#[derive(Default)]
+pub struct Cache {
+    pub parsed: parse::Cache,
+    pub sets: typeset::SetCache,
+    /// The editions of the last build that wrote them, by format.
+    pub editions: Vec<(Format, std::sync::Arc<Vec<u8>>)>,
+}
+
+impl Cache {
+    /// Forgets what was parsed and set (a font changed: the keys do not read
+    /// font files), keeping the last editions.
+    pub fn clear(&mut self) {
+        self.parsed = parse::Cache::default();
+        self.sets.clear();
+    }
+}
+
+/// `build`, reusing what `cache` holds from earlier builds and leaving this
+/// build's in it. With or without a cache, a build writes the same bytes.
+pub fn build_with(opts: &BuildOptions, mut cache: Option<&mut Cache>) -> Report {
     let start = Instant::now();
-    let mut r = check_input(&opts.input, opts.source_date_epoch);
+    let mut r = check_with(
+        &opts.input,
+        opts.source_date_epoch,
+        cache.as_deref_mut().map(|c| &mut c.parsed),
+    );
     let Some(book) = r.book.take() else {
         return r;
     };
     // 4. render: every edition in memory.
-    let rendered = render(&book, opts, &mut r);
+    let rendered = render(
+        &book,
+        opts,
+        &mut r,
+        cache.as_deref_mut().map(|c| &mut c.sets),
+    );
     r.book = Some(book);
     // 5. output: each edition atomically, only when all rendered.
     if !r.has_errors() {
+        let rendered: Vec<_> = rendered
+            .into_iter()
+            .map(|(f, p, b)| (f, p, std::sync::Arc::new(b)))
+            .collect();
+        if let Some(c) = cache {
+            c.editions = rendered.iter().map(|(f, _, b)| (*f, b.clone())).collect();
+        }
         write_all(rendered, opts, &mut r);
     }
     r.seconds = start.elapsed().as_secs_f64();
@@ -230,11 +284,16 @@ pub fn build(opts: &BuildOptions) -> Report {
 /// marks where each printed page begins (its page list); then both editions are
 /// written side by side (each also uses every core itself). Diagnostics are kept
 /// in the order of the formats; the layout's only when the PDF is asked for.
-fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec<u8>)> {
+fn render(
+    book: &Book,
+    opts: &BuildOptions,
+    r: &mut Report,
+    sets: Option<&mut typeset::SetCache>,
+) -> Vec<(Format, PathBuf, Vec<u8>)> {
     let mut print_diags = Vec::new();
     let print = opts.formats.iter().any(|f| *f != Format::Epub);
     let page_list = opts.formats.contains(&Format::Epub) && book.settings.epub.page_list;
-    let laid_out = (print || page_list).then(|| lay_out(book, &mut print_diags));
+    let laid_out = (print || page_list).then(|| lay_out_with(book, &mut print_diags, sets));
     let pages = match &laid_out {
         Some(Ok((doc, _))) if page_list => doc.page_breaks.as_slice(),
         _ => &[],
@@ -283,7 +342,7 @@ fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec
                 if layout.is_some() {
                     r.layout = layout;
                 }
-                rendered.push((path, b));
+                rendered.push((f, path, b));
             }
             Err(e) => r
                 .diagnostics
@@ -294,11 +353,17 @@ fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec
 }
 
 /// Writes the editions (and the layout report, when asked for) atomically.
-fn write_all(mut rendered: Vec<(PathBuf, Vec<u8>)>, opts: &BuildOptions, r: &mut Report) {
+fn write_all(
+    rendered: Vec<(Format, PathBuf, std::sync::Arc<Vec<u8>>)>,
+    opts: &BuildOptions,
+    r: &mut Report,
+) {
+    let mut files: Vec<(PathBuf, std::sync::Arc<Vec<u8>>)> =
+        rendered.into_iter().map(|(_, p, b)| (p, b)).collect();
     if let (Some(path), Some(layout)) = (&opts.report, &r.layout) {
-        rendered.push((path.clone(), layout.to_json().into_bytes()));
+        files.push((path.clone(), std::sync::Arc::new(layout.to_json().into_bytes())));
     }
-    for (path, bytes) in rendered {
+    for (path, bytes) in files {
         match output::write_atomic(&path, &bytes) {
             Ok(()) => r.written.push(path),
             Err(e) => r
@@ -325,9 +390,18 @@ pub fn lay_out(
     book: &Book,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(typeset::doc::Document, typeset::LayoutReport), String> {
+    lay_out_with(book, diags, None)
+}
+
+/// `lay_out`, reusing the parts `sets` holds from an earlier build.
+fn lay_out_with(
+    book: &Book,
+    diags: &mut Vec<Diagnostic>,
+    sets: Option<&mut typeset::SetCache>,
+) -> Result<(typeset::doc::Document, typeset::LayoutReport), String> {
     let fonts =
         typeset::fonts::FontSet::for_book(&book.typefaces).map_err(|e| format!("fonts: {e}"))?;
-    Ok(typeset::typeset(book, &fonts, diags))
+    Ok(typeset::typeset_with(book, &fonts, diags, sets))
 }
 
 /// The print cover for an interior of `pages` pages: its sheet from the book's

@@ -24,13 +24,7 @@ fn main() -> ExitCode {
             deny_warnings,
             report,
         } => {
-            let mut formats: Vec<Format> = Vec::new();
-            for f in format {
-                let f = Format::from(f);
-                if !formats.contains(&f) {
-                    formats.push(f);
-                }
-            }
+            let formats = formats_of(format);
             if report.is_some() && !formats.contains(&Format::Pdf) {
                 return usage_error("--report describes the print layout: add `pdf` to --format");
             }
@@ -76,6 +70,97 @@ fn main() -> ExitCode {
             );
             finish(&report, deny_warnings, false)
         }
+        Command::Watch { book, out, format } => {
+            let input = match cli::input(book) {
+                Ok(i) => i,
+                Err(msg) => return usage_error(&msg),
+            };
+            let opts = BuildOptions {
+                input,
+                out_dir: out,
+                formats: formats_of(format),
+                source_date_epoch: epoch,
+                report: None,
+            };
+            eprintln!("watching {}; Ctrl-C stops", describe(&opts.input));
+            let result = bookbind::watch::watch(&opts, |round| {
+                show_round(&round);
+                true
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Serve {
+            book,
+            out,
+            port,
+            address,
+            log_requests,
+        } => {
+            let addr = match bookbind::serve::address(&address, port) {
+                Ok(a) => a,
+                Err(e) => return usage_error(&e.to_string()),
+            };
+            let input = match cli::input(book) {
+                Ok(i) => i,
+                Err(msg) => return usage_error(&msg),
+            };
+            let opts = BuildOptions {
+                input,
+                out_dir: out,
+                formats: vec![Format::Epub, Format::Pdf],
+                source_date_epoch: epoch,
+                report: None,
+            };
+            let preview = match bookbind::serve::start(addr, log_requests) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            eprintln!(
+                "serving {} at http://{}/ (this computer only); Ctrl-C stops",
+                describe(&opts.input),
+                preview.addr
+            );
+            let result = bookbind::watch::watch(&opts, |round| {
+                show_round(&round);
+                let mut shown = preview.shown.lock().unwrap_or_else(|e| e.into_inner());
+                shown.generation += 1;
+                if round.report.has_errors() {
+                    shown.failure = Some(diag::render(
+                        &round.report.sources,
+                        &round.report.diagnostics,
+                    ));
+                } else {
+                    shown.failure = None;
+                    if let Some(book) = &round.report.book {
+                        shown.title = book.meta.title.clone();
+                    }
+                    for (f, bytes) in &round.cache.editions {
+                        match f {
+                            Format::Epub => shown.epub = Some(bytes.clone()),
+                            Format::Pdf => shown.pdf = Some(bytes.clone()),
+                            Format::Cover => {}
+                        }
+                    }
+                }
+                true
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {
             Ok(()) => {
                 println!(
@@ -90,6 +175,58 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+/// The formats asked for, each once, in the order given.
+fn formats_of(args: Vec<cli::FormatArg>) -> Vec<Format> {
+    let mut formats: Vec<Format> = Vec::new();
+    for f in args {
+        let f = Format::from(f);
+        if !formats.contains(&f) {
+            formats.push(f);
+        }
+    }
+    formats
+}
+
+/// The book as the user named it, for messages.
+fn describe(input: &bookbind::load::Input) -> String {
+    match input {
+        bookbind::load::Input::Folder(d) => d.display().to_string(),
+        bookbind::load::Input::Files(f) => format!("{} files", f.len()),
+    }
+}
+
+/// One build of `watch` or `serve`: what changed, the diagnostics and summary as
+/// `build` prints them, and how much was set again.
+fn show_round(round: &bookbind::watch::Round<'_>) {
+    if !round.changed.is_empty() {
+        let names: Vec<String> = round
+            .changed
+            .iter()
+            .take(3)
+            .map(|p| p.display().to_string())
+            .collect();
+        let more = round.changed.len().saturating_sub(3);
+        eprintln!(
+            "changed: {}{}",
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let _ = finish(round.report, false, true);
+    if !round.changed.is_empty() && !round.report.has_errors() {
+        let sets = &round.cache.sets;
+        eprintln!(
+            "  {} of {} parts set again",
+            sets.set,
+            sets.set + sets.reused
+        );
     }
 }
 

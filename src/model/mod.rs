@@ -837,6 +837,20 @@ impl Inline {
 /// Whether a language is written right to left: by its script subtag when it
 /// has one (`az-Arab`, `pa-Arab`), else by the language (Arabic, Persian, Hebrew,
 /// Urdu, Yiddish, Pashto, Sindhi, Kurdish (Sorani), Dhivehi, Uyghur, Syriac).
+/// Feeds `value`'s `Debug` form to `hasher` without making the string: a key for
+/// "the same as last time" that covers every field of the model, which derives
+/// `Debug` throughout (a rebuild's caches key parts this way).
+pub fn hash_debug<H: std::hash::Hasher>(hasher: &mut H, value: &impl std::fmt::Debug) {
+    struct Feed<'a, H>(&'a mut H);
+    impl<H: std::hash::Hasher> std::fmt::Write for Feed<'_, H> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let _ = std::fmt::write(&mut Feed(hasher), format_args!("{value:?}"));
+}
+
 pub fn right_to_left(language: &str) -> bool {
     let mut subtags = language.split(['-', '_']);
     let primary = subtags.next().unwrap_or_default().to_ascii_lowercase();

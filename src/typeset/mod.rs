@@ -125,9 +125,20 @@ pub fn typeset(
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
 ) -> (Document, LayoutReport) {
+    typeset_with(book, fonts, diags, None)
+}
+
+/// `typeset`, reusing the parts set by an earlier build that are set the same way
+/// now (`SetCache`): what `watch` does after an edit.
+pub fn typeset_with(
+    book: &Book,
+    fonts: &FontSet,
+    diags: &mut Vec<Diagnostic>,
+    mut cache: Option<&mut SetCache>,
+) -> (Document, LayoutReport) {
     let g = Geometry::of(book);
     let Some(service) = book.settings.pdf.profile else {
-        return lay_out(book, &g, fonts, diags);
+        return lay_out(book, &g, fonts, diags, cache);
     };
     let p = profile::Profile::of(service);
     let bleed = preflight::bleeds(book, diags);
@@ -136,7 +147,7 @@ pub fn typeset(
     loop {
         passes += 1;
         let mut pass = Vec::new();
-        let (doc, report) = lay_out(book, &g, fonts, &mut pass);
+        let (doc, report) = lay_out(book, &g, fonts, &mut pass, cache.as_deref_mut());
         // The page count the service prints: padded to even.
         let pages = doc.pages.len() + doc.pages.len() % 2;
         let need = preflight::inner_for(p, pages, &g);
@@ -158,6 +169,7 @@ fn lay_out(
     g: &Geometry,
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
+    cache: Option<&mut SetCache>,
 ) -> (Document, LayoutReport) {
     let mut ctx = Ctx {
         fonts,
@@ -166,7 +178,7 @@ fn lay_out(
         expansion: book.settings.pdf.expansion,
     };
     let contents_at = book.contents_at;
-    let set = set_parts(book, g, fonts);
+    let set = set_parts(book, g, fonts, cache);
     diags.extend(set.findings.diagnostics(book));
     let (parts_flow, images) = (set.flow, set.images);
     let split = parts_flow
@@ -213,9 +225,16 @@ pub(crate) fn face_files(fonts: &FontSet) -> Vec<FaceFile> {
 /// independent, so they are set in parallel, each thread with its own shaper (and
 /// word cache), and appended in book order: the same flow whatever the number of
 /// threads.
-fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
+fn set_parts(
+    book: &Book,
+    g: &Geometry,
+    fonts: &FontSet,
+    mut cache: Option<&mut SetCache>,
+) -> flow::Set {
     let recto_chapters = book.settings.pdf.recto_chapters;
-    let sets: Vec<flow::Set> = (0..book.parts.len())
+    let keys = cache.as_ref().map(|_| SetCache::keys(book, g));
+    let earlier = cache.as_deref();
+    let sets: Vec<(flow::Set, bool)> = (0..book.parts.len())
         .into_par_iter()
         .map_init(
             || Ctx {
@@ -225,6 +244,11 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
                 expansion: book.settings.pdf.expansion,
             },
             |ctx, i| {
+                if let (Some(keys), Some(c)) = (&keys, earlier) {
+                    if let Some(set) = c.sets.get(&keys[i]) {
+                        return (set.clone(), false);
+                    }
+                }
                 // Each part is shaped and hyphenated in its own language.
                 let lang = book.parts[i]
                     .language
@@ -235,12 +259,15 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
                 }
                 let mut b = g.builder(ctx, recto_chapters);
                 b.part(book, i);
-                b.finish()
+                (b.finish(), true)
             },
         )
         .collect();
+    if let (Some(c), Some(keys)) = (cache.as_deref_mut(), keys) {
+        c.keep(&keys, &sets);
+    }
     let mut all = flow::Set::default();
-    for set in sets {
+    for (set, _) in sets {
         all.append(set);
     }
     if book.settings.pdf.notes == crate::model::NotesAt::Book && !book.parts.is_empty() {
@@ -255,6 +282,67 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
         all.append(b.finish());
     }
     all
+}
+
+/// Parts set by earlier builds, for a rebuild to reuse (`watch`, `serve`). A part's
+/// key hashes everything its setting reads: the part itself (its `Debug` form:
+/// every block, inline, note and attribute), its index and labels, and the book's
+/// metadata, settings, labels, typefaces, pictures and page geometry. A part whose
+/// key is unchanged is set exactly as before, so its set is cloned instead of set
+/// again. The fonts' bytes are not hashed (only their names and sizes): a font
+/// edited in place must `clear` the cache, as `watch` does.
+#[derive(Default)]
+pub struct SetCache {
+    sets: std::collections::HashMap<u64, flow::Set>,
+    /// Parts set, and parts reused, by the last build.
+    pub set: usize,
+    pub reused: usize,
+}
+
+impl SetCache {
+    /// Forgets every set part.
+    pub fn clear(&mut self) {
+        self.sets.clear();
+    }
+
+    /// Each part's key, in part order.
+    fn keys(book: &Book, g: &Geometry) -> Vec<u64> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        crate::model::hash_debug(&mut h, &(&book.meta, &book.settings, &book.labels));
+        crate::model::hash_debug(&mut h, &(&book.typefaces, g));
+        for r in &book.resources {
+            (&r.name, r.media_type, &r.data).hash(&mut h);
+        }
+        let book_key = h.finish();
+        (0..book.parts.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (book_key, i).hash(&mut h);
+                crate::model::hash_debug(&mut h, &(&book.parts[i], &book.part_labels[i]));
+                h.finish()
+            })
+            .collect()
+    }
+
+    /// Keeps this build's sets (those made anew are cloned in) and forgets the
+    /// rest, so that the cache holds one book.
+    fn keep(&mut self, keys: &[u64], sets: &[(flow::Set, bool)]) {
+        let mut kept = std::collections::HashMap::with_capacity(keys.len());
+        let (mut set, mut reused) = (0, 0);
+        for (key, (s, fresh)) in keys.iter().zip(sets) {
+            if *fresh {
+                set += 1;
+                kept.insert(*key, s.clone());
+            } else if let Some(old) = self.sets.remove(key) {
+                reused += 1;
+                kept.insert(*key, old);
+            }
+        }
+        self.sets = kept;
+        (self.set, self.reused) = (set, reused);
+    }
 }
 
 /// The contents page, set with the page numbers it leads to: set, paginate the book,

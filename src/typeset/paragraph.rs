@@ -235,7 +235,7 @@ pub struct Backdrop {
 }
 
 /// What setting a paragraph noticed.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Notes {
     /// Characters no bundled face has.
     pub missing: Vec<char>,

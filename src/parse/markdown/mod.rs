@@ -36,7 +36,7 @@ use brackets::Ev;
 pub const MAX_DEPTH: usize = 64;
 
 /// The blocks of one file, and the footnote definitions found in it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Parsed {
     pub blocks: Vec<Block>,
     pub footnotes: Vec<Footnote>,

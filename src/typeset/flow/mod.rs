@@ -50,7 +50,7 @@ const CHAPTER_TITLE_SCALE: f32 = 1.7;
 const SECTION_SCALE: f32 = 1.15;
 
 /// Problems met while setting the book, with the part they were met in.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Findings {
     /// Characters no face has, with the part they were first met in.
     pub missing: Vec<(char, usize)>,
@@ -215,8 +215,9 @@ pub enum Flow {
 }
 
 /// What setting some parts gave: their flow and what it refers to. Parts are set on
-/// several threads, each into its own `Set`, and appended in book order.
-#[derive(Default)]
+/// several threads, each into its own `Set`, and appended in book order. Cloned
+/// only by a rebuild that reuses a part set before (`super::SetCache`).
+#[derive(Default, Clone)]
 pub struct Set {
     pub flow: Vec<Flow>,
     pub notes: Notes,
