@@ -361,7 +361,10 @@ fn write_all(
     let mut files: Vec<(PathBuf, std::sync::Arc<Vec<u8>>)> =
         rendered.into_iter().map(|(_, p, b)| (p, b)).collect();
     if let (Some(path), Some(layout)) = (&opts.report, &r.layout) {
-        files.push((path.clone(), std::sync::Arc::new(layout.to_json().into_bytes())));
+        files.push((
+            path.clone(),
+            std::sync::Arc::new(layout.to_json().into_bytes()),
+        ));
     }
     for (path, bytes) in files {
         match output::write_atomic(&path, &bytes) {

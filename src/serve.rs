@@ -36,7 +36,9 @@ pub enum ServeError {
     NotLoopback(String),
     #[error("`{0}` is not an IP address (use 127.0.0.1, ::1 or localhost)")]
     BadAddress(String),
-    #[error("cannot listen on {addr}: {reason} (choose another port with --port; 0 picks a free one)")]
+    #[error(
+        "cannot listen on {addr}: {reason} (choose another port with --port; 0 picks a free one)"
+    )]
     Listen { addr: SocketAddr, reason: String },
 }
 
@@ -171,8 +173,13 @@ fn answer(url: &str, shown: &Mutex<Shown>) -> Answer {
     match path.as_str() {
         "/" | "/index.html" => Answer::ok(
             "text/html; charset=utf-8",
-            index(&title, epub.as_deref().map(Vec::as_slice), pdf.is_some(), failure.as_deref())
-                .into_bytes(),
+            index(
+                &title,
+                epub.as_deref().map(Vec::as_slice),
+                pdf.is_some(),
+                failure.as_deref(),
+            )
+            .into_bytes(),
         ),
         "/_bookbind/status" => Answer::ok(
             "text/plain; charset=utf-8",
@@ -433,7 +440,10 @@ mod tests {
             Err(ServeError::BadAddress(_))
         ));
         let wide = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
-        assert!(matches!(start(wide, false), Err(ServeError::NotLoopback(_))));
+        assert!(matches!(
+            start(wide, false),
+            Err(ServeError::NotLoopback(_))
+        ));
     }
 
     #[test]

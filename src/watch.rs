@@ -11,15 +11,16 @@
 //! editions stay, and the next change builds again.
 //!
 //! Filesystem events come from the notify crate (inotify, FSEvents, ReadDirectoryChangesW);
-//! this module only decides which matter and when to build.
+//! this module only decides which matter and when to build. Reading a file is an
+//! event too (inotify's open and close): those are dropped, or every build would
+//! start the next.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, DebouncedEvent};
+use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::{build_with, load, BuildOptions, Cache, Report};
 
@@ -58,46 +59,45 @@ pub fn watch(
     opts: &BuildOptions,
     mut after: impl FnMut(Round<'_>) -> bool,
 ) -> Result<(), WatchError> {
-    let mut cache = Cache::default();
-    let report = build_with(opts, Some(&mut cache));
-    let mut roots = roots(&opts.input, &report);
-    if !after(Round {
-        report: &report,
-        cache: &cache,
-        changed: &[],
-    }) {
-        return Ok(());
-    }
+    // Watching starts before the first build: a change made while it runs
+    // builds again.
     let out = absolute(&opts.out_dir);
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(SETTLE, tx).map_err(|e| WatchError::Watch {
+    let mut watcher = notify::recommended_watcher(tx).map_err(|e| WatchError::Watch {
         path: PathBuf::from("."),
         source: e,
     })?;
     let mut watched: BTreeSet<(PathBuf, bool)> = BTreeSet::new();
+    add(
+        &mut watcher,
+        &mut watched,
+        &roots(&opts.input, &Report::default()),
+    )?;
+    let mut cache = Cache::default();
+    let report = build_with(opts, Some(&mut cache));
+    let mut roots = roots(&opts.input, &report);
+    add(&mut watcher, &mut watched, &roots)?;
+    let nothing = watched.is_empty();
+    if !after(Round {
+        report: &report,
+        cache: &cache,
+        changed: &[],
+    }) || nothing
+    {
+        return Ok(());
+    }
     loop {
-        for (path, recursive) in &roots {
-            if watched.insert((path.clone(), *recursive)) {
-                let mode = if *recursive {
-                    RecursiveMode::Recursive
-                } else {
-                    RecursiveMode::NonRecursive
-                };
-                debouncer
-                    .watcher()
-                    .watch(path, mode)
-                    .map_err(|e| WatchError::Watch {
-                        path: path.clone(),
-                        source: e,
-                    })?;
+        add(&mut watcher, &mut watched, &roots)?;
+        // The first change, then every other until the files are quiet.
+        let mut events = vec![next(&rx)?];
+        loop {
+            match rx.recv_timeout(SETTLE) {
+                Ok(e) => events.push(e.map_err(|e| WatchError::Stopped(e.to_string()))?),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(e) => return Err(WatchError::Stopped(e.to_string())),
             }
         }
-        let events = match rx.recv() {
-            Ok(Ok(events)) => events,
-            Ok(Err(e)) => return Err(WatchError::Stopped(e.to_string())),
-            Err(e) => return Err(WatchError::Stopped(e.to_string())),
-        };
-        let changed = relevant(&events, &out);
+        let changed = relevant(&events, &out, &watched);
         if changed.is_empty() {
             continue;
         }
@@ -148,15 +148,59 @@ fn roots(input: &load::Input, report: &Report) -> BTreeSet<(PathBuf, bool)> {
     out
 }
 
-/// The changed paths that are the book's: not in the output folder, not hidden,
-/// not an editor's backup. Sorted, each once.
-fn relevant(events: &[DebouncedEvent], out: &Path) -> Vec<PathBuf> {
+/// Watches each of `roots` not watched yet.
+fn add(
+    watcher: &mut impl Watcher,
+    watched: &mut BTreeSet<(PathBuf, bool)>,
+    roots: &BTreeSet<(PathBuf, bool)>,
+) -> Result<(), WatchError> {
+    for (path, recursive) in roots {
+        // A folder that is not there (a book that failed to load) is not watched;
+        // the build said why.
+        if path.exists() && watched.insert((path.clone(), *recursive)) {
+            let mode = if *recursive {
+                RecursiveMode::Recursive
+            } else {
+                RecursiveMode::NonRecursive
+            };
+            watcher.watch(path, mode).map_err(|e| WatchError::Watch {
+                path: path.clone(),
+                source: e,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The next event, waiting as long as it takes.
+fn next(rx: &mpsc::Receiver<notify::Result<notify::Event>>) -> Result<notify::Event, WatchError> {
+    match rx.recv() {
+        Ok(Ok(e)) => Ok(e),
+        Ok(Err(e)) => Err(WatchError::Stopped(e.to_string())),
+        Err(e) => Err(WatchError::Stopped(e.to_string())),
+    }
+}
+
+/// The changed files that are the book's: changed (not only read), not in the
+/// output folder, not hidden below the folder watched (the book may itself be in
+/// a hidden folder), not an editor's backup. Sorted, each once.
+fn relevant(
+    events: &[notify::Event],
+    out: &Path,
+    watched: &BTreeSet<(PathBuf, bool)>,
+) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = events
         .iter()
-        .map(|e| e.path.clone())
+        .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+        .flat_map(|e| e.paths.iter().cloned())
         .filter(|p| !p.starts_with(out))
         .filter(|p| {
-            !p.components().any(|c| {
+            let below = watched
+                .iter()
+                .filter_map(|(root, _)| p.strip_prefix(root).ok())
+                .min_by_key(|rest| rest.components().count())
+                .unwrap_or(p);
+            !below.components().any(|c| {
                 let name = c.as_os_str().to_string_lossy();
                 name.starts_with('.') && name != "." && name != ".."
             })
@@ -167,7 +211,10 @@ fn relevant(events: &[DebouncedEvent], out: &Path) -> Vec<PathBuf> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             // vim's probe of a folder's write permission is a file named 4913.
-            !(name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913")
+            !(name.ends_with('~')
+                || name.ends_with(".swp")
+                || name.ends_with(".swx")
+                || name == "4913")
         })
         .collect();
     paths.sort();
@@ -197,13 +244,10 @@ fn folder_of(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify_debouncer_mini::DebouncedEventKind;
+    use notify::event::{AccessKind, CreateKind, ModifyKind};
 
-    fn event(p: &str) -> DebouncedEvent {
-        DebouncedEvent {
-            path: PathBuf::from(p),
-            kind: DebouncedEventKind::Any,
-        }
+    fn event(p: &str) -> notify::Event {
+        notify::Event::new(EventKind::Modify(ModifyKind::Any)).add_path(PathBuf::from(p))
     }
 
     #[test]
@@ -217,15 +261,31 @@ mod tests {
             event("/b/chapters/4913"),
             event("/b/chapters/one.md"),
             event("/b/fonts/Body.otf"),
+            notify::Event::new(EventKind::Access(AccessKind::Any))
+                .add_path(PathBuf::from("/b/chapters/two.md")),
+            notify::Event::new(EventKind::Create(CreateKind::File))
+                .add_path(PathBuf::from("/b/chapters/three.md")),
         ];
-        let got = relevant(&events, Path::new("/b/out"));
+        let watched = BTreeSet::from([(PathBuf::from("/b"), true)]);
+        let got = relevant(&events, Path::new("/b/out"), &watched);
+        // A book in a hidden folder (a temporary one) is still watched.
+        let hidden = BTreeSet::from([(PathBuf::from("/tmp/.tmpX/b"), true)]);
+        assert_eq!(
+            relevant(
+                &[event("/tmp/.tmpX/b/one.md")],
+                Path::new("/tmp/.tmpX/out"),
+                &hidden
+            ),
+            [PathBuf::from("/tmp/.tmpX/b/one.md")]
+        );
         assert_eq!(
             got,
             [
                 PathBuf::from("/b/chapters/one.md"),
+                PathBuf::from("/b/chapters/three.md"),
                 PathBuf::from("/b/fonts/Body.otf")
             ]
         );
-        assert!(is_font(&got[1]) && !is_font(&got[0]));
+        assert!(is_font(&got[2]) && !is_font(&got[0]));
     }
 }

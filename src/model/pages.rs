@@ -25,6 +25,47 @@ impl TextKey {
     }
 }
 
+/// Every string of `part` a place can be in (texts, code, maths, code blocks;
+/// a citation's rendered text too), in the part's walk order: two parts whose
+/// `Debug` forms are equal give lists that match string for string. A rebuild
+/// that reuses what was set from an earlier book's part (`typeset::SetCache`)
+/// turns each place's key into its index in this list, and back into the key of
+/// the string at that index in the new book.
+pub fn texts_of(part: &super::Part) -> Vec<TextKey> {
+    use super::walk::Visit;
+    use super::{Block, Inline};
+    struct Texts(Vec<TextKey>);
+    impl<'a> Visit<'a> for Texts {
+        fn block(&mut self, b: &'a Block) -> bool {
+            if let Block::Code { text, .. } = b {
+                self.0.extend(TextKey::of(text));
+            }
+            true
+        }
+        fn inline(&mut self, i: &'a Inline) {
+            if let Inline::Text(t) | Inline::Code(t) | Inline::Math(t) = i {
+                self.0.extend(TextKey::of(t));
+            }
+        }
+    }
+    let mut texts = Texts(Vec::new());
+    part.walk(&mut texts);
+    texts.0
+}
+
+impl TextKey {
+    /// The key as an index into `texts` (from `texts_of`), for keeping: None if
+    /// the string is not among them.
+    pub fn index_in(self, texts: &std::collections::HashMap<TextKey, usize>) -> Option<TextKey> {
+        texts.get(&self).map(|&i| TextKey(i))
+    }
+
+    /// A key kept by `index_in`, back to the key of the string at that index.
+    pub fn from_index(self, texts: &[TextKey]) -> Option<TextKey> {
+        texts.get(self.0).copied()
+    }
+}
+
 /// A place in the book's text: byte `offset` of the string `key`, on a character
 /// boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

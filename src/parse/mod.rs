@@ -47,10 +47,18 @@ pub fn parse_with(
     let key = |lp: &crate::load::LoadedPart| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         let language = lp.language.as_deref().unwrap_or(&loaded.meta.language);
-        (&sources.get(lp.source).text, lp.source, language, lp.front_matter).hash(&mut h);
+        (
+            &sources.get(lp.source).text,
+            lp.source,
+            language,
+            lp.front_matter,
+        )
+            .hash(&mut h);
         h.finish()
     };
-    let keys: Option<Vec<u64>> = cache.as_ref().map(|_| loaded.parts.iter().map(key).collect());
+    let keys: Option<Vec<u64>> = cache
+        .as_ref()
+        .map(|_| loaded.parts.iter().map(key).collect());
     let earlier = cache.as_deref();
     let mut parsed: Vec<(Parsed, bool)> = loaded
         .parts

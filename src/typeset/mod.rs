@@ -229,7 +229,7 @@ fn set_parts(
     book: &Book,
     g: &Geometry,
     fonts: &FontSet,
-    mut cache: Option<&mut SetCache>,
+    cache: Option<&mut SetCache>,
 ) -> flow::Set {
     let recto_chapters = book.settings.pdf.recto_chapters;
     let keys = cache.as_ref().map(|_| SetCache::keys(book, g));
@@ -246,7 +246,10 @@ fn set_parts(
             |ctx, i| {
                 if let (Some(keys), Some(c)) = (&keys, earlier) {
                     if let Some(set) = c.sets.get(&keys[i]) {
-                        return (set.clone(), false);
+                        let texts = crate::model::pages::texts_of(&book.parts[i]);
+                        let mut set = set.clone();
+                        rekey(&mut set, |k| k.from_index(&texts));
+                        return (set, false);
                     }
                 }
                 // Each part is shaped and hyphenated in its own language.
@@ -263,8 +266,8 @@ fn set_parts(
             },
         )
         .collect();
-    if let (Some(c), Some(keys)) = (cache.as_deref_mut(), keys) {
-        c.keep(&keys, &sets);
+    if let (Some(c), Some(keys)) = (cache, keys) {
+        c.keep(book, &keys, &sets);
     }
     let mut all = flow::Set::default();
     for (set, _) in sets {
@@ -326,15 +329,24 @@ impl SetCache {
             .collect()
     }
 
-    /// Keeps this build's sets (those made anew are cloned in) and forgets the
-    /// rest, so that the cache holds one book.
-    fn keep(&mut self, keys: &[u64], sets: &[(flow::Set, bool)]) {
+    /// Keeps this build's sets (those made anew are cloned in, their places in
+    /// the text turned into indices: `rekey`) and forgets the rest, so that the
+    /// cache holds one book.
+    fn keep(&mut self, book: &Book, keys: &[u64], sets: &[(flow::Set, bool)]) {
+        use crate::model::pages::texts_of;
         let mut kept = std::collections::HashMap::with_capacity(keys.len());
         let (mut set, mut reused) = (0, 0);
-        for (key, (s, fresh)) in keys.iter().zip(sets) {
+        for (i, (key, (s, fresh))) in keys.iter().zip(sets).enumerate() {
             if *fresh {
                 set += 1;
-                kept.insert(*key, s.clone());
+                let index: std::collections::HashMap<_, _> = texts_of(&book.parts[i])
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, k)| (k, n))
+                    .collect();
+                let mut s = s.clone();
+                rekey(&mut s, |k| k.index_in(&index));
+                kept.insert(*key, s);
             } else if let Some(old) = self.sets.remove(key) {
                 reused += 1;
                 kept.insert(*key, old);
@@ -342,6 +354,25 @@ impl SetCache {
         }
         self.sets = kept;
         (self.set, self.reused) = (set, reused);
+    }
+}
+
+/// Each line's place in the book's text given a new key by `f` (none if it
+/// gives none): the places of a part set from one book, moved to the same part
+/// of another whose strings live elsewhere.
+fn rekey(
+    set: &mut flow::Set,
+    f: impl Fn(crate::model::pages::TextKey) -> Option<crate::model::pages::TextKey>,
+) {
+    for item in &mut set.flow {
+        if let flow::Flow::Line { line, .. } = item {
+            line.source = line.source.and_then(|at| {
+                Some(crate::model::pages::TextAt {
+                    key: f(at.key)?,
+                    offset: at.offset,
+                })
+            });
+        }
     }
 }
 
