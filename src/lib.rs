@@ -232,6 +232,7 @@ pub fn build(opts: &BuildOptions) -> Report {
 pub struct Cache {
     pub parsed: parse::Cache,
     pub sets: typeset::SetCache,
+    pub pages: pdf::StreamCache,
     /// The editions of the last build that wrote them, by format.
     pub editions: Vec<(Format, std::sync::Arc<Vec<u8>>)>,
 }
@@ -262,7 +263,7 @@ pub fn build_with(opts: &BuildOptions, mut cache: Option<&mut Cache>) -> Report 
         &book,
         opts,
         &mut r,
-        cache.as_deref_mut().map(|c| &mut c.sets),
+        cache.as_deref_mut().map(|c| (&mut c.sets, &mut c.pages)),
     );
     r.book = Some(book);
     // 5. output: each edition atomically, only when all rendered.
@@ -288,11 +289,16 @@ fn render(
     book: &Book,
     opts: &BuildOptions,
     r: &mut Report,
-    sets: Option<&mut typeset::SetCache>,
+    cache: Option<(&mut typeset::SetCache, &mut pdf::StreamCache)>,
 ) -> Vec<(Format, PathBuf, Vec<u8>)> {
     let mut print_diags = Vec::new();
     let print = opts.formats.iter().any(|f| *f != Format::Epub);
     let page_list = opts.formats.contains(&Format::Epub) && book.settings.epub.page_list;
+    let (sets, pages_cache) = match cache {
+        Some((s, p)) => (Some(s), Some(p)),
+        None => (None, None),
+    };
+    let pages_cache = std::sync::Mutex::new(pages_cache);
     let laid_out = (print || page_list).then(|| lay_out_with(book, &mut print_diags, sets));
     let pages = match &laid_out {
         Some(Ok((doc, _))) if page_list => doc.page_breaks.as_slice(),
@@ -313,9 +319,12 @@ fn render(
                     })
                     .map_err(|e| e.to_string()),
                 Format::Pdf => match &laid_out {
-                    Some(Ok((doc, layout))) => pdf::write(doc)
-                        .map(|b| (b, Some(layout.clone())))
-                        .map_err(|e| format!("writing the PDF: {e}")),
+                    Some(Ok((doc, layout))) => {
+                        let mut streams = pages_cache.lock().unwrap_or_else(|e| e.into_inner());
+                        pdf::write_with(doc, streams.as_deref_mut())
+                            .map(|b| (b, Some(layout.clone())))
+                            .map_err(|e| format!("writing the PDF: {e}"))
+                    }
                     Some(Err(e)) => Err(e.clone()),
                     None => Err("the print edition was not laid out".into()),
                 },

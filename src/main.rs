@@ -130,7 +130,8 @@ fn main() -> ExitCode {
                 preview.addr
             );
             let result = bookbind::watch::watch(&opts, |round| {
-                show_round(&round);
+                // The preview first, then the terminal: once the terminal says a
+                // build landed, the preview shows it.
                 let mut shown = preview.shown.lock().unwrap_or_else(|e| e.into_inner());
                 shown.generation += 1;
                 if round.report.has_errors() {
@@ -151,6 +152,8 @@ fn main() -> ExitCode {
                         }
                     }
                 }
+                drop(shown);
+                show_round(&round);
                 true
             });
             match result {

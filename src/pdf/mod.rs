@@ -47,6 +47,7 @@ use images::embed_images;
 use metadata::write_catalog;
 use outline::write_outline;
 use pages::write_pages;
+pub use pages::StreamCache;
 
 /// Why a document could not be written. The layout engine produced something a PDF
 /// cannot carry, or a font could not be read or subset.
@@ -108,6 +109,13 @@ pub enum WriteError {
 /// Writes `doc` as a PDF. Deterministic: identical input gives identical bytes (no clock,
 /// no random ids; dates from `doc.info.date`).
 pub fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
+    write_with(doc, None)
+}
+
+/// `write`, taking each page's compressed stream from `cache` when the page
+/// draws to the same bytes as in an earlier write (`watch`), and leaving this
+/// write's there. The same bytes as `write`.
+pub fn write_with(doc: &Document, cache: Option<&mut StreamCache>) -> Result<Vec<u8>, WriteError> {
     check(doc)?;
     // PDF/X-1a:2003 is based on PDF 1.4 (ISO 15930-4); nothing else changes with it.
     let version = if doc.print.pdfx { "1.4" } else { "1.7" };
@@ -115,7 +123,7 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, WriteError> {
     // Fonts first: the content streams need each face's subset glyph ids and widths.
     let fonts = embed_fonts(&mut pdf, doc)?;
     let images = embed_images(&mut pdf, doc)?;
-    let pages = write_pages(&mut pdf, doc, &fonts, &images);
+    let pages = write_pages(&mut pdf, doc, &fonts, &images, cache);
     let outlines = write_outline(&mut pdf, doc, &pages.kids);
     write_catalog(&mut pdf, doc, pages.id, outlines);
     finish(pdf)

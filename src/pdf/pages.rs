@@ -23,23 +23,51 @@ pub(super) struct PageTree {
 }
 
 /// Adds the shared resources, then every page, then the page tree.
+/// Page streams compressed by an earlier write (`watch`): each page's
+/// compressed stream by the hash of its drawn content, so that a page drawn to
+/// the same bytes is not compressed again. Holds one document's pages.
+#[derive(Default)]
+pub struct StreamCache {
+    streams: std::collections::HashMap<u64, Vec<u8>>,
+}
+
+/// The key of drawn content.
+fn content_key(content: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(content);
+    h.finish()
+}
+
 pub(super) fn write_pages(
     pdf: &mut lopdf::Document,
     doc: &Document,
     fonts: &BTreeMap<usize, EmbeddedFace>,
     images: &[ObjectId],
+    cache: Option<&mut StreamCache>,
 ) -> PageTree {
     let resources_id = pdf.add_object(resources(fonts, images));
     let pages_id = pdf.new_object_id();
     let page_ids: Vec<ObjectId> = doc.pages.iter().map(|_| pdf.new_object_id()).collect();
     // Pages are drawn and compressed in parallel, then added in order: the same
     // objects and ids whatever the number of threads.
-    let contents: Vec<PageContent> = doc
+    let earlier = cache.as_deref();
+    let contents: Vec<(PageContent, Option<u64>)> = doc
         .pages
         .par_iter()
         .enumerate()
-        .map(|(index, page)| page_content(page, index, &page_ids, fonts, bleed(doc, index)))
+        .map(|(index, page)| {
+            page_content(page, index, &page_ids, fonts, bleed(doc, index), earlier)
+        })
         .collect();
+    if let Some(c) = cache {
+        c.streams = contents
+            .iter()
+            .filter(|(p, _)| p.compressed)
+            .filter_map(|(p, key)| Some(((*key)?, p.stream.clone())))
+            .collect();
+    }
+    let contents = contents.into_iter().map(|(p, _)| p);
     for (index, ((page, content), &page_id)) in
         doc.pages.iter().zip(contents).zip(&page_ids).enumerate()
     {
@@ -116,7 +144,8 @@ fn page_content(
     page_ids: &[ObjectId],
     fonts: &BTreeMap<usize, EmbeddedFace>,
     bleed: Edges,
-) -> PageContent {
+    cache: Option<&StreamCache>,
+) -> (PageContent, Option<u64>) {
     let mut out = Ops::default();
     // With bleed the media box is larger than the trim: move the drawing so that
     // the trim box, offset by the bleed on the left and bottom, holds it.
@@ -147,15 +176,23 @@ fn page_content(
         }
     }
     let content = out.into_bytes();
-    let (stream, compressed) = match deflate(&content) {
-        Some(data) if data.len() < content.len() => (data, true),
-        _ => (content, false),
+    let key = cache.map(|_| content_key(&content));
+    let earlier = cache.zip(key).and_then(|(c, k)| c.streams.get(&k));
+    let (stream, compressed) = match earlier {
+        Some(data) => (data.clone(), true),
+        None => match deflate(&content) {
+            Some(data) if data.len() < content.len() => (data, true),
+            _ => (content, false),
+        },
     };
-    PageContent {
-        stream,
-        compressed,
-        annots,
-    }
+    (
+        PageContent {
+            stream,
+            compressed,
+            annots,
+        },
+        key,
+    )
 }
 
 /// Adds one page's objects: its link annotations, its content stream, the page. The
