@@ -30,7 +30,7 @@ pub mod typeset;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -78,6 +78,84 @@ pub struct Report {
     pub seconds: f64,
     /// The print edition's layout counts, when it was built.
     pub layout: Option<typeset::LayoutReport>,
+    /// How long each stage took, in the order they ended (the editions are
+    /// rendered side by side, so theirs overlap).
+    pub stages: Vec<(Stage, Duration)>,
+}
+
+/// A stage of a build or check, as `Progress` is told of it and `Report::stages`
+/// times it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// The manifest and the files it names read.
+    Load,
+    Parse,
+    Resolve,
+    /// The print edition typeset (its parts counted by `Progress::step`).
+    LayOut,
+    /// The laid-out print edition written as PDF.
+    Pdf,
+    Epub,
+    /// The print cover drawn.
+    Cover,
+    /// The editions written into the output folder.
+    Write,
+}
+
+impl Stage {
+    /// The stage's name for people: `lay out`, `PDF`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Load => "load",
+            Stage::Parse => "parse",
+            Stage::Resolve => "resolve",
+            Stage::LayOut => "lay out",
+            Stage::Pdf => "PDF",
+            Stage::Epub => "EPUB",
+            Stage::Cover => "cover",
+            Stage::Write => "write",
+        }
+    }
+}
+
+/// Watches a build as it goes, for a progress bar: each stage as it begins and
+/// ends, and, while the print edition is laid out, its parts as they are set.
+/// Called from several threads at once (the editions render side by side, the
+/// parts are set in parallel); every method does nothing unless implemented.
+pub trait Progress: Sync {
+    /// `stage` begins.
+    fn stage(&self, _stage: Stage) {}
+    /// `stage` ended, after `took`.
+    fn done(&self, _stage: Stage, _took: Duration) {}
+    /// Within the stage under way (`LayOut`): `done` of `total` steps.
+    fn step(&self, _done: usize, _total: usize) {}
+}
+
+/// Watches nothing: what `build` and the checks use.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// Runs one stage: tells `progress` it begins and ends, and times it into `stages`.
+fn stage<T>(
+    stages: &mut Vec<(Stage, Duration)>,
+    progress: &dyn Progress,
+    stage: Stage,
+    run: impl FnOnce() -> T,
+) -> T {
+    let (out, took) = timed(progress, stage, run);
+    stages.push((stage, took));
+    out
+}
+
+/// Runs one stage, telling `progress` it begins and ends: its result and time.
+fn timed<T>(progress: &dyn Progress, stage: Stage, run: impl FnOnce() -> T) -> (T, Duration) {
+    progress.stage(stage);
+    let start = Instant::now();
+    let out = run();
+    let took = start.elapsed();
+    progress.done(stage, took);
+    (out, took)
 }
 
 impl Report {
@@ -96,14 +174,31 @@ pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
 
 /// Load, parse and resolve a book (a folder, or Markdown files), writing nothing.
 pub fn check_input(input: &load::Input, source_date_epoch: Option<i64>) -> Report {
+    check_observed(input, source_date_epoch, &Quiet)
+}
+
+/// `check_input`, telling `progress` of each stage.
+fn check_observed(
+    input: &load::Input,
+    source_date_epoch: Option<i64>,
+    progress: &dyn Progress,
+) -> Report {
     let start = Instant::now();
     let mut r = Report::default();
+    let (sources, diags, stages) = (&mut r.sources, &mut r.diagnostics, &mut r.stages);
     // 1. load: book.yaml (or book.toml and SUMMARY.md) and the files it names.
-    if let Some(loaded) = load::load(input, source_date_epoch, &mut r.sources, &mut r.diagnostics) {
+    let loaded = self::stage(stages, progress, Stage::Load, || {
+        load::load(input, source_date_epoch, sources, diags)
+    });
+    if let Some(loaded) = loaded {
         // 2. parse: each file once, into the model.
-        let parsed = parse::parse(&loaded, &r.sources, &mut r.diagnostics);
+        let parsed = self::stage(stages, progress, Stage::Parse, || {
+            parse::parse(&loaded, sources, diags)
+        });
         // 3. resolve: ids, notes, citations, links, contents.
-        r.book = resolve::resolve(loaded, parsed, &r.sources, &mut r.diagnostics);
+        r.book = self::stage(stages, progress, Stage::Resolve, || {
+            resolve::resolve(loaded, parsed, sources, diags)
+        });
     }
     if r.has_errors() {
         r.book = None;
@@ -146,8 +241,19 @@ pub fn check_for(
     service: Option<model::PrintService>,
     target: Option<Target>,
 ) -> Report {
+    check_with(input, source_date_epoch, service, target, &Quiet)
+}
+
+/// `check_for`, telling `progress` of each stage as it goes.
+pub fn check_with(
+    input: &load::Input,
+    source_date_epoch: Option<i64>,
+    service: Option<model::PrintService>,
+    target: Option<Target>,
+    progress: &dyn Progress,
+) -> Report {
     let start = Instant::now();
-    let mut r = check_input(input, source_date_epoch);
+    let mut r = check_observed(input, source_date_epoch, progress);
     let Some(book) = r.book.as_mut() else {
         return r;
     };
@@ -155,10 +261,15 @@ pub fn check_for(
         book.settings.pdf.profile = service;
     }
     if book.settings.pdf.profile.is_some() {
-        match typeset::fonts::FontSet::for_book(&book.typefaces) {
-            Ok(fonts) => {
-                let mut diags = Vec::new();
-                let (_, layout) = typeset::typeset(book, &fonts, &mut diags);
+        let laid_out = stage(&mut r.stages, progress, Stage::LayOut, || {
+            let fonts = typeset::fonts::FontSet::for_book(&book.typefaces)?;
+            let mut diags = Vec::new();
+            let tick = |done, total| progress.step(done, total);
+            let (_, layout) = typeset::typeset_with(book, &fonts, &mut diags, Some(&tick));
+            Ok::<_, typeset::fonts::FontError>((diags, layout))
+        });
+        match laid_out {
+            Ok((diags, layout)) => {
                 r.diagnostics.extend(diags);
                 r.layout = Some(layout);
             }
@@ -169,11 +280,14 @@ pub fn check_for(
     }
     if let (Some(target), Some(book)) = (target, &r.book) {
         let path = PathBuf::from(output_name(book, Format::Epub));
-        let mut diags = Vec::new();
-        match epub::write(book, &[], &mut diags) {
-            Ok(bytes) => diags.extend(epub_checks(target, &bytes, &path)),
-            Err(e) => diags.push(Diagnostic::error(Code::E0020, e.to_string()).in_file(&path)),
-        }
+        let diags = stage(&mut r.stages, progress, Stage::Epub, || {
+            let mut diags = Vec::new();
+            match epub::write(book, &[], &mut diags) {
+                Ok(bytes) => diags.extend(epub_checks(target, &bytes, &path)),
+                Err(e) => diags.push(Diagnostic::error(Code::E0020, e.to_string()).in_file(&path)),
+            }
+            diags
+        });
         r.diagnostics.extend(diags);
     }
     if r.has_errors() {
@@ -210,17 +324,26 @@ pub fn output_name(book: &Book, format: Format) -> String {
 /// Check, render every requested edition, then write them. Nothing is written
 /// unless every edition rendered.
 pub fn build(opts: &BuildOptions) -> Report {
+    build_with(opts, &Quiet)
+}
+
+/// `build`, telling `progress` of each stage as it goes. The same editions.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Report {
     let start = Instant::now();
-    let mut r = check_input(&opts.input, opts.source_date_epoch);
+    let mut r = check_observed(&opts.input, opts.source_date_epoch, progress);
     let Some(book) = r.book.take() else {
         return r;
     };
     // 4. render: every edition in memory.
-    let rendered = render(&book, opts, &mut r);
+    let rendered = render(&book, opts, &mut r, progress);
     r.book = Some(book);
     // 5. output: each edition atomically, only when all rendered.
     if !r.has_errors() {
-        write_all(rendered, opts, &mut r);
+        let mut stages = std::mem::take(&mut r.stages);
+        stage(&mut stages, progress, Stage::Write, || {
+            write_all(rendered, opts, &mut r)
+        });
+        r.stages = stages;
     }
     r.seconds = start.elapsed().as_secs_f64();
     r
@@ -230,11 +353,20 @@ pub fn build(opts: &BuildOptions) -> Report {
 /// marks where each printed page begins (its page list); then both editions are
 /// written side by side (each also uses every core itself). Diagnostics are kept
 /// in the order of the formats; the layout's only when the PDF is asked for.
-fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec<u8>)> {
+fn render(
+    book: &Book,
+    opts: &BuildOptions,
+    r: &mut Report,
+    progress: &dyn Progress,
+) -> Vec<(PathBuf, Vec<u8>)> {
     let mut print_diags = Vec::new();
     let print = opts.formats.iter().any(|f| *f != Format::Epub);
     let page_list = opts.formats.contains(&Format::Epub) && book.settings.epub.page_list;
-    let laid_out = (print || page_list).then(|| lay_out(book, &mut print_diags));
+    let laid_out = (print || page_list).then(|| {
+        stage(&mut r.stages, progress, Stage::LayOut, || {
+            lay_out_with(book, &mut print_diags, progress)
+        })
+    });
     let pages = match &laid_out {
         Some(Ok((doc, _))) if page_list => doc.page_breaks.as_slice(),
         _ => &[],
@@ -245,7 +377,12 @@ fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec
         .map(|&f| {
             let path = opts.out_dir.join(output_name(book, f));
             let mut diags = Vec::new();
-            let bytes = match f {
+            let stage = match f {
+                Format::Epub => Stage::Epub,
+                Format::Pdf => Stage::Pdf,
+                Format::Cover => Stage::Cover,
+            };
+            let (bytes, took) = timed(progress, stage, || match f {
                 // Every EPUB written is checked as Kindle takes it (sizes).
                 Format::Epub => epub::write(book, pages, &mut diags)
                     .map(|b| {
@@ -267,13 +404,14 @@ fn render(book: &Book, opts: &BuildOptions, r: &mut Report) -> Vec<(PathBuf, Vec
                     Some(Err(e)) => Err(e.clone()),
                     None => Err("the print edition was not laid out".into()),
                 },
-            };
-            (f, path, bytes, diags)
+            });
+            (f, path, bytes, diags, (stage, took))
         })
         .collect();
     drop(laid_out);
     let mut rendered = Vec::new();
-    for (f, path, bytes, diags) in editions {
+    for (f, path, bytes, diags, took) in editions {
+        r.stages.push(took);
         if f == Format::Pdf {
             r.diagnostics.append(&mut print_diags);
         }
@@ -325,9 +463,19 @@ pub fn lay_out(
     book: &Book,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(typeset::doc::Document, typeset::LayoutReport), String> {
+    lay_out_with(book, diags, &Quiet)
+}
+
+/// `lay_out`, telling `progress` how many parts are set as each is.
+fn lay_out_with(
+    book: &Book,
+    diags: &mut Vec<Diagnostic>,
+    progress: &dyn Progress,
+) -> Result<(typeset::doc::Document, typeset::LayoutReport), String> {
     let fonts =
         typeset::fonts::FontSet::for_book(&book.typefaces).map_err(|e| format!("fonts: {e}"))?;
-    Ok(typeset::typeset(book, &fonts, diags))
+    let tick = |done, total| progress.step(done, total);
+    Ok(typeset::typeset_with(book, &fonts, diags, Some(&tick)))
 }
 
 /// The print cover for an interior of `pages` pages: its sheet from the book's

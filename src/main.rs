@@ -2,16 +2,21 @@
 //! a summary, exit 0 (ok), 1 (the book has errors) or 2 (bad command line).
 
 mod cli;
+mod progress;
 
-use std::io::Write;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use bookbind::{diag, BuildOptions, Format, Report};
 use clap::Parser;
 use cli::{Cli, Command};
+use progress::with_bar;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let output = Output::of(&cli);
     let epoch = match source_date_epoch() {
         Ok(e) => e,
         Err(msg) => return usage_error(&msg),
@@ -45,18 +50,17 @@ fn main() -> ExitCode {
                 source_date_epoch: epoch,
                 report,
             };
-            let report = if deny_warnings {
-                // Check first so that warnings can stop the build before anything is written.
-                let r = bookbind::check_input(&opts.input, epoch);
-                if r.has_errors() || !r.diagnostics.is_empty() {
-                    r
-                } else {
-                    bookbind::build(&opts)
+            let report = with_bar(!output.quiet, |progress| {
+                if deny_warnings {
+                    // Check first so that warnings can stop the build before anything is written.
+                    let r = bookbind::check_with(&opts.input, epoch, None, None, progress);
+                    if r.has_errors() || !r.diagnostics.is_empty() {
+                        return r;
+                    }
                 }
-            } else {
-                bookbind::build(&opts)
-            };
-            finish(&report, deny_warnings, true)
+                bookbind::build_with(&opts, progress)
+            });
+            finish(&report, &output, deny_warnings, true)
         }
         Command::Check {
             book,
@@ -68,13 +72,16 @@ fn main() -> ExitCode {
                 Ok(i) => i,
                 Err(msg) => return usage_error(&msg),
             };
-            let report = bookbind::check_for(
-                &input,
-                epoch,
-                profile.map(Into::into),
-                target.map(Into::into),
-            );
-            finish(&report, deny_warnings, false)
+            let report = with_bar(!output.quiet, |progress| {
+                bookbind::check_with(
+                    &input,
+                    epoch,
+                    profile.map(Into::into),
+                    target.map(Into::into),
+                    progress,
+                )
+            });
+            finish(&report, &output, deny_warnings, false)
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {
             Ok(()) => {
@@ -86,7 +93,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{} {e}", output.error());
                 ExitCode::from(1)
             }
         },
@@ -105,20 +112,81 @@ fn source_date_epoch() -> Result<Option<i64>, String> {
 }
 
 fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}");
+    eprintln!("{} {msg}", Output::default().error());
     ExitCode::from(2)
 }
 
-fn finish(report: &Report, deny_warnings: bool, built: bool) -> ExitCode {
+/// What the command prints besides errors, and how: `-q`, `-v`, and colour.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Errors only: no warnings, no summary line, no progress bar.
+    pub quiet: bool,
+    /// Each stage's time after the summary.
+    pub verbose: bool,
+    /// rustc's colours: stderr is a terminal and `NO_COLOR` is not set.
+    pub color: bool,
+}
+
+impl Output {
+    fn of(cli: &Cli) -> Output {
+        Output {
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            ..Output::default()
+        }
+    }
+
+    /// `error:`, red and bold as the diagnostics' headers when in colour.
+    fn error(&self) -> &'static str {
+        if self.color {
+            "\x1b[0m\x1b[1m\x1b[38;5;9merror:\x1b[0m"
+        } else {
+            "error:"
+        }
+    }
+}
+
+impl Default for Output {
+    fn default() -> Output {
+        Output {
+            quiet: false,
+            verbose: false,
+            color: wants_color(
+                std::io::stderr().is_terminal(),
+                std::env::var_os("NO_COLOR"),
+            ),
+        }
+    }
+}
+
+/// Colour only on a terminal, and not when `NO_COLOR` is set to anything but the
+/// empty string (https://no-color.org).
+fn wants_color(terminal: bool, no_color: Option<OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// Prints a build's or check's outcome to stderr as `out` asks: the diagnostics
+/// (errors only with `-q`, unless `--deny-warnings` makes warnings fail too), the
+/// summary line (`bound …` or `checked …`; the failure line even with `-q`), and
+/// with `-v` each stage's time. Its exit code: 1 when the book failed.
+fn finish(report: &Report, out: &Output, deny_warnings: bool, built: bool) -> ExitCode {
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(diag::render(&report.sources, &report.diagnostics).as_bytes());
     let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = report.diagnostics.len() - errors;
+    let shown: Vec<diag::Diagnostic> = if out.quiet && !deny_warnings {
+        let errors = report.diagnostics.iter().filter(|d| d.is_error());
+        errors.cloned().collect()
+    } else {
+        report.diagnostics.clone()
+    };
+    let text = diag::render_styled(&report.sources, &shown, out.color);
+    let _ = err.write_all(text.as_bytes());
     let failed = errors > 0 || (deny_warnings && warnings > 0);
     if failed {
         let _ = writeln!(
             err,
-            "error: {} error{}{}; nothing was written",
+            "{} {} error{}{}; nothing was written",
+            out.error(),
             errors,
             if errors == 1 { "" } else { "s" },
             if warnings > 0 {
@@ -130,35 +198,90 @@ fn finish(report: &Report, deny_warnings: bool, built: bool) -> ExitCode {
                 String::new()
             }
         );
+        stage_times(&mut err, out, &report.stages);
         return ExitCode::from(1);
     }
-    if let Some(book) = &report.book {
-        let files: Vec<String> = report
-            .written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        let _ = writeln!(
-            err,
-            "{} {} parts, {} words in {:.2} s{}{}",
-            if built { "bound" } else { "checked" },
-            book.parts.len(),
-            book.word_count(),
-            report.seconds,
-            if files.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", files.join(", "))
-            },
-            if warnings > 0 {
-                format!(
-                    " ({warnings} warning{})",
-                    if warnings == 1 { "" } else { "s" }
-                )
-            } else {
-                String::new()
-            }
-        );
+    match &report.book {
+        Some(book) if !out.quiet => summary(&mut err, report, book, warnings, built),
+        _ => {}
     }
+    stage_times(&mut err, out, &report.stages);
     ExitCode::SUCCESS
+}
+
+/// `bound 19 parts, 5215 words in 0.16 s: FILES (N warnings)`.
+fn summary(
+    err: &mut impl Write,
+    report: &Report,
+    book: &bookbind::model::Book,
+    warnings: usize,
+    built: bool,
+) {
+    let files: Vec<String> = report
+        .written
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let _ = writeln!(
+        err,
+        "{} {} parts, {} words in {:.2} s{}{}",
+        if built { "bound" } else { "checked" },
+        book.parts.len(),
+        book.word_count(),
+        report.seconds,
+        if files.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", files.join(", "))
+        },
+        if warnings > 0 {
+            format!(
+                " ({warnings} warning{})",
+                if warnings == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// With `-v`: each stage's time, one a line (`  load 21 ms`), in the order they
+/// ended; the editions' overlap, as they are rendered side by side.
+fn stage_times(err: &mut impl Write, out: &Output, stages: &[(bookbind::Stage, Duration)]) {
+    if !out.verbose {
+        return;
+    }
+    for (stage, took) in stages {
+        let ms = took.as_secs_f64() * 1000.0;
+        let _ = if ms < 10.0 {
+            writeln!(err, "  {} {ms:.1} ms", stage.name())
+        } else {
+            writeln!(err, "  {} {ms:.0} ms", stage.name())
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_without_no_color() {
+        assert!(wants_color(true, None));
+        // NO_COLOR set to the empty string counts as unset (no-color.org).
+        assert!(wants_color(true, Some(OsString::new())));
+        assert!(!wants_color(true, Some("1".into())));
+        assert!(!wants_color(true, Some("0".into())));
+        assert!(!wants_color(false, None));
+    }
+
+    #[test]
+    fn quiet_and_verbose_are_flags_of_every_subcommand() {
+        let cli = Cli::try_parse_from(["bookbind", "build", "-q", "book"]).expect("parses");
+        assert!(cli.quiet && !cli.verbose);
+        let cli = Cli::try_parse_from(["bookbind", "-v", "check"]).expect("parses");
+        assert!(cli.verbose);
+        let both = Cli::try_parse_from(["bookbind", "check", "-q", "-v"]);
+        assert!(both.is_err(), "-q and -v together are a usage error");
+    }
 }

@@ -117,6 +117,10 @@ impl Geometry {
     }
 }
 
+/// Told `(done, total)` each time a part has been set (from any thread), for a
+/// progress bar; see `typeset_with`.
+pub type Tick<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// The whole layout: flow, pages, and the document for the writer; for a print
 /// service, laid out until its margins fit the page count, then checked against
 /// its rules.
@@ -125,9 +129,20 @@ pub fn typeset(
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
 ) -> (Document, LayoutReport) {
+    typeset_with(book, fonts, diags, None)
+}
+
+/// `typeset`, telling `tick` as each part is set (again for each layout pass a
+/// print service needs). The same document whether or not anything is told.
+pub fn typeset_with(
+    book: &Book,
+    fonts: &FontSet,
+    diags: &mut Vec<Diagnostic>,
+    tick: Option<Tick>,
+) -> (Document, LayoutReport) {
     let g = Geometry::of(book);
     let Some(service) = book.settings.pdf.profile else {
-        return lay_out(book, &g, fonts, diags);
+        return lay_out(book, &g, fonts, diags, tick);
     };
     let p = profile::Profile::of(service);
     let bleed = preflight::bleeds(book, diags);
@@ -136,7 +151,7 @@ pub fn typeset(
     loop {
         passes += 1;
         let mut pass = Vec::new();
-        let (doc, report) = lay_out(book, &g, fonts, &mut pass);
+        let (doc, report) = lay_out(book, &g, fonts, &mut pass, tick);
         // The page count the service prints: padded to even.
         let pages = doc.pages.len() + doc.pages.len() % 2;
         let need = preflight::inner_for(p, pages, &g);
@@ -158,6 +173,7 @@ fn lay_out(
     g: &Geometry,
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
+    tick: Option<Tick>,
 ) -> (Document, LayoutReport) {
     let mut ctx = Ctx {
         fonts,
@@ -166,7 +182,7 @@ fn lay_out(
         expansion: book.settings.pdf.expansion,
     };
     let contents_at = book.contents_at;
-    let set = set_parts(book, g, fonts);
+    let set = set_parts(book, g, fonts, tick);
     diags.extend(set.findings.diagnostics(book));
     let (parts_flow, images) = (set.flow, set.images);
     let split = parts_flow
@@ -212,9 +228,10 @@ pub(crate) fn face_files(fonts: &FontSet) -> Vec<FaceFile> {
 /// the pagination are redone while the contents' page numbers settle. Parts are
 /// independent, so they are set in parallel, each thread with its own shaper (and
 /// word cache), and appended in book order: the same flow whatever the number of
-/// threads.
-fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
+/// threads. `tick` is told how many are set as each is.
+fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet, tick: Option<Tick>) -> flow::Set {
     let recto_chapters = book.settings.pdf.recto_chapters;
+    let set = std::sync::atomic::AtomicUsize::new(0);
     let sets: Vec<flow::Set> = (0..book.parts.len())
         .into_par_iter()
         .map_init(
@@ -235,7 +252,12 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
                 }
                 let mut b = g.builder(ctx, recto_chapters);
                 b.part(book, i);
-                b.finish()
+                let part = b.finish();
+                if let Some(tick) = tick {
+                    let done = set.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    tick(done, book.parts.len());
+                }
+                part
             },
         )
         .collect();
