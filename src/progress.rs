@@ -58,9 +58,12 @@ struct Bar {
 
 impl Bar {
     /// The stages under way as the bar's message: `PDF, EPUB`.
+    /// Between two stages, the last one's name stays.
     fn show_running(&self, running: &[Stage]) {
-        let names: Vec<&str> = running.iter().map(|s| s.name()).collect();
-        self.bar.set_message(names.join(", "));
+        if !running.is_empty() {
+            let names: Vec<&str> = running.iter().map(|s| s.name()).collect();
+            self.bar.set_message(names.join(", "));
+        }
     }
 }
 
