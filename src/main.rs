@@ -84,6 +84,7 @@ fn main() -> ExitCode {
             finish(&report, &output, deny_warnings, false)
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {
+            Ok(()) if output.quiet => ExitCode::SUCCESS,
             Ok(()) => {
                 println!(
                     "created {} — build it with: bookbind build {}",
