@@ -174,13 +174,13 @@ fn finish(report: &Report, out: &Output, deny_warnings: bool, built: bool) -> Ex
     let mut err = std::io::stderr().lock();
     let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = report.diagnostics.len() - errors;
-    let shown: Vec<diag::Diagnostic> = if out.quiet && !deny_warnings {
+    let text = if out.quiet && !deny_warnings {
         let errors = report.diagnostics.iter().filter(|d| d.is_error());
-        errors.cloned().collect()
+        let errors: Vec<diag::Diagnostic> = errors.cloned().collect();
+        diag::render_styled(&report.sources, &errors, out.color)
     } else {
-        report.diagnostics.clone()
+        diag::render_styled(&report.sources, &report.diagnostics, out.color)
     };
-    let text = diag::render_styled(&report.sources, &shown, out.color);
     let _ = err.write_all(text.as_bytes());
     let failed = errors > 0 || (deny_warnings && warnings > 0);
     if failed {
