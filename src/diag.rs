@@ -374,7 +374,15 @@ impl Diagnostic {
 }
 
 /// Renders diagnostics as rustc does: header, `-->` location, source line, caret.
+/// Plain text, for files, pipes and tests.
 pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
+    render_styled(sources, diagnostics, false)
+}
+
+/// `render`, with rustc's colours (ANSI escapes) when `color` is set: errors red,
+/// warnings yellow, gutters and line numbers cyan. `main.rs` sets it only for a
+/// terminal without `NO_COLOR`; without it the text is exactly `render`'s.
+pub fn render_styled(sources: &Sources, diagnostics: &[Diagnostic], color: bool) -> String {
     let mut files = SimpleFiles::new();
     for f in &sources.files {
         files.add(f.path.display().to_string(), f.text.as_str());
@@ -386,40 +394,73 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
     };
     let mut out = String::new();
     for d in diagnostics {
-        let mut cs = match d.severity {
-            Severity::Error => CsDiagnostic::error(),
-            Severity::Warning => CsDiagnostic::warning(),
-        }
-        .with_code(d.code.as_str())
-        .with_message(&d.message);
-        let mut labels = Vec::new();
-        if let Some(span) = d.span.as_ref().map(|s| sources.original_span(s)) {
-            labels.push(
-                Label::primary(span.source.0, span.range.clone())
-                    .with_message(d.label.clone().unwrap_or_default()),
-            );
-        }
-        for (span, msg) in &d.related {
-            let span = sources.original_span(span);
-            labels.push(Label::secondary(span.source.0, span.range.clone()).with_message(msg));
-        }
-        cs = cs.with_labels(labels);
-        let mut notes = Vec::new();
-        if d.span.is_none() {
-            if let Some(p) = &d.path {
-                notes.push(format!("in {}", p.display()));
-            }
-        }
-        if let Some(h) = &d.hint {
-            notes.push(format!("help: {h}"));
-        }
-        cs = cs.with_notes(notes);
-        match term::emit_into_string(&config, &files, &cs) {
+        let cs = to_codespan(sources, d);
+        let emitted = if color {
+            let mut ansi = term::termcolor::Ansi::new(Vec::new());
+            term::emit_to_write_style(&mut ansi, &config, &files, &cs)
+                .map(|()| String::from_utf8_lossy(&ansi.into_inner()).into_owned())
+        } else {
+            term::emit_into_string(&config, &files, &cs)
+        };
+        match emitted {
             Ok(s) => out.push_str(&s),
             Err(_) => out.push_str(&format!("error[{}]: {}\n", d.code, d.message)),
         }
     }
     out
+}
+
+/// One diagnostic as codespan-reporting takes it: labels at the places it was read
+/// from, the file as a note when there is no place, the hint as `help:`.
+fn to_codespan(sources: &Sources, d: &Diagnostic) -> CsDiagnostic<usize> {
+    let cs = match d.severity {
+        Severity::Error => CsDiagnostic::error(),
+        Severity::Warning => CsDiagnostic::warning(),
+    }
+    .with_code(d.code.as_str())
+    .with_message(&d.message);
+    let mut labels = Vec::new();
+    if let Some(span) = d.span.as_ref().map(|s| sources.original_span(s)) {
+        labels.push(
+            Label::primary(span.source.0, span.range.clone())
+                .with_message(d.label.clone().unwrap_or_default()),
+        );
+    }
+    for (span, msg) in &d.related {
+        let span = sources.original_span(span);
+        labels.push(Label::secondary(span.source.0, span.range.clone()).with_message(msg));
+    }
+    let mut notes = Vec::new();
+    if d.span.is_none() {
+        if let Some(p) = &d.path {
+            notes.push(format!("in {}", p.display()));
+        }
+    }
+    if let Some(h) = &d.hint {
+        notes.push(format!("help: {h}"));
+    }
+    cs.with_labels(labels).with_notes(notes)
+}
+
+/// The known word nearest to `word`, for a "did you mean" help (as rustc and
+/// Typst give one): the closest by edit distance, case ignored and a swap of two
+/// neighbouring letters counted as one edit (`titel` → `title`), when at most a
+/// third of the word's letters, and at least one, must change; of equals, the first
+/// listed. None when nothing is that close: a wrong guess is worse than none.
+pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    let most = (lower.chars().count() / 3).max(1);
+    known
+        .into_iter()
+        .map(|k| (strsim::osa_distance(&lower, &k.to_lowercase()), k))
+        .filter(|&(d, _)| d <= most)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+/// The help for a word `nearest` found: "did you mean `title`?".
+pub fn did_you_mean(known: &str) -> String {
+    format!("did you mean `{known}`?")
 }
 
 #[cfg(test)]
@@ -448,6 +489,63 @@ mod tests {
         );
         assert!(text.contains("book/ch.md:1:8"), "{text}");
         assert!(text.contains("^^^^^^"), "{text}");
+        assert!(
+            !text.contains('\x1b'),
+            "plain text has no escapes: {text:?}"
+        );
+    }
+
+    #[test]
+    fn styled_text_is_the_plain_text_coloured() {
+        let mut s = Sources::default();
+        let id = s.add("book/ch.md".into(), "Hello [@nokey].\n".into());
+        let d = Diagnostic::error(Code::E0006, "unknown citation key `nokey`")
+            .at(Span::new(id, 7..13))
+            .hint(did_you_mean("key"));
+        let plain = render(&s, std::slice::from_ref(&d));
+        assert_eq!(render_styled(&s, std::slice::from_ref(&d), false), plain);
+        let coloured = render_styled(&s, &[d], true);
+        // Red and bold for the error's header, as rustc has it.
+        assert!(
+            coloured.contains("\x1b[1m\x1b[38;5;9merror[E0006]"),
+            "{coloured:?}"
+        );
+        let mut stripped = String::new();
+        let mut rest = coloured.as_str();
+        while let Some(i) = rest.find('\x1b') {
+            stripped.push_str(&rest[..i]);
+            rest = &rest[i..];
+            rest = &rest[rest.find('m').map_or(rest.len(), |m| m + 1)..];
+        }
+        stripped.push_str(rest);
+        assert_eq!(stripped, plain);
+    }
+
+    #[test]
+    fn nearest_word_is_suggested_only_when_close() {
+        let keys = [
+            "title",
+            "subtitle",
+            "authors",
+            "author",
+            "citation-style",
+            "pdf",
+        ];
+        assert_eq!(nearest("titel", keys), Some("title"));
+        assert_eq!(nearest("Title", keys), Some("title"));
+        assert_eq!(nearest("autors", keys), Some("authors"));
+        assert_eq!(nearest("citation_style", keys), Some("citation-style"));
+        assert_eq!(nearest("citationstyle", keys), Some("citation-style"));
+        // Nothing close: no guess.
+        assert_eq!(nearest("colour", keys), None);
+        assert_eq!(nearest("x", ["pdf", "epub"]), None);
+        assert_eq!(nearest("anything", []), None);
+        // Short words may differ by one letter, no more.
+        assert_eq!(nearest("pdg", keys), Some("pdf"));
+        assert_eq!(nearest("pgg", keys), None);
+        // Of equals, the first listed.
+        assert_eq!(nearest("ab", ["ac", "ad"]), Some("ac"));
+        assert_eq!(did_you_mean("title"), "did you mean `title`?");
     }
 
     #[test]

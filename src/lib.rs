@@ -32,7 +32,7 @@ pub mod watch;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -80,6 +80,84 @@ pub struct Report {
     pub seconds: f64,
     /// The print edition's layout counts, when it was built.
     pub layout: Option<typeset::LayoutReport>,
+    /// How long each stage took, in the order they ended (the editions are
+    /// rendered side by side, so theirs overlap).
+    pub stages: Vec<(Stage, Duration)>,
+}
+
+/// A stage of a build or check, as `Progress` is told of it and `Report::stages`
+/// times it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// The manifest and the files it names read.
+    Load,
+    Parse,
+    Resolve,
+    /// The print edition typeset (its parts counted by `Progress::step`).
+    LayOut,
+    /// The laid-out print edition written as PDF.
+    Pdf,
+    Epub,
+    /// The print cover drawn.
+    Cover,
+    /// The editions written into the output folder.
+    Write,
+}
+
+impl Stage {
+    /// The stage's name for people: `lay out`, `PDF`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Load => "load",
+            Stage::Parse => "parse",
+            Stage::Resolve => "resolve",
+            Stage::LayOut => "lay out",
+            Stage::Pdf => "PDF",
+            Stage::Epub => "EPUB",
+            Stage::Cover => "cover",
+            Stage::Write => "write",
+        }
+    }
+}
+
+/// Watches a build as it goes, for a progress bar: each stage as it begins and
+/// ends, and, while the print edition is laid out, its parts as they are set.
+/// Called from several threads at once (the editions render side by side, the
+/// parts are set in parallel); every method does nothing unless implemented.
+pub trait Progress: Sync {
+    /// `stage` begins.
+    fn stage(&self, _stage: Stage) {}
+    /// `stage` ended, after `took`.
+    fn done(&self, _stage: Stage, _took: Duration) {}
+    /// Within the stage under way (`LayOut`): `done` of `total` steps.
+    fn step(&self, _done: usize, _total: usize) {}
+}
+
+/// Watches nothing: what `build` and the checks use.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// Runs one stage: tells `progress` it begins and ends, and times it into `stages`.
+fn stage<T>(
+    stages: &mut Vec<(Stage, Duration)>,
+    progress: &dyn Progress,
+    stage: Stage,
+    run: impl FnOnce() -> T,
+) -> T {
+    let (out, took) = timed(progress, stage, run);
+    stages.push((stage, took));
+    out
+}
+
+/// Runs one stage, telling `progress` it begins and ends: its result and time.
+fn timed<T>(progress: &dyn Progress, stage: Stage, run: impl FnOnce() -> T) -> (T, Duration) {
+    progress.stage(stage);
+    let start = Instant::now();
+    let out = run();
+    let took = start.elapsed();
+    progress.done(stage, took);
+    (out, took)
 }
 
 impl Report {
@@ -98,24 +176,33 @@ pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
 
 /// Load, parse and resolve a book (a folder, or Markdown files), writing nothing.
 pub fn check_input(input: &load::Input, source_date_epoch: Option<i64>) -> Report {
-    check_with(input, source_date_epoch, None)
+    check_observed(input, source_date_epoch, None, &Quiet)
 }
 
 /// `check_input`, taking the parse of each file unchanged since an earlier build
-/// from `cache`.
-fn check_with(
+/// from `cache`, and telling `progress` of each stage.
+fn check_observed(
     input: &load::Input,
     source_date_epoch: Option<i64>,
     cache: Option<&mut parse::Cache>,
+    progress: &dyn Progress,
 ) -> Report {
     let start = Instant::now();
     let mut r = Report::default();
+    let (sources, diags, stages) = (&mut r.sources, &mut r.diagnostics, &mut r.stages);
     // 1. load: book.yaml (or book.toml and SUMMARY.md) and the files it names.
-    if let Some(loaded) = load::load(input, source_date_epoch, &mut r.sources, &mut r.diagnostics) {
+    let loaded = self::stage(stages, progress, Stage::Load, || {
+        load::load(input, source_date_epoch, sources, diags)
+    });
+    if let Some(loaded) = loaded {
         // 2. parse: each file once, into the model.
-        let parsed = parse::parse_with(&loaded, &r.sources, &mut r.diagnostics, cache);
+        let parsed = self::stage(stages, progress, Stage::Parse, || {
+            parse::parse_with(&loaded, sources, diags, cache)
+        });
         // 3. resolve: ids, notes, citations, links, contents.
-        r.book = resolve::resolve(loaded, parsed, &r.sources, &mut r.diagnostics);
+        r.book = self::stage(stages, progress, Stage::Resolve, || {
+            resolve::resolve(loaded, parsed, sources, diags)
+        });
     }
     if r.has_errors() {
         r.book = None;
@@ -158,8 +245,19 @@ pub fn check_for(
     service: Option<model::PrintService>,
     target: Option<Target>,
 ) -> Report {
+    check_with(input, source_date_epoch, service, target, &Quiet)
+}
+
+/// `check_for`, telling `progress` of each stage as it goes.
+pub fn check_with(
+    input: &load::Input,
+    source_date_epoch: Option<i64>,
+    service: Option<model::PrintService>,
+    target: Option<Target>,
+    progress: &dyn Progress,
+) -> Report {
     let start = Instant::now();
-    let mut r = check_input(input, source_date_epoch);
+    let mut r = check_observed(input, source_date_epoch, None, progress);
     let Some(book) = r.book.as_mut() else {
         return r;
     };
@@ -167,10 +265,15 @@ pub fn check_for(
         book.settings.pdf.profile = service;
     }
     if book.settings.pdf.profile.is_some() {
-        match typeset::fonts::FontSet::for_book(&book.typefaces) {
-            Ok(fonts) => {
-                let mut diags = Vec::new();
-                let (_, layout) = typeset::typeset(book, &fonts, &mut diags);
+        let laid_out = stage(&mut r.stages, progress, Stage::LayOut, || {
+            let fonts = typeset::fonts::FontSet::for_book(&book.typefaces)?;
+            let mut diags = Vec::new();
+            let tick = |done, total| progress.step(done, total);
+            let (_, layout) = typeset::typeset_with(book, &fonts, &mut diags, None, Some(&tick));
+            Ok::<_, typeset::fonts::FontError>((diags, layout))
+        });
+        match laid_out {
+            Ok((diags, layout)) => {
                 r.diagnostics.extend(diags);
                 r.layout = Some(layout);
             }
@@ -181,11 +284,14 @@ pub fn check_for(
     }
     if let (Some(target), Some(book)) = (target, &r.book) {
         let path = PathBuf::from(output_name(book, Format::Epub));
-        let mut diags = Vec::new();
-        match epub::write(book, &[], &mut diags) {
-            Ok(bytes) => diags.extend(epub_checks(target, &bytes, &path)),
-            Err(e) => diags.push(Diagnostic::error(Code::E0020, e.to_string()).in_file(&path)),
-        }
+        let diags = stage(&mut r.stages, progress, Stage::Epub, || {
+            let mut diags = Vec::new();
+            match epub::write(book, &[], &mut diags) {
+                Ok(bytes) => diags.extend(epub_checks(target, &bytes, &path)),
+                Err(e) => diags.push(Diagnostic::error(Code::E0020, e.to_string()).in_file(&path)),
+            }
+            diags
+        });
         r.diagnostics.extend(diags);
     }
     if r.has_errors() {
@@ -222,12 +328,13 @@ pub fn output_name(book: &Book, format: Format) -> String {
 /// Check, render every requested edition, then write them. Nothing is written
 /// unless every edition rendered.
 pub fn build(opts: &BuildOptions) -> Report {
-    build_with(opts, None)
+    build_with(opts, None, &Quiet)
 }
 
 /// What a rebuild reuses from the builds before it (`watch`, `serve`): each
-/// file's parse and each part's setting, keyed by what shapes them (so a change
-/// anywhere they read makes them anew), and the editions last written.
+/// file's parse, each part's setting and each page's compressed stream, keyed by
+/// what shapes them (so a change anywhere they read makes them anew), and the
+/// editions last written.
 #[derive(Default)]
 pub struct Cache {
     pub parsed: parse::Cache,
@@ -247,13 +354,19 @@ impl Cache {
 }
 
 /// `build`, reusing what `cache` holds from earlier builds and leaving this
-/// build's in it. With or without a cache, a build writes the same bytes.
-pub fn build_with(opts: &BuildOptions, mut cache: Option<&mut Cache>) -> Report {
+/// build's in it, and telling `progress` of each stage as it goes. With or
+/// without a cache or an observer, a build writes the same bytes.
+pub fn build_with(
+    opts: &BuildOptions,
+    mut cache: Option<&mut Cache>,
+    progress: &dyn Progress,
+) -> Report {
     let start = Instant::now();
-    let mut r = check_with(
+    let mut r = check_observed(
         &opts.input,
         opts.source_date_epoch,
         cache.as_deref_mut().map(|c| &mut c.parsed),
+        progress,
     );
     let Some(book) = r.book.take() else {
         return r;
@@ -264,6 +377,7 @@ pub fn build_with(opts: &BuildOptions, mut cache: Option<&mut Cache>) -> Report 
         opts,
         &mut r,
         cache.as_deref_mut().map(|c| (&mut c.sets, &mut c.pages)),
+        progress,
     );
     r.book = Some(book);
     // 5. output: each edition atomically, only when all rendered.
@@ -275,7 +389,11 @@ pub fn build_with(opts: &BuildOptions, mut cache: Option<&mut Cache>) -> Report 
         if let Some(c) = cache {
             c.editions = rendered.iter().map(|(f, _, b)| (*f, b.clone())).collect();
         }
-        write_all(rendered, opts, &mut r);
+        let mut stages = std::mem::take(&mut r.stages);
+        stage(&mut stages, progress, Stage::Write, || {
+            write_all(rendered, opts, &mut r)
+        });
+        r.stages = stages;
     }
     r.seconds = start.elapsed().as_secs_f64();
     r
@@ -290,6 +408,7 @@ fn render(
     opts: &BuildOptions,
     r: &mut Report,
     cache: Option<(&mut typeset::SetCache, &mut pdf::StreamCache)>,
+    progress: &dyn Progress,
 ) -> Vec<(Format, PathBuf, Vec<u8>)> {
     let mut print_diags = Vec::new();
     let print = opts.formats.iter().any(|f| *f != Format::Epub);
@@ -299,7 +418,11 @@ fn render(
         None => (None, None),
     };
     let pages_cache = std::sync::Mutex::new(pages_cache);
-    let laid_out = (print || page_list).then(|| lay_out_with(book, &mut print_diags, sets));
+    let laid_out = (print || page_list).then(|| {
+        stage(&mut r.stages, progress, Stage::LayOut, || {
+            lay_out_with(book, &mut print_diags, sets, progress)
+        })
+    });
     let pages = match &laid_out {
         Some(Ok((doc, _))) if page_list => doc.page_breaks.as_slice(),
         _ => &[],
@@ -310,7 +433,12 @@ fn render(
         .map(|&f| {
             let path = opts.out_dir.join(output_name(book, f));
             let mut diags = Vec::new();
-            let bytes = match f {
+            let stage = match f {
+                Format::Epub => Stage::Epub,
+                Format::Pdf => Stage::Pdf,
+                Format::Cover => Stage::Cover,
+            };
+            let (bytes, took) = timed(progress, stage, || match f {
                 // Every EPUB written is checked as Kindle takes it (sizes).
                 Format::Epub => epub::write(book, pages, &mut diags)
                     .map(|b| {
@@ -335,13 +463,14 @@ fn render(
                     Some(Err(e)) => Err(e.clone()),
                     None => Err("the print edition was not laid out".into()),
                 },
-            };
-            (f, path, bytes, diags)
+            });
+            (f, path, bytes, diags, (stage, took))
         })
         .collect();
     drop(laid_out);
     let mut rendered = Vec::new();
-    for (f, path, bytes, diags) in editions {
+    for (f, path, bytes, diags, took) in editions {
+        r.stages.push(took);
         if f == Format::Pdf {
             r.diagnostics.append(&mut print_diags);
         }
@@ -402,18 +531,27 @@ pub fn lay_out(
     book: &Book,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(typeset::doc::Document, typeset::LayoutReport), String> {
-    lay_out_with(book, diags, None)
+    lay_out_with(book, diags, None, &Quiet)
 }
 
-/// `lay_out`, reusing the parts `sets` holds from an earlier build.
+/// `lay_out`, reusing the parts `sets` holds from an earlier build, and telling
+/// `progress` how many parts are set as each is.
 fn lay_out_with(
     book: &Book,
     diags: &mut Vec<Diagnostic>,
     sets: Option<&mut typeset::SetCache>,
+    progress: &dyn Progress,
 ) -> Result<(typeset::doc::Document, typeset::LayoutReport), String> {
     let fonts =
         typeset::fonts::FontSet::for_book(&book.typefaces).map_err(|e| format!("fonts: {e}"))?;
-    Ok(typeset::typeset_with(book, &fonts, diags, sets))
+    let tick = |done, total| progress.step(done, total);
+    Ok(typeset::typeset_with(
+        book,
+        &fonts,
+        diags,
+        sets,
+        Some(&tick),
+    ))
 }
 
 /// The print cover for an interior of `pages` pages: its sheet from the book's

@@ -2,16 +2,21 @@
 //! a summary, exit 0 (ok), 1 (the book has errors) or 2 (bad command line).
 
 mod cli;
+mod progress;
 
-use std::io::Write;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use bookbind::{diag, BuildOptions, Format, Report};
 use clap::Parser;
 use cli::{Cli, Command};
+use progress::with_bar;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let output = Output::of(&cli);
     let epoch = match source_date_epoch() {
         Ok(e) => e,
         Err(msg) => return usage_error(&msg),
@@ -39,18 +44,17 @@ fn main() -> ExitCode {
                 source_date_epoch: epoch,
                 report,
             };
-            let report = if deny_warnings {
-                // Check first so that warnings can stop the build before anything is written.
-                let r = bookbind::check_input(&opts.input, epoch);
-                if r.has_errors() || !r.diagnostics.is_empty() {
-                    r
-                } else {
-                    bookbind::build(&opts)
+            let report = with_bar(!output.quiet, |progress| {
+                if deny_warnings {
+                    // Check first so that warnings can stop the build before anything is written.
+                    let r = bookbind::check_with(&opts.input, epoch, None, None, progress);
+                    if r.has_errors() || !r.diagnostics.is_empty() {
+                        return r;
+                    }
                 }
-            } else {
-                bookbind::build(&opts)
-            };
-            finish(&report, deny_warnings, true)
+                bookbind::build_with(&opts, None, progress)
+            });
+            finish(&report, &output, deny_warnings, true)
         }
         Command::Check {
             book,
@@ -62,13 +66,16 @@ fn main() -> ExitCode {
                 Ok(i) => i,
                 Err(msg) => return usage_error(&msg),
             };
-            let report = bookbind::check_for(
-                &input,
-                epoch,
-                profile.map(Into::into),
-                target.map(Into::into),
-            );
-            finish(&report, deny_warnings, false)
+            let report = with_bar(!output.quiet, |progress| {
+                bookbind::check_with(
+                    &input,
+                    epoch,
+                    profile.map(Into::into),
+                    target.map(Into::into),
+                    progress,
+                )
+            });
+            finish(&report, &output, deny_warnings, false)
         }
         Command::Watch { book, out, format } => {
             let input = match cli::input(book) {
@@ -83,8 +90,8 @@ fn main() -> ExitCode {
                 report: None,
             };
             eprintln!("watching {}; Ctrl-C stops", describe(&opts.input));
-            let result = bookbind::watch::watch(&opts, |round| {
-                show_round(&round);
+            let result = bookbind::watch::watch(&opts, &bookbind::Quiet, |round| {
+                show_round(&round, &output);
                 true
             });
             match result {
@@ -129,7 +136,7 @@ fn main() -> ExitCode {
                 describe(&opts.input),
                 preview.addr
             );
-            let result = bookbind::watch::watch(&opts, |round| {
+            let result = bookbind::watch::watch(&opts, &bookbind::Quiet, |round| {
                 // The preview first, then the terminal: once the terminal says a
                 // build landed, the preview shows it.
                 let mut shown = preview.shown.lock().unwrap_or_else(|e| e.into_inner());
@@ -153,7 +160,7 @@ fn main() -> ExitCode {
                     }
                 }
                 drop(shown);
-                show_round(&round);
+                show_round(&round, &output);
                 true
             });
             match result {
@@ -165,6 +172,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {
+            Ok(()) if output.quiet => ExitCode::SUCCESS,
             Ok(()) => {
                 println!(
                     "created {} — build it with: bookbind build {}",
@@ -174,7 +182,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{} {e}", output.error());
                 ExitCode::from(1)
             }
         },
@@ -203,8 +211,8 @@ fn describe(input: &bookbind::load::Input) -> String {
 
 /// One build of `watch` or `serve`: what changed, the diagnostics and summary as
 /// `build` prints them, and how much was set again.
-fn show_round(round: &bookbind::watch::Round<'_>) {
-    if !round.changed.is_empty() {
+fn show_round(round: &bookbind::watch::Round<'_>, output: &Output) {
+    if !round.changed.is_empty() && !output.quiet {
         let names: Vec<String> = round
             .changed
             .iter()
@@ -222,8 +230,8 @@ fn show_round(round: &bookbind::watch::Round<'_>) {
             }
         );
     }
-    let _ = finish(round.report, false, true);
-    if !round.changed.is_empty() && !round.report.has_errors() {
+    let _ = finish(round.report, output, false, true);
+    if !round.changed.is_empty() && !round.report.has_errors() && !output.quiet {
         let sets = &round.cache.sets;
         eprintln!(
             "  {} of {} parts set again",
@@ -245,20 +253,81 @@ fn source_date_epoch() -> Result<Option<i64>, String> {
 }
 
 fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}");
+    eprintln!("{} {msg}", Output::default().error());
     ExitCode::from(2)
 }
 
-fn finish(report: &Report, deny_warnings: bool, built: bool) -> ExitCode {
+/// What the command prints besides errors, and how: `-q`, `-v`, and colour.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Errors only: no warnings, no summary line, no progress bar.
+    pub quiet: bool,
+    /// Each stage's time after the summary.
+    pub verbose: bool,
+    /// rustc's colours: stderr is a terminal and `NO_COLOR` is not set.
+    pub color: bool,
+}
+
+impl Output {
+    fn of(cli: &Cli) -> Output {
+        Output {
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            ..Output::default()
+        }
+    }
+
+    /// `error:`, red and bold as the diagnostics' headers when in colour.
+    fn error(&self) -> &'static str {
+        if self.color {
+            "\x1b[0m\x1b[1m\x1b[38;5;9merror:\x1b[0m"
+        } else {
+            "error:"
+        }
+    }
+}
+
+impl Default for Output {
+    fn default() -> Output {
+        Output {
+            quiet: false,
+            verbose: false,
+            color: wants_color(
+                std::io::stderr().is_terminal(),
+                std::env::var_os("NO_COLOR"),
+            ),
+        }
+    }
+}
+
+/// Colour only on a terminal, and not when `NO_COLOR` is set to anything but the
+/// empty string (https://no-color.org).
+fn wants_color(terminal: bool, no_color: Option<OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// Prints a build's or check's outcome to stderr as `out` asks: the diagnostics
+/// (errors only with `-q`, unless `--deny-warnings` makes warnings fail too), the
+/// summary line (`bound …` or `checked …`; the failure line even with `-q`), and
+/// with `-v` each stage's time. Its exit code: 1 when the book failed.
+fn finish(report: &Report, out: &Output, deny_warnings: bool, built: bool) -> ExitCode {
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(diag::render(&report.sources, &report.diagnostics).as_bytes());
     let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = report.diagnostics.len() - errors;
+    let text = if out.quiet && !deny_warnings {
+        let errors = report.diagnostics.iter().filter(|d| d.is_error());
+        let errors: Vec<diag::Diagnostic> = errors.cloned().collect();
+        diag::render_styled(&report.sources, &errors, out.color)
+    } else {
+        diag::render_styled(&report.sources, &report.diagnostics, out.color)
+    };
+    let _ = err.write_all(text.as_bytes());
     let failed = errors > 0 || (deny_warnings && warnings > 0);
     if failed {
         let _ = writeln!(
             err,
-            "error: {} error{}{}; nothing was written",
+            "{} {} error{}{}; nothing was written",
+            out.error(),
             errors,
             if errors == 1 { "" } else { "s" },
             if warnings > 0 {
@@ -270,35 +339,90 @@ fn finish(report: &Report, deny_warnings: bool, built: bool) -> ExitCode {
                 String::new()
             }
         );
+        stage_times(&mut err, out, &report.stages);
         return ExitCode::from(1);
     }
-    if let Some(book) = &report.book {
-        let files: Vec<String> = report
-            .written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        let _ = writeln!(
-            err,
-            "{} {} parts, {} words in {:.2} s{}{}",
-            if built { "bound" } else { "checked" },
-            book.parts.len(),
-            book.word_count(),
-            report.seconds,
-            if files.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", files.join(", "))
-            },
-            if warnings > 0 {
-                format!(
-                    " ({warnings} warning{})",
-                    if warnings == 1 { "" } else { "s" }
-                )
-            } else {
-                String::new()
-            }
-        );
+    match &report.book {
+        Some(book) if !out.quiet => summary(&mut err, report, book, warnings, built),
+        _ => {}
     }
+    stage_times(&mut err, out, &report.stages);
     ExitCode::SUCCESS
+}
+
+/// `bound 19 parts, 5215 words in 0.16 s: FILES (N warnings)`.
+fn summary(
+    err: &mut impl Write,
+    report: &Report,
+    book: &bookbind::model::Book,
+    warnings: usize,
+    built: bool,
+) {
+    let files: Vec<String> = report
+        .written
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let _ = writeln!(
+        err,
+        "{} {} parts, {} words in {:.2} s{}{}",
+        if built { "bound" } else { "checked" },
+        book.parts.len(),
+        book.word_count(),
+        report.seconds,
+        if files.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", files.join(", "))
+        },
+        if warnings > 0 {
+            format!(
+                " ({warnings} warning{})",
+                if warnings == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// With `-v`: each stage's time, one a line (`  load 21 ms`), in the order they
+/// ended; the editions' overlap, as they are rendered side by side.
+fn stage_times(err: &mut impl Write, out: &Output, stages: &[(bookbind::Stage, Duration)]) {
+    if !out.verbose {
+        return;
+    }
+    for (stage, took) in stages {
+        let ms = took.as_secs_f64() * 1000.0;
+        let _ = if ms < 10.0 {
+            writeln!(err, "  {} {ms:.1} ms", stage.name())
+        } else {
+            writeln!(err, "  {} {ms:.0} ms", stage.name())
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_without_no_color() {
+        assert!(wants_color(true, None));
+        // NO_COLOR set to the empty string counts as unset (no-color.org).
+        assert!(wants_color(true, Some(OsString::new())));
+        assert!(!wants_color(true, Some("1".into())));
+        assert!(!wants_color(true, Some("0".into())));
+        assert!(!wants_color(false, None));
+    }
+
+    #[test]
+    fn quiet_and_verbose_are_flags_of_every_subcommand() {
+        let cli = Cli::try_parse_from(["bookbind", "build", "-q", "book"]).expect("parses");
+        assert!(cli.quiet && !cli.verbose);
+        let cli = Cli::try_parse_from(["bookbind", "-v", "check"]).expect("parses");
+        assert!(cli.verbose);
+        let both = Cli::try_parse_from(["bookbind", "check", "-q", "-v"]);
+        assert!(both.is_err(), "-q and -v together are a usage error");
+    }
 }

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::{build_with, load, BuildOptions, Cache, Report};
+use crate::{build_with, load, BuildOptions, Cache, Progress, Report};
 
 /// How long the files must be quiet before a rebuild: long enough to take an
 /// editor's save (write, rename, change of attributes) as one change, short
@@ -52,11 +52,12 @@ pub struct Round<'a> {
     pub changed: &'a [PathBuf],
 }
 
-/// Builds the book, then again after every change to its files, calling `after`
-/// with each build; returns only when watching fails, or when `after` returns
+/// Builds the book, then again after every change to its files, telling
+/// `progress` of each build's stages and calling `after` with each build; returns only when watching fails, or when `after` returns
 /// false.
 pub fn watch(
     opts: &BuildOptions,
+    progress: &dyn Progress,
     mut after: impl FnMut(Round<'_>) -> bool,
 ) -> Result<(), WatchError> {
     // Watching starts before the first build: a change made while it runs
@@ -74,7 +75,7 @@ pub fn watch(
         &roots(&opts.input, &Report::default()),
     )?;
     let mut cache = Cache::default();
-    let report = build_with(opts, Some(&mut cache));
+    let report = build_with(opts, Some(&mut cache), progress);
     let mut roots = roots(&opts.input, &report);
     add(&mut watcher, &mut watched, &roots)?;
     let nothing = watched.is_empty();
@@ -106,7 +107,7 @@ pub fn watch(
         if changed.iter().any(|p| is_font(p)) {
             cache.clear();
         }
-        let report = build_with(opts, Some(&mut cache));
+        let report = build_with(opts, Some(&mut cache), progress);
         roots.extend(self::roots(&opts.input, &report));
         if !after(Round {
             report: &report,

@@ -54,7 +54,7 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
         report: None,
     };
     let mut cache = bookbind::Cache::default();
-    let first = bookbind::build_with(&opts("watched"), Some(&mut cache));
+    let first = bookbind::build_with(&opts("watched"), Some(&mut cache), &bookbind::Quiet);
     assert!(!first.has_errors(), "{:?}", first.diagnostics);
     let parts = first.book.as_ref().unwrap().parts.len();
     assert_eq!((cache.sets.set, cache.sets.reused), (parts, 0));
@@ -63,7 +63,7 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
         &chapter(&book, "make-her-laugh"),
         "One more paragraph, written while watching.",
     );
-    let again = bookbind::build_with(&opts("watched"), Some(&mut cache));
+    let again = bookbind::build_with(&opts("watched"), Some(&mut cache), &bookbind::Quiet);
     assert!(!again.has_errors(), "{:?}", again.diagnostics);
     assert_eq!(
         (cache.sets.set, cache.sets.reused),
@@ -98,7 +98,7 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
         format!("{yaml}pdf:\n  base-size: 11pt\n"),
     )
     .unwrap();
-    let resized = bookbind::build_with(&opts("watched"), Some(&mut cache));
+    let resized = bookbind::build_with(&opts("watched"), Some(&mut cache), &bookbind::Quiet);
     assert!(!resized.has_errors(), "{:?}", resized.diagnostics);
     assert_eq!(
         (cache.sets.set, cache.sets.reused),

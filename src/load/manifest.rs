@@ -294,19 +294,69 @@ pub struct Margins {
     pub bottom: Option<Spanned<String>>,
 }
 
-/// Parses a manifest; on failure, the message and 1-based line:column.
-pub fn parse(text: &str) -> Result<Manifest, (String, Option<(usize, usize)>)> {
+/// Why a manifest does not parse: the message, its 1-based line:column, how many
+/// characters from there are at fault (an unknown key's length), and a help.
+#[derive(Debug)]
+pub struct ParseError {
+    pub message: String,
+    pub at: Option<(usize, usize)>,
+    pub len: usize,
+    pub hint: Option<String>,
+}
+
+/// Parses a manifest; on failure, what is wrong and where.
+pub fn parse(text: &str) -> Result<Manifest, ParseError> {
     serde_saphyr::from_str::<Manifest>(text).map_err(|e| {
-        let loc = e
+        let at = e
             .location()
             .map(|l| (l.line() as usize, l.column() as usize));
-        (clean_message(&e.to_string()), loc)
+        match unknown_key(&e) {
+            Some((key, known)) => ParseError {
+                message: format!("unknown key `{key}`"),
+                at,
+                len: key.chars().count().max(1),
+                hint: Some(match crate::diag::nearest(key, known.iter().copied()) {
+                    Some(k) => crate::diag::did_you_mean(k),
+                    None => format!("the keys here are {}", known.join(", ")),
+                }),
+            },
+            None => ParseError {
+                message: clean_message(&e.to_string()),
+                at,
+                len: 1,
+                hint: None,
+            },
+        }
     })
 }
 
-/// serde-saphyr's Display may append its own position; ours is printed separately.
+/// An unknown key and the keys its map takes, when that is the error.
+fn unknown_key(mut e: &serde_saphyr::Error) -> Option<(&str, &[&'static str])> {
+    loop {
+        match e {
+            serde_saphyr::Error::WithSnippet { error, .. }
+            | serde_saphyr::Error::AliasError { error, .. } => e = error,
+            serde_saphyr::Error::SerdeUnknownField {
+                field, expected, ..
+            } => return Some((field, expected)),
+            _ => return None,
+        }
+    }
+}
+
+/// serde-saphyr's Display may prefix and append its own position; ours is printed
+/// separately.
 fn clean_message(s: &str) -> String {
     let first = s.lines().next().unwrap_or(s).trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let first = match first.strip_prefix("line ") {
+        // `line 2 column 1: ` before the message.
+        Some(rest) => rest
+            .split_once(": ")
+            .filter(|(at, _)| at.contains("column"))
+            .map_or(first, |(_, msg)| msg),
+        None => first,
+    };
     match first.find(" at line ") {
         Some(i) => first[..i].to_string(),
         None => first.to_string(),
@@ -329,21 +379,41 @@ mod tests {
 
     #[test]
     fn unknown_key_is_an_error_with_its_line() {
-        let (msg, loc) = parse("title: T\ncolour: red\n").unwrap_err();
-        assert!(msg.contains("colour"), "{msg}");
-        assert_eq!(loc.map(|l| l.0), Some(2));
+        let e = parse("title: T\ncolour: red\n").unwrap_err();
+        assert_eq!(e.message, "unknown key `colour`");
+        assert_eq!(e.at, Some((2, 1)));
+        assert_eq!(e.len, 6);
+        // Nothing close: the keys are listed.
+        let hint = e.hint.unwrap_or_default();
+        assert!(
+            hint.starts_with("the keys here are title, subtitle,"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn misspelt_key_suggests_the_nearest_at_any_depth() {
+        let e = parse("titel: T\n").unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("did you mean `title`?"));
+        let e = parse("title: T\npdf:\n  trim: 6x9\n  base_size: 10pt\n").unwrap_err();
+        assert_eq!(e.message, "unknown key `base_size`");
+        assert_eq!(e.at, Some((4, 3)));
+        assert_eq!(e.hint.as_deref(), Some("did you mean `base-size`?"));
+        let e = parse("pdf:\n  margins: { inner: 1in, outter: 1in }\n").unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("did you mean `outer`?"));
     }
 
     #[test]
     fn duplicate_key_is_an_error() {
-        let (msg, loc) = parse("title: T\ntitle: U\n").unwrap_err();
-        assert!(msg.to_lowercase().contains("duplicate"), "{msg}");
-        assert_eq!(loc.map(|l| l.0), Some(2));
+        let e = parse("title: T\ntitle: U\n").unwrap_err();
+        assert!(e.message.to_lowercase().contains("duplicate"), "{e:?}");
+        assert!(!e.message.starts_with("error:"), "{e:?}");
+        assert_eq!(e.at.map(|l| l.0), Some(2));
     }
 
     #[test]
     fn wrong_type_is_an_error_with_its_line() {
-        let (_, loc) = parse("title: T\nepub:\n  embed-fonts: maybe\n").unwrap_err();
-        assert_eq!(loc.map(|l| l.0), Some(3));
+        let e = parse("title: T\nepub:\n  embed-fonts: maybe\n").unwrap_err();
+        assert_eq!(e.at.map(|l| l.0), Some(3));
     }
 }

@@ -462,18 +462,22 @@ fn read_manifest(
     let msrc = add_source(sources, diags, manifest_path.clone(), read);
     match manifest::parse(&sources.get(msrc).text) {
         Ok(m) => Some((msrc, m)),
-        Err((msg, loc)) => {
-            let mut d = Diagnostic::error(Code::E0002, format!("invalid book.yaml: {msg}"));
-            d = match loc {
+        Err(e) => {
+            let mut d = Diagnostic::error(Code::E0002, format!("invalid book.yaml: {}", e.message));
+            d = match e.at {
                 Some((l, c)) => {
                     let off = sources.offset_of(msrc, l, c);
+                    let end = sources.offset_of(msrc, l, c + e.len);
                     d.at(Span::new(
                         msrc,
-                        off..next_char(&sources.get(msrc).text, off),
+                        off..end.max(next_char(&sources.get(msrc).text, off)),
                     ))
                 }
                 None => d.in_file(&manifest_path),
             };
+            if let Some(hint) = e.hint {
+                d = d.hint(hint);
+            }
             diags.push(d);
             None
         }

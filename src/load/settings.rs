@@ -73,7 +73,7 @@ pub(super) fn print_settings(
             _ => bad(
                 n,
                 "a place for notes",
-                "use `foot` (the foot of the page that cites them), `chapter` (the end of each chapter) or `book` (the end of the book)",
+                &nearest_or(&n.value, &["foot", "chapter", "book"], "use `foot` (the foot of the page that cites them), `chapter` (the end of each chapter) or `book` (the end of the book)"),
             ),
         }
     }
@@ -103,7 +103,11 @@ fn print_service(
             None => bad(
                 v,
                 "a print service bookbind knows",
-                "use `kdp` (Amazon KDP), `ingram` (IngramSpark) or `lulu`",
+                &nearest_or(
+                    &v.value,
+                    &["kdp", "ingram", "lulu"],
+                    "use `kdp` (Amazon KDP), `ingram` (IngramSpark) or `lulu`",
+                ),
             ),
         }
     }
@@ -111,7 +115,11 @@ fn print_service(
         match v.value.trim().to_ascii_lowercase().as_str() {
             "white" => s.paper = Paper::White,
             "cream" | "creme" => s.paper = Paper::Cream,
-            _ => bad(v, "a paper", "use `white` or `cream`"),
+            _ => bad(
+                v,
+                "a paper",
+                &nearest_or(&v.value, &["white", "cream"], "use `white` or `cream`"),
+            ),
         }
     }
     if let Some(v) = &p.bleed {
@@ -122,7 +130,11 @@ fn print_service(
             _ => bad(
                 v,
                 "a bleed setting",
-                "use `auto` (bleed when something prints to the edge), `true` or `false`",
+                &nearest_or(
+                    &v.value,
+                    &["auto", "true", "false"],
+                    "use `auto` (bleed when something prints to the edge), `true` or `false`",
+                ),
             ),
         }
     }
@@ -232,6 +244,15 @@ fn margins(
     }
 }
 
+/// The help for a value that is none of `known`: the nearest of them when one is
+/// close (a misspelling), else `hint`.
+fn nearest_or(value: &str, known: &[&str], hint: &str) -> String {
+    match crate::diag::nearest(value.trim(), known.iter().copied()) {
+        Some(k) => crate::diag::did_you_mean(k),
+        None => hint.to_string(),
+    }
+}
+
 /// "`VALUE` is not WHAT", at the value.
 fn not_a(
     v: &Spanned<String>,
@@ -306,5 +327,12 @@ mod tests {
         assert_eq!(parse_length("10.5pt"), Some(10.5));
         assert_eq!(parse_length("ten"), None);
         assert_eq!(parse_trim("6 by 9"), None);
+    }
+
+    #[test]
+    fn a_misspelt_setting_value_is_told_the_nearest() {
+        let known = ["kdp", "ingram", "lulu"];
+        assert_eq!(nearest_or("igram", &known, "use"), "did you mean `ingram`?");
+        assert_eq!(nearest_or("amazon", &known, "use"), "use");
     }
 }

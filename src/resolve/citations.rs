@@ -38,7 +38,7 @@ pub fn resolve(
         .as_ref()
         .and_then(|b| read(b, sources, diags));
     let mut cites = collect(d, bib.as_ref());
-    let keys_known = check_keys(&cites, bib.is_some(), |k| known(bib.as_ref(), k), diags);
+    let keys_known = check_keys(&cites, bib.as_ref(), diags);
     let style = check_style(loaded, diags);
     let (Some(bib), Some(style), true) = (&bib, style.as_deref(), keys_known) else {
         return;
@@ -100,25 +100,25 @@ fn collect(d: &mut Draft, bib: Option<&Bib>) -> Vec<Citation> {
     cites
 }
 
-/// An error at each key the bibliography lacks; true when there is none.
-fn check_keys(
-    cites: &[Citation],
-    have_bib: bool,
-    known: impl Fn(&str) -> bool,
-    diags: &mut Vec<Diagnostic>,
-) -> bool {
+/// An error at each key the bibliography lacks, with the nearest key it has when
+/// one is close (a misspelling); true when there is none.
+fn check_keys(cites: &[Citation], bib: Option<&Bib>, diags: &mut Vec<Diagnostic>) -> bool {
     let mut all = true;
     for it in cites.iter().flat_map(|c| &c.items) {
-        if known(&it.key) {
+        if known(bib, &it.key) {
             continue;
         }
         all = false;
         let e = Diagnostic::error(Code::E0006, format!("unknown citation key `{}`", it.key))
             .at(it.span.clone());
-        diags.push(if have_bib {
-            e.hint("add the entry to the bibliography, or fix the key's spelling")
-        } else {
-            e.hint("name a bibliography file in book.yaml: `bibliography: references.yaml`")
+        diags.push(match bib {
+            Some(b) => match crate::diag::nearest(&it.key, b.library.keys()) {
+                Some(k) => e.hint(crate::diag::did_you_mean(k)),
+                None => e.hint("add the entry to the bibliography, or fix the key's spelling"),
+            },
+            None => {
+                e.hint("name a bibliography file in book.yaml: `bibliography: references.yaml`")
+            }
         });
     }
     all
@@ -153,9 +153,13 @@ fn check_style(
             Some(s) => d.at(s.clone()),
             None => d,
         };
-        diags.push(
-            d.hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`, or a `.csl` file in the book folder"),
-        );
+        let names = archive::ArchivedStyle::all()
+            .iter()
+            .flat_map(|s| s.names().iter().copied());
+        diags.push(match crate::diag::nearest(&name.value, names) {
+            Some(n) => d.hint(crate::diag::did_you_mean(n)),
+            None => d.hint("use a style bundled with hayagriva, such as `apa`, `vancouver`, `chicago-author-date`, `ieee` or `mla`, or a `.csl` file in the book folder"),
+        });
     }
     found.map(Cow::Borrowed)
 }

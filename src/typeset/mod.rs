@@ -117,6 +117,10 @@ impl Geometry {
     }
 }
 
+/// Told `(done, total)` each time a part has been set (from any thread), for a
+/// progress bar; see `typeset_with`.
+pub type Tick<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// The whole layout: flow, pages, and the document for the writer; for a print
 /// service, laid out until its margins fit the page count, then checked against
 /// its rules.
@@ -125,20 +129,23 @@ pub fn typeset(
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
 ) -> (Document, LayoutReport) {
-    typeset_with(book, fonts, diags, None)
+    typeset_with(book, fonts, diags, None, None)
 }
 
 /// `typeset`, reusing the parts set by an earlier build that are set the same way
-/// now (`SetCache`): what `watch` does after an edit.
+/// now (`SetCache`: what `watch` does after an edit), and telling `tick` as each
+/// part is set or reused (again for each layout pass a print service needs). The
+/// same document whether or not anything is reused or told.
 pub fn typeset_with(
     book: &Book,
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
     mut cache: Option<&mut SetCache>,
+    tick: Option<Tick>,
 ) -> (Document, LayoutReport) {
     let g = Geometry::of(book);
     let Some(service) = book.settings.pdf.profile else {
-        return lay_out(book, &g, fonts, diags, cache);
+        return lay_out(book, &g, fonts, diags, cache, tick);
     };
     let p = profile::Profile::of(service);
     let bleed = preflight::bleeds(book, diags);
@@ -147,7 +154,7 @@ pub fn typeset_with(
     loop {
         passes += 1;
         let mut pass = Vec::new();
-        let (doc, report) = lay_out(book, &g, fonts, &mut pass, cache.as_deref_mut());
+        let (doc, report) = lay_out(book, &g, fonts, &mut pass, cache.as_deref_mut(), tick);
         // The page count the service prints: padded to even.
         let pages = doc.pages.len() + doc.pages.len() % 2;
         let need = preflight::inner_for(p, pages, &g);
@@ -170,6 +177,7 @@ fn lay_out(
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
     cache: Option<&mut SetCache>,
+    tick: Option<Tick>,
 ) -> (Document, LayoutReport) {
     let mut ctx = Ctx {
         fonts,
@@ -178,7 +186,7 @@ fn lay_out(
         expansion: book.settings.pdf.expansion,
     };
     let contents_at = book.contents_at;
-    let set = set_parts(book, g, fonts, cache);
+    let set = set_parts(book, g, fonts, cache, tick);
     diags.extend(set.findings.diagnostics(book));
     let (parts_flow, images) = (set.flow, set.images);
     let split = parts_flow
@@ -224,16 +232,24 @@ pub(crate) fn face_files(fonts: &FontSet) -> Vec<FaceFile> {
 /// the pagination are redone while the contents' page numbers settle. Parts are
 /// independent, so they are set in parallel, each thread with its own shaper (and
 /// word cache), and appended in book order: the same flow whatever the number of
-/// threads.
+/// threads. `tick` is told how many are set as each is (or is reused from `cache`).
 fn set_parts(
     book: &Book,
     g: &Geometry,
     fonts: &FontSet,
     cache: Option<&mut SetCache>,
+    tick: Option<Tick>,
 ) -> flow::Set {
     let recto_chapters = book.settings.pdf.recto_chapters;
     let keys = cache.as_ref().map(|_| SetCache::keys(book, g));
     let earlier = cache.as_deref();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let told = |_: ()| {
+        if let Some(tick) = tick {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            tick(n, book.parts.len());
+        }
+    };
     let sets: Vec<(flow::Set, bool)> = (0..book.parts.len())
         .into_par_iter()
         .map_init(
@@ -249,6 +265,7 @@ fn set_parts(
                         let texts = crate::model::pages::texts_of(&book.parts[i]);
                         let mut set = set.clone();
                         rekey(&mut set, |k| k.from_index(&texts));
+                        told(());
                         return (set, false);
                     }
                 }
@@ -262,7 +279,9 @@ fn set_parts(
                 }
                 let mut b = g.builder(ctx, recto_chapters);
                 b.part(book, i);
-                (b.finish(), true)
+                let part = b.finish();
+                told(());
+                (part, true)
             },
         )
         .collect();
