@@ -36,6 +36,7 @@
 //! | `14_pdf_write` | the laid-out document to PDF bytes: subsets, streams (`pdf::write`) |
 //! | `15_pdf_render` | all of the PDF, fonts loaded: typeset, then write (`bookbind::print_edition`) |
 //! | `16_build` | everything, both editions written to a temporary folder (`bookbind::build`) |
+//! | `17_rebuild` | what `watch` does after a one-paragraph edit: both editions built again with the cache of the build before (`bookbind::build_with`), one sentence added to or taken from a paragraph of the middle chapter in turn, on a copy of the book |
 //!
 //! `06` − `05` is mostly the zip; `13` −
 //! `11` − `12` is the contents passes and placing. Fixtures (the loaded and resolved
@@ -566,6 +567,60 @@ fn build_(b: Bencher, f: &Fixture) {
     });
 }
 
+/// `watch` after an edit: a copy of the book, built once with a cache; each
+/// iteration adds a sentence to a paragraph of the middle chapter (or takes it
+/// away again) and builds both editions with the cache, so that one part is set
+/// again and the rest reused.
+fn rebuild_(b: Bencher, f: &Fixture) {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let book = tmp.path().join("book");
+    copy_tree(&f.dir, &book);
+    let opts = BuildOptions {
+        input: bookbind::load::Input::Folder(book.clone()),
+        out_dir: tmp.path().join("out"),
+        formats: vec![Format::Epub, Format::Pdf],
+        source_date_epoch: Some(EPOCH),
+        report: None,
+    };
+    let mut cache = bookbind::Cache::default();
+    let r = bookbind::build_with(&opts, Some(&mut cache), &bookbind::Quiet);
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let loaded = r.sources.iter().map(|(_, s)| s.path.clone());
+    let md: Vec<PathBuf> = loaded
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    let chapter = md[md.len() / 2].clone();
+    let original = std::fs::read_to_string(&chapter).expect("the chapter");
+    let at = original
+        .match_indices("\n\n")
+        .map(|(i, _)| i)
+        .nth(3)
+        .unwrap_or(original.trim_end().len());
+    let edited = format!("{} One more sentence.{}", &original[..at], &original[at..]);
+    let mut turn = false;
+    b.bench_local(|| {
+        turn = !turn;
+        std::fs::write(&chapter, if turn { &edited } else { &original }).expect("written");
+        let r = bookbind::build_with(&opts, Some(&mut cache), &bookbind::Quiet);
+        assert!(!r.has_errors(), "{:?}", r.diagnostics);
+        assert_eq!(cache.sets.set, 1, "one part set again");
+        r.written.len()
+    });
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder");
+    for e in std::fs::read_dir(from).expect("the book folder") {
+        let e = e.expect("an entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("a type").is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copied");
+        }
+    }
+}
+
 /// The same stages for one book, in a group whose sample counts suit its size.
 macro_rules! stages {
     ($which:expr) => {
@@ -633,6 +688,10 @@ macro_rules! stages {
         #[divan::bench(name = "16_build")]
         fn build(b: Bencher) {
             build_(b, fixture($which))
+        }
+        #[divan::bench(name = "17_rebuild")]
+        fn rebuild(b: Bencher) {
+            rebuild_(b, fixture($which))
         }
     };
 }
