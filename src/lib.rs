@@ -567,7 +567,7 @@ pub fn print_cover(
     let sheet = typeset::cover::Sheet::of(book, pages);
     let picture = book.cover.and_then(|i| {
         let r = &book.resources[i];
-        match typeset::image::decode(&r.data, r.media_type) {
+        match typeset::image::read(&r.data, r.media_type) {
             Ok(img) => {
                 diags.extend(cover_picture_findings(&img, &sheet, &r.name));
                 Some(img)

@@ -30,7 +30,8 @@ const DRAWING: (u32, u32) = COVER_PIXELS;
 pub(super) struct Cover {
     /// Path in the container (`images/cover.png`).
     pub name: String,
-    pub data: Vec<u8>,
+    /// The book's own bytes when it is the author's picture (shared, not copied).
+    pub data: std::sync::Arc<[u8]>,
     pub media_type: &'static str,
 }
 
@@ -48,14 +49,14 @@ pub(super) fn cover(book: &Book) -> (Cover, Option<String>) {
             return (given, None);
         }
         Some(r) => (r.data.clone(), Some(r)),
-        None => (cover_svg(book).into_bytes(), None),
+        None => (cover_svg(book).into_bytes().into(), None),
     };
     let fonts = crate::svg::book_fonts(&book.typefaces);
     match raster(&svg, fonts) {
         Ok(png) => (
             Cover {
                 name: "images/cover.png".into(),
-                data: png,
+                data: png.into(),
                 media_type: MediaType::Png.as_str(),
             },
             None,
@@ -92,11 +93,15 @@ pub(super) fn raster(
         &mut pixmap.as_mut(),
     );
     // Opaque everywhere (drawn over white), so the premultiplied samples are the
-    // colours themselves: the alpha channel is dropped.
-    let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
-    for p in pixmap.data().chunks_exact(4) {
-        rgb.extend_from_slice(&p[..3]);
+    // colours themselves: the alpha channel is dropped, in place (pixel i moves
+    // from 4i to 3i, never over one not yet moved), rather than into a second
+    // picture's worth of memory (12 MB at the full size).
+    let mut rgb = pixmap.take();
+    let pixels = rgb.len() / 4;
+    for i in 0..pixels {
+        rgb.copy_within(4 * i..4 * i + 3, 3 * i);
     }
+    rgb.truncate(3 * pixels);
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);

@@ -93,7 +93,7 @@ pub fn write(
     add_cover(&mut b, book, diags)?;
     for (i, r) in book.resources.iter().enumerate() {
         if Some(i) != book.cover {
-            b.add_resource(&r.name, r.data.as_slice(), r.media_type.as_str())?;
+            b.add_resource(&r.name, &r.data[..], r.media_type.as_str())?;
         }
     }
     let marked = add_parts(&mut b, book, pages, diags)?;
@@ -161,7 +161,7 @@ fn add_cover(b: &mut Builder, book: &Book, diags: &mut Vec<Diagnostic>) -> Resul
             format!("the cover could not be rendered to PNG ({why}); the EPUB's cover is the SVG as given, which Kindle does not show"),
         ));
     }
-    b.add_cover_image(&c.name, c.data.as_slice(), c.media_type)?;
+    b.add_cover_image(&c.name, &c.data[..], c.media_type)?;
     b.add_content(
         EpubContent::new("cover.xhtml", cover::cover_page(book, &c.name).as_bytes())
             .reftype(ReferenceType::Cover),
@@ -279,7 +279,11 @@ fn patch_container(
 ) -> zip::result::ZipResult<Vec<u8>> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub))?;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(epub.len() + 1024)));
+    // Room for the whole new container at once (the new nav may be larger than
+    // the old, compressed): grown by doubling, a book of pictures would hold
+    // twice its size here.
+    let room = epub.len() + nav.len() + 4096;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(room)));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for i in 0..archive.len() {

@@ -244,7 +244,9 @@ pub struct Resource {
     /// Path inside the container, e.g. `images/map.png`.
     pub name: String,
     pub media_type: MediaType,
-    pub data: Vec<u8>,
+    /// The file's bytes, shared by both editions (the EPUB copies them into its
+    /// container, the print edition into its pictures) rather than copied.
+    pub data: std::sync::Arc<[u8]>,
 }
 
 /// The kinds of picture a book may hold.

@@ -1,28 +1,58 @@
-//! Pictures as XObjects: JPEG passed through (DCTDecode, never recompressed), raw
-//! samples compressed with the rest of the file, alpha as a soft mask; a drawing's
-//! form XObject copied from the small file `typeset` made of it (see
-//! `typeset/image/svg.rs` for why a file), with every object it refers to,
-//! renumbered into this one.
+//! Pictures as XObjects, each made on its own and its pixels dropped as soon as
+//! its streams are: JPEG passed through (DCTDecode, never recompressed); a PNG
+//! the PDF can carry as it is (no alpha, no transparent colour, not interlaced,
+//! up to 8 bits) passed through too, its compressed data as FlateDecode with the
+//! PNG predictors (as pdfTeX does); any other PNG, GIF or WebP decoded a row at a
+//! time into Flate-compressed samples, with its alpha as a soft mask unless every
+//! pixel is opaque; a drawing's form XObject copied from the small file `typeset`
+//! made of it (see `typeset/image/svg.rs` for why a file), with every object it
+//! refers to, renumbered into this one.
 //!
-//! Decodes and scales nothing: `typeset` hands over the samples and where they go.
+//! Scales nothing and decides nothing about where a picture goes: `typeset`
+//! hands over the file and where it is drawn. Pictures are made in parallel,
+//! as many at a time as there are threads, so that memory holds a few decoded
+//! rows and the compressed streams, never a book's worth of pixels.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 
-use lopdf::{dictionary, Object, ObjectId, Stream};
+use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream};
+use rayon::prelude::*;
 
 use super::WriteError;
-use crate::typeset::doc::{Document, Image, ImageData};
+use crate::typeset::doc::{Document, Image, ImageData, RasterFormat};
+
+/// Zlib level of decoded samples: the rest of the file's (`finish.rs`), fast for
+/// a few per cent of size.
+const LEVEL: u32 = 4;
 
 /// Writes every image of the document, in order; returns their ids by image index.
 pub(super) fn embed_images(
     pdf: &mut lopdf::Document,
     doc: &Document,
 ) -> Result<Vec<ObjectId>, WriteError> {
+    // Raster pictures become streams on rayon's threads (the same bytes in any
+    // order); objects are then numbered in the document's order.
+    let made: Vec<Result<Option<Made>, String>> = doc
+        .images
+        .par_iter()
+        .map(|image| match &image.data {
+            ImageData::Vector { .. } => Ok(None),
+            _ => made(image).map(Some),
+        })
+        .collect();
     doc.images
         .iter()
+        .zip(made)
         .enumerate()
-        .map(|(index, image)| {
-            embed_image(pdf, image).map_err(|reason| WriteError::Picture { index, reason })
+        .map(|(index, (image, made))| {
+            let id = match (made, &image.data) {
+                (Ok(Some(m)), _) => Ok(add(pdf, m)),
+                (Ok(None), ImageData::Vector { pdf: file, form }) => copy_form(pdf, file, *form),
+                (Ok(None), _) => Err("the picture was not made".to_string()),
+                (Err(e), _) => Err(e),
+            };
+            id.map_err(|reason| WriteError::Picture { index, reason })
         })
         .collect()
 }
@@ -32,60 +62,280 @@ pub(super) fn image_name(index: usize) -> String {
     format!("Im{index}")
 }
 
-/// An image XObject: JPEG as is (DCTDecode, never recompressed); raw samples
-/// compressed with the rest of the file, alpha as a soft mask.
-fn embed_image(pdf: &mut lopdf::Document, image: &Image) -> Result<ObjectId, String> {
-    let base = |cs: &str| {
-        dictionary! {
-            "Type" => "XObject",
-            "Subtype" => "Image",
-            "Width" => image.width as i64,
-            "Height" => image.height as i64,
-            "ColorSpace" => cs.to_string(),
-            "BitsPerComponent" => 8,
-        }
+/// A raster picture's image XObject, and its soft mask if it has one.
+struct Made {
+    image: Stream,
+    mask: Option<Stream>,
+}
+
+/// Adds a picture's objects (its mask first), returning the image's id.
+fn add(pdf: &mut lopdf::Document, made: Made) -> ObjectId {
+    let Made { mut image, mask } = made;
+    if let Some(mask) = mask {
+        let id = pdf.add_object(mask);
+        image.dict.set("SMask", id);
+    }
+    pdf.add_object(image)
+}
+
+/// An image XObject's dictionary: `bits` per sample in `colour_space`.
+fn image_dict(image: &Image, colour_space: Object, bits: i64) -> Dictionary {
+    dictionary! {
+        "Type" => "XObject",
+        "Subtype" => "Image",
+        "Width" => image.width as i64,
+        "Height" => image.height as i64,
+        "ColorSpace" => colour_space,
+        "BitsPerComponent" => bits,
+    }
+}
+
+/// A stream already filtered, which `finish` must not compress again; its
+/// buffer trimmed to its length (streams stay until the file is written).
+fn filtered(dict: Dictionary, mut data: Vec<u8>) -> Stream {
+    data.shrink_to_fit();
+    Stream::new(dict, data).with_compression(false)
+}
+
+/// A raster picture's streams.
+fn made(image: &Image) -> Result<Made, String> {
+    match &image.data {
+        ImageData::Jpeg { bytes, components } => Ok(jpeg(image, bytes, *components)),
+        ImageData::Raster {
+            bytes,
+            format: RasterFormat::Png,
+            ..
+        } => png(image, bytes),
+        ImageData::Raster { bytes, format, .. } => decoded(image, bytes, *format),
+        ImageData::Vector { .. } => Err("a drawing is copied, not made".into()),
+    }
+}
+
+/// A JPEG as it is (DCTDecode, never recompressed).
+fn jpeg(image: &Image, bytes: &[u8], components: u8) -> Made {
+    let cs = match components {
+        1 => "DeviceGray",
+        4 => "DeviceCMYK",
+        _ => "DeviceRGB",
     };
-    Ok(match &image.data {
-        ImageData::Vector { pdf: file, form } => return copy_form(pdf, file, *form),
-        ImageData::Jpeg { bytes, components } => {
-            let cs = match components {
-                1 => "DeviceGray",
-                4 => "DeviceCMYK",
-                _ => "DeviceRGB",
-            };
-            let mut dict = base(cs);
-            dict.set("Filter", "DCTDecode");
-            if *components == 4 {
-                // Adobe's CMYK JPEGs are stored inverted.
-                dict.set(
-                    "Decode",
-                    vec![
-                        1.into(),
-                        0.into(),
-                        1.into(),
-                        0.into(),
-                        1.into(),
-                        0.into(),
-                        1.into(),
-                        0.into(),
-                    ],
-                );
-            }
-            pdf.add_object(Stream::new(dict, bytes.clone()).with_compression(false))
+    let mut dict = image_dict(image, Object::Name(cs.into()), 8);
+    dict.set("Filter", "DCTDecode");
+    if components == 4 {
+        // Adobe's CMYK JPEGs are stored inverted.
+        let decode: Vec<Object> = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::from).into();
+        dict.set("Decode", decode);
+    }
+    Made {
+        image: filtered(dict, bytes.to_vec()),
+        mask: None,
+    }
+}
+
+/// A PNG: passed through when the PDF can carry its data as they are, else
+/// decoded a row at a time.
+fn png(image: &Image, bytes: &[u8]) -> Result<Made, String> {
+    let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .map_err(|e| e.to_string())?;
+    let info = reader.info();
+    if let Some(colour_space) = passed_through(info) {
+        let colors: i64 = if info.color_type == png::ColorType::Rgb {
+            3
+        } else {
+            1
+        };
+        let bits = info.bit_depth as u8 as i64;
+        let mut dict = image_dict(image, colour_space, bits);
+        dict.set("Filter", "FlateDecode");
+        dict.set(
+            "DecodeParms",
+            dictionary! {
+                // PNG prediction, its filter chosen row by row.
+                "Predictor" => 15,
+                "Colors" => colors,
+                "BitsPerComponent" => bits,
+                "Columns" => info.width as i64,
+            },
+        );
+        return Ok(Made {
+            image: filtered(dict, image_data(bytes)?),
+            mask: None,
+        });
+    }
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+    let (color, _) = reader.output_color_type();
+    let mut split = Split::new(
+        color.samples(),
+        matches!(
+            color,
+            png::ColorType::Grayscale | png::ColorType::GrayscaleAlpha
+        ),
+    );
+    if reader.info().interlaced {
+        // Adam7's passes give rows out of order: the whole picture, this once.
+        let size = reader.output_buffer_size().ok_or("the PNG is too large")?;
+        let mut buf = vec![0; size];
+        let out = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+        for row in buf[..out.buffer_size()].chunks_exact(out.line_size) {
+            split.row(row)?;
         }
-        ImageData::Raw {
-            samples,
+    } else {
+        while let Some(row) = reader.next_row().map_err(|e| e.to_string())? {
+            split.row(row.data())?;
+        }
+    }
+    split.finish(image)
+}
+
+/// The colour space of a PNG the PDF can carry as it is: no alpha channel and
+/// no transparent colour (a mask needs the pixels), not interlaced (the
+/// predictors work on whole rows in order), at most 8 bits (16 wants PDF 1.5).
+fn passed_through(info: &png::Info) -> Option<Object> {
+    if info.interlaced || info.trns.is_some() || info.bit_depth as u8 > 8 {
+        return None;
+    }
+    match info.color_type {
+        png::ColorType::Grayscale => Some(Object::Name(b"DeviceGray".to_vec())),
+        png::ColorType::Rgb => Some(Object::Name(b"DeviceRGB".to_vec())),
+        png::ColorType::Indexed => {
+            let palette = info.palette.as_deref()?;
+            let colours = palette.len() / 3;
+            if colours == 0 || colours > 256 {
+                return None;
+            }
+            Some(Object::Array(vec![
+                Object::Name(b"Indexed".to_vec()),
+                Object::Name(b"DeviceRGB".to_vec()),
+                Object::Integer(colours as i64 - 1),
+                Object::String(
+                    palette[..colours * 3].to_vec(),
+                    lopdf::StringFormat::Hexadecimal,
+                ),
+            ]))
+        }
+        png::ColorType::GrayscaleAlpha | png::ColorType::Rgba => None,
+    }
+}
+
+/// The data of a PNG's IDAT chunks, one zlib stream.
+fn image_data(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut at = 8;
+    while let Some(head) = bytes.get(at..at + 8) {
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let body = bytes
+            .get(at + 8..(at + 8).saturating_add(len))
+            .ok_or("a chunk of the PNG runs past its end")?;
+        match &head[4..8] {
+            b"IDAT" => out.extend_from_slice(body),
+            b"IEND" => break,
+            _ => {}
+        }
+        at += 12 + len;
+    }
+    if out.is_empty() {
+        return Err("the PNG has no image data".into());
+    }
+    Ok(out)
+}
+
+/// A GIF (its first frame) or a WebP, decoded whole by the `image` crate.
+fn decoded(image: &Image, bytes: &[u8], format: RasterFormat) -> Result<Made, String> {
+    let format = match format {
+        RasterFormat::Gif => image::ImageFormat::Gif,
+        RasterFormat::Webp => image::ImageFormat::WebP,
+        RasterFormat::Png => image::ImageFormat::Png,
+    };
+    let img = image::load_from_memory_with_format(bytes, format).map_err(|e| e.to_string())?;
+    let color = img.color();
+    let (gray, alpha) = (!color.has_color(), color.has_alpha());
+    let (buf, channels) = match (gray, alpha) {
+        (true, false) => (img.into_luma8().into_raw(), 1),
+        (true, true) => (img.into_luma_alpha8().into_raw(), 2),
+        (false, false) => (img.into_rgb8().into_raw(), 3),
+        (false, true) => (img.into_rgba8().into_raw(), 4),
+    };
+    let mut split = Split::new(channels, gray);
+    let row = (image.width as usize * channels).max(1);
+    for r in buf.chunks(row) {
+        split.row(r)?;
+    }
+    split.finish(image)
+}
+
+/// Rows of interleaved 8-bit pixels (gray or RGB, then alpha if 2 or 4 samples)
+/// split as the PDF carries them, compressed as they come: colour samples, and
+/// the alpha channel apart as a soft mask.
+struct Split {
+    channels: usize,
+    gray: bool,
+    colour: flate2::write::ZlibEncoder<Vec<u8>>,
+    alpha: Option<flate2::write::ZlibEncoder<Vec<u8>>>,
+    /// Every alpha sample so far is 255.
+    opaque: bool,
+    /// One row's colour samples, then its alpha.
+    scratch: Vec<u8>,
+}
+
+impl Split {
+    fn new(channels: usize, gray: bool) -> Split {
+        let encoder =
+            || flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(LEVEL));
+        Split {
+            channels,
             gray,
-            alpha,
-        } => {
-            let mut dict = base(if *gray { "DeviceGray" } else { "DeviceRGB" });
-            if let Some(a) = alpha {
-                let mask = pdf.add_object(Stream::new(base("DeviceGray"), a.clone()));
-                dict.set("SMask", mask);
-            }
-            pdf.add_object(Stream::new(dict, samples.clone()))
+            colour: encoder(),
+            alpha: (channels == 2 || channels == 4).then(encoder),
+            opaque: true,
+            scratch: Vec::new(),
         }
-    })
+    }
+
+    fn row(&mut self, row: &[u8]) -> Result<(), String> {
+        let io = |e: std::io::Error| e.to_string();
+        let Some(alpha) = &mut self.alpha else {
+            return self.colour.write_all(row).map_err(io);
+        };
+        let colour = self.channels - 1;
+        self.scratch.clear();
+        for px in row.chunks_exact(self.channels) {
+            self.scratch.extend_from_slice(&px[..colour]);
+        }
+        self.colour.write_all(&self.scratch).map_err(io)?;
+        self.scratch.clear();
+        self.scratch
+            .extend(row.chunks_exact(self.channels).map(|px| px[colour]));
+        self.opaque &= self.scratch.iter().all(|&a| a == 255);
+        alpha.write_all(&self.scratch).map_err(io)
+    }
+
+    fn finish(self, image: &Image) -> Result<Made, String> {
+        let io = |e: std::io::Error| e.to_string();
+        let gray = Object::Name(b"DeviceGray".to_vec());
+        let cs = if self.gray {
+            gray.clone()
+        } else {
+            Object::Name(b"DeviceRGB".to_vec())
+        };
+        let mut dict = image_dict(image, cs, 8);
+        dict.set("Filter", "FlateDecode");
+        let samples = self.colour.finish().map_err(io)?;
+        // A mask that is fully opaque is no mask.
+        let mask = match self.alpha {
+            Some(alpha) if !self.opaque => {
+                let mut mask = image_dict(image, gray, 8);
+                mask.set("Filter", "FlateDecode");
+                Some(filtered(mask, alpha.finish().map_err(io)?))
+            }
+            _ => None,
+        };
+        Ok(Made {
+            image: filtered(dict, samples),
+            mask,
+        })
+    }
 }
 
 /// Copies object `form` of the PDF file `file`, and every object it refers to, into

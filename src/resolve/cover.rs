@@ -33,7 +33,7 @@ pub fn resolve(
             resources.push(Resource {
                 name: format!("images/cover.{}", media_type.extension()),
                 media_type,
-                data: data.clone(),
+                data: data.as_slice().into(),
             });
             Some(resources.len() - 1)
         }

@@ -474,7 +474,7 @@ impl Images<'_> {
             self.resources.push(Resource {
                 name: format!("images/{index:03}-{stem}.{}", media_type.extension()),
                 media_type,
-                data,
+                data: data.into(),
             });
             self.by_path.insert(path, index);
             Ok(index)

@@ -91,7 +91,9 @@ impl std::fmt::Debug for FaceFile {
     }
 }
 
-/// A picture as the PDF carries it: raster samples, or a drawing.
+/// A picture as the PDF carries it: a raster file as the book gives it, or a
+/// drawing. Raster pixels are not held here: the writer decodes each picture
+/// (or copies its compressed data) when it writes it, one at a time.
 #[derive(Debug, Clone)]
 pub struct Image {
     /// Pixels; for a drawing, its size in CSS pixels, rounded.
@@ -118,13 +120,30 @@ pub enum ImageData {
     /// it uses. The writer copies that object and what it refers to.
     Vector { pdf: Vec<u8>, form: u32 },
     /// A JPEG file, embedded as is; `components` is 1 (gray), 3 (RGB) or 4 (CMYK).
-    Jpeg { bytes: Vec<u8>, components: u8 },
-    /// 8-bit samples, gray or RGB, with an optional 8-bit alpha channel.
-    Raw {
-        samples: Vec<u8>,
-        gray: bool,
-        alpha: Option<Vec<u8>>,
+    Jpeg {
+        bytes: std::sync::Arc<[u8]>,
+        components: u8,
     },
+    /// A PNG, GIF or WebP file (the book's own bytes, shared, not copied), its
+    /// header read and checked: the writer makes its samples, and its alpha as
+    /// a soft mask, when it writes it.
+    Raster {
+        bytes: std::sync::Arc<[u8]>,
+        format: RasterFormat,
+        /// Gray samples (else RGB, or a palette of colours).
+        gray: bool,
+        /// It may be transparent: it has an alpha channel or a transparent
+        /// colour. The writer leaves out a mask in which every pixel is opaque.
+        alpha: bool,
+    },
+}
+
+/// The raster formats the writer decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RasterFormat {
+    Png,
+    Gif,
+    Webp,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -302,8 +302,8 @@ fn not_pdfx(doc: &Document) -> Option<String> {
                 Item::Link { .. } => Some("a link"),
                 Item::Image { image, .. } => doc.images.get(*image).and_then(|i| match &i.data {
                     ImageData::Vector { .. } => Some("a drawing (SVG)"),
-                    ImageData::Raw { alpha: Some(_), .. } => Some("a picture with transparency"),
-                    ImageData::Raw { gray: false, .. } => Some("a colour (RGB) picture"),
+                    data if super::image::transparent(data) => Some("a picture with transparency"),
+                    ImageData::Raster { gray: false, .. } => Some("a colour (RGB) picture"),
                     ImageData::Jpeg { components: 3, .. } => Some("a colour (RGB) picture"),
                     _ => None,
                 }),

@@ -107,7 +107,7 @@ impl Builder<'_, '_> {
             Some(i) => *i,
             None => {
                 let decoded =
-                    crate::typeset::image::decode(&res.data, res.media_type).and_then(|img| {
+                    crate::typeset::image::read(&res.data, res.media_type).and_then(|img| {
                         let (w, h) = img.size;
                         if w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite() {
                             Ok(img)
