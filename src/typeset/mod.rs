@@ -164,6 +164,7 @@ fn lay_out(
         shaper: shape::Shaper::new(),
         language: book.meta.language.clone(),
         expansion: book.settings.pdf.expansion,
+        words: Default::default(),
     };
     let contents_at = book.contents_at;
     let set = set_parts(book, g, fonts);
@@ -223,6 +224,7 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
                 shaper: shape::Shaper::new(),
                 language: book.meta.language.clone(),
                 expansion: book.settings.pdf.expansion,
+                words: Default::default(),
             },
             |ctx, i| {
                 // Each part is shaped and hyphenated in its own language.
@@ -249,6 +251,7 @@ fn set_parts(book: &Book, g: &Geometry, fonts: &FontSet) -> flow::Set {
             shaper: shape::Shaper::new(),
             language: book.meta.language.clone(),
             expansion: book.settings.pdf.expansion,
+            words: Default::default(),
         };
         let mut b = g.builder(&mut ctx, recto_chapters);
         b.book_notes(book, book.parts.len() - 1);
