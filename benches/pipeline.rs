@@ -331,6 +331,7 @@ fn make_flow(book: &Book, fonts: &FontSet) -> Vec<Flow> {
         shaper: Shaper::new(),
         language: book.meta.language.clone(),
         expansion: book.settings.pdf.expansion,
+        words: Default::default(),
     };
     let mut b = flow::Builder::new(
         &mut ctx,

@@ -95,6 +95,7 @@ pub fn cover(book: &Book, fonts: &FontSet, sheet: &Sheet, picture: Option<Image>
         shaper: super::shape::Shaper::new(),
         language: book.meta.language.clone(),
         expansion: false,
+        words: Default::default(),
     };
     let mut page = Page {
         width,

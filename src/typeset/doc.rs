@@ -266,8 +266,15 @@ impl Default for Repr {
 impl GlyphText {
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            // Only ever filled from a whole `&str`, so the bytes are UTF-8.
-            Repr::Inline { len, buf } => std::str::from_utf8(&buf[..*len as usize]).unwrap_or(""),
+            // Only ever filled from a whole `&str` (`From<&str>`; the fields are
+            // private to this module), so the bytes are UTF-8: not checked again,
+            // as every glyph of a book is read this way several times.
+            #[allow(unsafe_code)]
+            Repr::Inline { len, buf } => {
+                let bytes = buf.get(..*len as usize).unwrap_or(&[]);
+                // SAFETY: `bytes` is a whole `&str` copied in `From<&str>`.
+                unsafe { std::str::from_utf8_unchecked(bytes) }
+            }
             Repr::Heap(s) => s.as_ref(),
         }
     }

@@ -174,6 +174,9 @@ pub struct Face {
     font: Font,
     /// One bit per character below [`COVERAGE_BITMAP_CHARS`]: set if the face maps it.
     coverage: Box<[u64]>,
+    /// Every glyph's advance in ems, read from the font on first use: the check of
+    /// what reaches into the margins asks for the advance of every glyph of a book.
+    advances: std::sync::OnceLock<Box<[Em]>>,
 }
 
 impl fmt::Debug for Face {
@@ -243,6 +246,7 @@ impl Face {
             italic_angle,
             monospaced,
             coverage: coverage(&font),
+            advances: std::sync::OnceLock::new(),
             font,
         })
     }
@@ -273,8 +277,20 @@ impl Face {
 
     /// Advance width of a glyph, in ems (0 for a glyph the face lacks).
     pub fn advance(&self, glyph: u16) -> Em {
-        let advance = self.font.glyph_metrics().h_advance(glyph.into());
-        advance / f32::from(self.units_per_em.max(1))
+        let table = self.advances.get_or_init(|| {
+            let metrics = self.font.glyph_metrics();
+            let upem = f32::from(self.units_per_em.max(1));
+            (0..self.font.num_glyphs().min(u32::from(u16::MAX) + 1))
+                .map(|g| metrics.h_advance(g.into()) / upem)
+                .collect()
+        });
+        match table.get(usize::from(glyph)) {
+            Some(&advance) => advance,
+            None => {
+                let advance = self.font.glyph_metrics().h_advance(glyph.into());
+                advance / f32::from(self.units_per_em.max(1))
+            }
+        }
     }
 
     /// Distance between baselines the font suggests at `size`.

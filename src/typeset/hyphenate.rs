@@ -11,6 +11,14 @@
 //!
 //! Returns byte offsets only. Does not shape, measure or choose which point to take
 //! (that is `linebreak`'s job), and does not know whether the word ends a paragraph.
+//!
+//! A book says the same words again and again (a novel's 560,000 words are some
+//! 30,000 distinct ones), so each thread remembers the points of the words it has
+//! looked up, per language: a word is run through the patterns once.
+
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
 
 /// Letters a hyphenated word keeps before the first break: TYPESETTING.md, after TeX's
 /// `\lefthyphenmin`.
@@ -30,6 +38,25 @@ const SOFT_HYPHEN: char = '\u{AD}';
 /// Apostrophes inside a word ("don't", "children’s"): the word is hyphenated in the
 /// parts between them, never next to one.
 const APOSTROPHES: [char; 3] = ['\'', '\u{2019}', '\u{2BC}'];
+/// Words remembered per thread before the memory is emptied and starts again: a
+/// novel has some 30,000 words long enough to hyphenate; the bound keeps an input of
+/// only distinct words (a word list, generated text) from growing without end.
+const MAX_REMEMBERED: usize = 200_000;
+
+thread_local! {
+    /// The points of words looked up on this thread, per language tag as given.
+    static REMEMBERED: RefCell<Remembered> = RefCell::new(Remembered::default());
+}
+
+/// Words and their points in one language.
+type Words = FxHashMap<Box<str>, Box<[usize]>>;
+
+/// Words and their points, per language tag (a book has one or two).
+#[derive(Default)]
+struct Remembered {
+    languages: Vec<(String, Words)>,
+    words: usize,
+}
 
 /// Byte offsets inside `word` where a line may break with a hyphen, in increasing order.
 ///
@@ -46,6 +73,41 @@ const APOSTROPHES: [char; 3] = ['\'', '\u{2019}', '\u{2BC}'];
 ///
 /// Every offset is a char boundary strictly inside `word`.
 pub fn points(word: &str, language: &str) -> Vec<usize> {
+    // Fewer bytes than a break needs (two letters, a hyphen, three letters; six
+    // letters for the patterns): no point but the author's own (the common case).
+    if word.len() < MIN_WORD_LETTERS && !word.contains(SOFT_HYPHEN) {
+        return Vec::new();
+    }
+    REMEMBERED.with(|r| {
+        let Ok(mut r) = r.try_borrow_mut() else {
+            return points_of(word, language);
+        };
+        let i = match r.languages.iter().position(|(l, _)| l == language) {
+            Some(i) => i,
+            None => {
+                r.languages
+                    .push((language.to_string(), FxHashMap::default()));
+                r.languages.len() - 1
+            }
+        };
+        if let Some(found) = r.languages[i].1.get(word) {
+            return found.to_vec();
+        }
+        let found = points_of(word, language);
+        if r.words >= MAX_REMEMBERED {
+            r.languages.iter_mut().for_each(|(_, m)| m.clear());
+            r.words = 0;
+        }
+        r.words += 1;
+        r.languages[i]
+            .1
+            .insert(word.into(), found.as_slice().into());
+        found
+    })
+}
+
+/// `points`, worked out.
+fn points_of(word: &str, language: &str) -> Vec<usize> {
     let Some(lang) = language_of(language) else {
         return Vec::new();
     };
@@ -442,6 +504,28 @@ mod tests {
         }
         assert!(points("hyphenation", "ja").is_empty());
         assert!(points("日本語の文章です", "en").is_empty());
+    }
+
+    #[test]
+    fn a_word_looked_up_again_gets_the_points_worked_out_the_first_time() {
+        for (word, lang) in [
+            ("hyphenation", "en"),
+            ("Recommendations", "en"),
+            ("well-known", "en"),
+            ("hy\u{AD}p", "en"),
+            ("Silbentrennung", "de"),
+            ("paper", "en"),
+        ] {
+            let first = points(word, lang);
+            assert_eq!(first, points_of(word, lang), "{word}");
+            assert_eq!(points(word, lang), first, "{word}");
+        }
+        // The same word in another language is looked up in that language.
+        assert_ne!(
+            points("Silbentrennung", "de"),
+            points("Silbentrennung", "ja")
+        );
+        assert_eq!(points("hy\u{AD}p", "en"), [2]);
     }
 
     #[test]

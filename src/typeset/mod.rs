@@ -184,6 +184,7 @@ fn lay_out(
         shaper: shape::Shaper::new(),
         language: book.meta.language.clone(),
         expansion: book.settings.pdf.expansion,
+        words: Default::default(),
     };
     let contents_at = book.contents_at;
     let set = set_parts(book, g, fonts, cache, tick);
@@ -258,6 +259,7 @@ fn set_parts(
                 shaper: shape::Shaper::new(),
                 language: book.meta.language.clone(),
                 expansion: book.settings.pdf.expansion,
+                words: Default::default(),
             },
             |ctx, i| {
                 if let (Some(keys), Some(c)) = (&keys, earlier) {
@@ -298,6 +300,7 @@ fn set_parts(
             shaper: shape::Shaper::new(),
             language: book.meta.language.clone(),
             expansion: book.settings.pdf.expansion,
+            words: Default::default(),
         };
         let mut b = g.builder(&mut ctx, recto_chapters);
         b.book_notes(book, book.parts.len() - 1);

@@ -16,6 +16,7 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use unicode_bidi::{BidiInfo, Level};
 
 use bidi::mark_direction_changes;
@@ -53,6 +54,10 @@ const CJK_STRETCH_EM: Pt = 0.1;
 /// character too long by a hair still takes it, never enough to make
 /// characters touch.
 const CJK_SHRINK_EM: Pt = 0.02;
+/// Words kept cut into pieces (`WordCache`) before the cache is emptied and starts
+/// again: a novel has some 50,000 distinct words, in two or three styles; the bound
+/// keeps an input of only distinct words from growing without end.
+const MAX_CACHED_WORDS: usize = 200_000;
 /// A picture in a line of text (an icon, a badge) is this many ems tall, its foot
 /// on the baseline: about the height of capitals and ascenders, so that it stands
 /// as tall as the words beside it and never reaches the line above.
@@ -260,13 +265,68 @@ pub struct Ctx<'a> {
     pub language: String,
     /// Justified lines may expand or condense their glyphs (`pdf.expansion`).
     pub expansion: bool,
+    /// Words already shaped, hyphenated and cut into pieces.
+    pub words: WordCache,
 }
 
-/// One unit of the item list with what to draw for it.
+/// Words already cut into pieces, by everything that shapes them (style, size,
+/// raise, colour, the narrowest line, hyphenation, language): a book says the same
+/// words again and again, and a word met again costs a lookup instead of its
+/// shaping, hyphenation points and glyphs. Only words whose pieces depend on
+/// nothing else are kept: no break opportunity of the paragraph inside them (a
+/// hyphen, CJK), no bidi, no link, no character that no face has, not longer than
+/// the line. The same units as setting the word anew, so the same lines.
+#[derive(Default)]
+pub struct WordCache {
+    /// The language the words were set in; another empties the cache.
+    language: String,
+    words: FxHashMap<WordStyle, FxHashMap<Box<str>, Arc<[Unit]>>>,
+    count: usize,
+}
+
+/// What, besides its text, decides how a word is cut into pieces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct WordStyle {
+    style: Style,
+    /// `Pt::to_bits` of the size, the raise and the narrowest line.
+    size: u32,
+    dy: u32,
+    measure: u32,
+    color: Option<Color>,
+    hyphenate: bool,
+}
+
+impl WordCache {
+    fn get(&mut self, language: &str, key: &WordStyle, word: &str) -> Option<Arc<[Unit]>> {
+        if self.language != language {
+            self.words.clear();
+            self.count = 0;
+            self.language = language.to_string();
+            return None;
+        }
+        self.words.get(key)?.get(word).cloned()
+    }
+
+    fn put(&mut self, key: WordStyle, word: &str, units: Arc<[Unit]>) {
+        if self.count >= MAX_CACHED_WORDS {
+            self.words.clear();
+            self.count = 0;
+        }
+        self.count += 1;
+        self.words
+            .entry(key)
+            .or_default()
+            .insert(word.into(), units);
+    }
+}
+
+/// One unit of the item list with what to draw for it. Pieces are shared with the
+/// word cache; a line copies those it places.
+#[derive(Clone)]
 enum Unit {
     /// Shaped text of one face and one bidi level, and the byte offset in the
     /// paragraph's text where it begins.
-    Piece(Placed, Level, usize),
+    Piece(Arc<Placed>, Level, usize),
     Glue {
         natural: Pt,
         stretch: Pt,
@@ -278,7 +338,7 @@ enum Unit {
     },
     /// A break point; `hyphen` is drawn only if the line ends here.
     Break {
-        hyphen: Option<Placed>,
+        hyphen: Option<Arc<Placed>>,
         penalty: f32,
         flagged: bool,
     },
@@ -480,7 +540,7 @@ impl Ctx<'_> {
             if let Some(picture) = st.picture {
                 for c in run.text.chars() {
                     let piece = picture_piece(picture, size, spec.width, st.link.as_ref());
-                    units.push(Unit::Piece(piece, text.level(at), at));
+                    units.push(Unit::Piece(Arc::new(piece), text.level(at), at));
                     at += c.len_utf8();
                 }
                 continue;
@@ -638,8 +698,35 @@ impl Ctx<'_> {
         measure: Pt,
         notes: &mut Notes,
     ) {
+        // A word whose pieces depend on nothing but the word and its style is set
+        // once (see `WordCache`).
+        let end = word.at + word.text.len();
+        let from = text.breaks.partition_point(|b| b.0 < word.at);
+        let cacheable = text.levels.is_none()
+            && st.link.is_none()
+            && text.breaks.get(from).is_none_or(|b| b.0 >= end);
+        let key = WordStyle {
+            style: st.style,
+            size: size.to_bits(),
+            dy: dy.to_bits(),
+            measure: measure.to_bits(),
+            color: st.color,
+            hyphenate,
+        };
+        if cacheable {
+            if let Some(cached) = self.words.get(&self.language, &key, word.text) {
+                units.extend(cached.iter().map(|u| match u {
+                    Unit::Piece(p, level, at) => Unit::Piece(Arc::clone(p), *level, word.at + at),
+                    other => other.clone(),
+                }));
+                return;
+            }
+        }
+        let first = units.len();
+        let long_words = notes.long_words;
         let cuts = self.break_opportunities(word, text, hyphenate);
-        for (s0, s1, face, level) in self.segments(word, text, st.style, notes) {
+        let (segments, missing) = self.segments(word, text, st.style, notes);
+        for (s0, s1, face, level) in segments {
             let seg = &word.text[s0..s1];
             let rtl = level.is_rtl();
             // A cut where a segment starts: between two faces or directions, or
@@ -702,7 +789,7 @@ impl Ctx<'_> {
                     _ => 0.0,
                 };
                 piece.width += kern;
-                units.push(Unit::Piece(piece, level, word.at + s0 + from));
+                units.push(Unit::Piece(Arc::new(piece), level, word.at + s0 + from));
                 if cut.at < seg.len() {
                     let mut glue = self.break_at(cut, face, size, dy, st.link.as_ref(), level);
                     if let Unit::Glue { natural, .. } = &mut glue {
@@ -712,6 +799,16 @@ impl Ctx<'_> {
                 }
                 from = cut.at;
             }
+        }
+        if cacheable && !missing && notes.long_words == long_words {
+            let set: Arc<[Unit]> = units[first..]
+                .iter()
+                .map(|u| match u {
+                    Unit::Piece(p, level, at) => Unit::Piece(Arc::clone(p), *level, at - word.at),
+                    other => other.clone(),
+                })
+                .collect();
+            self.words.put(key, word.text, set);
         }
     }
 
@@ -748,19 +845,21 @@ impl Ctx<'_> {
 
     /// The word in stretches of one face and one bidi level each (start, end,
     /// face, level): the style's face where it has the character, else the
-    /// fallback, and the character noted as missing.
+    /// fallback, and the character noted as missing; and whether one was.
     fn segments(
         &self,
         word: Word,
         text: &Text,
         style: Style,
         notes: &mut Notes,
-    ) -> Vec<(usize, usize, FaceId, Level)> {
+    ) -> (Vec<(usize, usize, FaceId, Level)>, bool) {
         let mut segs: Vec<(usize, usize, FaceId, Level)> = Vec::new();
+        let mut missing = false;
         for (i, c) in word.text.char_indices() {
             let face = match self.fonts.face_for(style, c) {
                 Some(f) => f,
                 None => {
+                    missing = true;
                     if !notes.missing.contains(&c) {
                         notes.missing.push(c);
                     }
@@ -773,7 +872,7 @@ impl Ctx<'_> {
                 _ => segs.push((i, i + c.len_utf8(), face, level)),
             }
         }
-        segs
+        (segs, missing)
     }
 
     /// The break after a piece cut at `cut`: a hyphen drawn at a hyphenation
@@ -810,7 +909,9 @@ impl Ctx<'_> {
             let hg = self
                 .shaper
                 .shape(self.fonts, face, size, "-", &self.language);
-            Some(placed(&hg, "-", 0, 1, face, size, dy, link, false))
+            Some(Arc::new(placed(
+                &hg, "-", 0, 1, face, size, dy, link, false,
+            )))
         } else {
             None
         };
@@ -1685,6 +1786,7 @@ mod tests {
             shaper: Shaper::new(),
             language: language.into(),
             expansion: true,
+            words: WordCache::default(),
         }
     }
 
@@ -1774,6 +1876,50 @@ mod tests {
 
     fn left_edge(line: &Line) -> Pt {
         line.pieces.iter().map(|p| p.x).fold(Pt::MAX, Pt::min)
+    }
+
+    #[test]
+    fn words_set_again_from_the_cache_give_the_same_lines() {
+        let text = "Hyphenation makes extraordinarily long words fit: hyphenation, \
+                    extraordinarily, again and again, the same extraordinarily long words.";
+        let spec = Spec {
+            hyphenate: true,
+            indent: 12.0,
+            ..Spec::plain(110.0, Align::Justify)
+        };
+        let runs = [run(text, Style::Regular)];
+        let mut warm = ctx("en");
+        let first = warm.set(&runs, &spec, &mut Notes::default());
+        assert!(warm.words.count > 0, "no word was kept");
+        let again = warm.set(&runs, &spec, &mut Notes::default());
+        assert!(first.iter().any(|l| l.hyphenated), "no line is hyphenated");
+        assert_eq!(format!("{first:?}"), format!("{again:?}"));
+        // Another style, size or measure is another entry, not the same pieces.
+        let italic = warm.set(&[run(text, Style::Italic)], &spec, &mut Notes::default());
+        let fresh = ctx("en").set(&[run(text, Style::Italic)], &spec, &mut Notes::default());
+        assert_eq!(format!("{italic:?}"), format!("{fresh:?}"));
+        assert_ne!(format!("{italic:?}"), format!("{first:?}"));
+    }
+
+    #[test]
+    fn a_word_too_long_for_the_line_or_with_a_missing_character_is_not_kept() {
+        let spec = Spec::plain(40.0, Align::Justify);
+        let mut c = ctx("en");
+        let mut notes = Notes::default();
+        c.set(
+            &[run("incomprehensibilities", Style::Regular)],
+            &spec,
+            &mut notes,
+        );
+        assert_eq!(notes.long_words, 1);
+        assert_eq!(c.words.count, 0);
+        // Set again, it is noted again.
+        c.set(
+            &[run("incomprehensibilities", Style::Regular)],
+            &spec,
+            &mut notes,
+        );
+        assert_eq!(notes.long_words, 2);
     }
 
     #[test]

@@ -244,6 +244,11 @@ pub(super) fn past_text_block(
 /// soft hyphens not taken).
 fn draws_nothing(c: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    // ASCII has no format character: most glyphs of most books are answered
+    // without the category table.
+    if c.is_ascii() {
+        return c.is_ascii_whitespace() || c == '\u{b}';
+    }
     c.is_whitespace() || c.general_category() == GeneralCategory::Format
 }
 
@@ -254,19 +259,20 @@ fn text_extent(line: &[&TextRun], fonts: &FontSet) -> Option<(Pt, Pt)> {
     for run in line {
         let face = fonts.faces().get(run.face.0);
         for g in &run.glyphs {
+            let text = g.text.as_str();
             // Spaces and format characters (a word joiner, drawn with the space
             // glyph) mark nothing on the page.
-            if !g.text.is_empty() && g.text.chars().all(draws_nothing) {
+            if !text.is_empty() && text.chars().all(draws_nothing) {
                 continue;
             }
             let x = run.x + g.dx;
             let advance = face.map_or(0.0, |f| f.advance(g.id)) * run.size * run.scale;
             let (mut a, mut b) = (x.min(x + advance), x.max(x + advance));
             // Punctuation may hang into the margin by its share (margin kerning).
-            if let Some(c) = g.text.as_str().chars().next() {
+            if let Some(c) = text.chars().next() {
                 a += hang::start(c) * advance.abs();
             }
-            if let Some(c) = g.text.as_str().chars().next_back() {
+            if let Some(c) = text.chars().next_back() {
                 b -= hang::end(c) * advance.abs();
             }
             extent = Some(extent.map_or((a, b), |(l, r)| (l.min(a), r.max(b))));

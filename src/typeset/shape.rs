@@ -8,8 +8,9 @@
 //! Does not choose faces (see `fonts::FontSet::face_for`), break lines, hyphenate or
 //! reorder: the bidi algorithm, which says what is right to left, is the caller's.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use harfrust::{Buffer, Direction, Language, Script, ShapeOptions, ShapePlan, ShaperFont};
 
@@ -91,9 +92,9 @@ impl Default for Shaper {
 impl Shaper {
     pub fn new() -> Self {
         Shaper {
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             cached: 0,
-            plans: HashMap::new(),
+            plans: HashMap::default(),
             languages: Vec::new(),
             buffer: Some(Buffer::new()),
         }
