@@ -40,6 +40,8 @@ pub enum WatchError {
     },
     #[error("the file watcher stopped: {0}")]
     Stopped(String),
+    #[error("nothing to watch: the book could not be read")]
+    Nothing,
 }
 
 /// What happened in one round of watching, for the caller to show.
@@ -83,9 +85,11 @@ pub fn watch(
         report: &report,
         cache: &cache,
         changed: &[],
-    }) || nothing
-    {
+    }) {
         return Ok(());
+    }
+    if nothing {
+        return Err(WatchError::Nothing);
     }
     loop {
         add(&mut watcher, &mut watched, &roots)?;
