@@ -24,7 +24,7 @@ use crate::typeset::doc::{Document, Image, ImageData, RasterFormat};
 
 /// Zlib level of decoded samples: the rest of the file's (`finish.rs`), fast for
 /// a few per cent of size.
-const LEVEL: u32 = 4;
+const LEVEL: u8 = 4;
 
 /// Writes every image of the document, in order; returns their ids by image index.
 pub(super) fn embed_images(
@@ -146,17 +146,7 @@ fn png(image: &Image, bytes: &[u8]) -> Result<Made, String> {
         };
         let bits = info.bit_depth as u8 as i64;
         let mut dict = image_dict(image, colour_space, bits);
-        dict.set("Filter", "FlateDecode");
-        dict.set(
-            "DecodeParms",
-            dictionary! {
-                // PNG prediction, its filter chosen row by row.
-                "Predictor" => 15,
-                "Colors" => colors,
-                "BitsPerComponent" => bits,
-                "Columns" => info.width as i64,
-            },
-        );
+        predicted(&mut dict, colors, bits, info.width);
         return Ok(Made {
             image: filtered(dict, image_data(bytes)?),
             mask: None,
@@ -166,27 +156,26 @@ fn png(image: &Image, bytes: &[u8]) -> Result<Made, String> {
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
     let (color, _) = reader.output_color_type();
-    let mut split = Split::new(
-        color.samples(),
-        matches!(
-            color,
-            png::ColorType::Grayscale | png::ColorType::GrayscaleAlpha
-        ),
+    let gray = matches!(
+        color,
+        png::ColorType::Grayscale | png::ColorType::GrayscaleAlpha
     );
-    if reader.info().interlaced {
-        // Adam7's passes give rows out of order: the whole picture, this once.
-        let size = reader.output_buffer_size().ok_or("the PNG is too large")?;
-        let mut buf = vec![0; size];
-        let out = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
-        for row in buf[..out.buffer_size()].chunks_exact(out.line_size) {
-            split.row(row)?;
+    split(image, color.samples(), gray, |row| {
+        if reader.info().interlaced {
+            // Adam7's passes give rows out of order: the whole picture, this once.
+            let size = reader.output_buffer_size().ok_or("the PNG is too large")?;
+            let mut buf = vec![0; size];
+            let out = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+            for r in buf[..out.buffer_size()].chunks_exact(out.line_size) {
+                row(r)?;
+            }
+        } else {
+            while let Some(r) = reader.next_row().map_err(|e| e.to_string())? {
+                row(r.data())?;
+            }
         }
-    } else {
-        while let Some(row) = reader.next_row().map_err(|e| e.to_string())? {
-            split.row(row.data())?;
-        }
-    }
-    split.finish(image)
+        Ok(())
+    })
 }
 
 /// The colour space of a PNG the PDF can carry as it is: no alpha channel and
@@ -257,85 +246,144 @@ fn decoded(image: &Image, bytes: &[u8], format: RasterFormat) -> Result<Made, St
         (false, false) => (img.into_rgb8().into_raw(), 3),
         (false, true) => (img.into_rgba8().into_raw(), 4),
     };
-    let mut split = Split::new(channels, gray);
-    let row = (image.width as usize * channels).max(1);
-    for r in buf.chunks(row) {
-        split.row(r)?;
-    }
-    split.finish(image)
+    let line = (image.width as usize * channels).max(1);
+    split(image, channels, gray, |row| {
+        for r in buf.chunks(line) {
+            row(r)?;
+        }
+        Ok(())
+    })
 }
 
-/// Rows of interleaved 8-bit pixels (gray or RGB, then alpha if 2 or 4 samples)
-/// split as the PDF carries them, compressed as they come: colour samples, and
-/// the alpha channel apart as a soft mask.
-struct Split {
+/// A row sink: `split` hands one to the decoder, which calls it with each row.
+type Rows<'r> = &'r mut dyn FnMut(&[u8]) -> Result<(), String>;
+
+/// Decoded rows of interleaved 8-bit pixels (gray or RGB, then alpha if 2 or 4
+/// samples), as `decode` gives them to its sink, made into the PDF's streams as
+/// they come: colour samples, and the alpha channel apart as a soft mask unless
+/// every pixel is opaque. Each stream is written as a PNG's image data (the
+/// `png` crate filters each row with the predictor that suits it, and
+/// compresses), and carried as FlateDecode with the PNG predictors: about a
+/// PNG file's room, a third of the same samples compressed plain. Memory holds
+/// a row and the compressed streams, never the picture's pixels.
+fn split(
+    image: &Image,
     channels: usize,
     gray: bool,
-    colour: flate2::write::ZlibEncoder<Vec<u8>>,
-    alpha: Option<flate2::write::ZlibEncoder<Vec<u8>>>,
-    /// Every alpha sample so far is 255.
-    opaque: bool,
-    /// One row's colour samples, then its alpha.
-    scratch: Vec<u8>,
+    decode: impl FnOnce(Rows) -> Result<(), String>,
+) -> Result<Made, String> {
+    let has_alpha = channels == 2 || channels == 4;
+    let colours = if has_alpha { channels - 1 } else { channels };
+    let kind = if gray {
+        png::ColorType::Grayscale
+    } else {
+        png::ColorType::Rgb
+    };
+    let (colour_png, alpha_png) = (Sink::default(), Sink::default());
+    let mut opaque = true;
+    {
+        let mut colour = png_stream(colour_png.clone(), image, kind)?;
+        let mut alpha = match has_alpha {
+            true => Some(png_stream(
+                alpha_png.clone(),
+                image,
+                png::ColorType::Grayscale,
+            )?),
+            false => None,
+        };
+        let mut scratch = Vec::new();
+        let io = |e: std::io::Error| e.to_string();
+        decode(&mut |row: &[u8]| {
+            let Some(alpha) = &mut alpha else {
+                return colour.write_all(row).map_err(io);
+            };
+            scratch.clear();
+            for px in row.chunks_exact(channels) {
+                scratch.extend_from_slice(&px[..colours]);
+            }
+            colour.write_all(&scratch).map_err(io)?;
+            scratch.clear();
+            scratch.extend(row.chunks_exact(channels).map(|px| px[colours]));
+            opaque &= scratch.iter().all(|&a| a == 255);
+            alpha.write_all(&scratch).map_err(io)
+        })?;
+        colour.finish().map_err(|e| e.to_string())?;
+        if let Some(alpha) = alpha {
+            alpha.finish().map_err(|e| e.to_string())?;
+        }
+    }
+    let gray_space = Object::Name(b"DeviceGray".to_vec());
+    let cs = if gray {
+        gray_space.clone()
+    } else {
+        Object::Name(b"DeviceRGB".to_vec())
+    };
+    let mut dict = image_dict(image, cs, 8);
+    predicted(&mut dict, colours as i64, 8, image.width);
+    let samples = image_data(&colour_png.0.take())?;
+    // A mask that is fully opaque is no mask.
+    let mask = match has_alpha && !opaque {
+        true => {
+            let mut mask = image_dict(image, gray_space, 8);
+            predicted(&mut mask, 1, 8, image.width);
+            Some(filtered(mask, image_data(&alpha_png.0.take())?))
+        }
+        false => None,
+    };
+    Ok(Made {
+        image: filtered(dict, samples),
+        mask,
+    })
 }
 
-impl Split {
-    fn new(channels: usize, gray: bool) -> Split {
-        let encoder =
-            || flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(LEVEL));
-        Split {
-            channels,
-            gray,
-            colour: encoder(),
-            alpha: (channels == 2 || channels == 4).then(encoder),
-            opaque: true,
-            scratch: Vec::new(),
-        }
+/// Bytes written through one handle and read through another: the png
+/// crate's writers do not give back what they write into.
+#[derive(Clone, Default)]
+struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
     }
 
-    fn row(&mut self, row: &[u8]) -> Result<(), String> {
-        let io = |e: std::io::Error| e.to_string();
-        let Some(alpha) = &mut self.alpha else {
-            return self.colour.write_all(row).map_err(io);
-        };
-        let colour = self.channels - 1;
-        self.scratch.clear();
-        for px in row.chunks_exact(self.channels) {
-            self.scratch.extend_from_slice(&px[..colour]);
-        }
-        self.colour.write_all(&self.scratch).map_err(io)?;
-        self.scratch.clear();
-        self.scratch
-            .extend(row.chunks_exact(self.channels).map(|px| px[colour]));
-        self.opaque &= self.scratch.iter().all(|&a| a == 255);
-        alpha.write_all(&self.scratch).map_err(io)
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
+}
 
-    fn finish(self, image: &Image) -> Result<Made, String> {
-        let io = |e: std::io::Error| e.to_string();
-        let gray = Object::Name(b"DeviceGray".to_vec());
-        let cs = if self.gray {
-            gray.clone()
-        } else {
-            Object::Name(b"DeviceRGB".to_vec())
-        };
-        let mut dict = image_dict(image, cs, 8);
-        dict.set("Filter", "FlateDecode");
-        let samples = self.colour.finish().map_err(io)?;
-        // A mask that is fully opaque is no mask.
-        let mask = match self.alpha {
-            Some(alpha) if !self.opaque => {
-                let mut mask = image_dict(image, gray, 8);
-                mask.set("Filter", "FlateDecode");
-                Some(filtered(mask, alpha.finish().map_err(io)?))
-            }
-            _ => None,
-        };
-        Ok(Made {
-            image: filtered(dict, samples),
-            mask,
-        })
-    }
+/// A PNG of `image`'s size in `kind`, 8 bits a sample, written into `out` as
+/// its rows come: filtered adaptively, compressed at `LEVEL`.
+fn png_stream(
+    out: Sink,
+    image: &Image,
+    kind: png::ColorType,
+) -> Result<png::StreamWriter<'static, Sink>, String> {
+    let mut encoder = png::Encoder::new(out, image.width, image.height);
+    encoder.set_color(kind);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_filter(png::Filter::Adaptive);
+    encoder.set_deflate_compression(png::DeflateCompression::Level(LEVEL));
+    encoder
+        .write_header()
+        .and_then(png::Writer::into_stream_writer)
+        .map_err(|e| e.to_string())
+}
+
+/// Marks an image's stream as Flate-compressed rows, each led by its PNG
+/// filter type (the predictors a PNG's own data use).
+fn predicted(dict: &mut Dictionary, colours: i64, bits: i64, columns: u32) {
+    dict.set("Filter", "FlateDecode");
+    dict.set(
+        "DecodeParms",
+        dictionary! {
+            // PNG prediction, its filter chosen row by row.
+            "Predictor" => 15,
+            "Colors" => colours,
+            "BitsPerComponent" => bits,
+            "Columns" => columns as i64,
+        },
+    );
 }
 
 /// Copies object `form` of the PDF file `file`, and every object it refers to, into
