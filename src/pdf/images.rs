@@ -2,16 +2,17 @@
 //! its streams are: JPEG passed through (DCTDecode, never recompressed); a PNG
 //! the PDF can carry as it is (no alpha, no transparent colour, not interlaced,
 //! up to 8 bits) passed through too, its compressed data as FlateDecode with the
-//! PNG predictors (as pdfTeX does); any other PNG, GIF or WebP decoded a row at a
-//! time into Flate-compressed samples, with its alpha as a soft mask unless every
-//! pixel is opaque; a drawing's form XObject copied from the small file `typeset`
-//! made of it (see `typeset/image/svg.rs` for why a file), with every object it
-//! refers to, renumbered into this one.
+//! PNG predictors (as pdfTeX does); any other PNG, GIF or WebP decoded and
+//! written again as PNG image data a row at a time (`split`), its alpha apart
+//! as a soft mask unless every pixel is opaque; a drawing's form XObject copied
+//! from the small file `typeset` made of it (see `typeset/image/svg.rs` for why
+//! a file), with every object it refers to, renumbered into this one.
 //!
 //! Scales nothing and decides nothing about where a picture goes: `typeset`
-//! hands over the file and where it is drawn. Pictures are made in parallel,
-//! as many at a time as there are threads, so that memory holds a few decoded
-//! rows and the compressed streams, never a book's worth of pixels.
+//! hands over the file and where it is drawn. Pictures are made in parallel, as
+//! many at a time as there are threads, so that memory holds a few rows (a
+//! whole picture only for an interlaced PNG, a GIF or a WebP) and the compressed
+//! streams, never a book's worth of pixels.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
