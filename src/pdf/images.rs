@@ -265,8 +265,9 @@ type Rows<'r> = &'r mut dyn FnMut(&[u8]) -> Result<(), String>;
 /// every pixel is opaque. Each stream is written as a PNG's image data (the
 /// `png` crate filters each row with the predictor that suits it, and
 /// compresses), and carried as FlateDecode with the PNG predictors: about a
-/// PNG file's room, a third of the same samples compressed plain. Memory holds
-/// a row and the compressed streams, never the picture's pixels.
+/// PNG file's room, often a third of the same samples compressed plain. Memory
+/// holds a row and the compressed streams, not the picture's pixels (unless its
+/// decoder gives them whole).
 fn split(
     image: &Image,
     channels: usize,
@@ -445,4 +446,117 @@ fn renumbered_dict(
         out.set(key.clone(), renumbered(value, new));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read as _;
+
+    fn png_file(width: u32, height: u32, color: png::ColorType, data: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut enc = png::Encoder::new(&mut bytes, width, height);
+        enc.set_color(color);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(data).unwrap();
+        w.finish().unwrap();
+        bytes
+    }
+
+    fn raster(width: u32, height: u32, bytes: Vec<u8>) -> Image {
+        Image {
+            width,
+            height,
+            size: (width as f32, height as f32),
+            data: ImageData::Raster {
+                bytes: bytes.into(),
+                format: RasterFormat::Png,
+                gray: false,
+                alpha: true,
+            },
+        }
+    }
+
+    /// A stream's rows: inflated, each led by its PNG filter type.
+    fn rows(stream: &Stream) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(&stream.content[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    fn int(dict: &Dictionary, key: &[u8]) -> i64 {
+        dict.get(key).unwrap().as_i64().unwrap()
+    }
+
+    #[test]
+    fn a_png_with_alpha_becomes_predicted_samples_and_a_soft_mask() {
+        // 3 × 2 RGBA, one pixel half transparent.
+        let mut data = vec![255; 3 * 2 * 4];
+        data[7] = 128;
+        let made = made(&raster(3, 2, png_file(3, 2, png::ColorType::Rgba, &data))).unwrap();
+        let mask = made.mask.expect("a soft mask");
+        let parms = made
+            .image
+            .dict
+            .get(b"DecodeParms")
+            .unwrap()
+            .as_dict()
+            .unwrap();
+        assert_eq!(int(parms, b"Predictor"), 15);
+        assert_eq!(int(parms, b"Colors"), 3);
+        assert_eq!(int(parms, b"Columns"), 3);
+        // Two rows of a filter byte and three RGB pixels; of one and three alphas.
+        assert_eq!(rows(&made.image).len(), 2 * (1 + 9));
+        assert_eq!(rows(&mask).len(), 2 * (1 + 3));
+    }
+
+    #[test]
+    fn an_alpha_channel_opaque_everywhere_is_no_mask() {
+        let data = [10, 255, 20, 255, 30, 255, 40, 255];
+        let png = png_file(2, 2, png::ColorType::GrayscaleAlpha, &data);
+        let made = made(&raster(2, 2, png)).unwrap();
+        assert!(made.mask.is_none());
+        assert_eq!(
+            made.image
+                .dict
+                .get(b"ColorSpace")
+                .unwrap()
+                .as_name()
+                .unwrap(),
+            b"DeviceGray"
+        );
+        // Two rows of a filter type and two gray samples (their values, once
+        // unfiltered, are read back by poppler in tests/large_pictures.rs).
+        let rows = rows(&made.image);
+        assert_eq!(rows.len(), 2 * (1 + 2));
+        assert!(rows[0] <= 4 && rows[3] <= 4, "{rows:?}");
+    }
+
+    #[test]
+    fn a_plain_png_is_carried_in_its_own_compressed_data() {
+        let png = png_file(4, 3, png::ColorType::Rgb, &[90; 4 * 3 * 3]);
+        let made = made(&raster(4, 3, png.clone())).unwrap();
+        assert!(made.mask.is_none());
+        assert_eq!(made.image.content, image_data(&png).unwrap());
+        assert!(!made.image.allows_compression);
+    }
+
+    #[test]
+    fn a_png_whose_compressed_data_is_broken_says_why_and_does_not_panic() {
+        let mut png = png_file(8, 8, png::ColorType::Rgba, &[7; 8 * 8 * 4]);
+        // Spoil the zlib stream of IDAT (the chunk after the 25-byte IHDR),
+        // then make its checksum right again: only decoding finds it.
+        let idat = 8 + 25;
+        let len = u32::from_be_bytes(png[idat..idat + 4].try_into().unwrap()) as usize;
+        for b in &mut png[idat + 10..idat + 8 + len] {
+            *b = 0xff;
+        }
+        let mut crc = flate2::Crc::new();
+        crc.update(&png[idat + 4..idat + 8 + len]);
+        png[idat + 8 + len..idat + 12 + len].copy_from_slice(&crc.sum().to_be_bytes());
+        assert!(made(&raster(8, 8, png)).is_err());
+    }
 }
