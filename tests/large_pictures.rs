@@ -299,7 +299,7 @@ fn listed(pdf: &Path) -> Option<Vec<Listed>> {
 }
 
 /// The listed image of `width` × `height` pixels, and the soft mask after it.
-fn find<'l>(list: &'l [Listed], width: u32, height: u32) -> (&'l Listed, Option<&'l Listed>) {
+fn find(list: &[Listed], width: u32, height: u32) -> (&Listed, Option<&Listed>) {
     let at = list
         .iter()
         .position(|l| l.kind == "image" && (l.width, l.height) == (width, height))
