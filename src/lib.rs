@@ -423,11 +423,24 @@ fn render(
         None => (None, None),
     };
     let pages_cache = std::sync::Mutex::new(pages_cache);
-    let laid_out = (print || page_list).then(|| {
-        stage(&mut r.stages, progress, Stage::LayOut, || {
-            lay_out_with(book, &mut print_diags, sets, progress)
-        })
-    });
+    // The EPUB's cover is drawn (resvg, a PNG of 1600 × 2560) while the print
+    // edition is laid out: the EPUB waits for the layout's page list anyway.
+    let stages = &mut r.stages;
+    let (laid_out, cover) = rayon::join(
+        || {
+            (print || page_list).then(|| {
+                stage(stages, progress, Stage::LayOut, || {
+                    lay_out_with(book, &mut print_diags, sets, progress)
+                })
+            })
+        },
+        || {
+            opts.formats
+                .contains(&Format::Epub)
+                .then(|| epub::cover_of(book))
+        },
+    );
+    let cover = std::sync::Mutex::new(cover);
     let pages = match &laid_out {
         Some(Ok((doc, _))) if page_list => doc.page_breaks.as_slice(),
         _ => &[],
@@ -445,12 +458,16 @@ fn render(
             };
             let (bytes, took) = timed(progress, stage, || match f {
                 // Every EPUB written is checked as Kindle takes it (sizes).
-                Format::Epub => epub::write(book, pages, &mut diags)
-                    .map(|b| {
-                        diags.extend(epub_checks(Target::Kindle, &b, &path));
-                        (b, None)
-                    })
-                    .map_err(|e| e.to_string()),
+                Format::Epub => {
+                    let cover = cover.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    let cover = cover.unwrap_or_else(|| epub::cover_of(book));
+                    epub::write_with_cover(book, pages, cover, &mut diags)
+                        .map(|b| {
+                            diags.extend(epub_checks(Target::Kindle, &b, &path));
+                            (b, None)
+                        })
+                        .map_err(|e| e.to_string())
+                }
                 Format::Pdf => match &laid_out {
                     Some(Ok((doc, layout))) => {
                         let mut streams = pages_cache.lock().unwrap_or_else(|e| e.into_inner());

@@ -27,7 +27,7 @@ pub const COVER_PIXELS: (u32, u32) = (1600, 2560);
 const DRAWING: (u32, u32) = COVER_PIXELS;
 
 /// The cover as it goes into the container.
-pub(super) struct Cover {
+pub struct Cover {
     /// Path in the container (`images/cover.png`).
     pub name: String,
     /// The book's own bytes when it is the author's picture (shared, not copied).
@@ -38,7 +38,7 @@ pub(super) struct Cover {
 /// The book's cover for the EPUB: a drawing rendered to PNG, a raster picture as
 /// given. An author's SVG that cannot be rendered is kept as it is (the reason
 /// is returned beside it, for a warning).
-pub(super) fn cover(book: &Book) -> (Cover, Option<String>) {
+pub fn cover(book: &Book) -> (Cover, Option<String>) {
     let (svg, given) = match book.cover.map(|i| &book.resources[i]) {
         Some(r) if r.media_type != MediaType::Svg => {
             let given = Cover {

@@ -52,6 +52,23 @@ pub fn write(
     pages: &[PageBreak],
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>, EpubError> {
+    write_with_cover(book, pages, cover::cover(book), diags)
+}
+
+/// The book's cover as the EPUB carries it (a drawing rendered to PNG, with why
+/// it could not be when it could not): made apart from `write_with_cover` so that
+/// it can be drawn while the print edition is laid out.
+pub fn cover_of(book: &Book) -> (cover::Cover, Option<String>) {
+    cover::cover(book)
+}
+
+/// `write`, with the cover `cover_of` made.
+pub fn write_with_cover(
+    book: &Book,
+    pages: &[PageBreak],
+    cover: (cover::Cover, Option<String>),
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>, EpubError> {
     let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
     b.epub_version(EpubVersion::V30);
     package_metadata(&mut b, book);
@@ -90,7 +107,7 @@ pub fn write(
         b.add_resource(&f.name, f.data.as_slice(), f.media_type)?;
     }
     undescribed_warnings(book, diags);
-    add_cover(&mut b, book, diags)?;
+    add_cover(&mut b, book, cover, diags)?;
     for (i, r) in book.resources.iter().enumerate() {
         if Some(i) != book.cover {
             b.add_resource(&r.name, &r.data[..], r.media_type.as_str())?;
@@ -153,8 +170,12 @@ fn package_metadata(b: &mut Builder, book: &Book) {
 }
 
 /// The cover image (see `cover`) and the page that shows it.
-fn add_cover(b: &mut Builder, book: &Book, diags: &mut Vec<Diagnostic>) -> Result<(), EpubError> {
-    let (c, failed) = cover::cover(book);
+fn add_cover(
+    b: &mut Builder,
+    book: &Book,
+    (c, failed): (cover::Cover, Option<String>),
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(), EpubError> {
     if let Some(why) = failed {
         diags.push(Diagnostic::warning(
             Code::W0142,
