@@ -107,6 +107,41 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
     );
 }
 
+#[test]
+fn a_book_dated_by_its_newest_source_still_reuses_the_parts_an_edit_did_not_touch() {
+    // No `date` and no SOURCE_DATE_EPOCH: the book's date is its newest source's
+    // modification time, which every edit changes; no part prints it.
+    let (tmp, book) = guide_copy();
+    let yaml = std::fs::read_to_string(book.join("book.yaml")).unwrap();
+    let undated: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with("date:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(book.join("book.yaml"), undated).unwrap();
+    let opts = bookbind::BuildOptions {
+        input: bookbind::load::Input::Folder(book.clone()),
+        out_dir: tmp.path().join("out"),
+        formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
+        source_date_epoch: None,
+        report: None,
+    };
+    let mut cache = bookbind::Cache::default();
+    let first = bookbind::build_with(&opts, Some(&mut cache), &bookbind::Quiet);
+    assert!(!first.has_errors(), "{:?}", first.diagnostics);
+    let parts = first.book.as_ref().unwrap().parts.len();
+    std::thread::sleep(Duration::from_millis(1100));
+    append(&chapter(&book, "get-closer"), "Closer still.");
+    let again = bookbind::build_with(&opts, Some(&mut cache), &bookbind::Quiet);
+    assert!(!again.has_errors(), "{:?}", again.diagnostics);
+    assert_ne!(
+        first.book.as_ref().unwrap().meta.modified,
+        again.book.as_ref().unwrap().meta.modified,
+        "the edit moved the book's date"
+    );
+    assert_eq!((cache.sets.set, cache.sets.reused), (1, parts - 1));
+}
+
 /// A `bookbind` process whose stderr lines arrive on a channel.
 struct Running {
     child: Child,

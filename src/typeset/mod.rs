@@ -334,7 +334,12 @@ impl SetCache {
     fn keys(book: &Book, g: &Geometry) -> Vec<u64> {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        crate::model::hash_debug(&mut h, &(&book.meta, &book.settings, &book.labels));
+        // Not the book's dates: setting a part never reads them (they go into the
+        // files' metadata, written anew every build), and a book without `date`
+        // is dated by its newest source, which every edit changes.
+        let mut meta = book.meta.clone();
+        (meta.date, meta.modified) = (None, 0);
+        crate::model::hash_debug(&mut h, &(&meta, &book.settings, &book.labels));
         crate::model::hash_debug(&mut h, &(&book.typefaces, g));
         for r in &book.resources {
             (&r.name, r.media_type, &r.data).hash(&mut h);
