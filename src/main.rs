@@ -94,13 +94,7 @@ fn main() -> ExitCode {
                 show_round(&round, &output);
                 true
             });
-            match result {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
-            }
+            watched(result, &output)
         }
         Command::Serve {
             book,
@@ -127,7 +121,7 @@ fn main() -> ExitCode {
             let preview = match bookbind::serve::start(addr, log_requests) {
                 Ok(p) => p,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("{} {e}", output.error());
                     return ExitCode::from(1);
                 }
             };
@@ -139,37 +133,11 @@ fn main() -> ExitCode {
             let result = bookbind::watch::watch(&opts, &bookbind::Quiet, |round| {
                 // The preview first, then the terminal: once the terminal says a
                 // build landed, the preview shows it.
-                let mut shown = preview.shown.lock().unwrap_or_else(|e| e.into_inner());
-                shown.generation += 1;
-                if round.report.has_errors() {
-                    shown.failure = Some(diag::render(
-                        &round.report.sources,
-                        &round.report.diagnostics,
-                    ));
-                } else {
-                    shown.failure = None;
-                    if let Some(book) = &round.report.book {
-                        shown.title = book.meta.title.clone();
-                    }
-                    for (f, bytes) in &round.cache.editions {
-                        match f {
-                            Format::Epub => shown.epub = Some(bytes.clone()),
-                            Format::Pdf => shown.pdf = Some(bytes.clone()),
-                            Format::Cover => {}
-                        }
-                    }
-                }
-                drop(shown);
+                preview.show(&round);
                 show_round(&round, &output);
                 true
             });
-            match result {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
-            }
+            watched(result, &output)
         }
         Command::Init { new_dir } => match bookbind::init(&new_dir) {
             Ok(()) if output.quiet => ExitCode::SUCCESS,
@@ -206,6 +174,17 @@ fn describe(input: &bookbind::load::Input) -> String {
     match input {
         bookbind::load::Input::Folder(d) => d.display().to_string(),
         bookbind::load::Input::Files(f) => format!("{} files", f.len()),
+    }
+}
+
+/// How watching ended: it only ends when it fails (Ctrl-C ends the process).
+fn watched(result: Result<(), bookbind::watch::WatchError>, output: &Output) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{} {e}", output.error());
+            ExitCode::from(1)
+        }
     }
 }
 

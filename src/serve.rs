@@ -61,6 +61,31 @@ pub struct Preview {
     pub shown: Arc<Mutex<Shown>>,
 }
 
+impl Preview {
+    /// Shows what a round of watching built: its editions when it wrote them,
+    /// else its errors over the last good ones; either way the pages reload.
+    pub fn show(&self, round: &crate::watch::Round<'_>) {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        shown.generation += 1;
+        let report = round.report;
+        if report.has_errors() {
+            shown.failure = Some(crate::diag::render(&report.sources, &report.diagnostics));
+            return;
+        }
+        shown.failure = None;
+        if let Some(book) = &report.book {
+            shown.title = book.meta.title.clone();
+        }
+        for (f, bytes) in &round.cache.editions {
+            match f {
+                crate::Format::Epub => shown.epub = Some(bytes.clone()),
+                crate::Format::Pdf => shown.pdf = Some(bytes.clone()),
+                crate::Format::Cover => {}
+            }
+        }
+    }
+}
+
 /// The address to listen on: `address` (an IP address or `localhost`) and `port`;
 /// refused unless it is a loopback address.
 pub fn address(address: &str, port: u16) -> Result<SocketAddr, ServeError> {

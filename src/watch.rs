@@ -55,8 +55,9 @@ pub struct Round<'a> {
 }
 
 /// Builds the book, then again after every change to its files, telling
-/// `progress` of each build's stages and calling `after` with each build; returns only when watching fails, or when `after` returns
-/// false.
+/// `progress` of each build's stages and calling `after` with each build.
+/// Returns only when watching fails (also when the first build found no book
+/// folder to watch: `WatchError::Nothing`), or when `after` returns false.
 pub fn watch(
     opts: &BuildOptions,
     progress: &dyn Progress,
