@@ -10,9 +10,9 @@
 //! changes). Polling rather than a socket: it survives the server restarting, and
 //! costs a few bytes a second.
 //!
-//! The server is tiny_http's; it listens only on a loopback address (`bind`
-//! refuses any other), as the preview is the author's and holds an unpublished
-//! book. Reads only the editions in memory, never the disk.
+//! The server is tiny_http's; it listens only on a loopback address (`address`
+//! refuses any other) and answers only requests whose `Host` names this
+//! computer, as the preview is the author's and holds an unpublished book. Reads only the editions in memory, never the disk.
 
 use std::io::{Cursor, Read};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -130,12 +130,37 @@ pub fn start(addr: SocketAddr, log: bool) -> Result<Preview, ServeError> {
                 if log {
                     eprintln!("{} {}", rq.method(), rq.url());
                 }
-                let answer = answer(rq.url(), &shown);
+                let host = rq
+                    .headers()
+                    .iter()
+                    .find(|h| h.field.equiv("Host"))
+                    .map(|h| h.value.as_str().to_string());
+                let answer = if host.as_deref().is_some_and(|h| !loopback_host(h)) {
+                    Answer {
+                        status: 403,
+                        media_type: "text/plain; charset=utf-8",
+                        body: Body::Owned(b"the preview answers only to this computer's own names (127.0.0.1, localhost, [::1])\n".to_vec()),
+                    }
+                } else {
+                    answer(rq.url(), &shown)
+                };
                 let _ = rq.respond(answer.into_response());
             }
         });
     }
     Ok(Preview { addr, shown })
+}
+
+/// Whether a request's `Host` names this computer: a web page elsewhere that
+/// points its own name at 127.0.0.1 (DNS rebinding) must not read the preview,
+/// as Vite's and webpack's development servers also refuse.
+fn loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(n, _)| n),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A response before it is sent.
@@ -469,6 +494,27 @@ mod tests {
             start(wide, false),
             Err(ServeError::NotLoopback(_))
         ));
+    }
+
+    #[test]
+    fn only_requests_naming_this_computer_are_answered() {
+        for ok in [
+            "127.0.0.1:3000",
+            "localhost:3000",
+            "LOCALHOST",
+            "[::1]:3000",
+            "127.0.0.1",
+        ] {
+            assert!(loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:3000",
+            "192.168.1.2:3000",
+            "[2001:db8::1]:3000",
+            "example.org",
+        ] {
+            assert!(!loopback_host(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -325,6 +325,15 @@ fn serve_answers_on_loopback_only_and_serves_the_new_text_after_a_rebuild() {
     assert_eq!(status, 200);
     assert!(pdf.starts_with("%PDF-"));
     assert_eq!(get(&addr, "/epub/OEBPS/no-such-file.xhtml").0, 404);
+    // A page of another site whose name leads here (DNS rebinding) is refused.
+    let mut s2 = TcpStream::connect(&addr).unwrap();
+    write!(s2, "GET / HTTP/1.0\r\nHost: evil.example:80\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    s2.read_to_string(&mut raw).unwrap();
+    assert!(
+        raw.starts_with("HTTP/1.0 403") || raw.starts_with("HTTP/1.1 403"),
+        "{raw}"
+    );
 
     let before = generation(&addr);
     append(
