@@ -33,16 +33,9 @@ fn main() -> ExitCode {
             if report.is_some() && !formats.contains(&Format::Pdf) {
                 return usage_error("--report describes the print layout: add `pdf` to --format");
             }
-            let input = match cli::input(book) {
-                Ok(i) => i,
+            let opts = match options(book, out, formats, epoch, report) {
+                Ok(o) => o,
                 Err(msg) => return usage_error(&msg),
-            };
-            let opts = BuildOptions {
-                input,
-                out_dir: out,
-                formats,
-                source_date_epoch: epoch,
-                report,
             };
             let report = with_bar(!output.quiet, |progress| {
                 if deny_warnings {
@@ -78,16 +71,9 @@ fn main() -> ExitCode {
             finish(&report, &output, deny_warnings, false)
         }
         Command::Watch { book, out, format } => {
-            let input = match cli::input(book) {
-                Ok(i) => i,
+            let opts = match options(book, out, formats_of(format), epoch, None) {
+                Ok(o) => o,
                 Err(msg) => return usage_error(&msg),
-            };
-            let opts = BuildOptions {
-                input,
-                out_dir: out,
-                formats: formats_of(format),
-                source_date_epoch: epoch,
-                report: None,
             };
             eprintln!("watching {}; Ctrl-C stops", describe(&opts.input));
             let result = bookbind::watch::watch(&opts, &bookbind::Quiet, |round| {
@@ -107,16 +93,10 @@ fn main() -> ExitCode {
                 Ok(a) => a,
                 Err(e) => return usage_error(&e.to_string()),
             };
-            let input = match cli::input(book) {
-                Ok(i) => i,
+            let formats = vec![Format::Epub, Format::Pdf];
+            let opts = match options(book, out, formats, epoch, None) {
+                Ok(o) => o,
                 Err(msg) => return usage_error(&msg),
-            };
-            let opts = BuildOptions {
-                input,
-                out_dir: out,
-                formats: vec![Format::Epub, Format::Pdf],
-                source_date_epoch: epoch,
-                report: None,
             };
             let preview = match bookbind::serve::start(addr, log_requests) {
                 Ok(p) => p,
@@ -155,6 +135,24 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// What `build`, `watch` and `serve` build: the book named on the command line
+/// (or why it cannot be one), the output folder, the editions.
+fn options(
+    book: Vec<std::path::PathBuf>,
+    out: std::path::PathBuf,
+    formats: Vec<Format>,
+    epoch: Option<i64>,
+    report: Option<std::path::PathBuf>,
+) -> Result<BuildOptions, String> {
+    Ok(BuildOptions {
+        input: cli::input(book)?,
+        out_dir: out,
+        formats,
+        source_date_epoch: epoch,
+        report,
+    })
 }
 
 /// The formats asked for, each once, in the order given.

@@ -267,6 +267,24 @@ fn get(addr: &str, path: &str) -> (u16, String) {
     (status, body.to_string())
 }
 
+/// `bookbind serve` on `book` at a free port, once its first build landed: the
+/// process and the preview's address.
+fn serving(book: &Path, out: &Path, more: &[&str]) -> (Running, String) {
+    let mut args = vec![
+        "serve",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--port",
+        "0",
+    ];
+    args.extend_from_slice(more);
+    let mut s = Running::start(&args);
+    let addr = address_of(&s.wait_for("http://127.0.0.1:"));
+    s.wait_for("bound 19 parts");
+    (s, addr)
+}
+
 /// The preview's address from its first line.
 fn address_of(line: &str) -> String {
     let start = line.find("http://").expect("a URL") + "http://".len();
@@ -293,16 +311,7 @@ fn serve_answers_on_loopback_only_and_serves_the_new_text_after_a_rebuild() {
 
     let (tmp, book) = guide_copy();
     let out = tmp.path().join("out");
-    let mut s = Running::start(&[
-        "serve",
-        book.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--port",
-        "0",
-    ]);
-    let addr = address_of(&s.wait_for("http://127.0.0.1:"));
-    s.wait_for("bound 19 parts");
+    let (mut s, addr) = serving(&book, &out, &[]);
 
     let (status, index) = get(&addr, "/");
     assert_eq!(status, 200);
@@ -400,17 +409,7 @@ fn a_browser_shows_the_chapter_and_reloads_it_when_a_rebuild_lands() {
     let Some(chromium) = chromium() else { return };
     let (tmp, book) = guide_copy();
     let out = tmp.path().join("out");
-    let mut s = Running::start(&[
-        "serve",
-        book.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--port",
-        "0",
-        "--log-requests",
-    ]);
-    let addr = address_of(&s.wait_for("http://127.0.0.1:"));
-    s.wait_for("bound 19 parts");
+    let (mut s, addr) = serving(&book, &out, &["--log-requests"]);
     let page = "/epub/OEBPS/chapter-07-tip-05-make-her-laugh.xhtml";
     let url = format!("http://{addr}{page}");
 
