@@ -49,13 +49,8 @@ impl DenseUsage {
         }
         match &mut self.first[id] {
             Some((t, n)) if *t == glyph.text => *n += 1,
-            Some(_) => {
-                *self
-                    .others
-                    .entry((glyph.id, glyph.text.clone()))
-                    .or_default() += 1
-            }
-            slot @ None => *slot = Some((glyph.text.clone(), 1)),
+            Some(_) => *self.others.entry((glyph.id, glyph.text)).or_default() += 1,
+            slot @ None => *slot = Some((glyph.text, 1)),
         }
     }
 

@@ -237,61 +237,96 @@ pub struct PlacedGlyph {
     pub text: GlyphText,
 }
 
-/// A glyph's text, kept inline when short (nearly always: one letter, a ligature's
-/// two or three), so that a thousand-page book does not allocate once per glyph.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct GlyphText(Repr);
+/// A glyph's text in four bytes, so that a glyph takes 16 and a thousand-page
+/// book's millions of glyphs (held twice while it is placed) cost little. Texts of
+/// up to four UTF-8 bytes (one letter of any script, an emoji, a ligature's "fi"
+/// or "ffi") are kept in the bytes themselves, padded with zeros; longer ones (an
+/// Indic cluster, a long ligature) are interned once for the whole process and
+/// the bytes hold their number. Equal texts have equal bytes, so comparing and
+/// hashing the bytes compares and hashes the texts.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct GlyphText([u8; 4]);
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Repr {
-    Inline {
-        len: u8,
-        buf: [u8; 14],
-    },
-    /// Doubly boxed: a thin pointer keeps the whole at 16 bytes, so that a glyph
-    /// takes 32.
-    #[allow(clippy::box_collection, clippy::redundant_allocation)]
-    Heap(Box<Box<str>>),
+/// The first byte of an interned text's number: never the first byte of UTF-8.
+const INTERNED: u8 = 0xFF;
+
+/// Glyph texts longer than four bytes, each once, for the life of the process
+/// (few: the distinct clusters of the books built). Leaked, so that a text is
+/// read as `&'static str` without holding the lock; a rebuild finds the same
+/// ones again, so the table does not grow with rebuilds.
+struct Interned {
+    texts: Vec<&'static str>,
+    numbers: std::collections::HashMap<&'static str, u32>,
 }
 
-impl Default for Repr {
-    fn default() -> Self {
-        Repr::Inline {
-            len: 0,
-            buf: [0; 14],
-        }
-    }
+fn interned() -> &'static std::sync::RwLock<Interned> {
+    static TABLE: std::sync::OnceLock<std::sync::RwLock<Interned>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::sync::RwLock::new(Interned {
+            texts: Vec::new(),
+            numbers: std::collections::HashMap::new(),
+        })
+    })
 }
+
+/// The most texts the table holds: a number takes the last three bytes.
+const MAX_INTERNED: usize = 1 << 24;
 
 impl GlyphText {
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            // Only ever filled from a whole `&str` (`From<&str>`; the fields are
-            // private to this module), so the bytes are UTF-8: not checked again,
-            // as every glyph of a book is read this way several times.
-            #[allow(unsafe_code)]
-            Repr::Inline { len, buf } => {
-                let bytes = buf.get(..*len as usize).unwrap_or(&[]);
-                // SAFETY: `bytes` is a whole `&str` copied in `From<&str>`.
-                unsafe { std::str::from_utf8_unchecked(bytes) }
-            }
-            Repr::Heap(s) => s.as_ref(),
+        let b = &self.0;
+        if b[0] == INTERNED {
+            let n = u32::from_le_bytes([b[1], b[2], b[3], 0]) as usize;
+            let table = interned().read().unwrap_or_else(|e| e.into_inner());
+            return table.texts.get(n).copied().unwrap_or("");
+        }
+        let len = b.iter().position(|&c| c == 0).unwrap_or(4);
+        // Only ever filled from a whole `&str` of `len` bytes (`From<&str>`; the
+        // field is private to this module), so the bytes are UTF-8: not checked
+        // again, as every glyph of a book is read this way several times.
+        #[allow(unsafe_code)]
+        // SAFETY: `b[..len]` is a whole `&str` copied in `From<&str>`.
+        unsafe {
+            std::str::from_utf8_unchecked(&b[..len])
         }
     }
 }
 
 impl From<&str> for GlyphText {
     fn from(s: &str) -> Self {
-        if s.len() <= 14 {
-            let mut buf = [0; 14];
+        // A text with a NUL in it would be cut short there: interned too.
+        if s.len() <= 4 && !s.as_bytes().contains(&0) {
+            let mut buf = [0; 4];
             buf[..s.len()].copy_from_slice(s.as_bytes());
-            GlyphText(Repr::Inline {
-                len: s.len() as u8,
-                buf,
-            })
-        } else {
-            GlyphText(Repr::Heap(Box::new(s.into())))
+            return GlyphText(buf);
         }
+        let found = interned()
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .numbers
+            .get(s)
+            .copied();
+        let n = found.unwrap_or_else(|| {
+            let mut table = interned().write().unwrap_or_else(|e| e.into_inner());
+            if let Some(&n) = table.numbers.get(s) {
+                return n;
+            }
+            if table.texts.len() >= MAX_INTERNED {
+                // Sixteen million distinct clusters: not a book. The glyph
+                // keeps no text (it is still drawn; only copying it loses it).
+                return u32::MAX;
+            }
+            let text: &'static str = Box::leak(s.into());
+            let n = table.texts.len() as u32;
+            table.texts.push(text);
+            table.numbers.insert(text, n);
+            n
+        });
+        if n == u32::MAX {
+            return GlyphText::default();
+        }
+        let [a, b, c, _] = n.to_le_bytes();
+        GlyphText([INTERNED, a, b, c])
     }
 }
 
@@ -372,13 +407,29 @@ mod tests {
 
     #[test]
     fn glyph_text_keeps_short_and_long_texts_and_a_glyph_stays_small() {
-        for text in ["", "f", "fi", "é", "ffi", "👩‍👩‍👧‍👦", &"x".repeat(200)] {
+        for text in [
+            "",
+            "f",
+            "fi",
+            "é",
+            "ffi",
+            "ffl",
+            "中",
+            "👩",
+            "👩‍👩‍👧‍👦",
+            "क्षि",
+            "a\0",
+            &"x".repeat(200),
+        ] {
             assert_eq!(GlyphText::from(text).as_str(), text);
         }
+        // A long text is interned once: the same text, the same bytes.
+        assert_eq!(GlyphText::from("क्षि"), GlyphText::from("क्षि".to_string()));
+        assert_ne!(GlyphText::from("क्षि"), GlyphText::from("क्षी"));
         assert_eq!(GlyphText::from("fi"), GlyphText::from("fi".to_string()));
         // A thousand-page book holds millions of glyphs, twice over while it is
         // placed: their size is its memory.
-        assert_eq!(std::mem::size_of::<GlyphText>(), 16);
-        assert!(std::mem::size_of::<PlacedGlyph>() <= 32);
+        assert_eq!(std::mem::size_of::<GlyphText>(), 4);
+        assert!(std::mem::size_of::<PlacedGlyph>() <= 16);
     }
 }
