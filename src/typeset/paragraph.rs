@@ -207,6 +207,69 @@ pub struct Line {
     pub source: Option<TextAt>,
 }
 
+impl Line {
+    /// Adjacent pieces drawn alike (face, size, baseline, colour and scale; no
+    /// link or picture in either) joined into one, as placing joins them into one
+    /// text run anyway: a line of a long book then holds a piece or two, not one
+    /// a word (the novel's 765,000 pieces were a fifth of its memory). Done once a
+    /// line is final, in the flow; a joined piece's `width` reaches from its first
+    /// glyph to the end of its last piece.
+    pub fn join_pieces(&mut self) {
+        if self.pieces.len() < 2 {
+            return;
+        }
+        let alike = |a: &Placed, b: &Placed| {
+            a.link.is_none()
+                && b.link.is_none()
+                && a.picture.is_none()
+                && b.picture.is_none()
+                && a.face == b.face
+                && a.size == b.size
+                && a.dy == b.dy
+                && a.color == b.color
+                && a.scale == b.scale
+        };
+        // Each group of pieces that join: how many, and their glyphs, counted
+        // first so that a joined piece is allocated once, at its size.
+        let mut groups = Vec::new();
+        let mut i = 0;
+        while let Some(first) = self.pieces.get(i) {
+            let alike_first = self.pieces[i + 1..]
+                .iter()
+                .take_while(|n| alike(first, n))
+                .count();
+            let glyphs = self.pieces[i..=i + alike_first]
+                .iter()
+                .map(|p| p.glyphs.len())
+                .sum::<usize>();
+            groups.push((1 + alike_first, glyphs));
+            i += 1 + alike_first;
+        }
+        let mut out: Vec<Placed> = Vec::with_capacity(groups.len());
+        let mut pieces = std::mem::take(&mut self.pieces).into_iter();
+        for (count, glyphs) in groups {
+            let Some(mut first) = pieces.next() else {
+                break;
+            };
+            if count > 1 {
+                first.glyphs.reserve_exact(glyphs - first.glyphs.len());
+                let mut end = first.x + first.width;
+                for next in pieces.by_ref().take(count - 1) {
+                    let shift = next.x - first.x;
+                    first.glyphs.extend(next.glyphs.iter().map(|g| PlacedGlyph {
+                        dx: g.dx + shift,
+                        ..*g
+                    }));
+                    end = next.x + next.width;
+                }
+                first.width = end - first.x;
+            }
+            out.push(first);
+        }
+        self.pieces = out;
+    }
+}
+
 /// How a line fills its measure: the glue's ratio, the glyphs' horizontal scale
 /// (font expansion), and how far it hangs into the margin at its start and end.
 #[derive(Debug, Clone, Copy)]
@@ -2425,5 +2488,69 @@ mod tests {
             }
         }
         assert!(seen_b, "lines in the second string point into it");
+    }
+
+    #[test]
+    fn joined_pieces_draw_every_glyph_where_it_was_and_links_stay_their_own() {
+        let spec = Spec {
+            indent: 12.0,
+            ..Spec::plain(160.0, Align::Justify)
+        };
+        let mut linked = run("a link here", Style::Regular);
+        linked.style.link = Some(crate::model::LinkTarget::External(
+            "https://example.org".into(),
+        ));
+        let runs = [
+            run(
+                "Plain words of a paragraph, set to several lines; ",
+                Style::Regular,
+            ),
+            linked,
+            run(" then more words in roman, ", Style::Regular),
+            run("some in italic", Style::Italic),
+            run(
+                " and the rest in roman again, long enough to break.",
+                Style::Regular,
+            ),
+        ];
+        let lines = ctx("en").set(&runs, &spec, &mut Notes::default());
+        // Where each glyph lands on its line, and what it stands for.
+        let drawn = |l: &Line| -> Vec<(u16, String, String)> {
+            l.pieces
+                .iter()
+                .flat_map(|p| {
+                    p.glyphs
+                        .iter()
+                        .map(move |g| (g.id, format!("{:.3}", p.x + g.dx), g.text.to_string()))
+                })
+                .collect()
+        };
+        let mut joined_some = false;
+        for line in &lines {
+            let mut j = line.clone();
+            j.join_pieces();
+            assert_eq!(drawn(line), drawn(&j));
+            assert!(j.pieces.len() <= line.pieces.len());
+            joined_some |= j.pieces.len() < line.pieces.len();
+            // A link keeps its own piece, the width of its words.
+            for p in line.pieces.iter().filter(|p| p.link.is_some()) {
+                assert!(j
+                    .pieces
+                    .iter()
+                    .any(|q| q.link.is_some() && q.x == p.x && q.width == p.width));
+            }
+            // What is left apart differs in how it is drawn.
+            for w in j.pieces.windows(2) {
+                let (a, b) = (&w[0], &w[1]);
+                assert!(
+                    a.link.is_some()
+                        || b.link.is_some()
+                        || (a.face, a.size, a.dy, a.color) != (b.face, b.size, b.dy, b.color)
+                        || a.scale != b.scale,
+                    "alike pieces left apart"
+                );
+            }
+        }
+        assert!(joined_some, "no line had words to join");
     }
 }

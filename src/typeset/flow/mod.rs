@@ -464,6 +464,8 @@ impl<'c, 'f> Builder<'c, 'f> {
         } else {
             Vec::new()
         };
+        let mut line = line;
+        line.join_pieces();
         self.flow.push(Flow::Line {
             line,
             x,
