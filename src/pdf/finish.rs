@@ -90,11 +90,32 @@ fn new_compressor() -> Option<Compressor> {
     Some(Compressor::new(CompressionLvl::new(LEVEL).ok()?))
 }
 
+thread_local! {
+    /// Where a thread compresses, kept between calls: a buffer of the worst
+    /// case's size, zeroed once, not once a stream, and not kept by every
+    /// stream (a novel's page streams held 21 MB of such room for 5 MB of data).
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The most room kept between calls; a larger stream gets its own.
+const MAX_SCRATCH: usize = 1 << 20;
+
 fn deflate_with(compressor: &mut Compressor, data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = vec![0; compressor.zlib_compress_bound(data.len())];
-    let written = compressor.zlib_compress(data, &mut out).ok()?;
-    out.truncate(written);
-    Some(out)
+    let bound = compressor.zlib_compress_bound(data.len());
+    let mut into = |out: &mut Vec<u8>| {
+        if out.len() < bound {
+            out.resize(bound, 0);
+        }
+        let written = compressor.zlib_compress(data, out).ok()?;
+        Some(out[..written].to_vec())
+    };
+    if bound > MAX_SCRATCH {
+        return into(&mut Vec::new());
+    }
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut scratch) => into(&mut scratch),
+        Err(_) => into(&mut Vec::new()),
+    })
 }
 
 pub(super) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
