@@ -441,10 +441,25 @@ fn render(
         },
     );
     let cover = std::sync::Mutex::new(cover);
-    let pages = match &laid_out {
-        Some(Ok((doc, _))) if page_list => doc.page_breaks.as_slice(),
-        _ => &[],
+    // What the EPUB (its page list) and the print cover (the spine's width)
+    // need of the layout, taken out: the PDF writer takes the document itself,
+    // freeing each page as it draws it.
+    let mut laid_out = laid_out;
+    let (page_breaks, page_count) = match &mut laid_out {
+        Some(Ok((doc, _))) => (std::mem::take(&mut doc.page_breaks), doc.pages.len()),
+        _ => (Vec::new(), 0),
     };
+    let not_laid_out: Option<String> = match &laid_out {
+        Some(Ok(_)) => None,
+        Some(Err(e)) => Some(e.clone()),
+        None => Some("the print edition was not laid out".into()),
+    };
+    let pages = if page_list {
+        page_breaks.as_slice()
+    } else {
+        &[]
+    };
+    let laid_out = std::sync::Mutex::new(laid_out);
     let editions: Vec<_> = opts
         .formats
         .par_iter()
@@ -468,22 +483,22 @@ fn render(
                         })
                         .map_err(|e| e.to_string())
                 }
-                Format::Pdf => match &laid_out {
-                    Some(Ok((doc, layout))) => {
-                        let mut streams = pages_cache.lock().unwrap_or_else(|e| e.into_inner());
-                        pdf::write_with(doc, streams.as_deref_mut())
-                            .map(|b| (b, Some(layout.clone())))
-                            .map_err(|e| format!("writing the PDF: {e}"))
+                Format::Pdf => {
+                    let taken = laid_out.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    match taken {
+                        Some(Ok((doc, layout))) => {
+                            let mut streams = pages_cache.lock().unwrap_or_else(|e| e.into_inner());
+                            pdf::write_owned(doc, streams.as_deref_mut())
+                                .map(|b| (b, Some(layout)))
+                                .map_err(|e| format!("writing the PDF: {e}"))
+                        }
+                        Some(Err(e)) => Err(e),
+                        None => Err("the print edition was not laid out".into()),
                     }
-                    Some(Err(e)) => Err(e.clone()),
-                    None => Err("the print edition was not laid out".into()),
-                },
-                Format::Cover => match &laid_out {
-                    Some(Ok((doc, _))) => {
-                        print_cover(book, doc.pages.len(), &mut diags).map(|b| (b, None))
-                    }
-                    Some(Err(e)) => Err(e.clone()),
-                    None => Err("the print edition was not laid out".into()),
+                }
+                Format::Cover => match &not_laid_out {
+                    Some(e) => Err(e.clone()),
+                    None => print_cover(book, page_count, &mut diags).map(|b| (b, None)),
                 },
             });
             (f, path, bytes, diags, (stage, took))

@@ -39,9 +39,11 @@ fn content_key(content: &[u8]) -> u64 {
     h.finish()
 }
 
+/// The document's pages are drawn from `doc`; when it is owned, each page's
+/// items are freed once drawn (`write_owned`).
 pub(super) fn write_pages(
     pdf: &mut lopdf::Document,
-    doc: &Document,
+    doc: &mut std::borrow::Cow<'_, Document>,
     fonts: &BTreeMap<usize, EmbeddedFace>,
     images: &[ObjectId],
     cache: Option<&mut StreamCache>,
@@ -52,14 +54,27 @@ pub(super) fn write_pages(
     // Pages are drawn and compressed in parallel, then added in order: the same
     // objects and ids whatever the number of threads.
     let earlier = cache.as_deref();
-    let contents: Vec<(PageContent, Option<u64>)> = doc
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(index, page)| {
-            page_content(page, index, &page_ids, fonts, bleed(doc, index), earlier)
-        })
-        .collect();
+    let bleeds: Vec<Edges> = (0..doc.pages.len()).map(|i| bleed(doc, i)).collect();
+    let contents: Vec<(PageContent, Option<u64>)> = match doc {
+        std::borrow::Cow::Borrowed(d) => d
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(index, page)| {
+                page_content(page, index, &page_ids, fonts, bleeds[index], earlier)
+            })
+            .collect(),
+        std::borrow::Cow::Owned(d) => d
+            .pages
+            .par_iter_mut()
+            .enumerate()
+            .map(|(index, page)| {
+                let drawn = page_content(page, index, &page_ids, fonts, bleeds[index], earlier);
+                page.items = Vec::new();
+                drawn
+            })
+            .collect(),
+    };
     if let Some(c) = cache {
         c.streams = contents
             .iter()
@@ -76,7 +91,7 @@ pub(super) fn write_pages(
             parent: pages_id,
             resources: resources_id,
         };
-        add_page(pdf, page, content, ids, bleed(doc, index));
+        add_page(pdf, page, content, ids, bleeds[index]);
     }
     pdf.set_object(
         pages_id,
