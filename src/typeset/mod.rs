@@ -201,12 +201,11 @@ fn lay_out(
     let mut report = report::report(&pages);
     let pages = pages.detach();
     drop(all);
-    // One flow, owned, in the order paginated: placing moves its lines out.
-    let mut parts_flow = parts_flow;
-    let after = parts_flow.split_off(split);
+    // One flow, owned, in the order paginated: placing moves its lines out. The
+    // contents go in where they stand, the rest moved along in the same buffer.
     let mut flow = parts_flow;
-    flow.extend(cflow);
-    flow.extend(after);
+    flow.reserve_exact(cflow.len());
+    flow.splice(split..split, cflow);
     let (mut document, past) = place::place(book, g, &pages, &mut flow, &mut ctx);
     report.overfull_lines = past.len();
     diags.extend(report::diagnostics(&past, book));
@@ -291,6 +290,10 @@ fn set_parts(
         c.keep(book, &keys, &sets);
     }
     let mut all = flow::Set::default();
+    // Sized once: grown by doubling, the novel's flow was held three times over
+    // at its largest (the parts' own, the old and the new buffer).
+    all.flow
+        .reserve_exact(sets.iter().map(|(s, _)| s.flow.len()).sum::<usize>());
     for (set, _) in sets {
         all.append(set);
     }
