@@ -201,11 +201,14 @@ fn lay_out(
     let mut report = report::report(&pages);
     let pages = pages.detach();
     drop(all);
-    // One flow, owned, in the order paginated: placing moves its lines out. The
-    // contents go in where they stand, the rest moved along in the same buffer.
-    let mut flow = parts_flow;
-    flow.reserve_exact(cflow.len());
-    flow.splice(split..split, cflow);
+    // Placing moves the lines out of the flow, in the order paginated; the
+    // contents are not moved in among the parts (a copy of the whole flow).
+    let (mut parts_flow, mut cflow) = (parts_flow, cflow);
+    let mut flow = Ordered {
+        parts: &mut parts_flow,
+        contents: &mut cflow,
+        split,
+    };
     let (mut document, past) = place::place(book, g, &pages, &mut flow, &mut ctx);
     report.overfull_lines = past.len();
     diags.extend(report::diagnostics(&past, book));
@@ -446,6 +449,29 @@ fn contents_flow(book: &Book, g: &Geometry, ctx: &mut Ctx, numbers: &[String]) -
     std::mem::take(&mut b.flow)
 }
 
+/// The book's flow in the order it is paginated (the parts before the
+/// contents, the contents, the rest) where it lies: an index into that order
+/// finds its item.
+pub(super) struct Ordered<'a> {
+    parts: &'a mut [flow::Flow],
+    contents: &'a mut [flow::Flow],
+    split: usize,
+}
+
+impl Ordered<'_> {
+    /// Item `i` of the book in order.
+    pub(super) fn get_mut(&mut self, i: usize) -> Option<&mut flow::Flow> {
+        let contents = self.contents.len();
+        if i < self.split {
+            self.parts.get_mut(i)
+        } else if i < self.split + contents {
+            self.contents.get_mut(i - self.split)
+        } else {
+            self.parts.get_mut(i - contents)
+        }
+    }
+}
+
 /// The book in order: the parts before the contents, the contents, the rest.
 fn in_order<'a>(
     parts: &'a [flow::Flow],
@@ -475,6 +501,27 @@ mod tests {
             leading: 14.0,
             rtl,
         }
+    }
+
+    #[test]
+    fn the_flow_in_order_finds_the_contents_among_the_parts() {
+        let space = |v: Pt| flow::Flow::Space(v);
+        let mut parts: Vec<_> = (0..5).map(|i| space(i as Pt)).collect();
+        let mut contents = vec![space(10.0), space(11.0)];
+        let mut ordered = Ordered {
+            parts: &mut parts,
+            contents: &mut contents,
+            split: 2,
+        };
+        let seen: Vec<Option<Pt>> = (0..8)
+            .map(|i| match ordered.get_mut(i) {
+                Some(flow::Flow::Space(v)) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        let want = [0.0, 1.0, 10.0, 11.0, 2.0, 3.0, 4.0].map(Some);
+        assert_eq!(seen[..7], want);
+        assert_eq!(seen[7], None);
     }
 
     #[test]

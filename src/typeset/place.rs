@@ -23,7 +23,7 @@ pub(super) fn place(
     book: &Book,
     g: &Geometry,
     p: &Paginated,
-    flow: &mut [flow::Flow],
+    flow: &mut super::Ordered,
     ctx: &mut Ctx,
 ) -> (Document, Vec<PastEdge>) {
     let first_chapter = first_chapter_page(book, p);
