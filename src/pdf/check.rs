@@ -78,7 +78,7 @@ fn check_run(at: PageCheck, run: &TextRun, faces: usize) -> Result<(), WriteErro
     at.finite("a text run's y", run.y)?;
     for glyph in &run.glyphs {
         at.finite("a glyph's dx", glyph.dx)?;
-        at.finite("a glyph's dy", glyph.dy)?;
+        at.finite("a glyph's dy", glyph.dy.pt())?;
     }
     Ok(())
 }

@@ -344,7 +344,7 @@ struct GlyphLine {
 impl GlyphLine {
     fn place(&mut self, run: &TextRun, glyph: &PlacedGlyph, face: &EmbeddedFace, out: &mut Ops) {
         let x = (f64::from(run.x) + f64::from(glyph.dx)) as f32;
-        let y = (f64::from(run.y) + f64::from(glyph.dy)) as f32;
+        let y = (f64::from(run.y) + f64::from(glyph.dy.pt())) as f32;
         let size = f64::from(run.size);
         // An expanded run's text matrix scales x: the pen moves in unscaled units.
         let scale = if run.scale > 0.0 && run.scale.is_finite() {
@@ -561,7 +561,7 @@ mod tests {
                     Item::Text(run) => Some(
                         run.glyphs
                             .iter()
-                            .map(move |g| ((run.x + g.dx) as f64, (run.y + g.dy) as f64)),
+                            .map(move |g| ((run.x + g.dx) as f64, (run.y + g.dy.pt()) as f64)),
                     ),
                     _ => None,
                 })
@@ -654,7 +654,7 @@ mod tests {
         let glyph = |text: &str| PlacedGlyph {
             id: 1,
             dx: 0.0,
-            dy: 0.0,
+            dy: crate::typeset::doc::Dy::ZERO,
             text: text.into(),
         };
         let glyphs = [glyph(""), glyph("e"), glyph(""), glyph("f"), glyph("i")];

@@ -52,7 +52,7 @@ pub(super) fn set(
             let glyph = PlacedGlyph {
                 id: gid.to_u32() as u16,
                 dx: pen,
-                dy,
+                dy: dy.into(),
                 text: text.into(),
             };
             pen += metrics.advance_width(gid).unwrap_or(0.0);

@@ -199,7 +199,7 @@ fn leaders_and_number(
             dots.push(super::doc::PlacedGlyph {
                 id: g.id,
                 dx: x - start,
-                dy: 0.0,
+                dy: super::doc::Dy::ZERO,
                 text: ".".into(),
             });
         }
@@ -249,7 +249,7 @@ fn number_and_leaders(
             dots.push(super::doc::PlacedGlyph {
                 id: g.id,
                 dx: x - start,
-                dy: 0.0,
+                dy: super::doc::Dy::ZERO,
                 text: ".".into(),
             });
         }

@@ -1105,7 +1105,7 @@ impl Ctx<'_> {
                 prev.glyphs.push(PlacedGlyph {
                     id,
                     dx: space_at - prev.x,
-                    dy: 0.0,
+                    dy: super::doc::Dy::ZERO,
                     text: " ".into(),
                 });
             }
@@ -1143,7 +1143,7 @@ fn placed_glyph(
     PlacedGlyph {
         id: g.id,
         dx: x + g.x_offset,
-        dy: g.y_offset,
+        dy: g.y_offset.into(),
         text: t,
     }
 }

@@ -349,7 +349,7 @@ mod tests {
                 glyphs: vec![PlacedGlyph {
                     id: 1,
                     dx: 0.0,
-                    dy: 0.0,
+                    dy: crate::typeset::doc::Dy::ZERO,
                     text: "a".into(),
                 }],
                 color,

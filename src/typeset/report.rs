@@ -360,7 +360,7 @@ mod tests {
                 let g = PlacedGlyph {
                     id,
                     dx,
-                    dy: 0.0,
+                    dy: crate::typeset::doc::Dy::ZERO,
                     text: c.to_string().into(),
                 };
                 dx += f.advance(id) * 10.0;
