@@ -3,6 +3,8 @@
 //! Each page's side comes from `Geometry`: in a book bound on the right the rectos
 //! are left-hand pages, so margins and folios change sides.
 
+use rayon::prelude::*;
+
 use super::doc::{
     self, Document, Info, Item, LabelRange, LabelStyle, OutlineEntry, Page, Pt, Rect, TextRun,
 };
@@ -28,7 +30,8 @@ pub(super) fn place(
 ) -> (Document, Vec<PastEdge>) {
     let first_chapter = first_chapter_page(book, p);
     let mut doc = Document::default();
-    let mut past = Vec::new();
+    // Each page's items before its running head: what the margin check reads.
+    let mut in_block = Vec::with_capacity(p.pages.len());
     for (index, page) in p.pages.iter().enumerate() {
         let left = g.left(index);
         let mut out = Page {
@@ -62,15 +65,7 @@ pub(super) fn place(
         place_figures(&mut out, page, left, g);
         foot_rule(&mut out, book, page, left, g);
         // Running heads and folios are outside the text block by design.
-        let edge = report::past_text_block(&out.items, left, left + g.text_width(), ctx.fonts);
-        past.extend(edge.into_iter().map(|(what, start, by)| PastEdge {
-            page: index,
-            folio: folio(index, first_chapter),
-            part: page.part,
-            what,
-            start,
-            by,
-        }));
+        in_block.push(out.items.len());
         running_head(&mut out, book, g, ctx, page, index, first_chapter);
         doc.pages.push(out);
         doc.page_breaks.push(page_break(
@@ -81,6 +76,30 @@ pub(super) fn place(
             &doc.page_breaks,
         ));
     }
+    // What passes the text block's sides, page by page on every core (it reads
+    // every glyph of the book), in page order.
+    let fonts = ctx.fonts;
+    let past: Vec<PastEdge> = doc
+        .pages
+        .par_iter()
+        .zip(&p.pages)
+        .zip(&in_block)
+        .enumerate()
+        .flat_map_iter(|(index, ((out, page), &n))| {
+            let left = g.left(index);
+            let items = out.items.get(..n).unwrap_or(&[]);
+            report::past_text_block(items, left, left + g.text_width(), fonts)
+                .into_iter()
+                .map(move |(what, start, by)| PastEdge {
+                    page: index,
+                    folio: folio(index, first_chapter),
+                    part: page.part,
+                    what,
+                    start,
+                    by,
+                })
+        })
+        .collect();
     doc.outline = outline(book, p, g);
     doc.labels = labels(first_chapter);
     doc.info = info(book, g);
