@@ -240,7 +240,7 @@ pub struct PlacedGlyph {
     pub text: GlyphText,
 }
 
-/// A glyph's offset from its baseline in 1/128 pt (0.002 mm), within ±256 pt:
+/// A glyph's offset from its baseline in 1/128 pt (0.003 mm), within ±256 pt:
 /// the shaper's mark offsets, nearly always 0. Two bytes where a `Pt` takes four.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Dy(i16);
