@@ -280,34 +280,78 @@ pub struct GlyphText([u8; 4]);
 const INTERNED: u8 = 0xFF;
 
 /// Glyph texts longer than four bytes, each once, for the life of the process
-/// (few: the distinct clusters of the books built). Leaked, so that a text is
-/// read as `&'static str` without holding the lock; a rebuild finds the same
-/// ones again, so the table does not grow with rebuilds.
+/// (few: the distinct clusters of the books built; a rebuild finds the same ones
+/// again, so the table does not grow with rebuilds). Leaked, so that a text is
+/// read as `&'static str`. Reading one takes no lock: text `n` lives in a slot
+/// of chunk `k` (chunk `k` holds 2^k slots), each slot set once, before its
+/// number is handed out. Only a new text takes the write lock of the map that
+/// finds a text's number.
 struct Interned {
-    texts: Vec<&'static str>,
-    numbers: std::collections::HashMap<&'static str, u32>,
+    chunks: [std::sync::OnceLock<Box<[std::sync::OnceLock<&'static str>]>>; CHUNKS],
+    numbers: std::sync::RwLock<std::collections::HashMap<&'static str, u32>>,
 }
 
-fn interned() -> &'static std::sync::RwLock<Interned> {
-    static TABLE: std::sync::OnceLock<std::sync::RwLock<Interned>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        std::sync::RwLock::new(Interned {
-            texts: Vec::new(),
-            numbers: std::collections::HashMap::new(),
-        })
+/// Chunks of the table: room for 2^24 − 1 texts, the most a number's three
+/// bytes can name.
+const CHUNKS: usize = 24;
+
+fn interned() -> &'static Interned {
+    static TABLE: std::sync::OnceLock<Interned> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| Interned {
+        chunks: std::array::from_fn(|_| std::sync::OnceLock::new()),
+        numbers: std::sync::RwLock::new(std::collections::HashMap::new()),
     })
 }
 
-/// The most texts the table holds: a number takes the last three bytes.
-const MAX_INTERNED: usize = 1 << 24;
+/// Where text `n` lives: its chunk and its slot in the chunk.
+fn slot_of(n: usize) -> (usize, usize) {
+    let m = n + 1;
+    let chunk = (usize::BITS - 1 - m.leading_zeros()) as usize;
+    (chunk, m - (1 << chunk))
+}
+
+impl Interned {
+    fn get(&self, n: usize) -> Option<&'static str> {
+        let (chunk, slot) = slot_of(n);
+        self.chunks.get(chunk)?.get()?.get(slot)?.get().copied()
+    }
+
+    /// Text `s`'s number, given it one if it has none; None when the table is
+    /// full.
+    fn number(&self, s: &str) -> Option<u32> {
+        let found = self
+            .numbers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(s)
+            .copied();
+        if found.is_some() {
+            return found;
+        }
+        let mut numbers = self.numbers.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(&n) = numbers.get(s) {
+            return Some(n);
+        }
+        let n = numbers.len();
+        let (chunk, slot) = slot_of(n);
+        let slots = self.chunks.get(chunk)?.get_or_init(|| {
+            (0..1usize << chunk)
+                .map(|_| std::sync::OnceLock::new())
+                .collect()
+        });
+        let text: &'static str = Box::leak(s.into());
+        slots.get(slot)?.set(text).ok()?;
+        numbers.insert(text, n as u32);
+        Some(n as u32)
+    }
+}
 
 impl GlyphText {
     pub fn as_str(&self) -> &str {
         let b = &self.0;
         if b[0] == INTERNED {
             let n = u32::from_le_bytes([b[1], b[2], b[3], 0]) as usize;
-            let table = interned().read().unwrap_or_else(|e| e.into_inner());
-            return table.texts.get(n).copied().unwrap_or("");
+            return interned().get(n).unwrap_or("");
         }
         let len = b.iter().position(|&c| c == 0).unwrap_or(4);
         // Only ever filled from a whole `&str` of `len` bytes (`From<&str>`; the
@@ -329,31 +373,11 @@ impl From<&str> for GlyphText {
             buf[..s.len()].copy_from_slice(s.as_bytes());
             return GlyphText(buf);
         }
-        let found = interned()
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .numbers
-            .get(s)
-            .copied();
-        let n = found.unwrap_or_else(|| {
-            let mut table = interned().write().unwrap_or_else(|e| e.into_inner());
-            if let Some(&n) = table.numbers.get(s) {
-                return n;
-            }
-            if table.texts.len() >= MAX_INTERNED {
-                // Sixteen million distinct clusters: not a book. The glyph
-                // keeps no text (it is still drawn; only copying it loses it).
-                return u32::MAX;
-            }
-            let text: &'static str = Box::leak(s.into());
-            let n = table.texts.len() as u32;
-            table.texts.push(text);
-            table.numbers.insert(text, n);
-            n
-        });
-        if n == u32::MAX {
+        // Sixteen million distinct clusters: not a book. The glyph keeps no
+        // text (it is still drawn; only copying it loses it).
+        let Some(n) = interned().number(s) else {
             return GlyphText::default();
-        }
+        };
         let [a, b, c, _] = n.to_le_bytes();
         GlyphText([INTERNED, a, b, c])
     }
@@ -455,6 +479,28 @@ mod tests {
         // A long text is interned once: the same text, the same bytes.
         assert_eq!(GlyphText::from("क्षि"), GlyphText::from("क्षि".to_string()));
         assert_ne!(GlyphText::from("क्षि"), GlyphText::from("क्षी"));
+        // Many texts, from several threads at once: each keeps its own number
+        // and reads back, across the table's chunks.
+        let texts: Vec<String> = (0..5000).map(|i| format!("cluster {i}")).collect();
+        let numbered: Vec<Vec<GlyphText>> = std::thread::scope(|s| {
+            let jobs: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| texts.iter().map(|t| GlyphText::from(t.as_str())).collect()))
+                .collect();
+            jobs.into_iter()
+                .map(|j| j.join().expect("a thread"))
+                .collect()
+        });
+        for each in &numbered {
+            assert_eq!(each, &numbered[0]);
+            for (g, t) in each.iter().zip(&texts) {
+                assert_eq!(g.as_str(), t);
+            }
+        }
+        assert_eq!(slot_of(0), (0, 0));
+        assert_eq!(slot_of(1), (1, 0));
+        assert_eq!(slot_of(2), (1, 1));
+        assert_eq!(slot_of(6), (2, 3));
+        assert_eq!(slot_of((1 << 24) - 2), (23, (1 << 23) - 1));
         assert_eq!(GlyphText::from("fi"), GlyphText::from("fi".to_string()));
         // A thousand-page book holds millions of glyphs, twice over while it is
         // placed: their size is its memory.
