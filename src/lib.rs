@@ -345,6 +345,9 @@ pub struct Cache {
     pub parsed: parse::Cache,
     pub sets: typeset::SetCache,
     pub pages: pdf::StreamCache,
+    /// The EPUB's cover as last drawn, and its parts' files as last compressed.
+    pub cover: epub::CoverCache,
+    pub entries: epub::EntryCache,
     /// The editions of the last build that wrote them, by format.
     pub editions: Vec<(Format, std::sync::Arc<Vec<u8>>)>,
 }
@@ -355,6 +358,7 @@ impl Cache {
     pub fn clear(&mut self) {
         self.parsed = parse::Cache::default();
         self.sets.clear();
+        self.cover = epub::CoverCache::default();
     }
 }
 
@@ -381,7 +385,9 @@ pub fn build_with(
         &book,
         opts,
         &mut r,
-        cache.as_deref_mut().map(|c| (&mut c.sets, &mut c.pages)),
+        cache
+            .as_deref_mut()
+            .map(|c| (&mut c.sets, &mut c.pages, &mut c.cover, &mut c.entries)),
         progress,
     );
     r.book = Some(book);
@@ -412,17 +418,23 @@ fn render(
     book: &Book,
     opts: &BuildOptions,
     r: &mut Report,
-    cache: Option<(&mut typeset::SetCache, &mut pdf::StreamCache)>,
+    cache: Option<(
+        &mut typeset::SetCache,
+        &mut pdf::StreamCache,
+        &mut epub::CoverCache,
+        &mut epub::EntryCache,
+    )>,
     progress: &dyn Progress,
 ) -> Vec<(Format, PathBuf, Vec<u8>)> {
     let mut print_diags = Vec::new();
     let print = opts.formats.iter().any(|f| *f != Format::Epub);
     let page_list = opts.formats.contains(&Format::Epub) && book.settings.epub.page_list;
-    let (sets, pages_cache) = match cache {
-        Some((s, p)) => (Some(s), Some(p)),
-        None => (None, None),
+    let (sets, pages_cache, covers, entries) = match cache {
+        Some((s, p, c, e)) => (Some(s), Some(p), Some(c), Some(e)),
+        None => (None, None, None, None),
     };
     let pages_cache = std::sync::Mutex::new(pages_cache);
+    let entries = std::sync::Mutex::new(entries);
     // The EPUB's cover is drawn (resvg, a PNG of 1600 × 2560) while the print
     // edition is laid out: the EPUB waits for the layout's page list anyway.
     let stages = &mut r.stages;
@@ -437,7 +449,7 @@ fn render(
         || {
             opts.formats
                 .contains(&Format::Epub)
-                .then(|| epub::cover_of(book))
+                .then(|| epub::cover_of_with(book, covers))
         },
     );
     let cover = std::sync::Mutex::new(cover);
@@ -476,7 +488,8 @@ fn render(
                 Format::Epub => {
                     let cover = cover.lock().unwrap_or_else(|e| e.into_inner()).take();
                     let cover = cover.unwrap_or_else(|| epub::cover_of(book));
-                    epub::write_with_cover(book, pages, cover, &mut diags)
+                    let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
+                    epub::write_with(book, pages, cover, entries.as_deref_mut(), &mut diags)
                         .map(|b| {
                             diags.extend(epub_checks(Target::Kindle, &b, &path));
                             (b, None)

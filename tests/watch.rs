@@ -75,6 +75,19 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
         "only the edited file is parsed again"
     );
     assert!(cache.parsed.reused > 10);
+    // Pages whose items did not change are not drawn again, nor the EPUB's
+    // unchanged files compressed again; the edited ones are.
+    let pages = cache.pages.drawn_pages + cache.pages.reused_pages;
+    assert!(
+        cache.pages.drawn_pages >= 1 && cache.pages.reused_pages >= pages / 2,
+        "pages drawn again: {} of {pages}",
+        cache.pages.drawn_pages
+    );
+    assert!(
+        cache.entries.packed_files >= 1 && cache.entries.reused_files >= parts - 2,
+        "EPUB files compressed again: {} of {parts}",
+        cache.entries.packed_files
+    );
 
     // The same bytes as a build that reused nothing.
     let fresh = bookbind::build(&opts("fresh"));
@@ -104,6 +117,12 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
         (cache.sets.set, cache.sets.reused),
         (parts, 0),
         "a new body size reuses no part"
+    );
+    let pages = cache.pages.drawn_pages + cache.pages.reused_pages;
+    assert!(
+        cache.pages.reused_pages * 4 < pages,
+        "a new body size redraws the pages: {} of {pages} reused",
+        cache.pages.reused_pages
     );
 }
 

@@ -30,6 +30,7 @@ const BAND_ROWS: u32 = 128;
 const DRAWING: (u32, u32) = COVER_PIXELS;
 
 /// The cover as it goes into the container.
+#[derive(Clone)]
 pub struct Cover {
     /// Path in the container (`images/cover.png`).
     pub name: String,
@@ -42,6 +43,21 @@ pub struct Cover {
 /// given. An author's SVG that cannot be rendered is kept as it is (the reason
 /// is returned beside it, for a warning).
 pub fn cover(book: &Book) -> (Cover, Option<String>) {
+    cover_with(book, None)
+}
+
+/// The cover drawn last, by what it was drawn from (the drawing and the book's
+/// typefaces), for a rebuild (`watch`) to take again when neither changed: the
+/// generated cover is drawn from the title and authors, which an edit of a
+/// chapter leaves alone.
+#[derive(Default)]
+pub struct CoverCache {
+    last: Option<(u128, (Cover, Option<String>))>,
+}
+
+/// `cover`, taken from `cache` when it was drawn from the same drawing and
+/// typefaces, and left there.
+pub fn cover_with(book: &Book, cache: Option<&mut CoverCache>) -> (Cover, Option<String>) {
     let (svg, given) = match book.cover.map(|i| &book.resources[i]) {
         Some(r) if r.media_type != MediaType::Svg => {
             let given = Cover {
@@ -54,8 +70,21 @@ pub fn cover(book: &Book) -> (Cover, Option<String>) {
         Some(r) => (r.data.clone(), Some(r)),
         None => (cover_svg(book).into_bytes().into(), None),
     };
+    let key = cache.as_ref().map(|_| {
+        use std::hash::Hasher;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        crate::model::hash_debug(&mut h, &(&book.typefaces, given.map(|r| &r.name)));
+        let mut bytes = svg.to_vec();
+        bytes.extend_from_slice(&h.finish().to_le_bytes());
+        xxhash_rust::xxh3::xxh3_128(&bytes)
+    });
+    if let (Some(c), Some(key)) = (&cache, key) {
+        if let Some((_, made)) = c.last.as_ref().filter(|(k, _)| *k == key) {
+            return made.clone();
+        }
+    }
     let fonts = crate::svg::book_fonts(&book.typefaces);
-    match raster(&svg, fonts) {
+    let made = match raster(&svg, fonts) {
         Ok(png) => (
             Cover {
                 name: "images/cover.png".into(),
@@ -72,7 +101,11 @@ pub fn cover(book: &Book) -> (Cover, Option<String>) {
             };
             (kept, Some(why))
         }
+    };
+    if let (Some(c), Some(key)) = (cache, key) {
+        c.last = Some((key, made.clone()));
     }
+    made
 }
 
 /// An SVG rendered by resvg at the largest size that fits `COVER_PIXELS`, on

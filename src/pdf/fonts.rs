@@ -131,6 +131,34 @@ impl EmbeddedFace {
         self.codes.get(usize::from(glyph)).copied().unwrap_or(0)
     }
 
+    /// Everything of the face a content stream is drawn with, as bytes (for
+    /// `pages::fonts_key`).
+    pub(super) fn key_into(&self, b: &mut Vec<u8>) {
+        b.extend_from_slice(&(self.resource.len() as u64).to_le_bytes());
+        b.extend_from_slice(self.resource.as_bytes());
+        for v in [self.synthetic.slant, self.synthetic.embolden] {
+            b.extend_from_slice(&v.to_bits().to_le_bytes());
+        }
+        b.extend_from_slice(&(self.codes.len() as u64).to_le_bytes());
+        for c in &self.codes {
+            b.extend_from_slice(&c.to_le_bytes());
+        }
+        b.extend_from_slice(&(self.widths.len() as u64).to_le_bytes());
+        for w in &self.widths {
+            b.extend_from_slice(&w.to_bits().to_le_bytes());
+        }
+        b.extend_from_slice(&(self.unicode_by_code.len() as u64).to_le_bytes());
+        for t in &self.unicode_by_code {
+            match t {
+                Some(t) => {
+                    b.extend_from_slice(&(t.len() as u64 + 1).to_le_bytes());
+                    b.extend_from_slice(t.as_bytes());
+                }
+                None => b.extend_from_slice(&0u64.to_le_bytes()),
+            }
+        }
+    }
+
     pub(super) fn unicode(&self, code: u16) -> Option<&str> {
         self.unicode_by_code
             .get(usize::from(code))

@@ -22,21 +22,38 @@ pub(super) struct PageTree {
     pub(super) kids: Vec<ObjectId>,
 }
 
-/// Adds the shared resources, then every page, then the page tree.
-/// Page streams compressed by an earlier write (`watch`): each page's
-/// compressed stream by the hash of its drawn content, so that a page drawn to
-/// the same bytes is not compressed again. Holds one document's pages.
+/// Pages drawn by an earlier write (`watch`): each page's content stream, as
+/// written (compressed or not), by the page's key (`page_key`: its items, the
+/// embedded fonts' codes and widths, its bleed), so that a page whose items are
+/// unchanged is neither drawn nor compressed again. Holds one document's pages.
 #[derive(Default)]
 pub struct StreamCache {
-    streams: std::collections::HashMap<u64, Vec<u8>>,
+    drawn: std::collections::HashMap<u128, (Vec<u8>, bool)>,
+    /// Pages drawn, and pages reused, by the last write.
+    pub drawn_pages: usize,
+    pub reused_pages: usize,
 }
 
-/// The key of drawn content.
-fn content_key(content: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    h.write(content);
-    h.finish()
+/// What every page's content stream depends on besides its own items: each
+/// embedded face's resource name, synthetic style, codes, widths and texts.
+fn fonts_key(fonts: &BTreeMap<usize, EmbeddedFace>) -> u128 {
+    let mut b = Vec::new();
+    for (k, face) in fonts {
+        b.extend_from_slice(&(*k as u64).to_le_bytes());
+        face.key_into(&mut b);
+    }
+    xxhash_rust::xxh3::xxh3_128(&b)
+}
+
+/// A page's key: its items' fingerprint, the fonts' key, its bleed.
+fn page_key(page: &Page, fonts: u128, bleed: Edges) -> u128 {
+    let mut b = Vec::with_capacity(48);
+    b.extend_from_slice(&crate::typeset::doc::fingerprint(&page.items).to_le_bytes());
+    b.extend_from_slice(&fonts.to_le_bytes());
+    for v in [bleed.left, bleed.right, bleed.top, bleed.bottom] {
+        b.extend_from_slice(&v.to_bits().to_le_bytes());
+    }
+    xxhash_rust::xxh3::xxh3_128(&b)
 }
 
 /// The document's pages are drawn from `doc`; when it is owned, each page's
@@ -53,9 +70,9 @@ pub(super) fn write_pages(
     let page_ids: Vec<ObjectId> = doc.pages.iter().map(|_| pdf.new_object_id()).collect();
     // Pages are drawn and compressed in parallel, then added in order: the same
     // objects and ids whatever the number of threads.
-    let earlier = cache.as_deref();
+    let earlier = cache.as_deref().map(|c| (c, fonts_key(fonts)));
     let bleeds: Vec<Edges> = (0..doc.pages.len()).map(|i| bleed(doc, i)).collect();
-    let contents: Vec<(PageContent, Option<u64>)> = match doc {
+    let contents: Vec<(PageContent, Option<u128>)> = match doc {
         std::borrow::Cow::Borrowed(d) => d
             .pages
             .par_iter()
@@ -76,10 +93,11 @@ pub(super) fn write_pages(
             .collect(),
     };
     if let Some(c) = cache {
-        c.streams = contents
+        c.reused_pages = contents.iter().filter(|(p, _)| p.reused).count();
+        c.drawn_pages = contents.len() - c.reused_pages;
+        c.drawn = contents
             .iter()
-            .filter(|(p, _)| p.compressed)
-            .filter_map(|(p, key)| Some(((*key)?, p.stream.clone())))
+            .filter_map(|(p, key)| Some(((*key)?, (p.stream.clone(), p.compressed))))
             .collect();
     }
     let contents = contents.into_iter().map(|(p, _)| p);
@@ -147,6 +165,8 @@ struct PageContent {
     stream: Vec<u8>,
     compressed: bool,
     annots: Vec<Dictionary>,
+    /// Taken from the cache, not drawn.
+    reused: bool,
 }
 
 /// Draws one page: text with `TJ`, rules with `S`, images with `Do`, links as
@@ -159,15 +179,36 @@ fn page_content(
     page_ids: &[ObjectId],
     fonts: &BTreeMap<usize, EmbeddedFace>,
     bleed: Edges,
-    cache: Option<&StreamCache>,
-) -> (PageContent, Option<u64>) {
+    cache: Option<(&StreamCache, u128)>,
+) -> (PageContent, Option<u128>) {
+    // Links are annotations, not drawing: made anew every time (they name
+    // pages by object ids).
+    let annots = page
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Link { rect, target } => {
+                Some(link_annotation(rect, target, page_ids[index], page_ids))
+            }
+            _ => None,
+        })
+        .collect();
+    let key = cache.map(|(_, fonts)| page_key(page, fonts, bleed));
+    if let Some((stream, compressed)) = cache.zip(key).and_then(|((c, _), k)| c.drawn.get(&k)) {
+        let content = PageContent {
+            stream: stream.clone(),
+            compressed: *compressed,
+            annots,
+            reused: true,
+        };
+        return (content, key);
+    }
     let mut out = Ops::default();
     // With bleed the media box is larger than the trim: move the drawing so that
     // the trim box, offset by the bleed on the left and bottom, holds it.
     if bleed.left != 0.0 || bleed.bottom != 0.0 {
         out.translate(bleed.left, bleed.bottom);
     }
-    let mut annots = Vec::new();
     for item in &page.items {
         match item {
             Item::Text(run) => {
@@ -185,26 +226,20 @@ fn page_content(
             } => draw_line((*x1, *y1), (*x2, *y2), *width, &mut out),
             Item::Image { image, rect } => draw_image(*image, rect, &mut out),
             Item::Rect { rect, fill, stroke } => draw_rect(rect, *fill, *stroke, &mut out),
-            Item::Link { rect, target } => {
-                annots.push(link_annotation(rect, target, page_ids[index], page_ids));
-            }
+            Item::Link { .. } => {}
         }
     }
     let content = out.into_bytes();
-    let key = cache.map(|_| content_key(&content));
-    let earlier = cache.zip(key).and_then(|(c, k)| c.streams.get(&k));
-    let (stream, compressed) = match earlier {
-        Some(data) => (data.clone(), true),
-        None => match deflate(&content) {
-            Some(data) if data.len() < content.len() => (data, true),
-            _ => (content, false),
-        },
+    let (stream, compressed) = match deflate(&content) {
+        Some(data) if data.len() < content.len() => (data, true),
+        _ => (content, false),
     };
     (
         PageContent {
             stream,
             compressed,
             annots,
+            reused: false,
         },
         key,
     )

@@ -184,6 +184,118 @@ pub enum Item {
     },
 }
 
+/// A fingerprint of drawn items, 128 bits of XXH3 over every field of every
+/// item (a glyph's id, offsets and text; each run's face, size, place, colour,
+/// scale; rules, boxes, pictures, links): what a rebuild (`watch`) knows a page
+/// by, to reuse what it made of the same items before (its margin check, its
+/// drawing). Equal items give equal fingerprints within a process (interned
+/// glyph texts are numbered for the process).
+pub fn fingerprint(items: &[Item]) -> u128 {
+    thread_local! {
+        /// The items' bytes, kept between pages.
+        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let hash = |b: &mut Vec<u8>| {
+        b.clear();
+        for item in items {
+            item.bytes_into(b);
+        }
+        xxhash_rust::xxh3::xxh3_128(b)
+    };
+    BYTES.with(|b| match b.try_borrow_mut() {
+        Ok(mut b) => hash(&mut b),
+        Err(_) => hash(&mut Vec::new()),
+    })
+}
+
+impl Item {
+    /// Every field, tagged and with lengths, so that different items never give
+    /// the same bytes.
+    fn bytes_into(&self, b: &mut Vec<u8>) {
+        let f = |b: &mut Vec<u8>, v: f32| b.extend_from_slice(&v.to_bits().to_le_bytes());
+        let rect = |b: &mut Vec<u8>, r: &Rect| {
+            for v in [r.x, r.y, r.width, r.height] {
+                f(b, v);
+            }
+        };
+        let color = |b: &mut Vec<u8>, c: Option<Color>| match c {
+            Some(Color(r, g, bl)) => b.extend_from_slice(&[1, r, g, bl]),
+            None => b.push(0),
+        };
+        match self {
+            Item::Text(run) => {
+                b.push(1);
+                b.extend_from_slice(&(run.face.0 as u64).to_le_bytes());
+                for v in [run.size, run.x, run.y, run.scale] {
+                    f(b, v);
+                }
+                color(b, run.color);
+                b.push(u8::from(run.turned));
+                b.extend_from_slice(&(run.glyphs.len() as u64).to_le_bytes());
+                b.reserve(run.glyphs.len() * 12);
+                for g in &run.glyphs {
+                    let mut one = [0u8; 12];
+                    one[..2].copy_from_slice(&g.id.to_le_bytes());
+                    one[2..4].copy_from_slice(&g.dy.0.to_le_bytes());
+                    one[4..8].copy_from_slice(&g.dx.to_bits().to_le_bytes());
+                    one[8..].copy_from_slice(&g.text.0);
+                    b.extend_from_slice(&one);
+                }
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+            } => {
+                b.push(2);
+                for v in [*x1, *y1, *x2, *y2, *width] {
+                    f(b, v);
+                }
+            }
+            Item::Link { rect: r, target } => {
+                b.push(3);
+                rect(b, r);
+                match target {
+                    LinkTarget::Page { page, y } => {
+                        b.push(0);
+                        b.extend_from_slice(&(*page as u64).to_le_bytes());
+                        f(b, *y);
+                    }
+                    LinkTarget::Uri(uri) => {
+                        b.push(1);
+                        b.extend_from_slice(&(uri.len() as u64).to_le_bytes());
+                        b.extend_from_slice(uri.as_bytes());
+                    }
+                }
+            }
+            Item::Image { image, rect: r } => {
+                b.push(4);
+                b.extend_from_slice(&(*image as u64).to_le_bytes());
+                rect(b, r);
+            }
+            Item::Rect {
+                rect: r,
+                fill,
+                stroke,
+            } => {
+                b.push(5);
+                rect(b, r);
+                color(b, *fill);
+                match stroke {
+                    Some((c, w)) => {
+                        b.push(1);
+                        color(b, Some(*c));
+                        f(b, *w);
+                    }
+                    None => b.push(0),
+                }
+            }
+        }
+    }
+}
+
 /// A colour in DeviceRGB, 0–255 a channel; a grey has three equal channels and is
 /// written as DeviceGray.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -457,6 +569,75 @@ pub struct Info {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equal_items_have_equal_fingerprints_and_any_change_a_different_one() {
+        let glyph = |id, dx: Pt, text: &str| PlacedGlyph {
+            id,
+            dy: Dy::ZERO,
+            dx,
+            text: text.into(),
+        };
+        let run = TextRun {
+            face: FaceId(0),
+            size: 10.0,
+            x: 72.0,
+            y: 600.0,
+            glyphs: vec![glyph(5, 0.0, "a"), glyph(6, 5.0, "an Indic cluster")],
+            color: None,
+            scale: 1.0,
+            turned: false,
+        };
+        let items = vec![
+            Item::Text(run.clone()),
+            Item::Link {
+                rect: Rect {
+                    x: 72.0,
+                    y: 600.0,
+                    width: 10.0,
+                    height: 10.0,
+                },
+                target: LinkTarget::Page { page: 3, y: 500.0 },
+            },
+        ];
+        let same = fingerprint(&items.clone());
+        assert_eq!(fingerprint(&items), same);
+        let changed = |f: &dyn Fn(&mut Vec<Item>)| {
+            let mut other = items.clone();
+            f(&mut other);
+            fingerprint(&other)
+        };
+        fn text(items: &mut [Item]) -> &mut TextRun {
+            match &mut items[0] {
+                Item::Text(run) => run,
+                _ => unreachable!(),
+            }
+        }
+        let others = [
+            changed(&|i| text(i).glyphs[1].dx = 5.01),
+            changed(&|i| text(i).glyphs[1].text = "another cluster".into()),
+            changed(&|i| text(i).glyphs[0].dy = Dy::from(1.0)),
+            changed(&|i| text(i).glyphs.pop().map(drop).unwrap_or_default()),
+            changed(&|i| text(i).color = Some(Color::gray(128))),
+            changed(&|i| text(i).face = FaceId(1)),
+            changed(&|i| {
+                i[1] = Item::Link {
+                    rect: Rect {
+                        x: 72.0,
+                        y: 600.0,
+                        width: 10.0,
+                        height: 10.0,
+                    },
+                    target: LinkTarget::Page { page: 4, y: 500.0 },
+                }
+            }),
+            changed(&|i| i.swap(0, 1)),
+            changed(&|i| i.truncate(1)),
+        ];
+        for (k, other) in others.iter().enumerate() {
+            assert_ne!(*other, same, "change {k} kept the fingerprint");
+        }
+    }
 
     #[test]
     fn glyph_text_keeps_short_and_long_texts_and_a_glyph_stays_small() {

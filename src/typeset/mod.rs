@@ -176,7 +176,7 @@ fn lay_out(
     g: &Geometry,
     fonts: &FontSet,
     diags: &mut Vec<Diagnostic>,
-    cache: Option<&mut SetCache>,
+    mut cache: Option<&mut SetCache>,
     tick: Option<Tick>,
 ) -> (Document, LayoutReport) {
     let mut ctx = Ctx {
@@ -187,7 +187,7 @@ fn lay_out(
         words: Default::default(),
     };
     let contents_at = book.contents_at;
-    let set = set_parts(book, g, fonts, cache, tick);
+    let set = set_parts(book, g, fonts, cache.as_deref_mut(), tick);
     diags.extend(set.findings.diagnostics(book));
     let (parts_flow, images) = (set.flow, set.images);
     let split = parts_flow
@@ -209,7 +209,8 @@ fn lay_out(
         contents: &mut cflow,
         split,
     };
-    let (mut document, past) = place::place(book, g, &pages, &mut flow, &mut ctx);
+    let margins = cache.map(|c| &mut c.margins);
+    let (mut document, past) = place::place(book, g, &pages, &mut flow, &mut ctx, margins);
     report.overfull_lines = past.len();
     diags.extend(report::diagnostics(&past, book));
     document.images = images;
@@ -325,6 +326,8 @@ fn set_parts(
 #[derive(Default)]
 pub struct SetCache {
     sets: std::collections::HashMap<u64, flow::Set>,
+    /// What passed the text block on each page.
+    margins: report::MarginCache,
     /// Parts set, and parts reused, by the last build.
     pub set: usize,
     pub reused: usize,
@@ -334,6 +337,7 @@ impl SetCache {
     /// Forgets every set part.
     pub fn clear(&mut self) {
         self.sets.clear();
+        self.margins = report::MarginCache::default();
     }
 
     /// Each part's key, in part order.

@@ -27,6 +27,7 @@ pub(super) fn place(
     p: &Paginated,
     flow: &mut super::Ordered,
     ctx: &mut Ctx,
+    margins: Option<&mut report::MarginCache>,
 ) -> (Document, Vec<PastEdge>) {
     let first_chapter = first_chapter_page(book, p);
     let mut doc = Document::default();
@@ -77,27 +78,45 @@ pub(super) fn place(
         ));
     }
     // What passes the text block's sides, page by page on every core (it reads
-    // every glyph of the book), in page order.
+    // every glyph of the book), in page order; a rebuild takes a page's from
+    // the last build when its items and sides are the same.
     let fonts = ctx.fonts;
-    let past: Vec<PastEdge> = doc
+    let earlier = margins.as_deref();
+    let found: Vec<(Vec<_>, Option<u128>)> = doc
         .pages
         .par_iter()
-        .zip(&p.pages)
         .zip(&in_block)
         .enumerate()
-        .flat_map_iter(|(index, ((out, page), &n))| {
-            let left = g.left(index);
+        .map(|(index, (out, &n))| {
+            let (left, right) = (g.left(index), g.left(index) + g.text_width());
             let items = out.items.get(..n).unwrap_or(&[]);
-            report::past_text_block(items, left, left + g.text_width(), fonts)
-                .into_iter()
-                .map(move |(what, start, by)| PastEdge {
-                    page: index,
-                    folio: folio(index, first_chapter),
-                    part: page.part,
-                    what,
-                    start,
-                    by,
-                })
+            let key = earlier.map(|_| report::MarginCache::key(items, left, right));
+            if let Some(past) = earlier.zip(key).and_then(|(c, k)| c.get(k)) {
+                return (past.to_vec(), key);
+            }
+            (report::past_text_block(items, left, right, fonts), key)
+        })
+        .collect();
+    if let Some(c) = margins {
+        c.keep(
+            found
+                .iter()
+                .filter_map(|(past, key)| Some(((*key)?, past.clone()))),
+        );
+    }
+    let past: Vec<PastEdge> = found
+        .into_iter()
+        .zip(&p.pages)
+        .enumerate()
+        .flat_map(|(index, ((found, _), page))| {
+            found.into_iter().map(move |(what, start, by)| PastEdge {
+                page: index,
+                folio: folio(index, first_chapter),
+                part: page.part,
+                what,
+                start,
+                by,
+            })
         })
         .collect();
     doc.outline = outline(book, p, g);

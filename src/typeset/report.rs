@@ -187,6 +187,34 @@ pub struct PastEdge {
     pub by: Pt,
 }
 
+/// What passes the text block on each page of the last build, by the page's
+/// items and sides (`watch`): a rebuild checks only the pages that changed.
+/// Holds one document's pages; the fonts are not in the key (a font changed in
+/// place clears the caches).
+#[derive(Default)]
+pub struct MarginCache {
+    found: std::collections::HashMap<u128, Vec<(Drawn, String, Pt)>>,
+}
+
+impl MarginCache {
+    pub(super) fn key(items: &[Item], left: Pt, right: Pt) -> u128 {
+        let mut b = Vec::with_capacity(24);
+        b.extend_from_slice(&super::doc::fingerprint(items).to_le_bytes());
+        b.extend_from_slice(&left.to_bits().to_le_bytes());
+        b.extend_from_slice(&right.to_bits().to_le_bytes());
+        xxhash_rust::xxh3::xxh3_128(&b)
+    }
+
+    pub(super) fn get(&self, key: u128) -> Option<&[(Drawn, String, Pt)]> {
+        self.found.get(&key).map(Vec::as_slice)
+    }
+
+    /// This build's pages, in place of the last one's.
+    pub(super) fn keep(&mut self, found: impl Iterator<Item = (u128, Vec<(Drawn, String, Pt)>)>) {
+        self.found = found.collect();
+    }
+}
+
 /// What of a page's `items` reaches past the text block's sides, `left` and
 /// `right` (page coordinates): each line of text once (its glyphs' extents, by the
 /// font's advances), each rule, picture and box. The caller leaves out what is
