@@ -54,6 +54,29 @@ impl DenseUsage {
         }
     }
 
+    /// `other`'s glyphs and counts added to these.
+    fn merge(&mut self, other: DenseUsage) {
+        if self.used.len() < other.used.len() {
+            self.used.resize(other.used.len(), false);
+            self.first.resize_with(other.used.len(), || None);
+        }
+        for (id, (used, first)) in other.used.into_iter().zip(other.first).enumerate() {
+            self.used[id] |= used;
+            let Some((text, n)) = first else { continue };
+            match &mut self.first[id] {
+                Some((t, m)) if *t == text => *m += n,
+                Some(_) => *self.others.entry((id as u16, text)).or_default() += n,
+                slot @ None => *slot = Some((text, n)),
+            }
+        }
+        for (key, n) in other.others {
+            match &mut self.first[usize::from(key.0)] {
+                Some((t, m)) if *t == key.1 => *m += n,
+                _ => *self.others.entry(key).or_default() += n,
+            }
+        }
+    }
+
     fn finish(self) -> FaceUsage {
         let mut usage = FaceUsage::default();
         for (id, (used, first)) in self.used.into_iter().zip(self.first).enumerate() {
@@ -86,21 +109,30 @@ impl DenseUsage {
 /// glyph carries. A glyph with empty text belongs to the cluster before it and adds
 /// nothing.
 fn collect_fonts(doc: &Document) -> BTreeMap<usize, FaceUsage> {
-    let mut usage: BTreeMap<usize, DenseUsage> = BTreeMap::new();
-    for run in doc
+    use rayon::prelude::*;
+    // Pages on every core, each thread's tables merged (counts add up, so the
+    // result is the same whatever the split).
+    let usage = doc
         .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .filter_map(|item| match item {
-            Item::Text(run) if !run.glyphs.is_empty() => Some(run),
-            _ => None,
+        .par_iter()
+        .fold(BTreeMap::<usize, DenseUsage>::new, |mut usage, page| {
+            for run in page.items.iter().filter_map(|item| match item {
+                Item::Text(run) if !run.glyphs.is_empty() => Some(run),
+                _ => None,
+            }) {
+                let face = usage.entry(run.face.0).or_default();
+                for glyph in &run.glyphs {
+                    face.add(glyph);
+                }
+            }
+            usage
         })
-    {
-        let face = usage.entry(run.face.0).or_default();
-        for glyph in &run.glyphs {
-            face.add(glyph);
-        }
-    }
+        .reduce(BTreeMap::new, |mut a, b| {
+            for (face, dense) in b {
+                a.entry(face).or_default().merge(dense);
+            }
+            a
+        });
     usage
         .into_iter()
         .map(|(face, dense)| (face, dense.finish()))

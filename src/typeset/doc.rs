@@ -191,26 +191,23 @@ pub enum Item {
 /// drawing). Equal items give equal fingerprints within a process (interned
 /// glyph texts are numbered for the process).
 pub fn fingerprint(items: &[Item]) -> u128 {
-    thread_local! {
-        /// The items' bytes, kept between pages.
-        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let hash = |b: &mut Vec<u8>| {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut b = Vec::with_capacity(64);
+    for item in items {
         b.clear();
-        for item in items {
-            item.bytes_into(b);
+        item.bytes_into(&mut b);
+        h.update(&b);
+        if let Item::Text(run) = item {
+            // The glyphs as they lie in memory: 12 bytes each, no padding.
+            h.update(bytemuck::cast_slice(&run.glyphs));
         }
-        xxhash_rust::xxh3::xxh3_128(b)
-    };
-    BYTES.with(|b| match b.try_borrow_mut() {
-        Ok(mut b) => hash(&mut b),
-        Err(_) => hash(&mut Vec::new()),
-    })
+    }
+    h.digest128()
 }
 
 impl Item {
-    /// Every field, tagged and with lengths, so that different items never give
-    /// the same bytes.
+    /// Every field but a run's glyphs (hashed as they lie), tagged and with
+    /// lengths, so that different items never give the same bytes.
     fn bytes_into(&self, b: &mut Vec<u8>) {
         let f = |b: &mut Vec<u8>, v: f32| b.extend_from_slice(&v.to_bits().to_le_bytes());
         let rect = |b: &mut Vec<u8>, r: &Rect| {
@@ -232,15 +229,6 @@ impl Item {
                 color(b, run.color);
                 b.push(u8::from(run.turned));
                 b.extend_from_slice(&(run.glyphs.len() as u64).to_le_bytes());
-                b.reserve(run.glyphs.len() * 12);
-                for g in &run.glyphs {
-                    let mut one = [0u8; 12];
-                    one[..2].copy_from_slice(&g.id.to_le_bytes());
-                    one[2..4].copy_from_slice(&g.dy.0.to_le_bytes());
-                    one[4..8].copy_from_slice(&g.dx.to_bits().to_le_bytes());
-                    one[8..].copy_from_slice(&g.text.0);
-                    b.extend_from_slice(&one);
-                }
             }
             Item::Line {
                 x1,
@@ -338,8 +326,10 @@ pub struct TextRun {
 }
 
 /// Twelve bytes: a long book holds millions of glyphs, twice over while it is
-/// placed.
-#[derive(Debug, Clone)]
+/// placed. Laid out as written, without padding, so that a run's glyphs can be
+/// hashed as bytes (`fingerprint`).
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct PlacedGlyph {
     /// Glyph id in the face.
     pub id: u16,
@@ -354,7 +344,8 @@ pub struct PlacedGlyph {
 
 /// A glyph's offset from its baseline in 1/128 pt (0.003 mm), within ±256 pt:
 /// the shaper's mark offsets, nearly always 0. Two bytes where a `Pt` takes four.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(transparent)]
 pub struct Dy(i16);
 
 /// Steps of `Dy` in a point.
@@ -385,7 +376,8 @@ impl From<Pt> for Dy {
 /// Indic cluster, a long ligature) are interned once for the whole process and
 /// the bytes hold their number. Equal texts have equal bytes, so comparing and
 /// hashing the bytes compares and hashes the texts.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(transparent)]
 pub struct GlyphText([u8; 4]);
 
 /// The first byte of an interned text's number: never the first byte of UTF-8.
