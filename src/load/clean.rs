@@ -37,10 +37,21 @@ impl Removed {
     }
 }
 
+/// Whether `text` has a byte that begins or is a forbidden character's UTF-8: a
+/// control below U+0020 but tab and line ends, DEL, 0xC2 (U+0080–U+00BF, the C1
+/// controls among them) or 0xEF (U+F000–U+FFFF, U+FFFE and U+FFFF among them).
+/// Byte by byte, which the compiler does many at a time: a book's text is
+/// read a character at a time only when this says it may need to be.
+fn may_hold_forbidden(text: &str) -> bool {
+    text.bytes().any(|b| {
+        (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0x7f || b == 0xc2 || b == 0xef
+    })
+}
+
 /// `text` without forbidden characters; borrowed when it has none (the usual case).
 pub fn strip(text: &str) -> (std::borrow::Cow<'_, str>, Removed) {
     let mut removed = Removed::default();
-    if !text.chars().any(is_forbidden) {
+    if !may_hold_forbidden(text) || !text.chars().any(is_forbidden) {
         return (text.into(), removed);
     }
     let mut out = String::with_capacity(text.len());
@@ -86,6 +97,21 @@ mod tests {
         assert_eq!(r.count, 4);
         // The first on each line.
         assert_eq!(r.places, [(1, '\u{7}'), (4, '\u{1f}')]);
+    }
+
+    #[test]
+    fn the_byte_scan_finds_every_forbidden_character() {
+        for c in (0u32..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_forbidden(c))
+        {
+            let text = format!("text {c} text");
+            assert!(may_hold_forbidden(&text), "{:#x}", c as u32);
+            assert_eq!(strip(&text).0, "text  text");
+        }
+        assert!(!may_hold_forbidden(
+            "plain text\twith tabs\nand lines – “quotes”"
+        ));
     }
 
     #[test]

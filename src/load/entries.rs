@@ -51,11 +51,27 @@ fn expand(
         let Some(files) = entry_files(dir, &e.value.path, &span, diags) else {
             continue;
         };
-        for path in files {
-            // Globbed paths are checked too: a symlink may point outside the book.
-            let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
-            let rel_str = rel.to_string_lossy().replace('\\', "/");
-            let path = match safe_path(dir, &rel_str) {
+        // Each file checked and read on every core (a novel's chapters are
+        // hundreds of files, each a few system calls), then taken in order.
+        let read: Vec<_> = {
+            use rayon::prelude::*;
+            files
+                .into_par_iter()
+                .map(|path| {
+                    // Globbed paths are checked too: a symlink may point outside the book.
+                    let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
+                    let rel_str = rel.to_string_lossy().replace('\\', "/");
+                    let checked = safe_path(dir, &rel_str).map(|path| {
+                        let mut found = Vec::new();
+                        let read = read_text_at(&path, span.clone(), &mut found);
+                        (path, read, found)
+                    });
+                    (rel_str, checked)
+                })
+                .collect()
+        };
+        for (rel_str, checked) in read {
+            let (path, read, found) = match checked {
                 Ok(p) => p,
                 Err(d) => {
                     diags.push(d.at(span.clone()));
@@ -76,9 +92,9 @@ fn expand(
             seen.insert(path.clone(), first);
             let stem = part_stem(&path, dir);
             let file = (path, rel_str, stem);
-            if let Some(part) = read_part(kind, file, &e.value, &span, sources, diags) {
-                parts.push(part);
-            }
+            diags.extend(found);
+            let Some(read) = read else { continue };
+            parts.push(read_part(kind, file, read, &e.value, &span, sources, diags));
         }
     }
 }
@@ -172,18 +188,18 @@ fn glob_files(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(v)
 }
 
-/// A listed file (its path, path in the book and name) read into the sources as a
-/// part, its role from its name; the
-/// entry's title, if it has one, without control characters.
+/// A listed file (its path, path in the book and name), as read, into the
+/// sources as a part, its role from its name; the entry's title, if it has one,
+/// without control characters.
 fn read_part(
     kind: PartKind,
     (path, rel_path, stem): (PathBuf, String, String),
+    read: super::files::Read,
     entry: &Entry,
     span: &Span,
     sources: &mut Sources,
     diags: &mut Vec<Diagnostic>,
-) -> Option<LoadedPart> {
-    let read = read_text_at(&path, span.clone(), diags)?;
+) -> LoadedPart {
     let source = add_source(sources, diags, path, read);
     if let Some(l) = entry
         .language
@@ -203,7 +219,7 @@ fn read_part(
                 .at(span.clone()),
         );
     }
-    Some(LoadedPart {
+    LoadedPart {
         kind,
         role: role_of(kind, &stem),
         source,
@@ -214,7 +230,7 @@ fn read_part(
         front_matter: 0,
         language: entry.language.clone(),
         heading_from_title: false,
-    })
+    }
 }
 
 fn is_glob(p: &str) -> bool {

@@ -181,11 +181,14 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<Read, Diagnostic> {
         .in_file(path)
         .hint("save the file as UTF-8")
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.to_string()
+        text
     };
     let (clean, removed) = clean::strip(&text);
     let clean = match clean {

@@ -836,9 +836,6 @@ impl Inline {
     }
 }
 
-/// Whether a language is written right to left: by its script subtag when it
-/// has one (`az-Arab`, `pa-Arab`), else by the language (Arabic, Persian, Hebrew,
-/// Urdu, Yiddish, Pashto, Sindhi, Kurdish (Sorani), Dhivehi, Uyghur, Syriac).
 /// Feeds `value`'s `Debug` form to `hasher` without making the string: a key for
 /// "the same as last time" that covers every field of the model, which derives
 /// `Debug` throughout (a rebuild's caches key parts this way).
@@ -853,6 +850,9 @@ pub fn hash_debug<H: std::hash::Hasher>(hasher: &mut H, value: &impl std::fmt::D
     let _ = std::fmt::write(&mut Feed(hasher), format_args!("{value:?}"));
 }
 
+/// Whether a language is written right to left: by its script subtag when it
+/// has one (`az-Arab`, `pa-Arab`), else by the language (Arabic, Persian, Hebrew,
+/// Urdu, Yiddish, Pashto, Sindhi, Kurdish (Sorani), Dhivehi, Uyghur, Syriac).
 pub fn right_to_left(language: &str) -> bool {
     let mut subtags = language.split(['-', '_']);
     let primary = subtags.next().unwrap_or_default().to_ascii_lowercase();

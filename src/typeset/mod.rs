@@ -343,7 +343,7 @@ impl SetCache {
     /// Each part's key, in part order.
     fn keys(book: &Book, g: &Geometry) -> Vec<u64> {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         // Not the book's dates: setting a part never reads them (they go into the
         // files' metadata, written anew every build), and a book without `date`
         // is dated by its newest source, which every edit changes.
@@ -358,7 +358,7 @@ impl SetCache {
         (0..book.parts.len())
             .into_par_iter()
             .map(|i| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
                 (book_key, i).hash(&mut h);
                 crate::model::hash_debug(&mut h, &(&book.parts[i], &book.part_labels[i]));
                 h.finish()
