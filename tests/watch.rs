@@ -92,6 +92,15 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
     // The same bytes as a build that reused nothing.
     let fresh = bookbind::build(&opts("fresh"));
     assert!(!fresh.has_errors());
+    // And the same findings (the margin check's among them, taken from the
+    // last build for the pages that did not change).
+    let said = |r: &bookbind::Report| -> Vec<String> {
+        r.diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code.as_str(), d.message))
+            .collect()
+    };
+    assert_eq!(said(&again), said(&fresh));
     for (w, f) in again.written.iter().zip(&fresh.written) {
         assert_eq!(
             std::fs::read(w).unwrap(),
