@@ -75,3 +75,50 @@ fn character_references_to_control_characters_in_raw_html_are_dropped() {
     assert!(epub.text("OEBPS/chapter-01.xhtml").contains("@"));
     bind("<p title=\"a&#1;b&#x1f;\">c&#11;d</p>\n\nText &#1; and [a](https://example.com/ \"t&#2;\").\n");
 }
+
+/// A chapter named like a file every EPUB holds (`cover.md`, `nav.md`,
+/// `contents.md`, `toc.md`) made a second file of that name in the container:
+/// "Duplicate filename", and no book.
+#[test]
+fn chapters_named_like_the_epubs_own_files_are_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let names = ["cover", "nav", "contents", "toc", "titlepage"];
+    let mut files = vec![(
+        "book.yaml".to_string(),
+        format!(
+            "title: Names\ndate: 2024-01-01\nchapters:\n{}",
+            names
+                .iter()
+                .map(|n| format!("  - chapters/{n}.md\n"))
+                .collect::<String>()
+        ),
+    )];
+    for n in names {
+        files.push((
+            format!("chapters/{n}.md"),
+            format!("# The {n} chapter\n\nThe text of {n}.\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_book(&book, &files);
+    let out = dir.path().join("out");
+    let report = bookbind::build(&bookbind::BuildOptions {
+        input: bookbind::load::Input::Folder(book),
+        out_dir: out.clone(),
+        formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
+        source_date_epoch: Some(0),
+        report: None,
+    });
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let epub = Epub::open(&out.join("names.epub"));
+    let all: String = epub.spine().iter().map(|n| epub.visible_text(n)).collect();
+    for n in names {
+        assert!(all.contains(&format!("The text of {n}.")), "{n} is missing");
+    }
+    // The cover page is still the cover's.
+    assert!(epub.text("OEBPS/cover.xhtml").contains("<img"));
+}

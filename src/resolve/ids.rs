@@ -13,6 +13,11 @@ use crate::model::{Block, Heading, Inline, Part, PartKind};
 use super::anchors::{Anchors, HeadingName};
 use super::parts::Draft;
 
+/// The names of the content documents every EPUB holds besides the parts (the
+/// cover page, the navigation document, the contents page, epub-builder's
+/// inline table of contents and title page), which a part's file must not take.
+const EPUB_FILE_STEMS: [&str; 5] = ["cover", "nav", "contents", "toc", "titlepage"];
+
 /// Gives every part and every heading (in any block, note or raw HTML container)
 /// its id: explicit ones first, then ids written in raw HTML are kept free, then
 /// the generated ones in reading order.
@@ -36,8 +41,12 @@ pub fn assign(d: &mut Draft, html_ids: &[String], diags: &mut Vec<Diagnostic>) -
                 written.push(Some(h.id.clone()).filter(|id| !id.is_empty()));
             }
         });
-        // File names and ids must start with a letter: `01-intro` → `chapter-01-intro`.
-        let base = if p.id.starts_with(|c: char| c.is_ascii_digit()) {
+        // File names and ids must start with a letter: `01-intro` → `chapter-01-intro`;
+        // and a part must not take the name of a file every EPUB has (a
+        // chapter `cover.md` made a second `cover.xhtml`: the build failed).
+        let base = if p.id.starts_with(|c: char| c.is_ascii_digit())
+            || EPUB_FILE_STEMS.contains(&p.id.as_str())
+        {
             let kind = match p.kind {
                 PartKind::Front => "front",
                 PartKind::Chapter => "chapter",
