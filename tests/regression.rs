@@ -83,6 +83,7 @@ fn character_references_to_control_characters_in_raw_html_are_dropped() {
 fn chapters_named_like_the_epubs_own_files_are_bound() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("book");
+    // `titlepage.md` too: the generated title page is a part like the others.
     let names = ["cover", "nav", "contents", "toc", "titlepage"];
     let mut files = vec![(
         "book.yaml".to_string(),

@@ -15,8 +15,8 @@ use super::parts::Draft;
 
 /// The names of the content documents every EPUB holds besides the parts (the
 /// cover page, the navigation document, the contents page, epub-builder's
-/// inline table of contents and title page), which a part's file must not take.
-const EPUB_FILE_STEMS: [&str; 5] = ["cover", "nav", "contents", "toc", "titlepage"];
+/// inline table of contents), which a part's file must not take.
+const EPUB_FILE_STEMS: [&str; 4] = ["cover", "nav", "contents", "toc"];
 
 /// Gives every part and every heading (in any block, note or raw HTML container)
 /// its id: explicit ones first, then ids written in raw HTML are kept free, then
