@@ -81,7 +81,9 @@ pub(super) fn place(
     // every glyph of the book), in page order; a rebuild takes a page's from
     // the last build when its items and sides are the same.
     let fonts = ctx.fonts;
-    let earlier = margins.as_deref();
+    let earlier = margins
+        .as_deref()
+        .map(|c| (c, report::MarginCache::faces_key(fonts)));
     let found: Vec<(Vec<_>, Option<u128>)> = doc
         .pages
         .par_iter()
@@ -90,8 +92,8 @@ pub(super) fn place(
         .map(|(index, (out, &n))| {
             let (left, right) = (g.left(index), g.left(index) + g.text_width());
             let items = out.items.get(..n).unwrap_or(&[]);
-            let key = earlier.map(|_| report::MarginCache::key(items, left, right));
-            if let Some(past) = earlier.zip(key).and_then(|(c, k)| c.get(k)) {
+            let key = earlier.map(|(_, faces)| report::MarginCache::key(items, left, right, faces));
+            if let Some(past) = earlier.zip(key).and_then(|((c, _), k)| c.get(k)) {
                 return (past.to_vec(), key);
             }
             (report::past_text_block(items, left, right, fonts), key)

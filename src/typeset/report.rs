@@ -189,16 +189,33 @@ pub struct PastEdge {
 
 /// What passes the text block on each page of the last build, by the page's
 /// items and sides (`watch`): a rebuild checks only the pages that changed.
-/// Holds one document's pages; the fonts are not in the key (a font changed in
-/// place clears the caches).
+/// Holds one document's pages. The faces are in the key by name, file, index,
+/// style and size (a font changed in place clears the caches).
 #[derive(Default)]
 pub struct MarginCache {
     found: std::collections::HashMap<u128, Vec<(Drawn, String, Pt)>>,
 }
 
 impl MarginCache {
-    pub(super) fn key(items: &[Item], left: Pt, right: Pt) -> u128 {
-        let mut b = Vec::with_capacity(24);
+    /// What every page's check reads besides its items: the faces.
+    pub(super) fn faces_key(fonts: &FontSet) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for f in fonts.faces() {
+            for text in [&f.name, &f.file] {
+                h.update(&(text.len() as u64).to_le_bytes());
+                h.update(text.as_bytes());
+            }
+            h.update(&(f.data.len() as u64).to_le_bytes());
+            h.update(&f.index.to_le_bytes());
+            h.update(&f.synthetic.slant.to_bits().to_le_bytes());
+            h.update(&f.synthetic.embolden.to_bits().to_le_bytes());
+        }
+        h.digest128()
+    }
+
+    pub(super) fn key(items: &[Item], left: Pt, right: Pt, faces: u128) -> u128 {
+        let mut b = Vec::with_capacity(40);
+        b.extend_from_slice(&faces.to_le_bytes());
         b.extend_from_slice(&super::doc::fingerprint(items).to_le_bytes());
         b.extend_from_slice(&left.to_bits().to_le_bytes());
         b.extend_from_slice(&right.to_bits().to_le_bytes());
