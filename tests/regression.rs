@@ -6,6 +6,17 @@ mod common;
 
 use common::*;
 
+/// Both editions of the book in `book`, written to `out`, dated 1970.
+fn build_both(book: impl Into<std::path::PathBuf>, out: &std::path::Path) -> bookbind::Report {
+    bookbind::build(&bookbind::BuildOptions {
+        input: bookbind::load::Input::Folder(book.into()),
+        out_dir: out.to_path_buf(),
+        formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
+        source_date_epoch: Some(0),
+        report: None,
+    })
+}
+
 /// Binds one chapter (and an empty second one) through the library; returns the
 /// EPUB.
 fn bind(chapter: &str) -> Epub {
@@ -22,13 +33,7 @@ fn bind(chapter: &str) -> Epub {
         ],
     );
     let out = dir.path().join("out");
-    let report = bookbind::build(&bookbind::BuildOptions {
-        input: bookbind::load::Input::Folder(book),
-        out_dir: out.clone(),
-        formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
-        source_date_epoch: Some(0),
-        report: None,
-    });
+    let report = build_both(book, &out);
     let errors: Vec<String> = report
         .diagnostics
         .iter()
@@ -107,13 +112,7 @@ fn chapters_named_like_the_epubs_own_files_are_bound() {
         .collect();
     write_book(&book, &files);
     let out = dir.path().join("out");
-    let report = bookbind::build(&bookbind::BuildOptions {
-        input: bookbind::load::Input::Folder(book),
-        out_dir: out.clone(),
-        formats: vec![bookbind::Format::Epub, bookbind::Format::Pdf],
-        source_date_epoch: Some(0),
-        report: None,
-    });
+    let report = build_both(&book, &out);
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
     let epub = Epub::open(&out.join("names.epub"));
     let all: String = epub.spine().iter().map(|n| epub.visible_text(n)).collect();

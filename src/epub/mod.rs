@@ -222,15 +222,13 @@ fn add_cover(
     Ok(())
 }
 
-/// The parts in reading order, with the contents page closing the front matter,
-/// as in the print edition. Also each marked page's file, in the order marked.
-/// The parts (and the contents page where it stands) as content documents. The
-/// parts are made and compressed on every core, each into a zip of its own
+/// The parts in reading order as content documents, with the contents page
+/// closing the front matter, as in the print edition. The parts are made and compressed on every core, each into a zip of its own
 /// (`pack`), and handed to epub-builder empty: it writes the package and NCX
 /// from their names and titles, and `patch_container` puts the compressed
 /// files in its empty ones' places (epub-builder compresses file by file, on
-/// one thread: two thirds of the EPUB's time for a novel). Returns the print
-/// pages marked in each file, and the packed files by their names.
+/// one thread: two thirds of the EPUB's time for a novel). Returns each marked
+/// print page's file, in the order marked, and the packed files by their names.
 fn add_parts(
     b: &mut Builder,
     book: &Book,
