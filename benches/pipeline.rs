@@ -36,7 +36,7 @@
 //! | `14_pdf_write` | the laid-out document to PDF bytes: subsets, streams (`pdf::write`) |
 //! | `15_pdf_render` | all of the PDF, fonts loaded: typeset, then write (`bookbind::print_edition`) |
 //! | `16_build` | everything, both editions written to a temporary folder (`bookbind::build`) |
-//! | `17_rebuild` | what `watch` does after a one-paragraph edit: both editions built again with the cache of the build before (`bookbind::build_with`), one sentence added to or taken from a paragraph of the middle chapter in turn, on a copy of the book |
+//! | `17_rebuild` | what `watch` does after a one-paragraph edit: both editions built again with the cache of the build before (`bookbind::build_with`), one sentence added to or taken from a paragraph of the middle chapter in turn, on a copy of the book; between rebuilds, untimed, the copies `watch` makes while waiting (`Cache::prepare`) and the quiet time it waits for after a change (`watch::SETTLE`) |
 //!
 //! `06` − `05` is mostly the zip; `13` −
 //! `11` − `12` is the contents passes and placing. Fixtures (the loaded and resolved
@@ -598,11 +598,20 @@ fn rebuild_(b: Bencher, f: &Fixture) {
         .nth(3)
         .unwrap_or(original.trim_end().len());
     let edited = format!("{} One more sentence.{}", &original[..at], &original[at..]);
-    let mut turn = false;
-    b.bench_local(|| {
-        turn = !turn;
-        std::fs::write(&chapter, if turn { &edited } else { &original }).expect("written");
-        let r = bookbind::build_with(&opts, Some(&mut cache), &bookbind::Quiet);
+    // Between rebuilds, untimed: the author's edit, and what `watch` does while
+    // waiting for it (copies of what the rebuild reuses: `Cache::prepare`).
+    let state = std::cell::RefCell::new((cache, false));
+    b.with_inputs(|| {
+        let (cache, turn) = &mut *state.borrow_mut();
+        cache.prepare();
+        *turn = !*turn;
+        std::fs::write(&chapter, if *turn { &edited } else { &original }).expect("written");
+        // `watch` builds once the files have been quiet for this long.
+        std::thread::sleep(bookbind::watch::SETTLE);
+    })
+    .bench_local_values(|()| {
+        let cache = &mut state.borrow_mut().0;
+        let r = bookbind::build_with(&opts, Some(cache), &bookbind::Quiet);
         assert!(!r.has_errors(), "{:?}", r.diagnostics);
         assert_eq!(cache.sets.set, 1, "one part set again");
         r.written.len()
@@ -690,7 +699,8 @@ macro_rules! stages {
         fn build(b: Bencher) {
             build_(b, fixture($which))
         }
-        #[divan::bench(name = "17_rebuild")]
+        // One rebuild a sample: each follows its own edit.
+        #[divan::bench(name = "17_rebuild", sample_size = 1)]
         fn rebuild(b: Bencher) {
             rebuild_(b, fixture($which))
         }

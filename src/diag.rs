@@ -15,7 +15,7 @@ use codespan_reporting::term;
 pub struct SourceId(pub usize);
 
 /// A byte range in one source file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Span {
     pub source: SourceId,
     pub range: Range<usize>,

@@ -93,6 +93,8 @@ pub fn watch(
         return Err(WatchError::Nothing);
     }
     loop {
+        // While the author writes: copies of what the next rebuild reuses.
+        cache.prepare();
         add(&mut watcher, &mut watched, &roots)?;
         // The first change, then every other until the files are quiet.
         let mut events = vec![next(&rx)?];

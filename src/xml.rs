@@ -19,17 +19,49 @@ pub fn escape_attr(s: &str) -> String {
 
 fn escape(s: &str, attr: bool) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' if attr => o.push_str("&quot;"),
-            c if !is_xml_char(c) => {}
-            c => o.push(c),
-        }
-    }
+    escape_into(&mut o, s, attr);
     o
+}
+
+/// Appends `s` to `out` as XML character data (`attr`: as an attribute value
+/// between double quotes); returns whether `s` held characters XML forbids,
+/// which are dropped. Copies the runs between the characters it replaces or
+/// drops whole (the EPUB writes every word of a book through here).
+pub fn escape_into(out: &mut String, s: &str, attr: bool) -> bool {
+    let bytes = s.as_bytes();
+    let mut removed = false;
+    let (mut from, mut i) = (0, 0);
+    while i < bytes.len() {
+        // What replaces the character at `i` and how many bytes it has: only
+        // ASCII and U+FFFE/U+FFFF (EF BF BE/BF) are ever replaced or dropped.
+        let (len, with) = match bytes[i] {
+            b'&' => (1, "&amp;"),
+            b'<' => (1, "&lt;"),
+            b'>' => (1, "&gt;"),
+            b'"' if attr => (1, "&quot;"),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1f => (1, ""),
+            0xef if bytes.get(i + 1) == Some(&0xbf)
+                && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)) =>
+            {
+                (3, "")
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(with);
+        removed |= with.is_empty();
+        i += len;
+        from = i;
+    }
+    out.push_str(&s[from..]);
+    removed
 }
 
 #[cfg(test)]
@@ -44,5 +76,30 @@ mod tests {
             "a&lt;b &amp; &quot;c&quot;"
         );
         assert_eq!(escape_text("\u{a0}é\t\n"), "\u{a0}é\t\n");
+    }
+
+    #[test]
+    fn escaping_into_a_buffer_agrees_with_the_rule_for_every_character() {
+        // Every character XML forbids is dropped (and said), the markup ones
+        // replaced, the rest copied: checked one by one over all of Unicode,
+        // alone and between other text.
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for attr in [false, true] {
+                let mut want = String::from("a");
+                match c {
+                    '&' => want.push_str("&amp;"),
+                    '<' => want.push_str("&lt;"),
+                    '>' => want.push_str("&gt;"),
+                    '"' if attr => want.push_str("&quot;"),
+                    c if !is_xml_char(c) => {}
+                    c => want.push(c),
+                }
+                want.push('é');
+                let mut got = String::from("a");
+                let removed = escape_into(&mut got, &format!("{c}é"), attr);
+                assert_eq!(got, want, "U+{:04X}", c as u32);
+                assert_eq!(removed, !is_xml_char(c), "U+{:04X}", c as u32);
+            }
+        }
     }
 }

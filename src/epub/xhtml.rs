@@ -201,10 +201,9 @@ pub fn head(out: &mut String, lang: &str, title: &str) {
 
 /// Escapes text for XML; `removed` is set when it held characters XML forbids.
 pub fn text(s: &str, removed: &mut bool) -> String {
-    if !s.chars().all(crate::xml::is_xml_char) {
-        *removed = true;
-    }
-    crate::xml::escape_text(s)
+    let mut out = String::with_capacity(s.len());
+    *removed |= crate::xml::escape_into(&mut out, s, false);
+    out
 }
 
 impl Writer<'_> {
@@ -232,13 +231,12 @@ impl Writer<'_> {
             while !s.is_char_boundary(o) {
                 o += 1;
             }
-            let t = text(&s[from..o], &mut self.notes.removed_controls);
-            self.out.push_str(&t);
+            self.notes.removed_controls |=
+                crate::xml::escape_into(&mut self.out, &s[from..o], false);
             self.page_marker(page);
             from = o;
         }
-        let t = text(&s[from..], &mut self.notes.removed_controls);
-        self.out.push_str(&t);
+        self.notes.removed_controls |= crate::xml::escape_into(&mut self.out, &s[from..], false);
     }
 
     /// The markers of this part's pages that begin `at` its start or end.

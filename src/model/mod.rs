@@ -38,7 +38,7 @@ pub struct Book {
 
 /// Words both editions print that the author did not write, in the book's
 /// language: GitHub alerts' labels and the reference list's heading.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Labels {
     pub note: String,
     pub tip: String,
@@ -283,7 +283,7 @@ impl MediaType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PartKind {
     Front,
     Chapter,
@@ -291,7 +291,7 @@ pub enum PartKind {
 }
 
 /// What a part is for; the back ends style and label parts by role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     TitlePage,
     Disclaimer,
@@ -306,7 +306,7 @@ pub enum Role {
     Other,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Part {
     pub kind: PartKind,
     pub role: Role,
@@ -328,7 +328,7 @@ pub struct Part {
     pub language: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -336,14 +336,14 @@ pub struct Heading {
     pub classes: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Footnote {
     pub id: String,
     pub label: String,
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum Block {
     Heading(Heading),
     Paragraph(Vec<Inline>),
@@ -384,19 +384,19 @@ pub enum Block {
     References(Vec<Reference>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct ListItem {
     pub checked: Option<bool>,
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Definition {
     pub term: Vec<Inline>,
     pub details: Vec<Vec<Block>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Align {
     None,
     Left,
@@ -404,7 +404,7 @@ pub enum Align {
     Right,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum Inline {
     Text(String),
     Emphasis(Vec<Inline>),
@@ -445,7 +445,7 @@ pub enum Inline {
 }
 
 /// A highlighted stretch of a code block: `text[start..end]` is of class `class`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Token {
     pub start: usize,
     pub end: usize,
@@ -495,7 +495,7 @@ impl Highlight {
 }
 
 /// The kinds of GitHub's alerts (`> [!NOTE]` ...).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Alert {
     Note,
     Tip,
@@ -579,7 +579,7 @@ pub mod anchor {
 }
 
 /// A raw HTML element that holds blocks.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Element {
     pub tag: Tag,
     pub attrs: Attrs,
@@ -681,7 +681,7 @@ impl Tag {
 }
 
 /// The attributes of raw HTML that the model keeps; everything else is dropped.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Attrs {
     /// A link target, unique in its part.
     pub id: Option<String>,
@@ -696,7 +696,7 @@ pub struct Attrs {
 }
 
 /// A direction of writing (HTML's `dir`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dir {
     Ltr,
     Rtl,
@@ -750,7 +750,7 @@ impl Attrs {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum LinkTarget {
     /// An absolute URL (`https:`, `mailto:` ...), left as written.
     External(String),
@@ -760,7 +760,7 @@ pub enum LinkTarget {
     Unresolved { dest: String, span: Span },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum ImageSource {
     Resource(usize),
     External(String),
@@ -769,7 +769,7 @@ pub enum ImageSource {
 
 /// A citation as written (`[@key, p. 3; @other]` or `@key`) and, after resolve,
 /// its formatted text linked to the reference list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Citation {
     pub items: Vec<CiteItem>,
     /// `@key says` (author in the running text) rather than `[@key]`.
@@ -781,7 +781,7 @@ pub struct Citation {
     pub rendered: Vec<Inline>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct CiteItem {
     pub key: String,
     pub prefix: String,
@@ -793,7 +793,7 @@ pub struct CiteItem {
 }
 
 /// One formatted entry of the reference list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Reference {
     pub key: String,
     /// Anchor id of the entry, the target of every citation of it.
@@ -837,8 +837,9 @@ impl Inline {
 }
 
 /// Feeds `value`'s `Debug` form to `hasher` without making the string: a key for
-/// "the same as last time" that covers every field of the model, which derives
-/// `Debug` throughout (a rebuild's caches key parts this way).
+/// "the same as last time" that covers every field of a value that is not `Hash`
+/// (the settings, which hold numbers; parts derive `Hash` and are keyed by it,
+/// several times faster than by their `Debug` form's escaped strings).
 pub fn hash_debug<H: std::hash::Hasher>(hasher: &mut H, value: &impl std::fmt::Debug) {
     struct Feed<'a, H>(&'a mut H);
     impl<H: std::hash::Hasher> std::fmt::Write for Feed<'_, H> {
@@ -882,19 +883,24 @@ impl Book {
     /// The number of words in the body text of all parts: every sequence of
     /// inlines the walk reaches that is not inside another (so link text is
     /// counted once), and code.
+    /// Parts counted on every core.
     pub fn word_count(&self) -> usize {
-        let mut n = 0;
-        for p in &self.parts {
-            p.for_each_block(&mut |b| {
-                if let Block::Code { text, .. } = b {
-                    n += text.split_whitespace().count();
-                }
-            });
-            p.for_each_text_run(&mut |inl| {
-                n += Inline::plain_text(inl).split_whitespace().count();
-            });
-        }
-        n
+        use rayon::prelude::*;
+        self.parts
+            .par_iter()
+            .map(|p| {
+                let mut n = 0;
+                p.for_each_block(&mut |b| {
+                    if let Block::Code { text, .. } = b {
+                        n += text.split_whitespace().count();
+                    }
+                });
+                p.for_each_text_run(&mut |inl| {
+                    n += Inline::plain_text(inl).split_whitespace().count();
+                });
+                n
+            })
+            .sum()
     }
 }
 

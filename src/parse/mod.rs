@@ -10,7 +10,6 @@ pub mod markdown;
 pub mod quotes;
 pub mod segment_breaks;
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -30,10 +29,17 @@ pub fn parse(loaded: &Loaded, sources: &Sources, diags: &mut Vec<Diagnostic>) ->
 /// language it is parsed in and where its metadata block ends.
 #[derive(Default)]
 pub struct Cache {
-    parsed: HashMap<u64, Parsed>,
+    parsed: crate::kept::Kept<Parsed>,
     /// Files parsed, and files reused, by the last build.
     pub parsed_count: usize,
     pub reused: usize,
+}
+
+impl Cache {
+    /// Copies of the parses kept, made ahead for the next build (`Kept::prepare`).
+    pub fn prepare(&mut self) {
+        self.parsed.prepare();
+    }
 }
 
 /// `parse`, taking each file whose parse is in `cache` from there, and leaving
@@ -42,10 +48,10 @@ pub fn parse_with(
     loaded: &Loaded,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
-    cache: Option<&mut Cache>,
+    mut cache: Option<&mut Cache>,
 ) -> Vec<Parsed> {
     let key = |lp: &crate::load::LoadedPart| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         let language = lp.language.as_deref().unwrap_or(&loaded.meta.language);
         (
             &sources.get(lp.source).text,
@@ -58,34 +64,36 @@ pub fn parse_with(
     };
     let keys: Option<Vec<u64>> = cache
         .as_ref()
-        .map(|_| loaded.parts.iter().map(key).collect());
+        .map(|_| loaded.parts.par_iter().map(key).collect());
+    let spares = match (&keys, cache.as_deref_mut()) {
+        (Some(keys), Some(c)) => c.parsed.take_spares(keys),
+        _ => Vec::new(),
+    };
+    let mut spares = spares.into_iter();
+    let spares: Vec<Option<Parsed>> = (0..loaded.parts.len())
+        .map(|_| spares.next().flatten())
+        .collect();
     let earlier = cache.as_deref();
     let mut parsed: Vec<(Parsed, bool)> = loaded
         .parts
         .par_iter()
+        .zip(spares)
         .enumerate()
-        .map(|(i, lp)| {
+        .map(|(i, (lp, spare))| {
             if let (Some(keys), Some(c)) = (&keys, earlier) {
-                if let Some(p) = c.parsed.get(&keys[i]) {
-                    return (p.clone(), false);
+                if let Some(p) = spare.or_else(|| c.parsed.get(keys[i]).cloned()) {
+                    return (p, false);
                 }
             }
             (parse_one(loaded, sources, lp), true)
         })
         .collect();
     if let (Some(c), Some(keys)) = (cache, keys) {
-        let mut kept = HashMap::with_capacity(keys.len());
-        (c.parsed_count, c.reused) = (0, 0);
-        for (key, (p, fresh)) in keys.iter().zip(&parsed) {
-            if *fresh {
-                c.parsed_count += 1;
-                kept.insert(*key, p.clone());
-            } else if let Some(old) = c.parsed.remove(key) {
-                c.reused += 1;
-                kept.insert(*key, old);
-            }
-        }
-        c.parsed = kept;
+        (c.parsed_count, c.reused) = c.parsed.keep(
+            keys.iter()
+                .zip(&parsed)
+                .map(|(k, (p, fresh))| (*k, fresh.then(|| p.clone()))),
+        );
     }
     for (p, _) in parsed.iter_mut() {
         diags.append(&mut p.diagnostics);

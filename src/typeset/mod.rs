@@ -245,7 +245,15 @@ fn set_parts(
     tick: Option<Tick>,
 ) -> flow::Set {
     let recto_chapters = book.settings.pdf.recto_chapters;
+    let mut cache = cache;
     let keys = cache.as_ref().map(|_| SetCache::keys(book, g));
+    // The copies made ahead (`SetCache::prepare`) are taken; a part without
+    // one clones what is kept.
+    let mut spares = match (&keys, cache.as_deref_mut()) {
+        (Some(keys), Some(c)) => c.sets.take_spares(keys),
+        _ => Vec::new(),
+    };
+    spares.resize_with(book.parts.len(), || None);
     let earlier = cache.as_deref();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let told = |_: ()| {
@@ -254,8 +262,9 @@ fn set_parts(
             tick(n, book.parts.len());
         }
     };
-    let sets: Vec<(flow::Set, bool)> = (0..book.parts.len())
+    let sets: Vec<(flow::Set, bool)> = spares
         .into_par_iter()
+        .enumerate()
         .map_init(
             || Ctx {
                 fonts,
@@ -264,11 +273,10 @@ fn set_parts(
                 expansion: book.settings.pdf.expansion,
                 words: Default::default(),
             },
-            |ctx, i| {
+            |ctx, (i, spare)| {
                 if let (Some(keys), Some(c)) = (&keys, earlier) {
-                    if let Some(set) = c.sets.get(&keys[i]) {
+                    if let Some(mut set) = spare.or_else(|| c.sets.get(keys[i]).cloned()) {
                         let texts = crate::model::pages::texts_of(&book.parts[i]);
-                        let mut set = set.clone();
                         rekey(&mut set, |k| k.from_index(&texts));
                         told(());
                         return (set, false);
@@ -317,15 +325,16 @@ fn set_parts(
 }
 
 /// Parts set by earlier builds, for a rebuild to reuse (`watch`, `serve`). A part's
-/// key hashes everything its setting reads: the part itself (its `Debug` form:
-/// every block, inline, note and attribute), its index and labels, and the book's
-/// metadata, settings, labels, typefaces, pictures and page geometry. A part whose
-/// key is unchanged is set exactly as before, so its set is cloned instead of set
-/// again. The fonts' bytes are not hashed (only their names and sizes): a font
+/// key hashes everything its setting reads: the part itself (the model derives
+/// `Hash` for every block, inline, note, attribute and source span), its index and
+/// labels, and the book's metadata, settings, labels, typefaces, pictures and page
+/// geometry (their `Debug` form: the settings hold numbers that are not `Hash`).
+/// A part whose key is unchanged is set exactly as before, so a copy of its set is
+/// taken (made ahead by `prepare`, else cloned) instead of setting it again. The fonts' bytes are not hashed (only their names and sizes): a font
 /// edited in place must `clear` the cache, as `watch` does.
 #[derive(Default)]
 pub struct SetCache {
-    sets: std::collections::HashMap<u64, flow::Set>,
+    sets: crate::kept::Kept<flow::Set>,
     /// What passed the text block on each page.
     margins: report::MarginCache,
     /// Parts set, and parts reused, by the last build.
@@ -360,7 +369,7 @@ impl SetCache {
             .map(|i| {
                 let mut h = xxhash_rust::xxh3::Xxh3::new();
                 (book_key, i).hash(&mut h);
-                crate::model::hash_debug(&mut h, &(&book.parts[i], &book.part_labels[i]));
+                (&book.parts[i], &book.part_labels[i]).hash(&mut h);
                 h.finish()
             })
             .collect()
@@ -371,26 +380,28 @@ impl SetCache {
     /// cache holds one book.
     fn keep(&mut self, book: &Book, keys: &[u64], sets: &[(flow::Set, bool)]) {
         use crate::model::pages::texts_of;
-        let mut kept = std::collections::HashMap::with_capacity(keys.len());
-        let (mut set, mut reused) = (0, 0);
-        for (i, (key, (s, fresh))) in keys.iter().zip(sets).enumerate() {
-            if *fresh {
-                set += 1;
-                let index: std::collections::HashMap<_, _> = texts_of(&book.parts[i])
-                    .into_iter()
-                    .enumerate()
-                    .map(|(n, k)| (k, n))
-                    .collect();
-                let mut s = s.clone();
-                rekey(&mut s, |k| k.index_in(&index));
-                kept.insert(*key, s);
-            } else if let Some(old) = self.sets.remove(key) {
-                reused += 1;
-                kept.insert(*key, old);
-            }
-        }
-        self.sets = kept;
-        (self.set, self.reused) = (set, reused);
+        let fresh = |i: usize, s: &flow::Set| {
+            let index: std::collections::HashMap<_, _> = texts_of(&book.parts[i])
+                .into_iter()
+                .enumerate()
+                .map(|(n, k)| (k, n))
+                .collect();
+            let mut s = s.clone();
+            rekey(&mut s, |k| k.index_in(&index));
+            s
+        };
+        (self.set, self.reused) = self.sets.keep(
+            keys.iter()
+                .zip(sets)
+                .enumerate()
+                .map(|(i, (key, (s, made)))| (*key, made.then(|| fresh(i, s)))),
+        );
+    }
+
+    /// Copies of the sets kept, made ahead for the next rebuild (`Kept::prepare`):
+    /// `watch` calls this once a rebuild's files are written.
+    pub fn prepare(&mut self) {
+        self.sets.prepare();
     }
 }
 
