@@ -4,29 +4,74 @@
 //!
 //! Reads the document only, and corrects nothing.
 
+use std::collections::HashSet;
+
 use super::WriteError;
 use crate::typeset::doc::{Document, Item, LinkTarget, Page, Pt, Rect, TextRun};
 
 /// Rejects what a PDF cannot carry: no pages, non-finite or non-positive sizes, unknown
 /// faces, links and outline entries to missing pages, page labels out of order. The
 /// first fault found, in page order, is the one reported.
-pub(super) fn check(doc: &Document) -> Result<(), WriteError> {
+///
+/// With `known` (a rebuild: each page's fingerprint, and the keys of the pages
+/// the last write's check passed), a page already passed is not read again, and
+/// the keys of this document's pages are left there once it passes.
+pub(super) fn check(
+    doc: &Document,
+    known: Option<(&[u128], &mut HashSet<u128>)>,
+) -> Result<(), WriteError> {
     if doc.pages.is_empty() {
         return Err(WriteError::NoPages);
     }
+    let (prints, passed) = match known {
+        Some((p, c)) => (Some(p), Some(c)),
+        None => (None, None),
+    };
+    let keys: Option<Vec<u128>> = prints.map(|p| {
+        doc.pages
+            .iter()
+            .zip(p)
+            .map(|(page, &f)| page_key(doc, page, f))
+            .collect()
+    });
     // Every glyph is read: on every core, the first fault in page order kept.
     use rayon::prelude::*;
+    let before = passed.as_deref();
     let fault = doc
         .pages
         .par_iter()
         .enumerate()
-        .map(|(index, page)| check_page(doc, PageCheck { page: index }, page))
+        .map(|(index, page)| {
+            let key = keys.as_ref().map(|k| k[index]);
+            if key.zip(before).is_some_and(|(k, b)| b.contains(&k)) {
+                return Ok(());
+            }
+            check_page(doc, PageCheck { page: index }, page)
+        })
         .find_first(Result::is_err);
     if let Some(fault) = fault {
         fault?;
     }
     check_outline(doc)?;
-    check_labels(doc)
+    check_labels(doc)?;
+    if let (Some(passed), Some(keys)) = (passed, keys) {
+        *passed = keys.into_iter().collect();
+    }
+    Ok(())
+}
+
+/// What a page's check reads: its items (their fingerprint), its size, and the
+/// document's numbers of faces, pictures and pages.
+fn page_key(doc: &Document, page: &Page, items: u128) -> u128 {
+    let mut b = Vec::with_capacity(48);
+    b.extend_from_slice(&items.to_le_bytes());
+    for v in [page.width, page.height] {
+        b.extend_from_slice(&v.to_bits().to_le_bytes());
+    }
+    for n in [doc.faces.len(), doc.images.len(), doc.pages.len()] {
+        b.extend_from_slice(&(n as u64).to_le_bytes());
+    }
+    xxhash_rust::xxh3::xxh3_128(&b)
 }
 
 /// One page's size and items.
@@ -249,6 +294,42 @@ mod tests {
     }
 
     #[test]
+    fn a_rebuild_reads_again_only_the_pages_whose_check_it_has_not_passed() {
+        use crate::typeset::doc::fingerprint;
+        let line = |width| Item::Line {
+            x1: 0.0,
+            y1: 0.0,
+            x2: 1.0,
+            y2: 1.0,
+            width,
+        };
+        let doc = |width: f32, items: Vec<Item>| Document {
+            pages: vec![Page {
+                width,
+                height: 648.0,
+                items,
+            }],
+            ..Document::default()
+        };
+        let prints =
+            |d: &Document| -> Vec<u128> { d.pages.iter().map(|p| fingerprint(&p.items)).collect() };
+        let mut passed = std::collections::HashSet::new();
+        let good = doc(432.0, vec![line(1.0)]);
+        check(&good, Some((&prints(&good), &mut passed))).expect("passes");
+        assert_eq!(passed.len(), 1);
+        // A page passed before is not read again: given its fingerprint for
+        // other items, the fault in them goes unseen (the key is all it trusts).
+        let bad = doc(432.0, vec![line(-1.0)]);
+        check(&bad, Some((&prints(&good), &mut passed))).expect("taken as passed");
+        // Its own fingerprint, or another size, and it is read: the fault is found,
+        // and the keys of the pages passed before are kept.
+        assert!(check(&bad, Some((&prints(&bad), &mut passed))).is_err());
+        let narrow = doc(0.0, vec![line(1.0)]);
+        assert!(check(&narrow, Some((&prints(&narrow), &mut passed))).is_err());
+        assert_eq!(passed.len(), 1);
+    }
+
+    #[test]
     fn a_document_without_pages_is_an_error() {
         let error = write(&Document::default()).expect_err("no pages");
         assert!(matches!(error, WriteError::NoPages));
@@ -319,7 +400,7 @@ mod tests {
             ),
         ];
         for (doc, want) in cases {
-            let error = check(&doc).expect_err(want).to_string();
+            let error = check(&doc, None).expect_err(want).to_string();
             assert!(error.contains(want), "{error:?} does not say {want:?}");
         }
     }

@@ -131,14 +131,31 @@ fn write_document(
     mut doc: std::borrow::Cow<'_, Document>,
     cache: Option<&mut StreamCache>,
 ) -> Result<Vec<u8>, WriteError> {
-    check(&doc)?;
+    let mut cache = cache;
+    // Each page's fingerprint, once, for what a rebuild reuses (`watch`): the
+    // check of pages checked before, and the drawing of pages drawn before.
+    let prints: Option<Vec<u128>> = cache.as_ref().map(|_| {
+        use rayon::prelude::*;
+        doc.pages
+            .par_iter()
+            .map(|p| crate::typeset::doc::fingerprint(&p.items))
+            .collect()
+    });
+    let known = prints.as_deref().zip(cache.as_deref_mut());
+    check(&doc, known.map(|(p, c)| (p, &mut c.checked)))?;
     // PDF/X-1a:2003 is based on PDF 1.4 (ISO 15930-4); nothing else changes with it.
     let version = if doc.print.pdfx { "1.4" } else { "1.7" };
     let mut pdf = lopdf::Document::with_version(version);
     // Fonts first: the content streams need each face's subset glyph ids and widths.
     let fonts = embed_fonts(&mut pdf, &doc)?;
     let images = embed_images(&mut pdf, &doc)?;
-    let pages = write_pages(&mut pdf, &mut doc, &fonts, &images, cache);
+    let pages = write_pages(
+        &mut pdf,
+        &mut doc,
+        &fonts,
+        &images,
+        cache.zip(prints.as_deref()),
+    );
     let outlines = write_outline(&mut pdf, &doc, &pages.kids);
     write_catalog(&mut pdf, &doc, pages.id, outlines);
     finish(pdf)

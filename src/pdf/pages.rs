@@ -29,6 +29,8 @@ pub(super) struct PageTree {
 #[derive(Default)]
 pub struct StreamCache {
     drawn: std::collections::HashMap<u128, (Vec<u8>, bool)>,
+    /// The pages the last write's check passed, by `check::page_key`.
+    pub(super) checked: std::collections::HashSet<u128>,
     /// Pages drawn, and pages reused, by the last write.
     pub drawn_pages: usize,
     pub reused_pages: usize,
@@ -45,10 +47,11 @@ fn fonts_key(fonts: &BTreeMap<usize, EmbeddedFace>) -> u128 {
     xxhash_rust::xxh3::xxh3_128(&b)
 }
 
-/// A page's key: its items' fingerprint, the fonts' key, its bleed.
-fn page_key(page: &Page, fonts: u128, bleed: Edges) -> u128 {
+/// A page's key: its items' fingerprint (`doc::fingerprint`), the fonts' key,
+/// its bleed.
+fn page_key(items: u128, fonts: u128, bleed: Edges) -> u128 {
     let mut b = Vec::with_capacity(48);
-    b.extend_from_slice(&crate::typeset::doc::fingerprint(&page.items).to_le_bytes());
+    b.extend_from_slice(&items.to_le_bytes());
     b.extend_from_slice(&fonts.to_le_bytes());
     for v in [bleed.left, bleed.right, bleed.top, bleed.bottom] {
         b.extend_from_slice(&v.to_bits().to_le_bytes());
@@ -63,8 +66,12 @@ pub(super) fn write_pages(
     doc: &mut std::borrow::Cow<'_, Document>,
     fonts: &BTreeMap<usize, EmbeddedFace>,
     images: &[ObjectId],
-    cache: Option<&mut StreamCache>,
+    cache: Option<(&mut StreamCache, &[u128])>,
 ) -> PageTree {
+    let (cache, prints) = match cache {
+        Some((c, p)) => (Some(c), p),
+        None => (None, &[][..]),
+    };
     let resources_id = pdf.add_object(resources(fonts, images));
     let pages_id = pdf.new_object_id();
     let page_ids: Vec<ObjectId> = doc.pages.iter().map(|_| pdf.new_object_id()).collect();
@@ -78,6 +85,7 @@ pub(super) fn write_pages(
             .par_iter()
             .enumerate()
             .map(|(index, page)| {
+                let earlier = earlier.map(|(c, f)| (c, f, prints[index]));
                 page_content(page, index, &page_ids, fonts, bleeds[index], earlier)
             })
             .collect(),
@@ -86,6 +94,7 @@ pub(super) fn write_pages(
             .par_iter_mut()
             .enumerate()
             .map(|(index, page)| {
+                let earlier = earlier.map(|(c, f)| (c, f, prints[index]));
                 let drawn = page_content(page, index, &page_ids, fonts, bleeds[index], earlier);
                 page.items = Vec::new();
                 drawn
@@ -179,7 +188,7 @@ fn page_content(
     page_ids: &[ObjectId],
     fonts: &BTreeMap<usize, EmbeddedFace>,
     bleed: Edges,
-    cache: Option<(&StreamCache, u128)>,
+    cache: Option<(&StreamCache, u128, u128)>,
 ) -> (PageContent, Option<u128>) {
     // Links are annotations, not drawing: made anew every time (they name
     // pages by object ids).
@@ -193,8 +202,8 @@ fn page_content(
             _ => None,
         })
         .collect();
-    let key = cache.map(|(_, fonts)| page_key(page, fonts, bleed));
-    if let Some((stream, compressed)) = cache.zip(key).and_then(|((c, _), k)| c.drawn.get(&k)) {
+    let key = cache.map(|(_, fonts, items)| page_key(items, fonts, bleed));
+    if let Some((stream, compressed)) = cache.zip(key).and_then(|((c, _, _), k)| c.drawn.get(&k)) {
         let content = PageContent {
             stream: stream.clone(),
             compressed: *compressed,
