@@ -38,19 +38,24 @@ struct DenseUsage {
 
 impl DenseUsage {
     fn add(&mut self, glyph: &PlacedGlyph) {
-        let id = usize::from(glyph.id);
+        self.add_n(glyph.id, glyph.text, 1);
+    }
+
+    /// Glyph `id` drawn `n` times standing for `text`.
+    fn add_n(&mut self, glyph: u16, text: GlyphText, n: usize) {
+        let id = usize::from(glyph);
         if self.used.len() <= id {
             self.used.resize(id + 1, false);
             self.first.resize_with(id + 1, || None);
         }
         self.used[id] = true;
-        if glyph.text.is_empty() {
+        if text.is_empty() {
             return;
         }
         match &mut self.first[id] {
-            Some((t, n)) if *t == glyph.text => *n += 1,
-            Some(_) => *self.others.entry((glyph.id, glyph.text)).or_default() += 1,
-            slot @ None => *slot = Some((glyph.text, 1)),
+            Some((t, m)) if *t == text => *m += n,
+            Some(_) => *self.others.entry((glyph, text)).or_default() += n,
+            slot @ None => *slot = Some((text, n)),
         }
     }
 
@@ -103,6 +108,66 @@ impl DenseUsage {
         }
         usage
     }
+}
+
+/// What one page draws: each (face, glyph, text) and how often, sorted. Kept
+/// by the page's fingerprint between writes (`watch`), so that a rebuild counts
+/// the glyphs of the pages that changed only.
+pub(super) type PageUsage = Vec<(usize, u16, GlyphText, u32)>;
+
+fn page_usage(page: &crate::typeset::doc::Page) -> PageUsage {
+    let mut all: Vec<(usize, u16, GlyphText)> = page
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .flat_map(|run| run.glyphs.iter().map(|g| (run.face.0, g.id, g.text)))
+        .collect();
+    all.sort_unstable_by_key(|&(face, id, text)| {
+        (face, id, bytemuck::cast::<GlyphText, u32>(text))
+    });
+    let mut usage: PageUsage = Vec::new();
+    for (face, id, text) in all {
+        match usage.last_mut() {
+            Some(last) if (last.0, last.1, last.2) == (face, id, text) => last.3 += 1,
+            _ => usage.push((face, id, text, 1)),
+        }
+    }
+    usage
+}
+
+/// `collect_fonts` for a rebuild: each page's usage taken from `kept` by the
+/// page's fingerprint (`prints`) or counted anew, and `kept` left holding this
+/// document's. The same result as `collect_fonts`: the counts add up whatever
+/// their order.
+fn collect_fonts_kept(
+    doc: &Document,
+    prints: &[u128],
+    kept: &mut std::collections::HashMap<u128, std::sync::Arc<PageUsage>>,
+) -> BTreeMap<usize, FaceUsage> {
+    use rayon::prelude::*;
+    let pages: Vec<std::sync::Arc<PageUsage>> = doc
+        .pages
+        .par_iter()
+        .zip(prints)
+        .map(|(page, print)| match kept.get(print) {
+            Some(u) => u.clone(),
+            None => std::sync::Arc::new(page_usage(page)),
+        })
+        .collect();
+    let mut usage = BTreeMap::<usize, DenseUsage>::new();
+    for page in &pages {
+        for &(face, id, text, n) in page.iter() {
+            usage.entry(face).or_default().add_n(id, text, n as usize);
+        }
+    }
+    *kept = prints.iter().copied().zip(pages).collect();
+    usage
+        .into_iter()
+        .map(|(face, dense)| (face, dense.finish()))
+        .collect()
 }
 
 /// Walks the document once, gathering per face the glyph ids used and what text each
@@ -211,9 +276,16 @@ const MAX_UNICODE_UNITS: usize = 128;
 ///
 /// Faces drawn from the same file (a style made by slanting or emboldening another)
 /// share one embedded font: their glyphs are gathered into the first one's subset.
+///
+/// With `kept` (a rebuild: each page's fingerprint, and what each page drew in
+/// the last write), only the pages that changed are read glyph by glyph.
 pub(super) fn embed_fonts(
     pdf: &mut lopdf::Document,
     doc: &Document,
+    kept: Option<(
+        &[u128],
+        &mut std::collections::HashMap<u128, std::sync::Arc<PageUsage>>,
+    )>,
 ) -> Result<BTreeMap<usize, EmbeddedFace>, WriteError> {
     let same_file = |a: &FaceFile, b: &FaceFile| {
         std::ptr::eq(a.data.as_ptr(), b.data.as_ptr())
@@ -232,7 +304,10 @@ pub(super) fn embed_fonts(
         })
         .collect();
     let mut merged: BTreeMap<usize, FaceUsage> = BTreeMap::new();
-    let used = collect_fonts(doc);
+    let used = match kept {
+        Some((prints, kept)) => collect_fonts_kept(doc, prints, kept),
+        None => collect_fonts(doc),
+    };
     for (&face, usage) in &used {
         let into = merged.entry(canonical[face]).or_default();
         into.glyphs.extend(usage.glyphs.iter().copied());
@@ -594,6 +669,49 @@ mod tests {
     use super::*;
     use crate::pdf::sample::*;
     use crate::pdf::write;
+
+    #[test]
+    fn a_rebuild_counts_the_same_glyphs_and_texts_from_the_pages_it_kept() {
+        let Some(data) = font_data() else { return };
+        let doc = sample(data);
+        let prints: Vec<u128> = doc
+            .pages
+            .iter()
+            .map(|p| crate::typeset::doc::fingerprint(&p.items))
+            .collect();
+        let whole = format!("{:?}", collect_fonts(&doc));
+        let mut kept = std::collections::HashMap::new();
+        assert_eq!(
+            format!("{:?}", collect_fonts_kept(&doc, &prints, &mut kept)),
+            whole
+        );
+        assert_eq!(kept.len(), doc.pages.len());
+        // Again from what was kept; then with one page changed.
+        assert_eq!(
+            format!("{:?}", collect_fonts_kept(&doc, &prints, &mut kept)),
+            whole
+        );
+        let mut changed = doc.clone();
+        let Some(Item::Text(run)) = changed.pages[0]
+            .items
+            .iter_mut()
+            .find(|i| matches!(i, Item::Text(r) if r.glyphs.len() > 1))
+        else {
+            panic!("the sample has a run")
+        };
+        run.glyphs.truncate(1);
+        let prints: Vec<u128> = changed
+            .pages
+            .iter()
+            .map(|p| crate::typeset::doc::fingerprint(&p.items))
+            .collect();
+        let fresh = format!("{:?}", collect_fonts(&changed));
+        assert_ne!(fresh, whole, "the change is one the count sees");
+        assert_eq!(
+            format!("{:?}", collect_fonts_kept(&changed, &prints, &mut kept)),
+            fresh
+        );
+    }
 
     #[test]
     fn the_font_is_embedded_as_a_tagged_subset() {

@@ -147,7 +147,8 @@ fn write_document(
     let version = if doc.print.pdfx { "1.4" } else { "1.7" };
     let mut pdf = lopdf::Document::with_version(version);
     // Fonts first: the content streams need each face's subset glyph ids and widths.
-    let fonts = embed_fonts(&mut pdf, &doc)?;
+    let usage = prints.as_deref().zip(cache.as_deref_mut());
+    let fonts = embed_fonts(&mut pdf, &doc, usage.map(|(p, c)| (p, &mut c.usage)))?;
     let images = embed_images(&mut pdf, &doc)?;
     let pages = write_pages(
         &mut pdf,
