@@ -111,6 +111,7 @@ pub(super) fn report(p: &Paginated) -> LayoutReport {
     };
     let mut run = 0;
     let mut hang_total: Pt = 0.0;
+    let mut ratios = std::collections::BTreeMap::<i32, usize>::new();
     let end_run = |run: usize, r: &mut LayoutReport| {
         if run > 0 {
             r.hyphen_runs[run.min(3) - 1] += 1;
@@ -150,10 +151,23 @@ pub(super) fn report(p: &Paginated) -> LayoutReport {
                 r.expansion_max_percent = r.expansion_max_percent.max(change * 100.0);
             }
             if let Some(ratio) = l.line.space_ratio {
-                let bucket = format!("{:.1}", (ratio * 10.0).floor() / 10.0);
-                *r.word_space_ratio.entry(bucket).or_insert(0) += 1;
+                let tenths = (ratio * 10.0).floor();
+                if tenths.is_finite() && tenths.abs() < 1e6 {
+                    // Counted by tenths, named once at the end: a book has a
+                    // hundred thousand justified lines.
+                    *ratios.entry(tenths as i32).or_insert(0) += 1;
+                } else {
+                    *r.word_space_ratio
+                        .entry(format!("{:.1}", tenths / 10.0))
+                        .or_insert(0) += 1;
+                }
             }
         }
+    }
+    for (tenths, n) in ratios {
+        *r.word_space_ratio
+            .entry(format!("{:.1}", tenths as Pt / 10.0))
+            .or_insert(0) += n;
     }
     end_run(run, &mut r);
     if r.hanging_lines > 0 {
