@@ -386,6 +386,10 @@ pub fn build_with(
         cache.as_deref_mut().map(|c| &mut c.parsed),
         progress,
     );
+    if cache.is_none() {
+        // No build follows that would reuse them.
+        resolve::forget_kept();
+    }
     let Some(book) = r.book.take() else {
         return r;
     };

@@ -16,7 +16,7 @@
 //! Does not choose colours or write markup.
 
 use std::collections::HashMap;
-use std::sync::{mpsc, OnceLock};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -105,6 +105,8 @@ fn is_rust(info: &str) -> bool {
 /// left plain, with a warning (W0140) naming its part and language: the only
 /// place where how fast the machine is could change the output.
 pub fn highlight(parts: &mut [Part], diags: &mut Vec<crate::diag::Diagnostic>) {
+    // Read on the first block in a language (most books have none).
+    let set: OnceLock<Arc<SyntaxSet>> = OnceLock::new();
     let slow: Vec<Vec<(String, String)>> = parts
         .par_iter_mut()
         .map(|p| {
@@ -120,8 +122,9 @@ pub fn highlight(parts: &mut [Part], diags: &mut Vec<crate::diag::Diagnostic>) {
                     let Some(name) = language(info) else {
                         return;
                     };
-                    if let Some(syntax) = find(syntaxes(), &name) {
-                        match highlight_patiently(text, syntax) {
+                    let set = set.get_or_init(syntaxes);
+                    if let Some(syntax) = find(set, &name) {
+                        match highlight_patiently(text, set, syntax) {
                             Some(t) => *tokens = t,
                             None => slow.push((title.clone(), name)),
                         }
@@ -142,10 +145,22 @@ pub fn highlight(parts: &mut [Part], diags: &mut Vec<crate::diag::Diagnostic>) {
     }
 }
 
-/// The grammars, read on first use.
-fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(two_face::syntax::extra_newlines)
+/// The grammars, read on first use and kept for the builds after (`watch`):
+/// each grammar's patterns are compiled as it is first used, and kept with it.
+static SET: Mutex<Option<Arc<SyntaxSet>>> = Mutex::new(None);
+
+fn syntaxes() -> Arc<SyntaxSet> {
+    let mut set = SET.lock().unwrap_or_else(|e| e.into_inner());
+    set.get_or_insert_with(|| Arc::new(two_face::syntax::extra_newlines()))
+        .clone()
+}
+
+/// Forgets the grammars and the patterns compiled from them (tens of
+/// megabytes for a book in a few languages: a Java book's were a fifth of its
+/// build's peak), once the blocks are highlighted, when no build will follow.
+/// A build still highlighting keeps its own until it is done.
+pub fn forget_grammars() {
+    SET.lock().unwrap_or_else(|e| e.into_inner()).take();
 }
 
 /// The language an info string names, lowercase: its first word (`rust,ignore`,
@@ -161,22 +176,25 @@ fn language(info: &str) -> Option<String> {
     (!word.is_empty() && !PLAIN.contains(&word.as_str())).then_some(word)
 }
 
-/// The grammar of a language, by an alias, a file extension or its name.
-fn find<'s>(set: &'s SyntaxSet, name: &str) -> Option<&'s SyntaxReference> {
+/// The grammar of a language, by an alias, a file extension or its name: its
+/// index in the set.
+fn find(set: &SyntaxSet, name: &str) -> Option<usize> {
     let token = ALIASES
         .iter()
         .find(|(alias, _)| *alias == name)
         .map_or(name, |(_, to)| *to);
-    set.find_syntax_by_token(token)
+    let found = set
+        .find_syntax_by_token(token)
         .or_else(|| set.find_syntax_by_name(name))
-        .filter(|s| s.name != "Plain Text")
+        .filter(|s| s.name != "Plain Text")?;
+    set.syntaxes().iter().position(|s| std::ptr::eq(s, found))
 }
 
 /// The highlighted stretches of `text`, by this thread's highlighting worker:
 /// None if they take longer than [`PATIENCE`] (the worker is left to its loop and
 /// the next block gets a new one). One long-lived worker per thread, rather than a
 /// thread per block: the regex engine keeps its caches per thread.
-fn highlight_patiently(text: &str, syntax: &'static SyntaxReference) -> Option<Vec<Token>> {
+fn highlight_patiently(text: &str, set: &Arc<SyntaxSet>, syntax: usize) -> Option<Vec<Token>> {
     thread_local! {
         static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
     }
@@ -186,7 +204,7 @@ fn highlight_patiently(text: &str, syntax: &'static SyntaxReference) -> Option<V
             *slot = Worker::spawn();
         }
         let worker = slot.as_ref()?;
-        let answer = match worker.jobs.send((text.to_string(), syntax)) {
+        let answer = match worker.jobs.send((text.to_string(), set.clone(), syntax)) {
             Ok(()) => worker.results.recv_timeout(PATIENCE).ok(),
             Err(_) => None,
         };
@@ -198,21 +216,29 @@ fn highlight_patiently(text: &str, syntax: &'static SyntaxReference) -> Option<V
 }
 
 /// A thread that highlights the blocks sent to it, one after the other.
+/// A job holds the grammars it is highlighted with, so that they outlive a
+/// worker left to its loop, and are freed with the last job once forgotten.
+type Job = (String, Arc<SyntaxSet>, usize);
+
 struct Worker {
-    jobs: mpsc::Sender<(String, &'static SyntaxReference)>,
+    jobs: mpsc::Sender<Job>,
     results: mpsc::Receiver<Vec<Token>>,
 }
 
 impl Worker {
     fn spawn() -> Option<Worker> {
-        let (jobs, incoming) = mpsc::channel::<(String, &'static SyntaxReference)>();
+        let (jobs, incoming) = mpsc::channel::<Job>();
         let (done, results) = mpsc::channel();
         std::thread::Builder::new()
             .name("highlight".into())
             .spawn(move || {
                 let mut classes = Classes::default();
-                for (text, syntax) in incoming {
-                    let tokens = highlight_text(&text, syntax, syntaxes(), &mut classes);
+                for (text, set, syntax) in incoming {
+                    let tokens = match set.syntaxes().get(syntax) {
+                        Some(s) => highlight_text(&text, s, &set, &mut classes),
+                        None => Vec::new(),
+                    };
+                    drop(set);
                     if done.send(tokens).is_err() {
                         break;
                     }
@@ -440,8 +466,8 @@ mod tests {
     fn classes(lang: &str, text: &str) -> Vec<(String, Highlight)> {
         let set = syntaxes();
         let name = language(lang).expect("a language");
-        let syntax = find(set, &name).expect("a grammar");
-        highlight_text(text, syntax, set, &mut Classes::default())
+        let syntax = &set.syntaxes()[find(&set, &name).expect("a grammar")];
+        highlight_text(text, syntax, &set, &mut Classes::default())
             .into_iter()
             .map(|t| (text[t.start..t.end].to_string(), t.class))
             .collect()
@@ -517,15 +543,20 @@ mod tests {
             ("rs", "Rust"),
         ] {
             assert_eq!(
-                find(set, lang).map(|s| s.name.as_str()),
+                find(&set, lang).map(|s| set.syntaxes()[s].name.as_str()),
                 Some(name),
                 "{lang}"
             );
         }
-        assert!(find(set, "no-such-language").is_none());
-        // Highlighting is the same every time.
+        assert!(find(&set, "no-such-language").is_none());
+        // Highlighting is the same every time, and after the grammars were
+        // forgotten (read again).
         let code = "fn a() { \"b\" }\n";
-        assert_eq!(classes("rust", code), classes("rust", code));
+        let first = classes("rust", code);
+        assert_eq!(first, classes("rust", code));
+        forget_grammars();
+        assert_eq!(first, classes("rust", code));
+        assert!(!first.is_empty());
     }
 
     /// Highlights the blocks of a JSON file (`BLOCKS=`: [file, line, language,
@@ -544,11 +575,11 @@ mod tests {
             let Some(name) = language(&lang) else {
                 continue;
             };
-            let Some(syntax) = find(set, &name) else {
+            let Some(syntax) = find(&set, &name) else {
                 continue;
             };
             let t = std::time::Instant::now();
-            highlight_patiently(&text, syntax);
+            highlight_patiently(&text, &set, syntax);
             if t.elapsed().as_millis() > 100 {
                 eprintln!("SLOW {file}:{line} {lang} {:?}", t.elapsed());
             }
@@ -565,11 +596,11 @@ mod tests {
         names.sort();
         eprintln!("{}", names.join(" | "));
         for (lang, text) in SAMPLES {
-            let syntax = find(set, lang).expect(lang);
+            let syntax = &set.syntaxes()[find(&set, lang).expect(lang)];
             let mut state = ParseState::new(syntax);
             let mut stack = ScopeStack::new();
             for line in text.split_inclusive('\n') {
-                let ops = state.parse_line(line, set).expect("parses");
+                let ops = state.parse_line(line, &set).expect("parses");
                 let mut at = 0;
                 for (pos, op) in ops {
                     if pos > at {

@@ -37,6 +37,13 @@ use crate::load::Loaded;
 use crate::model::{Book, Settings};
 use crate::parse::Parsed;
 
+/// Frees what resolving keeps for the builds after it: the grammars and the
+/// patterns compiled to highlight code. A build that no other follows calls it
+/// once the book is resolved.
+pub fn forget_kept() {
+    code::forget_grammars();
+}
+
 /// Resolves the parsed files (one per loaded part, in order) into the book.
 /// Returns None when errors were found (they are in `diags`).
 pub fn resolve(
