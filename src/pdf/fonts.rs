@@ -115,6 +115,9 @@ impl DenseUsage {
 /// the glyphs of the pages that changed only.
 pub(super) type PageUsage = Vec<(usize, u16, GlyphText, u32)>;
 
+/// Each page's usage by its fingerprint (`StreamCache::usage`).
+pub(super) type KeptUsage = std::collections::HashMap<u128, std::sync::Arc<PageUsage>>;
+
 fn page_usage(page: &crate::typeset::doc::Page) -> PageUsage {
     let mut all: Vec<(usize, u16, GlyphText)> = page
         .items
@@ -145,7 +148,7 @@ fn page_usage(page: &crate::typeset::doc::Page) -> PageUsage {
 fn collect_fonts_kept(
     doc: &Document,
     prints: &[u128],
-    kept: &mut std::collections::HashMap<u128, std::sync::Arc<PageUsage>>,
+    kept: &mut KeptUsage,
 ) -> BTreeMap<usize, FaceUsage> {
     use rayon::prelude::*;
     let pages: Vec<std::sync::Arc<PageUsage>> = doc
@@ -282,10 +285,7 @@ const MAX_UNICODE_UNITS: usize = 128;
 pub(super) fn embed_fonts(
     pdf: &mut lopdf::Document,
     doc: &Document,
-    kept: Option<(
-        &[u128],
-        &mut std::collections::HashMap<u128, std::sync::Arc<PageUsage>>,
-    )>,
+    kept: Option<(&[u128], &mut KeptUsage)>,
 ) -> Result<BTreeMap<usize, EmbeddedFace>, WriteError> {
     let same_file = |a: &FaceFile, b: &FaceFile| {
         std::ptr::eq(a.data.as_ptr(), b.data.as_ptr())

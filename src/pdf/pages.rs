@@ -32,7 +32,7 @@ pub struct StreamCache {
     /// The pages the last write's check passed, by `check::page_key`.
     pub(super) checked: std::collections::HashSet<u128>,
     /// What each page of the last write drew with each face, by its fingerprint.
-    pub(super) usage: std::collections::HashMap<u128, std::sync::Arc<super::fonts::PageUsage>>,
+    pub(super) usage: super::fonts::KeptUsage,
     /// Pages drawn, and pages reused, by the last write.
     pub drawn_pages: usize,
     pub reused_pages: usize,
