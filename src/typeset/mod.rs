@@ -301,14 +301,7 @@ fn set_parts(
     if let (Some(c), Some(keys)) = (cache, keys) {
         c.keep(book, &keys, &sets);
     }
-    let mut all = flow::Set::default();
-    // Sized once: grown by doubling, the novel's flow was held three times over
-    // at its largest (the parts' own, the old and the new buffer).
-    all.flow
-        .reserve_exact(sets.iter().map(|(s, _)| s.flow.len()).sum::<usize>());
-    for (set, _) in sets {
-        all.append(set);
-    }
+    let mut all = flow::Set::join(sets.into_iter().map(|(s, _)| s).collect());
     if book.settings.pdf.notes == crate::model::NotesAt::Book && !book.parts.is_empty() {
         let mut ctx = Ctx {
             fonts,

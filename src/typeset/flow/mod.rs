@@ -17,6 +17,8 @@ mod table;
 
 pub use table::TableMark;
 
+use rayon::prelude::*;
+
 use super::doc::{Color, Pt};
 use super::fonts::Style;
 use super::paragraph::{Align, Backdrop, Ctx, Line, Notes, Run, RunStyle, Source, Spec};
@@ -240,12 +242,41 @@ impl Set {
     /// all of them in one builder gives: paragraph numbers continue, an image used
     /// in both is decoded and reported once, a missing character is reported where
     /// it was first met.
-    pub fn append(&mut self, next: Set) {
+    pub fn append(&mut self, mut next: Set) {
+        let fix = self.take_in(&mut next);
+        fix.apply(&mut next.flow);
+        self.flow.append(&mut next.flow);
+    }
+
+    /// The sets of parts in order, joined as `append` joins them one after
+    /// another: what each set says is taken in order, then each set's lines
+    /// are renumbered on every core and moved in with one copy (a book's flow
+    /// is a hundred thousand lines).
+    pub fn join(mut sets: Vec<Set>) -> Set {
+        let mut all = Set::default();
+        let fixes: Vec<Fixup> = sets.iter_mut().map(|s| all.take_in(s)).collect();
+        sets.par_iter_mut()
+            .zip(fixes)
+            .for_each(|(s, fix)| fix.apply(&mut s.flow));
+        all.flow
+            .reserve_exact(sets.iter().map(|s| s.flow.len()).sum::<usize>());
+        for mut s in sets {
+            all.flow.append(&mut s.flow);
+        }
+        all
+    }
+
+    /// Takes in everything of `next` but its flow (its pictures, paragraph
+    /// count, notes and findings): how its flow's numbers change to follow ours.
+    fn take_in(&mut self, next: &mut Set) -> Fixup {
         // The next set's image indices, in its first-use order, to ours.
-        let mut theirs: Vec<(usize, Option<usize>)> = next.decoded.into_iter().collect();
+        let mut theirs: Vec<(usize, Option<usize>)> =
+            std::mem::take(&mut next.decoded).into_iter().collect();
         theirs.sort_by_key(|&(r, i)| (i.is_none(), i, r));
-        let mut images: Vec<Option<super::doc::Image>> =
-            next.images.into_iter().map(Some).collect();
+        let mut images: Vec<Option<super::doc::Image>> = std::mem::take(&mut next.images)
+            .into_iter()
+            .map(Some)
+            .collect();
         let mut map = vec![0usize; images.len()];
         for (r, local) in theirs {
             let ours = match self.decoded.get(&r) {
@@ -264,33 +295,15 @@ impl Set {
             }
         }
         let offset = self.paras;
-        self.flow.extend(next.flow.into_iter().map(|mut f| {
-            match &mut f {
-                Flow::Image { image, .. } => *image = map[*image],
-                Flow::Line { line, para, .. } => {
-                    if let Some(p) = para {
-                        p.para += offset;
-                    }
-                    // Pictures set in the line.
-                    for piece in &mut line.pieces {
-                        if let Some(image) = &mut piece.picture {
-                            *image = map[*image as usize] as u32;
-                        }
-                    }
-                }
-                _ => {}
-            }
-            f
-        }));
         self.paras += next.paras;
-        for c in next.notes.missing {
+        for c in std::mem::take(&mut next.notes.missing) {
             if self.missing_seen.insert(c) {
                 self.notes.missing.push(c);
             }
         }
         self.notes.overfull += next.notes.overfull;
         self.notes.long_words += next.notes.long_words;
-        let f = next.findings;
+        let f = std::mem::take(&mut next.findings);
         for (c, part) in f.missing {
             if self.found_seen.insert(c) {
                 self.findings.missing.push((c, part));
@@ -299,6 +312,39 @@ impl Set {
         self.findings.long_words.extend(f.long_words);
         self.findings.undrawn.extend(f.undrawn);
         self.findings.low_resolution.extend(f.low_resolution);
+        Fixup { offset, map }
+    }
+}
+
+/// How a set's flow changes to follow the sets before it: its paragraphs
+/// numbered on from `offset`, its pictures by `map` (its index → ours).
+struct Fixup {
+    offset: usize,
+    map: Vec<usize>,
+}
+
+impl Fixup {
+    fn apply(&self, flow: &mut [Flow]) {
+        if self.offset == 0 && self.map.is_empty() {
+            return;
+        }
+        for f in flow {
+            match f {
+                Flow::Image { image, .. } => *image = self.map[*image],
+                Flow::Line { line, para, .. } => {
+                    if let Some(p) = para {
+                        p.para += self.offset;
+                    }
+                    // Pictures set in the line.
+                    for piece in &mut line.pieces {
+                        if let Some(image) = &mut piece.picture {
+                            *image = self.map[*image as usize] as u32;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
