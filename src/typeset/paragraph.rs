@@ -120,7 +120,7 @@ pub struct Source {
 /// How lines sit in the measure. In a right-to-left paragraph (`Spec::rtl`), `Left`
 /// and `Right` are its start and end: `Left` (and a justified paragraph's last
 /// line) is flush with the right edge, `Right` with the left one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Align {
     Justify,
     Left,

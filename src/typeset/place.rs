@@ -33,6 +33,8 @@ pub(super) fn place(
     let mut doc = Document::default();
     // Each page's items before its running head: what the margin check reads.
     let mut in_block = Vec::with_capacity(p.pages.len());
+    // The running heads set so far: a chapter's title heads many pages.
+    let mut heads = Heads::default();
     for (index, page) in p.pages.iter().enumerate() {
         let left = g.left(index);
         let mut out = Page {
@@ -67,7 +69,15 @@ pub(super) fn place(
         foot_rule(&mut out, book, page, left, g);
         // Running heads and folios are outside the text block by design.
         in_block.push(out.items.len());
-        running_head(&mut out, book, g, ctx, page, index, first_chapter);
+        running_head(
+            &mut out,
+            book,
+            g,
+            (ctx, &mut heads),
+            page,
+            index,
+            first_chapter,
+        );
         doc.pages.push(out);
         doc.page_breaks.push(page_break(
             page,
@@ -326,7 +336,7 @@ fn running_head(
     out: &mut Page,
     book: &Book,
     g: &Geometry,
-    ctx: &mut Ctx,
+    (ctx, heads): (&mut Ctx, &mut Heads),
     page: &LaidPage,
     index: usize,
     first_chapter: usize,
@@ -344,7 +354,7 @@ fn running_head(
             rtl,
             ..Spec::plain(width, align)
         };
-        head_line(ctx, out, text, style, head_size, left, &spec, y)
+        head_line((ctx, heads), out, text, style, head_size, left, &spec, y)
     };
     if page.opening || !page.running_heads {
         if page.folio {
@@ -440,11 +450,22 @@ fn link_target(t: &LinkTarget, p: &Paginated, g: &Geometry) -> Option<doc::LinkT
     }
 }
 
+/// Running heads and folios as set, by what they were set from: the first
+/// line's pieces, placed at the head's left and baseline.
+#[derive(Default)]
+struct Heads {
+    set: std::collections::HashMap<HeadKey, Vec<paragraph::Placed>>,
+}
+
+/// A head's text, style, size and paragraph shape (`Spec`, every field).
+type HeadKey = (String, Style, u32, [u32; 3], paragraph::Align, [bool; 4]);
+
 /// One line of running head or folio text at baseline `y` (PDF coordinates), set
-/// as `spec` says across the text block, whose left edge is `left`.
+/// as `spec` says across the text block, whose left edge is `left` (each text
+/// set once a build: `heads`).
 #[allow(clippy::too_many_arguments)]
 fn head_line(
-    ctx: &mut Ctx,
+    (ctx, heads): (&mut Ctx, &mut Heads),
     out: &mut Page,
     text: &str,
     style: Style,
@@ -453,32 +474,45 @@ fn head_line(
     spec: &Spec,
     y: Pt,
 ) {
-    let runs = [Run {
-        text: text.to_string(),
-        style: RunStyle {
-            style,
-            size,
-            raised: false,
-            link: None,
-            picture: None,
-            color: None,
-        },
-        sources: Vec::new(),
-    }];
-    let mut notes = paragraph::Notes::default();
-    let lines = ctx.set(&runs, spec, &mut notes);
-    if let Some(l) = lines.into_iter().next() {
-        for piece in l.pieces {
-            out.items.push(Item::Text(TextRun {
-                face: piece.face,
-                size: piece.size,
-                x: left + piece.x,
-                y,
-                glyphs: piece.glyphs,
+    let key: HeadKey = (
+        text.to_string(),
+        style,
+        size.to_bits(),
+        [spec.width, spec.indent, spec.hang].map(f32::to_bits),
+        spec.align,
+        [spec.hyphenate, spec.rtl, spec.keep_spaces, spec.balance],
+    );
+    let pieces = heads.set.entry(key).or_insert_with(|| {
+        let runs = [Run {
+            text: text.to_string(),
+            style: RunStyle {
+                style,
+                size,
+                raised: false,
+                link: None,
+                picture: None,
                 color: None,
-                scale: piece.scale,
-                turned: false,
-            }));
-        }
+            },
+            sources: Vec::new(),
+        }];
+        let mut notes = paragraph::Notes::default();
+        let lines = ctx.set(&runs, spec, &mut notes);
+        lines
+            .into_iter()
+            .next()
+            .map(|l| l.pieces)
+            .unwrap_or_default()
+    });
+    for piece in pieces.iter() {
+        out.items.push(Item::Text(TextRun {
+            face: piece.face,
+            size: piece.size,
+            x: left + piece.x,
+            y,
+            glyphs: piece.glyphs.clone(),
+            color: None,
+            scale: piece.scale,
+            turned: false,
+        }));
     }
 }
