@@ -293,16 +293,20 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_rebuild_reads_again_only_the_pages_whose_check_it_has_not_passed() {
-        use crate::typeset::doc::fingerprint;
-        let line = |width| Item::Line {
+    /// A rule `width` wide from (0, 0) to (1, 1).
+    fn line(width: f32) -> Item {
+        Item::Line {
             x1: 0.0,
             y1: 0.0,
             x2: 1.0,
             y2: 1.0,
             width,
-        };
+        }
+    }
+
+    #[test]
+    fn a_rebuild_reads_again_only_the_pages_whose_check_it_has_not_passed() {
+        use crate::typeset::doc::fingerprint;
         let doc = |width: f32, items: Vec<Item>| Document {
             pages: vec![Page {
                 width,
@@ -351,13 +355,6 @@ mod tests {
             y: 0.0,
             width: 10.0,
             height: f32::NAN,
-        };
-        let line = |width| Item::Line {
-            x1: 0.0,
-            y1: 0.0,
-            x2: 1.0,
-            y2: 1.0,
-            width,
         };
         let mut wide = one_page(vec![]);
         wide.pages[0].width = 0.0;

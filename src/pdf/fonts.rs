@@ -674,11 +674,13 @@ mod tests {
     fn a_rebuild_counts_the_same_glyphs_and_texts_from_the_pages_it_kept() {
         let Some(data) = font_data() else { return };
         let doc = sample(data);
-        let prints: Vec<u128> = doc
-            .pages
-            .iter()
-            .map(|p| crate::typeset::doc::fingerprint(&p.items))
-            .collect();
+        let prints_of = |d: &Document| -> Vec<u128> {
+            d.pages
+                .iter()
+                .map(|p| crate::typeset::doc::fingerprint(&p.items))
+                .collect()
+        };
+        let prints = prints_of(&doc);
         let whole = format!("{:?}", collect_fonts(&doc));
         let mut kept = std::collections::HashMap::new();
         assert_eq!(
@@ -700,11 +702,7 @@ mod tests {
             panic!("the sample has a run")
         };
         run.glyphs.truncate(1);
-        let prints: Vec<u128> = changed
-            .pages
-            .iter()
-            .map(|p| crate::typeset::doc::fingerprint(&p.items))
-            .collect();
+        let prints = prints_of(&changed);
         let fresh = format!("{:?}", collect_fonts(&changed));
         assert_ne!(fresh, whole, "the change is one the count sees");
         assert_eq!(

@@ -194,13 +194,29 @@ fn lay_out(
         .iter()
         .position(|f| matches!(f, flow::Flow::Opening { part, .. } if *part == contents_at))
         .unwrap_or(parts_flow.len());
-    let cflow = settle_contents(book, g, &mut ctx, &parts_flow, split);
-    let all = in_order(&parts_flow, split, &cflow);
-    let pages = paginate::paginate(&all, g.text_height(), g.leading);
+    // The contents page, set with the page numbers it leads to: set, paginate
+    // the book, set again with the new numbers until they stop changing (at
+    // most `MAX_PASSES` times); the last pagination is the book's.
+    let mut numbers: Vec<String> = vec!["000".into(); book.toc.len()];
+    let mut cflow = contents_flow(book, g, &mut ctx, &numbers);
+    let mut passes = 0;
+    let pages = loop {
+        let all = in_order(&parts_flow, split, &cflow);
+        let pages = paginate::paginate(&all, g.text_height(), g.leading);
+        if passes == MAX_PASSES {
+            break pages;
+        }
+        passes += 1;
+        let new_numbers = contents_numbers(book, &pages);
+        if new_numbers == numbers {
+            break pages;
+        }
+        numbers = new_numbers;
+        cflow = contents_flow(book, g, &mut ctx, &numbers);
+    };
     // Counted before the lines are detached; what passes the text block, once placed.
     let mut report = report::report(&pages);
     let pages = pages.detach();
-    drop(all);
     // Placing moves the lines out of the flow, in the order paginated; the
     // contents are not moved in among the parts (a copy of the whole flow).
     let (mut parts_flow, mut cflow) = (parts_flow, cflow);
@@ -417,37 +433,17 @@ fn rekey(
     }
 }
 
-/// The contents page, set with the page numbers it leads to: set, paginate the book,
-/// set again with the new numbers until they stop changing (at most `MAX_PASSES`).
-fn settle_contents(
-    book: &Book,
-    g: &Geometry,
-    ctx: &mut Ctx,
-    parts_flow: &[flow::Flow],
-    split: usize,
-) -> Vec<flow::Flow> {
-    let mut numbers: Vec<String> = vec!["000".into(); book.toc.len()];
-    let mut cflow = contents_flow(book, g, ctx, &numbers);
-    for _ in 0..MAX_PASSES {
-        let all = in_order(parts_flow, split, &cflow);
-        let pages = paginate::paginate(&all, g.text_height(), g.leading);
-        let first_chapter = first_chapter_page(book, &pages);
-        let new_numbers: Vec<String> = book
-            .toc
-            .iter()
-            .map(|e| {
-                pages
-                    .find(e.part, &e.anchor)
-                    .map_or("?".into(), |(page, _)| folio(page, first_chapter))
-            })
-            .collect();
-        if new_numbers == numbers {
-            break;
-        }
-        numbers = new_numbers;
-        cflow = contents_flow(book, g, ctx, &numbers);
-    }
-    cflow
+/// The page number of each contents entry in this pagination.
+fn contents_numbers(book: &Book, pages: &paginate::Paginated) -> Vec<String> {
+    let first_chapter = first_chapter_page(book, pages);
+    book.toc
+        .iter()
+        .map(|e| {
+            pages
+                .find(e.part, &e.anchor)
+                .map_or("?".into(), |(page, _)| folio(page, first_chapter))
+        })
+        .collect()
 }
 
 /// The contents page's flow, with these page numbers.
