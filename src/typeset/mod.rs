@@ -339,8 +339,9 @@ fn set_parts(
 /// labels, and the book's metadata, settings, labels, typefaces, pictures and page
 /// geometry (their `Debug` form: the settings hold numbers that are not `Hash`).
 /// A part whose key is unchanged is set exactly as before, so a copy of its set is
-/// taken (made ahead by `prepare`, else cloned) instead of setting it again. The fonts' bytes are not hashed (only their names and sizes): a font
-/// edited in place must `clear` the cache, as `watch` does.
+/// taken (made ahead by `prepare`, else cloned) instead of setting it again. The
+/// fonts' bytes are not hashed (only their names and sizes): a font edited in
+/// place must `clear` the cache, as `watch` does.
 #[derive(Default)]
 pub struct SetCache {
     sets: crate::kept::Kept<flow::Set>,

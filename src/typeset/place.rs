@@ -474,13 +474,24 @@ fn head_line(
     spec: &Spec,
     y: Pt,
 ) {
+    // Every field by name: a field added to `Spec` must be added here.
+    let Spec {
+        width,
+        indent,
+        hang,
+        align,
+        hyphenate,
+        rtl,
+        keep_spaces,
+        balance,
+    } = *spec;
     let key: HeadKey = (
         text.to_string(),
         style,
         size.to_bits(),
-        [spec.width, spec.indent, spec.hang].map(f32::to_bits),
-        spec.align,
-        [spec.hyphenate, spec.rtl, spec.keep_spaces, spec.balance],
+        [width, indent, hang].map(f32::to_bits),
+        align,
+        [hyphenate, rtl, keep_spaces, balance],
     );
     let pieces = heads.set.entry(key).or_insert_with(|| {
         let runs = [Run {
