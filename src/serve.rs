@@ -228,6 +228,7 @@ fn answer(url: &str, shown: &Mutex<Shown>) -> Answer {
                 epub.as_deref().map(Vec::as_slice),
                 pdf.is_some(),
                 failure.as_deref(),
+                generation,
             )
             .into_bytes(),
         ),
@@ -240,7 +241,9 @@ fn answer(url: &str, shown: &Mutex<Shown>) -> Answer {
             )
             .into_bytes(),
         ),
-        "/_bookbind/reload.js" => Answer::ok("text/javascript; charset=utf-8", reload_js()),
+        "/_bookbind/reload.js" => {
+            Answer::ok("text/javascript; charset=utf-8", reload_js(shown_with(url)))
+        }
         "/book.pdf" => match pdf {
             Some(pdf) => Answer {
                 status: 200,
@@ -258,7 +261,7 @@ fn answer(url: &str, shown: &Mutex<Shown>) -> Answer {
                 Some(bytes) => {
                     let media_type = media_type(name);
                     let bytes = if media_type.starts_with("application/xhtml+xml") {
-                        with_reload(bytes)
+                        with_reload(bytes, generation)
                     } else {
                         bytes
                     };
@@ -273,10 +276,16 @@ fn answer(url: &str, shown: &Mutex<Shown>) -> Answer {
 
 /// The index: the title, the EPUB's reading order (each document by its
 /// `<title>`), the PDF, and the last build's errors if it failed.
-fn index(title: &str, epub: Option<&[u8]>, pdf: bool, failure: Option<&str>) -> String {
+fn index(
+    title: &str,
+    epub: Option<&[u8]>,
+    pdf: bool,
+    failure: Option<&str>,
+    generation: u64,
+) -> String {
     let mut out = String::from("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/>");
     out += &format!(
-        "<title>{} — preview</title><script src=\"/_bookbind/reload.js\"></script>\
+        "<title>{} — preview</title><script src=\"/_bookbind/reload.js?shown={generation}\"></script>\
          <style>body{{font-family:serif;max-width:40em;margin:2em auto;padding:0 1em}}\
          li{{margin:.2em 0}}</style></head><body>",
         escape_text(title)
@@ -381,13 +390,13 @@ fn epub_file(epub: &[u8], name: &str) -> Option<Vec<u8>> {
 }
 
 /// An XHTML document with the reload script in its head.
-fn with_reload(xhtml: Vec<u8>) -> Vec<u8> {
+fn with_reload(xhtml: Vec<u8>, generation: u64) -> Vec<u8> {
     let text = String::from_utf8_lossy(&xhtml);
     match text.find("</head>") {
         Some(i) => {
             let mut out = String::with_capacity(text.len() + 64);
             out += &text[..i];
-            out += "<script src=\"/_bookbind/reload.js\"></script>";
+            out += &format!("<script src=\"/_bookbind/reload.js?shown={generation}\"></script>");
             out += &text[i..];
             out.into_bytes()
         }
@@ -395,12 +404,25 @@ fn with_reload(xhtml: Vec<u8>) -> Vec<u8> {
     }
 }
 
+/// The build a page was served from, as its script's address says
+/// (`reload.js?shown=N`).
+fn shown_with(url: &str) -> Option<u64> {
+    let (_, query) = url.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("shown="))
+        .and_then(|n| n.parse().ok())
+}
+
 /// The script every page carries: asks for the status, reloads the page when a
-/// build landed, and shows a failed build's errors in a box over the page.
-fn reload_js() -> Vec<u8> {
+/// build landed after the one it was served from (`shown`: a build that lands
+/// between serving the page and its first question still reloads it), and shows
+/// a failed build's errors in a box over the page.
+fn reload_js(shown: Option<u64>) -> Vec<u8> {
+    let seen = shown.map_or("null".to_string(), |n| format!("\"{n}\""));
     format!(
         r#"(function () {{
-  var seen = null;
+  var seen = {seen};
   function box(text) {{
     var id = "bookbind-failure", el = document.getElementById(id);
     if (!text) {{ if (el) el.remove(); return; }}
@@ -526,10 +548,24 @@ mod tests {
 
     #[test]
     fn the_reload_script_goes_into_the_head() {
-        let out = with_reload(b"<html><head><title>x</title></head><body/></html>".to_vec());
+        let out = with_reload(
+            b"<html><head><title>x</title></head><body/></html>".to_vec(),
+            7,
+        );
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "<html><head><title>x</title><script src=\"/_bookbind/reload.js\"></script></head><body/></html>"
+            "<html><head><title>x</title><script src=\"/_bookbind/reload.js?shown=7\"></script></head><body/></html>"
         );
+    }
+
+    #[test]
+    fn the_script_starts_from_the_build_its_page_was_served_from() {
+        assert_eq!(shown_with("/_bookbind/reload.js?shown=12"), Some(12));
+        assert_eq!(shown_with("/_bookbind/reload.js"), None);
+        assert_eq!(shown_with("/_bookbind/reload.js?shown=x"), None);
+        let js = String::from_utf8(reload_js(Some(12))).unwrap();
+        assert!(js.contains("var seen = \"12\";"), "{js}");
+        let js = String::from_utf8(reload_js(None)).unwrap();
+        assert!(js.contains("var seen = null;"), "{js}");
     }
 }

@@ -453,9 +453,14 @@ fn a_browser_shows_the_chapter_and_reloads_it_when_a_rebuild_lands() {
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(dom.contains("Make her laugh"), "{dom}");
+    // That browser's request, so that the next one waited for is the next
+    // browser's (the log is read in order).
+    s.wait_for(&format!("GET {page}"));
 
     // A browser left on the page: it loads it, its script asks for the status;
-    // after an edit the server sees the page asked for again.
+    // after an edit the server sees the page asked for again. (The page knows
+    // the build it was served from: an edit that lands before its first
+    // question reloads it too.)
     let mut browser = chromium_command(&chromium, &tmp.path().join("profile-2"))
         .arg(&url)
         .spawn()
