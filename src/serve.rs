@@ -285,10 +285,11 @@ fn index(
 ) -> String {
     let mut out = String::from("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/>");
     out += &format!(
-        "<title>{} — preview</title><script src=\"/_bookbind/reload.js?shown={generation}\"></script>\
+        "<title>{} — preview</title>{}\
          <style>body{{font-family:serif;max-width:40em;margin:2em auto;padding:0 1em}}\
          li{{margin:.2em 0}}</style></head><body>",
-        escape_text(title)
+        escape_text(title),
+        reload_tag(generation)
     );
     out += &format!("<h1>{}</h1>", escape_text(title));
     if let Some(f) = failure {
@@ -396,12 +397,17 @@ fn with_reload(xhtml: Vec<u8>, generation: u64) -> Vec<u8> {
         Some(i) => {
             let mut out = String::with_capacity(text.len() + 64);
             out += &text[..i];
-            out += &format!("<script src=\"/_bookbind/reload.js?shown={generation}\"></script>");
+            out += &reload_tag(generation);
             out += &text[i..];
             out.into_bytes()
         }
         None => xhtml,
     }
+}
+
+/// The script element every page carries, naming the build it was served from.
+fn reload_tag(generation: u64) -> String {
+    format!("<script src=\"/_bookbind/reload.js?shown={generation}\"></script>")
 }
 
 /// The build a page was served from, as its script's address says
