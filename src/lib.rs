@@ -190,7 +190,7 @@ pub fn check_input(input: &load::Input, source_date_epoch: Option<i64>) -> Repor
 fn check_observed(
     input: &load::Input,
     source_date_epoch: Option<i64>,
-    cache: Option<&mut parse::Cache>,
+    cache: Option<(&mut parse::Cache, &mut resolve::code::Highlights)>,
     progress: &dyn Progress,
 ) -> Report {
     let start = Instant::now();
@@ -201,13 +201,18 @@ fn check_observed(
         load::load(input, source_date_epoch, sources, diags)
     });
     if let Some(loaded) = loaded {
+        resolve::prepare(&loaded);
+        let (parses, highlights) = match cache {
+            Some((p, h)) => (Some(p), Some(h)),
+            None => (None, None),
+        };
         // 2. parse: each file once, into the model.
         let parsed = self::stage(stages, progress, Stage::Parse, || {
-            parse::parse_with(&loaded, sources, diags, cache)
+            parse::parse_with(&loaded, sources, diags, parses)
         });
         // 3. resolve: ids, notes, citations, links, contents.
         r.book = self::stage(stages, progress, Stage::Resolve, || {
-            resolve::resolve(loaded, parsed, sources, diags)
+            resolve::resolve_with(loaded, parsed, sources, diags, highlights)
         });
     }
     if r.has_errors() {
@@ -338,12 +343,14 @@ pub fn build(opts: &BuildOptions) -> Report {
 }
 
 /// What a rebuild reuses from the builds before it (`watch`, `serve`): each
-/// file's parse, each part's setting and each page's compressed stream, keyed by
+/// file's parse, each code block's highlighting, each part's setting and each
+/// page's compressed stream, keyed by
 /// what shapes them (so a change anywhere they read makes them anew), and the
 /// editions last written.
 #[derive(Default)]
 pub struct Cache {
     pub parsed: parse::Cache,
+    pub highlights: resolve::code::Highlights,
     pub sets: typeset::SetCache,
     pub pages: pdf::StreamCache,
     /// The EPUB's cover as last drawn, and its parts' files as last compressed.
@@ -383,7 +390,9 @@ pub fn build_with(
     let mut r = check_observed(
         &opts.input,
         opts.source_date_epoch,
-        cache.as_deref_mut().map(|c| &mut c.parsed),
+        cache
+            .as_deref_mut()
+            .map(|c| (&mut c.parsed, &mut c.highlights)),
         progress,
     );
     if cache.is_none() {

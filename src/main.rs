@@ -210,12 +210,20 @@ fn show_round(round: &bookbind::watch::Round<'_>, output: &Output) {
     let _ = finish(round.report, output, false, true);
     if !round.changed.is_empty() && !round.report.has_errors() && !output.quiet {
         let (sets, pages) = (&round.cache.sets, &round.cache.pages);
+        let code = &round.cache.highlights;
+        let highlighted = match code.blocks {
+            0 => String::new(),
+            all => format!(
+                ", {} of {all} code blocks highlighted again",
+                all - code.reused
+            ),
+        };
         let drawn = match pages.drawn_pages + pages.reused_pages {
             0 => String::new(),
             all => format!(", {} of {all} pages drawn again", pages.drawn_pages),
         };
         eprintln!(
-            "  {} of {} parts set again{drawn}",
+            "  {} of {} parts set again{highlighted}{drawn}",
             sets.set,
             sets.set + sets.reused
         );

@@ -46,6 +46,11 @@ fn append(path: &Path, text: &str) {
 #[test]
 fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writes() {
     let (tmp, book) = guide_copy();
+    // Code, as technical books have, whose highlighting is kept too.
+    append(
+        &chapter(&book, "get-closer"),
+        "```rust\nfn main() {\n    let closer = true;\n}\n```\n\n```python\nprint(\"near\")\n```",
+    );
     let opts = |out: &str| bookbind::BuildOptions {
         input: bookbind::load::Input::Folder(book.clone()),
         out_dir: tmp.path().join(out),
@@ -58,6 +63,7 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
     assert!(!first.has_errors(), "{:?}", first.diagnostics);
     let parts = first.book.as_ref().unwrap().parts.len();
     assert_eq!((cache.sets.set, cache.sets.reused), (parts, 0));
+    assert_eq!((cache.highlights.blocks, cache.highlights.reused), (2, 0));
     // What `watch` does while waiting for the edit: the rebuild takes these
     // copies of the parses and sets it reuses instead of cloning them.
     cache.prepare();
@@ -68,6 +74,11 @@ fn a_rebuild_sets_again_only_the_changed_part_and_writes_what_a_fresh_build_writ
     );
     let again = bookbind::build_with(&opts("watched"), Some(&mut cache), &bookbind::Quiet);
     assert!(!again.has_errors(), "{:?}", again.diagnostics);
+    assert_eq!(
+        (cache.highlights.blocks, cache.highlights.reused),
+        (2, 2),
+        "the code blocks, not edited, are not highlighted again"
+    );
     assert_eq!(
         (cache.sets.set, cache.sets.reused),
         (1, parts - 1),

@@ -483,6 +483,15 @@ pub fn anchor(key: &str) -> String {
 /// decode all of its sixty locales at once, which took 80 ms, most of a build.
 const EN_US_LOCALE: &str = include_str!("locales-en-US.xml");
 
+/// Decodes, ahead, the bundled style named `style` (a style file is read when
+/// resolving) and the locales for `language`: see `resolve::prepare`.
+pub fn prepare(style: &str, language: &str) {
+    if !is_style_file(style) {
+        self::style(style);
+    }
+    locales(language);
+}
+
 /// The CSL locales for `language`, parsed once per process: English ones from the
 /// bundled en-US file, any other language from hayagriva's whole archive.
 fn locales(language: &str) -> &'static [hayagriva::citationberg::Locale] {

@@ -100,17 +100,54 @@ fn is_rust(info: &str) -> bool {
     info.split([',', ' ']).next() == Some("rust")
 }
 
+/// Code blocks as the last build highlighted them, for the next (`watch`):
+/// their stretches by the block's language and text (None: the block took
+/// longer than [`PATIENCE`] and stays plain). Highlighting is most of the
+/// build of a book of code (two thirds of the Rust Cookbook's), and an edit
+/// changes few blocks. Holds the last build's blocks only.
+#[derive(Default)]
+pub struct Highlights {
+    kept: HashMap<u128, Option<Vec<Token>>>,
+    /// Blocks highlighted by the last build, and those of them taken from
+    /// the build before.
+    pub blocks: usize,
+    pub reused: usize,
+}
+
+/// What a block's highlighting depends on: its language (the grammar's name
+/// as the book gives it) and its text; the grammars are the program's own.
+fn block_key(name: &str, text: &str) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(name.as_bytes());
+    h.update(&[0]);
+    h.update(text.as_bytes());
+    h.digest128()
+}
+
 /// Highlights every code block of the parts that is in a language a grammar
 /// knows; the parts in parallel. A block that takes longer than [`PATIENCE`] is
 /// left plain, with a warning (W0140) naming its part and language: the only
-/// place where how fast the machine is could change the output.
-pub fn highlight(parts: &mut [Part], diags: &mut Vec<crate::diag::Diagnostic>) {
+/// place where how fast the machine is could change the output. With `kept`,
+/// a block the last build highlighted is taken from it (the same stretches:
+/// the grammars and the text are the same), and this build's are left there.
+pub fn highlight(
+    parts: &mut [Part],
+    kept: Option<&mut Highlights>,
+    diags: &mut Vec<crate::diag::Diagnostic>,
+) {
     // Read on the first block in a language (most books have none).
     let set: OnceLock<Arc<SyntaxSet>> = OnceLock::new();
-    let slow: Vec<Vec<(String, String)>> = parts
+    let earlier = kept.as_deref().map(|k| &k.kept);
+    let keep = kept.is_some();
+    // Per part: the blocks too slow to highlight (its title, the language),
+    // and, when kept, each block's key, stretches and whether it was reused.
+    type Slow = Vec<(String, String)>;
+    type Done = Vec<(u128, Option<Vec<Token>>, bool)>;
+    let done: Vec<(Slow, Done)> = parts
         .par_iter_mut()
         .map(|p| {
             let mut slow = Vec::new();
+            let mut done = Vec::new();
             let title = p.title.clone();
             p.for_each_block_mut(&mut |b| {
                 if let Block::Code {
@@ -122,26 +159,53 @@ pub fn highlight(parts: &mut [Part], diags: &mut Vec<crate::diag::Diagnostic>) {
                     let Some(name) = language(info) else {
                         return;
                     };
-                    let set = set.get_or_init(syntaxes);
-                    if let Some(syntax) = find(set, &name) {
-                        match highlight_patiently(text, set, syntax) {
-                            Some(t) => *tokens = t,
-                            None => slow.push((title.clone(), name)),
+                    let key = keep.then(|| block_key(&name, text));
+                    let (made, reused) = match key.and_then(|k| earlier?.get(&k)) {
+                        Some(made) => (made.clone(), true),
+                        None => {
+                            let set = set.get_or_init(syntaxes);
+                            let Some(syntax) = find(set, &name) else {
+                                return;
+                            };
+                            (highlight_patiently(text, set, syntax), false)
                         }
+                    };
+                    match &made {
+                        Some(t) => t.clone_into(tokens),
+                        None => slow.push((title.clone(), name)),
+                    }
+                    if let Some(k) = key {
+                        done.push((k, made, reused));
                     }
                 }
             });
-            slow
+            (slow, done)
         })
         .collect();
-    for (title, name) in slow.into_iter().flatten() {
-        diags.push(crate::diag::Diagnostic::warning(
-            crate::diag::Code::W0140,
-            format!(
-                "a {name} code block in “{title}” took longer than {} s to highlight and is printed without colours",
-                PATIENCE.as_secs()
-            ),
-        ));
+    let mut now = HashMap::new();
+    let (mut blocks, mut reused) = (0, 0);
+    for (slow, done) in done {
+        for (title, name) in slow {
+            diags.push(crate::diag::Diagnostic::warning(
+                crate::diag::Code::W0140,
+                format!(
+                    "a {name} code block in “{title}” took longer than {} s to highlight and is printed without colours",
+                    PATIENCE.as_secs()
+                ),
+            ));
+        }
+        for (key, made, again) in done {
+            blocks += 1;
+            reused += usize::from(again);
+            now.insert(key, made);
+        }
+    }
+    if let Some(k) = kept {
+        *k = Highlights {
+            kept: now,
+            blocks,
+            reused,
+        };
     }
 }
 
@@ -471,6 +535,78 @@ mod tests {
             .into_iter()
             .map(|t| (text[t.start..t.end].to_string(), t.class))
             .collect()
+    }
+
+    /// A chapter of code blocks, in `(info string, text)`.
+    fn code_part(blocks: &[(&str, &str)]) -> Part {
+        let mut p = crate::resolve::parts::empty_part(
+            crate::model::PartKind::Chapter,
+            crate::model::Role::Chapter,
+            "code",
+            "Code",
+            true,
+        );
+        p.blocks = blocks
+            .iter()
+            .map(|(info, text)| Block::Code {
+                language: Some(info.to_string()),
+                text: text.to_string(),
+                tokens: Vec::new(),
+            })
+            .collect();
+        p
+    }
+
+    fn tokens_of(parts: &[Part]) -> Vec<Vec<Token>> {
+        let mut all = Vec::new();
+        for p in parts {
+            for b in &p.blocks {
+                if let Block::Code { tokens, .. } = b {
+                    all.push(tokens.clone());
+                }
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn a_rebuild_highlights_again_only_the_blocks_that_changed() {
+        let blocks = [
+            ("rust", "fn main() {\n    let x = 1;\n}\n"),
+            ("python", "def f(x):\n    return x  # done\n"),
+            ("text", "plain words\n"),
+            ("rust", "struct S;\n"),
+        ];
+        let fresh = |blocks: &[(&str, &str)]| {
+            let mut parts = vec![code_part(blocks)];
+            highlight(&mut parts, None, &mut Vec::new());
+            parts
+        };
+        let mut kept = Highlights::default();
+        let mut first = vec![code_part(&blocks)];
+        highlight(&mut first, Some(&mut kept), &mut Vec::new());
+        assert_eq!(
+            (kept.blocks, kept.reused),
+            (3, 0),
+            "text is not highlighted"
+        );
+        assert_eq!(tokens_of(&first), tokens_of(&fresh(&blocks)));
+        assert!(tokens_of(&first)[0]
+            .iter()
+            .any(|t| t.class == Highlight::Keyword));
+        // The same text in another language is another block.
+        let mut edited = blocks;
+        edited[1] = ("python", "def g(y):\n    return y\n");
+        edited[3] = ("c", "struct S;\n");
+        let mut second = vec![code_part(&edited)];
+        highlight(&mut second, Some(&mut kept), &mut Vec::new());
+        assert_eq!((kept.blocks, kept.reused), (3, 1));
+        assert_eq!(tokens_of(&second), tokens_of(&fresh(&edited)));
+        // Only the last build's blocks are kept: the first python block is gone.
+        let mut third = vec![code_part(&blocks)];
+        highlight(&mut third, Some(&mut kept), &mut Vec::new());
+        assert_eq!((kept.blocks, kept.reused), (3, 1));
+        assert_eq!(tokens_of(&third), tokens_of(&first));
     }
 
     #[test]

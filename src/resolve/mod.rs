@@ -44,6 +44,21 @@ pub fn forget_kept() {
     code::forget_grammars();
 }
 
+/// Starts, on another core, what resolving will need that the manifest alone
+/// names: the citation style and the locales it is formatted with (decoding
+/// them is most of a short book's resolve). Called once the book is loaded,
+/// while its files are parsed; what it makes is kept for the process, so
+/// resolving finds it made (or waits for it), and a book never resolved
+/// loses nothing.
+pub fn prepare(loaded: &Loaded) {
+    if loaded.bibliography.is_none() {
+        return;
+    }
+    let style = loaded.citation_style.value.clone();
+    let language = loaded.meta.language.clone();
+    rayon::spawn(move || citations::prepare(&style, &language));
+}
+
 /// Resolves the parsed files (one per loaded part, in order) into the book.
 /// Returns None when errors were found (they are in `diags`).
 pub fn resolve(
@@ -51,6 +66,19 @@ pub fn resolve(
     parsed: Vec<Parsed>,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
+) -> Option<Book> {
+    resolve_with(loaded, parsed, sources, diags, None)
+}
+
+/// `resolve`, taking the code blocks the last build highlighted the same from
+/// `highlights` and leaving this build's there (`watch`). The same book with
+/// or without.
+pub fn resolve_with(
+    loaded: Loaded,
+    parsed: Vec<Parsed>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+    highlights: Option<&mut code::Highlights>,
 ) -> Option<Book> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let html_ids: Vec<String> = parsed
@@ -69,7 +97,7 @@ pub fn resolve(
         return None;
     }
     code::hide_lines(&mut draft.parts);
-    code::highlight(&mut draft.parts, diags);
+    code::highlight(&mut draft.parts, highlights, diags);
     let toc = toc::build(&draft.parts, loaded.contents_sections);
     let labels = labels::labels(&loaded.meta.language);
     let contents_at = parts::contents_at(&draft.parts);
