@@ -135,22 +135,56 @@ pub fn write_with(
         Vec::new()
     };
     b.stylesheet(css.as_bytes())?;
+    // Fonts, the cover and the pictures are compressed on every core, beside
+    // the parts, and handed to epub-builder empty, as the parts are (see
+    // `add_parts`): a book of pictures was compressed on one thread, and held
+    // twice over while the container was patched.
+    let mut files: Vec<(String, &[u8])> = embedded
+        .iter()
+        .map(|f| (format!("OEBPS/{}", f.name), f.data.as_slice()))
+        .collect();
+    files.push((format!("OEBPS/{}", cover.0.name), &cover.0.data[..]));
+    files.extend(
+        book.resources
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != book.cover)
+            .map(|(_, r)| (format!("OEBPS/{}", r.name), &r.data[..])),
+    );
+    let earlier = cache.as_deref();
+    let (resources, parts) = rayon::join(
+        || pack_all(files, earlier),
+        || make_parts(book, pages, earlier),
+    );
+    let (resources, parts) = (resources?, parts?);
     for f in &embedded {
-        b.add_resource(&f.name, f.data.as_slice(), f.media_type)?;
+        b.add_resource(&f.name, &[][..], f.media_type)?;
     }
     undescribed_warnings(book, diags);
-    add_cover(&mut b, book, cover, diags)?;
+    add_cover(&mut b, book, &cover, diags)?;
     for (i, r) in book.resources.iter().enumerate() {
         if Some(i) != book.cover {
-            b.add_resource(&r.name, &r.data[..], r.media_type.as_str())?;
+            b.add_resource(&r.name, &[][..], r.media_type.as_str())?;
         }
     }
-    let (marked, packed) = add_parts(&mut b, book, pages, cache, diags)?;
+    let (marked, packed_parts) = add_parts(&mut b, book, pages, parts, diags)?;
+    let mut packed = Packed::default();
+    let mut reused = [0, 0];
+    for (kind, files) in [(0, packed_parts), (1, resources)] {
+        for f in files {
+            reused[kind] += usize::from(f.reused);
+            packed.by_name.insert(f.name, (f.key, f.zipped));
+        }
+    }
+    if let Some(c) = cache {
+        c.packed = packed.by_name.values().cloned().collect();
+        (c.packed_files, c.reused_files) = (book.parts.len() - reused[0], reused[0]);
+    }
     let mut out = Vec::new();
     b.generate(&mut out)?;
     let nav = nav_document(book, pages, &marked);
     let ids = identifiers(&book.meta);
-    patch_container(&out, &book.meta.language, nav.as_bytes(), &ids, &packed)
+    patch_container(&out, &book.meta.language, nav.as_bytes(), &ids, packed)
         .map_err(|e| EpubError(e.to_string()))
 }
 
@@ -205,7 +239,7 @@ fn package_metadata(b: &mut Builder, book: &Book) {
 fn add_cover(
     b: &mut Builder,
     book: &Book,
-    (c, failed): (cover::Cover, Option<String>),
+    (c, failed): &(cover::Cover, Option<String>),
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(), EpubError> {
     if let Some(why) = failed {
@@ -214,7 +248,8 @@ fn add_cover(
             format!("the cover could not be rendered to PNG ({why}); the EPUB's cover is the SVG as given, which Kindle does not show"),
         ));
     }
-    b.add_cover_image(&c.name, &c.data[..], c.media_type)?;
+    // Its data is packed apart (`write_with`).
+    b.add_cover_image(&c.name, &[][..], c.media_type)?;
     b.add_content(
         EpubContent::new("cover.xhtml", cover::cover_page(book, &c.name).as_bytes())
             .reftype(ReferenceType::Cover),
@@ -222,62 +257,110 @@ fn add_cover(
     Ok(())
 }
 
-/// The parts in reading order as content documents, with the contents page
-/// closing the front matter, as in the print edition. The parts are made and compressed on every core, each into a zip of its own
-/// (`pack`), and handed to epub-builder empty: it writes the package and NCX
-/// from their names and titles, and `patch_container` puts the compressed
-/// files in its empty ones' places (epub-builder compresses file by file, on
-/// one thread: two thirds of the EPUB's time for a novel). Returns each marked
-/// print page's file, in the order marked, and the packed files by their names.
-fn add_parts(
-    b: &mut Builder,
+/// What making a part's content document leaves besides it: its notes and
+/// the print pages it marks.
+type Made = (xhtml::Notes, Vec<usize>);
+
+/// Each marked print page (its index) and the file it begins in, in order.
+type Marked = Vec<(usize, String)>;
+
+/// A file packed (`pack`): its name in the container, the key `EntryCache`
+/// knows it by, its one-entry zip, and whether it was taken from the last write.
+struct PackedFile {
+    name: String,
+    key: u128,
+    zipped: Vec<u8>,
+    reused: bool,
+}
+
+/// The parts made (`xhtml::part`) and packed on every core: see `add_parts`.
+fn make_parts(
     book: &Book,
     pages: &[PageBreak],
-    cache: Option<&mut EntryCache>,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<(Vec<(usize, String)>, Packed), EpubError> {
+    earlier: Option<&EntryCache>,
+) -> Result<Vec<(Made, PackedFile)>, EpubError> {
     use rayon::prelude::*;
-    let first_chapter = book.parts.iter().position(|p| p.kind == PartKind::Chapter);
-    let contents_at = book.contents_at;
-    let earlier = cache.as_deref();
-    let made: Vec<_> = (0..book.parts.len())
+    (0..book.parts.len())
         .into_par_iter()
         .map(|i| {
             let (doc, notes, marked) = xhtml::part(book, i, pages);
             let name = format!("OEBPS/{}", xhtml::file_name(&book.parts[i]));
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            h.update(name.as_bytes());
-            h.update(&[0]);
-            h.update(doc.as_bytes());
-            let key = h.digest128();
-            let (packed, reused) = match earlier.and_then(|c| c.packed.get(&key)) {
-                Some(p) => (p.clone(), true),
-                None => (pack(&name, doc.as_bytes())?, false),
-            };
-            Ok((name, key, packed, notes, marked, reused))
+            let packed = pack_one(name, doc.as_bytes(), earlier)?;
+            Ok(((notes, marked), packed))
         })
         .collect::<Result<_, zip::result::ZipError>>()
-        .map_err(|e| EpubError(e.to_string()))?;
-    let reused = made.iter().filter(|m| m.5).count();
+        .map_err(|e| EpubError(e.to_string()))
+}
+
+/// The parts in reading order as content documents, with the contents page
+/// closing the front matter, as in the print edition. The parts are made and
+/// compressed on every core, each into a zip of its own (`make_parts`), and
+/// handed to epub-builder empty: it writes the package and NCX from their names
+/// and titles, and `patch_container` puts the compressed files in its empty
+/// ones' places (epub-builder compresses file by file, on one thread: two
+/// thirds of the EPUB's time for a novel). Returns each marked print page's
+/// file, in the order marked, and the packed files.
+fn add_parts(
+    b: &mut Builder,
+    book: &Book,
+    pages: &[PageBreak],
+    made: Vec<(Made, PackedFile)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Marked, Vec<PackedFile>), EpubError> {
+    let first_chapter = book.parts.iter().position(|p| p.kind == PartKind::Chapter);
+    let contents_at = book.contents_at;
     let mut marked = Vec::new();
-    let mut packed = Packed::default();
-    for (i, (name, key, zipped, notes, marked_here, _)) in made.into_iter().enumerate() {
+    let mut packed = Vec::with_capacity(made.len());
+    for (i, ((notes, marked_here), file_packed)) in made.into_iter().enumerate() {
         if i == contents_at {
             add_contents_page(b, book, pages, &mut marked)?;
         }
         let file = xhtml::file_name(&book.parts[i]);
         add_part(b, book, i, Some(i) == first_chapter, notes, diags)?;
         marked.extend(marked_here.into_iter().map(|k| (k, file.clone())));
-        packed.by_name.insert(name, (key, zipped));
+        packed.push(file_packed);
     }
     if contents_at == book.parts.len() {
         add_contents_page(b, book, pages, &mut marked)?;
     }
-    if let Some(c) = cache {
-        c.packed = packed.by_name.values().cloned().collect();
-        (c.packed_files, c.reused_files) = (book.parts.len() - reused, reused);
-    }
     Ok((marked, packed))
+}
+
+/// Files (name in the container, data) packed on every core: see `pack_one`.
+fn pack_all(
+    files: Vec<(String, &[u8])>,
+    earlier: Option<&EntryCache>,
+) -> Result<Vec<PackedFile>, EpubError> {
+    use rayon::prelude::*;
+    files
+        .into_par_iter()
+        .map(|(name, data)| pack_one(name, data, earlier))
+        .collect::<Result<_, zip::result::ZipError>>()
+        .map_err(|e| EpubError(e.to_string()))
+}
+
+/// A file packed (`pack`), or taken packed from the last write when its name
+/// and bytes are the same.
+fn pack_one(
+    name: String,
+    data: &[u8],
+    earlier: Option<&EntryCache>,
+) -> zip::result::ZipResult<PackedFile> {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(name.as_bytes());
+    h.update(&[0]);
+    h.update(data);
+    let key = h.digest128();
+    let (zipped, reused) = match earlier.and_then(|c| c.packed.get(&key)) {
+        Some(p) => (p.clone(), true),
+        None => (pack(&name, data)?, false),
+    };
+    Ok(PackedFile {
+        name,
+        key,
+        zipped,
+        reused,
+    })
 }
 
 /// Files compressed apart, each a zip of one entry, by their names in the
@@ -378,7 +461,7 @@ fn patch_container(
     lang: &str,
     nav: &[u8],
     ids: &(String, String),
-    packed: &Packed,
+    mut packed: Packed,
 ) -> zip::result::ZipResult<Vec<u8>> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub))?;
@@ -414,7 +497,8 @@ fn patch_container(
                 w.start_file(name, opts)?;
                 w.write_all(opf.as_bytes())?;
             }
-            _ => match packed.by_name.get(&name) {
+            // Each packed file is let go once copied.
+            _ => match packed.by_name.remove(&name) {
                 Some((_, zipped)) => {
                     let mut one = zip::ZipArchive::new(std::io::Cursor::new(zipped.as_slice()))?;
                     w.raw_copy_file(one.by_index_raw(0)?)?;
