@@ -37,6 +37,29 @@ pub mod xml;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// How long mimalloc keeps memory that was freed before handing it back to the
+/// system, in milliseconds. Its default (a second, and ten for whole arenas) is
+/// longer than a build: what a finished stage let go (the highlighting's
+/// compiled patterns, the flow once placed) stayed the process's until it
+/// exited, and the editions were written on top of it. advanced-java-zh peaked
+/// at 173 MB with the default and 141 MB with 25 ms; the novel at 145 and 129
+/// MB, in the same time.
+const PURGE_DELAY_MS: std::ffi::c_long = 25;
+
+/// Sets the allocator's options (`PURGE_DELAY_MS`); the program calls it first.
+/// Builds write the same bytes either way.
+pub fn tune_allocator() {
+    // `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (libmimalloc-sys
+    // declares the function, not this option's number).
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: sets one integer option, which mimalloc reads when it next purges;
+    // any value is valid (0: at once, -1: never).
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS);
+    }
+}
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -732,4 +755,25 @@ pub fn init(dir: &Path) -> std::io::Result<()> {
          page-range: 97-111\n  parent:\n    type: periodical\n    title: The Computer Journal\n    volume: 27\n    issue: 2\n",
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod allocator_tests {
+    #[test]
+    fn the_option_set_is_the_purge_delay() {
+        let get = || {
+            #[allow(unsafe_code)]
+            // SAFETY: reads one integer option.
+            unsafe {
+                libmimalloc_sys::mi_option_get(15)
+            }
+        };
+        // mimalloc 3's default purge delay (a second), unless the environment
+        // sets it: the option number is the one `mimalloc.h` gives it.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert!(matches!(get(), 1000 | 25), "{}", get());
+        }
+        super::tune_allocator();
+        assert_eq!(get(), super::PURGE_DELAY_MS);
+    }
 }

@@ -15,6 +15,7 @@ use cli::{Cli, Command};
 use progress::with_bar;
 
 fn main() -> ExitCode {
+    bookbind::tune_allocator();
     let cli = Cli::parse();
     let output = Output::of(&cli);
     let epoch = match source_date_epoch() {
