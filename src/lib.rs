@@ -455,10 +455,12 @@ pub fn build_with(
     r
 }
 
-/// Renders every requested edition. The print layout comes first, as the EPUB
-/// marks where each printed page begins (its page list); then both editions are
-/// written side by side (each also uses every core itself). Diagnostics are kept
-/// in the order of the formats; the layout's only when the PDF is asked for.
+/// Renders every requested edition. The print edition is laid out while the
+/// EPUB's cover is drawn; the PDF (and the print cover) start as soon as the
+/// layout is done, the EPUB once both its cover and the layout's page list (it
+/// marks where each printed page begins) are: the editions are written side by
+/// side (each also uses every core itself). Diagnostics are kept in the order
+/// of the formats; the layout's only when the PDF is asked for.
 fn render(
     book: &Book,
     opts: &BuildOptions,
@@ -480,89 +482,113 @@ fn render(
     };
     let pages_cache = std::sync::Mutex::new(pages_cache);
     let entries = std::sync::Mutex::new(entries);
-    // The EPUB's cover is drawn (resvg, a PNG of 1600 × 2560) while the print
-    // edition is laid out: the EPUB waits for the layout's page list anyway.
-    let stages = &mut r.stages;
-    let (laid_out, cover) = rayon::join(
-        || {
-            (print || page_list).then(|| {
-                stage(stages, progress, Stage::LayOut, || {
-                    lay_out_with(book, &mut print_diags, sets, progress)
-                })
-            })
-        },
-        || {
-            opts.formats
-                .contains(&Format::Epub)
-                .then(|| epub::cover_of_with(book, covers))
-        },
-    );
-    let cover = std::sync::Mutex::new(cover);
-    // What the EPUB (its page list) and the print cover (the spine's width)
-    // need of the layout, taken out: the PDF writer takes the document itself,
-    // freeing each page as it draws it.
-    let mut laid_out = laid_out;
-    let (page_breaks, page_count) = match &mut laid_out {
-        Some(Ok((doc, _))) => (std::mem::take(&mut doc.page_breaks), doc.pages.len()),
-        _ => (Vec::new(), 0),
-    };
-    let not_laid_out: Option<String> = match &laid_out {
-        Some(Ok(_)) => None,
-        Some(Err(e)) => Some(e.clone()),
-        None => Some("the print edition was not laid out".into()),
-    };
-    let pages = if page_list {
-        page_breaks.as_slice()
-    } else {
-        &[]
-    };
-    let laid_out = std::sync::Mutex::new(laid_out);
-    let editions: Vec<_> = opts
-        .formats
-        .par_iter()
-        .map(|&f| {
-            let path = opts.out_dir.join(output_name(book, f));
-            let mut diags = Vec::new();
-            let stage = match f {
-                Format::Epub => Stage::Epub,
-                Format::Pdf => Stage::Pdf,
-                Format::Cover => Stage::Cover,
-            };
-            let (bytes, took) = timed(progress, stage, || match f {
-                // Every EPUB written is checked as Kindle takes it (sizes).
-                Format::Epub => {
-                    let cover = cover.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    let cover = cover.unwrap_or_else(|| epub::cover_of(book));
-                    let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
-                    epub::write_with(book, pages, cover, entries.as_deref_mut(), &mut diags)
-                        .map(|b| {
-                            diags.extend(epub_checks(Target::Kindle, &b, &path));
-                            (b, None)
-                        })
-                        .map_err(|e| e.to_string())
-                }
-                Format::Pdf => {
-                    let taken = laid_out.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    match taken {
-                        Some(Ok((doc, layout))) => {
-                            let mut streams = pages_cache.lock().unwrap_or_else(|e| e.into_inner());
-                            pdf::write_owned(doc, streams.as_deref_mut())
-                                .map(|b| (b, Some(layout)))
-                                .map_err(|e| format!("writing the PDF: {e}"))
-                        }
-                        Some(Err(e)) => Err(e),
-                        None => Err("the print edition was not laid out".into()),
+    let want_epub = opts.formats.contains(&Format::Epub);
+    // What the editions take from the stages before them, filled as those end.
+    let cover = std::sync::Mutex::new(None);
+    let page_breaks: std::sync::OnceLock<Vec<model::pages::PageBreak>> = std::sync::OnceLock::new();
+    let page_count = std::sync::OnceLock::new();
+    let not_laid_out: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let laid_out = std::sync::Mutex::new(None);
+    // Each edition rendered, by its place in `opts.formats`.
+    let editions = std::sync::Mutex::new(Vec::new());
+    let render_one = |f: Format| {
+        let path = opts.out_dir.join(output_name(book, f));
+        let mut diags = Vec::new();
+        let stage = match f {
+            Format::Epub => Stage::Epub,
+            Format::Pdf => Stage::Pdf,
+            Format::Cover => Stage::Cover,
+        };
+        let (bytes, took) = timed(progress, stage, || match f {
+            // Every EPUB written is checked as Kindle takes it (sizes).
+            Format::Epub => {
+                let cover = cover.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let cover = cover.unwrap_or_else(|| epub::cover_of(book));
+                let pages = match page_breaks.get() {
+                    Some(p) if page_list => p.as_slice(),
+                    _ => &[],
+                };
+                let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
+                epub::write_with(book, pages, cover, entries.as_deref_mut(), &mut diags)
+                    .map(|b| {
+                        diags.extend(epub_checks(Target::Kindle, &b, &path));
+                        (b, None)
+                    })
+                    .map_err(|e| e.to_string())
+            }
+            Format::Pdf => {
+                let taken = laid_out.lock().unwrap_or_else(|e| e.into_inner()).take();
+                match taken {
+                    Some(Ok((doc, layout))) => {
+                        let mut streams = pages_cache.lock().unwrap_or_else(|e| e.into_inner());
+                        pdf::write_owned(doc, streams.as_deref_mut())
+                            .map(|b| (b, Some(layout)))
+                            .map_err(|e| format!("writing the PDF: {e}"))
                     }
+                    Some(Err(e)) => Err(e),
+                    None => Err("the print edition was not laid out".into()),
                 }
-                Format::Cover => match &not_laid_out {
-                    Some(e) => Err(e.clone()),
-                    None => print_cover(book, page_count, &mut diags).map(|b| (b, None)),
-                },
+            }
+            Format::Cover => match not_laid_out.get().cloned().flatten() {
+                Some(e) => Err(e),
+                None => print_cover(book, page_count.get().copied().unwrap_or(0), &mut diags)
+                    .map(|b| (b, None)),
+            },
+        });
+        let at = opts.formats.iter().position(|g| *g == f).unwrap_or(0);
+        editions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((at, (f, path, bytes, diags, (stage, took))));
+    };
+    // The EPUB waits for its cover and the layout's page list, whichever comes
+    // last: the one that comes second starts it.
+    let epub_waits = std::sync::Mutex::new(2u8);
+    let render_one = &render_one;
+    let epub = || render_one(Format::Epub);
+    let stages = &mut r.stages;
+    rayon::scope(|s| {
+        // The EPUB's cover is drawn (resvg, a PNG of 1600 × 2560) while the
+        // print edition is laid out; the PDF starts once the layout is done,
+        // whether or not the cover is.
+        if want_epub {
+            s.spawn(|s| {
+                *cover.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(epub::cover_of_with(book, covers));
+                start_when_ready(s, &epub_waits, epub);
             });
-            (f, path, bytes, diags, (stage, took))
-        })
-        .collect();
-    drop(laid_out);
+        }
+        let mut laid = (print || page_list).then(|| {
+            stage(stages, progress, Stage::LayOut, || {
+                lay_out_with(book, &mut print_diags, sets, progress)
+            })
+        });
+        // What the EPUB (its page list) and the print cover (the spine's
+        // width) need of the layout, taken out: the PDF writer takes the
+        // document itself, freeing each page as it draws it.
+        let (breaks, count) = match &mut laid {
+            Some(Ok((doc, _))) => (std::mem::take(&mut doc.page_breaks), doc.pages.len()),
+            _ => (Vec::new(), 0),
+        };
+        let _ = page_breaks.set(breaks);
+        let _ = page_count.set(count);
+        let _ = not_laid_out.set(match &laid {
+            Some(Ok(_)) => None,
+            Some(Err(e)) => Some(e.clone()),
+            None => Some("the print edition was not laid out".into()),
+        });
+        *laid_out.lock().unwrap_or_else(|e| e.into_inner()) = laid;
+        if want_epub {
+            start_when_ready(s, &epub_waits, epub);
+        }
+        opts.formats
+            .par_iter()
+            .filter(|f| **f != Format::Epub)
+            .for_each(|&f| render_one(f));
+    });
+    let mut editions = editions.into_inner().unwrap_or_else(|e| e.into_inner());
+    editions.sort_by_key(|(at, _)| *at);
+    let editions = editions.into_iter().map(|(_, e)| e);
     let mut rendered = Vec::new();
     for (f, path, bytes, diags, took) in editions {
         r.stages.push(took);
@@ -583,6 +609,20 @@ fn render(
         }
     }
     rendered
+}
+
+/// Counts one of what `start` waits for as ready, and starts it in `s` when
+/// that was the last (`waits` counts those not ready yet).
+fn start_when_ready<'scope>(
+    s: &rayon::Scope<'scope>,
+    waits: &std::sync::Mutex<u8>,
+    start: impl FnOnce() + Send + 'scope,
+) {
+    let mut left = waits.lock().unwrap_or_else(|e| e.into_inner());
+    *left = left.saturating_sub(1);
+    if *left == 0 {
+        s.spawn(move |_| start());
+    }
 }
 
 /// Writes the editions (and the layout report, when asked for) atomically.
