@@ -43,11 +43,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// compiled patterns, the flow once placed) stayed the process's until it
 /// exited, and the editions were written on top of it. advanced-java-zh peaked
 /// at 173 MB with the default and 141 MB with 25 ms; the novel at 145 and 129
-/// MB, in the same time.
+/// MB, in the same time. Not for `watch`: each rebuild would fault back in
+/// what the one before handed back.
 const PURGE_DELAY_MS: std::ffi::c_long = 25;
 
-/// Sets the allocator's options (`PURGE_DELAY_MS`); the program calls it first.
-/// Builds write the same bytes either way.
+/// Sets the allocator's options (`PURGE_DELAY_MS`) for a process that builds
+/// once; the program calls it first. Builds write the same bytes either way.
 pub fn tune_allocator() {
     // `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (libmimalloc-sys
     // declares the function, not this option's number).

@@ -15,8 +15,12 @@ use cli::{Cli, Command};
 use progress::with_bar;
 
 fn main() -> ExitCode {
-    bookbind::tune_allocator();
     let cli = Cli::parse();
+    // A build hands back what its finished stages freed; `watch` and `serve`
+    // keep it for the next rebuild.
+    if !matches!(cli.command, Command::Watch { .. } | Command::Serve { .. }) {
+        bookbind::tune_allocator();
+    }
     let output = Output::of(&cli);
     let epoch = match source_date_epoch() {
         Ok(e) => e,
