@@ -507,6 +507,13 @@ fn patch_container(
             },
         }
     }
+    // A packed file whose place epub-builder did not make would leave an
+    // empty file in the book: refused rather than written.
+    if let Some(name) = packed.by_name.keys().min() {
+        return Err(zip::result::ZipError::InvalidArchive(
+            format!("no place for {name} in the container").into(),
+        ));
+    }
     Ok(w.finish()?.into_inner())
 }
 
@@ -808,4 +815,42 @@ fn uuid_of(identifier: &str) -> uuid::Uuid {
     let s = identifier.trim_start_matches("urn:uuid:");
     uuid::Uuid::parse_str(s)
         .unwrap_or_else(|_| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, identifier.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_file_without_its_place_in_the_container_is_refused() {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("mimetype", stored).unwrap();
+        w.write_all(b"application/epub+zip").unwrap();
+        w.start_file("OEBPS/images/kept.png", stored).unwrap();
+        let epub = w.finish().unwrap().into_inner();
+        let ids = (String::new(), String::new());
+        let packed = |names: &[&str]| Packed {
+            by_name: names
+                .iter()
+                .map(|n| (n.to_string(), (0, pack(n, b"\x89PNG").unwrap())))
+                .collect(),
+        };
+        // In its place: the container holds it, packed.
+        let done = patch_container(&epub, "en", b"", &ids, packed(&["OEBPS/images/kept.png"]))
+            .expect("patched");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(done)).unwrap();
+        assert_eq!(archive.by_name("OEBPS/images/kept.png").unwrap().size(), 4);
+        // Without one: an error naming it, not a book missing a file.
+        let lost = patch_container(
+            &epub,
+            "en",
+            b"",
+            &ids,
+            packed(&["OEBPS/images/kept.png", "OEBPS/images/lost.png"]),
+        )
+        .unwrap_err();
+        assert!(lost.to_string().contains("OEBPS/images/lost.png"), "{lost}");
+    }
 }
