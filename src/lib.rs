@@ -486,9 +486,9 @@ fn render(
     let want_epub = opts.formats.contains(&Format::Epub);
     // What the editions take from the stages before them, filled as those end.
     let cover = std::sync::Mutex::new(None);
-    let page_breaks: std::sync::OnceLock<Vec<model::pages::PageBreak>> = std::sync::OnceLock::new();
-    let page_count = std::sync::OnceLock::new();
-    let not_laid_out: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    // Of the layout: where each page begins, the page count, why it failed.
+    type OfLayout = (Vec<model::pages::PageBreak>, usize, Option<String>);
+    let of_layout: std::sync::OnceLock<OfLayout> = std::sync::OnceLock::new();
     let laid_out = std::sync::Mutex::new(None);
     // Each edition rendered, by its place in `opts.formats`.
     let editions = std::sync::Mutex::new(Vec::new());
@@ -505,8 +505,8 @@ fn render(
             Format::Epub => {
                 let cover = cover.lock().unwrap_or_else(|e| e.into_inner()).take();
                 let cover = cover.unwrap_or_else(|| epub::cover_of(book));
-                let pages = match page_breaks.get() {
-                    Some(p) if page_list => p.as_slice(),
+                let pages = match of_layout.get() {
+                    Some((p, _, _)) if page_list => p.as_slice(),
                     _ => &[],
                 };
                 let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -530,10 +530,10 @@ fn render(
                     None => Err("the print edition was not laid out".into()),
                 }
             }
-            Format::Cover => match not_laid_out.get().cloned().flatten() {
-                Some(e) => Err(e),
-                None => print_cover(book, page_count.get().copied().unwrap_or(0), &mut diags)
-                    .map(|b| (b, None)),
+            Format::Cover => match of_layout.get() {
+                Some((_, count, None)) => print_cover(book, *count, &mut diags).map(|b| (b, None)),
+                Some((_, _, Some(e))) => Err(e.clone()),
+                None => Err("the print edition was not laid out".into()),
             },
         });
         let at = opts.formats.iter().position(|g| *g == f).unwrap_or(0);
@@ -571,13 +571,12 @@ fn render(
             Some(Ok((doc, _))) => (std::mem::take(&mut doc.page_breaks), doc.pages.len()),
             _ => (Vec::new(), 0),
         };
-        let _ = page_breaks.set(breaks);
-        let _ = page_count.set(count);
-        let _ = not_laid_out.set(match &laid {
+        let failed = match &laid {
             Some(Ok(_)) => None,
             Some(Err(e)) => Some(e.clone()),
             None => Some("the print edition was not laid out".into()),
-        });
+        };
+        let _ = of_layout.set((breaks, count, failed));
         *laid_out.lock().unwrap_or_else(|e| e.into_inner()) = laid;
         if want_epub {
             start_when_ready(s, &epub_waits, epub);

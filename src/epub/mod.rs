@@ -169,16 +169,14 @@ pub fn write_with(
     }
     let (marked, packed_parts) = add_parts(&mut b, book, pages, parts, diags)?;
     let mut packed = Packed::default();
-    let mut reused = [0, 0];
-    for (kind, files) in [(0, packed_parts), (1, resources)] {
-        for f in files {
-            reused[kind] += usize::from(f.reused);
-            packed.by_name.insert(f.name, (f.key, f.zipped));
-        }
+    // What `watch` reports counts the parts' files.
+    let reused = packed_parts.iter().filter(|f| f.reused).count();
+    for f in packed_parts.into_iter().chain(resources) {
+        packed.by_name.insert(f.name, (f.key, f.zipped));
     }
     if let Some(c) = cache {
         c.packed = packed.by_name.values().cloned().collect();
-        (c.packed_files, c.reused_files) = (book.parts.len() - reused[0], reused[0]);
+        (c.packed_files, c.reused_files) = (book.parts.len() - reused, reused);
     }
     let mut out = Vec::new();
     b.generate(&mut out)?;
