@@ -326,7 +326,7 @@ fn clusters(glyphs: &[PlacedGlyph]) -> impl Iterator<Item = &[PlacedGlyph]> {
 /// TJ numbers are rounded to 1/100 of a thousandth of an em (0.00012 pt at 12 pt): finer
 /// differences are float noise between the layout's advances and /W, and writing them
 /// would put a number between nearly every pair of glyphs.
-const KERN_STEPS: f64 = 100.0;
+const KERN_STEPS: f64 = 10.0;
 
 /// The `TJ` being built: where its `Tm` put the origin, where the viewer's pen is now
 /// (in thousandths of an em from that origin), and the array so far (written out
@@ -360,7 +360,8 @@ impl GlyphLine {
                 if kern != 0.0 {
                     self.push_codes();
                     let mut number = Ops(std::mem::take(&mut self.array));
-                    number.hundredths(kern as i64);
+                    // Written in hundredths, a step being a whole number of them.
+                    number.hundredths((kern * (100.0 / KERN_STEPS)) as i64);
                     self.array = number.0;
                     self.pen -= kern / KERN_STEPS;
                 }
