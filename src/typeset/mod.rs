@@ -278,41 +278,55 @@ fn set_parts(
             tick(n, book.parts.len());
         }
     };
+    let new_ctx = || Ctx {
+        fonts,
+        shaper: shape::Shaper::new(),
+        language: book.meta.language.clone(),
+        expansion: book.settings.pdf.expansion,
+        words: Default::default(),
+    };
+    // One context (shaper and word cache) a thread for the whole set, not one a
+    // piece of work rayon splits off: the novel's 388 parts were set by ten
+    // contexts, each shaping and hyphenating again the words another had cut —
+    // 109,000 words shaped of 563,000 set. A thread busy with its context (it
+    // took another part while waiting inside this one) makes a fresh one.
+    let slots: Vec<std::sync::Mutex<Option<Ctx>>> = (0..=rayon::current_num_threads())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
     let sets: Vec<(flow::Set, bool)> = spares
         .into_par_iter()
         .enumerate()
-        .map_init(
-            || Ctx {
-                fonts,
-                shaper: shape::Shaper::new(),
-                language: book.meta.language.clone(),
-                expansion: book.settings.pdf.expansion,
-                words: Default::default(),
-            },
-            |ctx, (i, spare)| {
-                if let (Some(keys), Some(c)) = (&keys, earlier) {
-                    if let Some(mut set) = spare.or_else(|| c.sets.get(keys[i]).cloned()) {
-                        let texts = crate::model::pages::texts_of(&book.parts[i]);
-                        rekey(&mut set, |k| k.from_index(&texts));
-                        told(());
-                        return (set, false);
-                    }
+        .map(|(i, spare)| {
+            if let (Some(keys), Some(c)) = (&keys, earlier) {
+                if let Some(mut set) = spare.or_else(|| c.sets.get(keys[i]).cloned()) {
+                    let texts = crate::model::pages::texts_of(&book.parts[i]);
+                    rekey(&mut set, |k| k.from_index(&texts));
+                    told(());
+                    return (set, false);
                 }
-                // Each part is shaped and hyphenated in its own language.
-                let lang = book.parts[i]
-                    .language
-                    .as_deref()
-                    .unwrap_or(&book.meta.language);
-                if ctx.language != lang {
-                    ctx.language = lang.to_string();
-                }
-                let mut b = g.builder(ctx, recto_chapters);
-                b.part(book, i);
-                let part = b.finish();
-                told(());
-                (part, true)
-            },
-        )
+            }
+            let slot =
+                rayon::current_thread_index().map_or(slots.len() - 1, |t| t.min(slots.len() - 1));
+            let mut held = slots[slot].try_lock().ok();
+            let mut own = None;
+            let ctx = match held.as_deref_mut() {
+                Some(kept) => kept.get_or_insert_with(new_ctx),
+                None => own.insert(new_ctx()),
+            };
+            // Each part is shaped and hyphenated in its own language.
+            let lang = book.parts[i]
+                .language
+                .as_deref()
+                .unwrap_or(&book.meta.language);
+            if ctx.language != lang {
+                ctx.language = lang.to_string();
+            }
+            let mut b = g.builder(ctx, recto_chapters);
+            b.part(book, i);
+            let part = b.finish();
+            told(());
+            (part, true)
+        })
         .collect();
     if let (Some(c), Some(keys)) = (cache, keys) {
         c.keep(book, &keys, &sets);
