@@ -803,9 +803,16 @@ impl Ctx<'_> {
                     units.push(self.break_at(cut, face, size, dy, st.link.as_ref(), level));
                 }
             }
-            let glyphs =
-                self.shaper
-                    .shape_directed(self.fonts, face, size, seg, &self.language, rtl);
+            // A word the word cache keeps is not kept by the shaper too.
+            let glyphs = self.shaper.shape_kept(
+                self.fonts,
+                face,
+                size,
+                seg,
+                &self.language,
+                rtl,
+                !cacheable,
+            );
             let local = segment_cuts(&cuts, s0, s1, &glyphs, measure, size, notes);
             let mut from = 0;
             let end = Cut {

@@ -125,6 +125,23 @@ impl Shaper {
         language: &str,
         rtl: bool,
     ) -> Arc<[Glyph]> {
+        self.shape_kept(fonts, face, size, text, language, rtl, true)
+    }
+
+    /// `shape_directed`, keeping the glyphs for the next call only when `keep`:
+    /// a caller that keeps what it makes of them (the paragraph's word cache)
+    /// would otherwise hold every word twice — 20 MB of a novel.
+    #[allow(clippy::too_many_arguments)]
+    pub fn shape_kept(
+        &mut self,
+        fonts: &FontSet,
+        face: FaceId,
+        size: Pt,
+        text: &str,
+        language: &str,
+        rtl: bool,
+        keep: bool,
+    ) -> Arc<[Glyph]> {
         let language = self.language_index(language);
         let key = CacheKey {
             face,
@@ -141,6 +158,9 @@ impl Shaper {
             self.shape_uncached(fonts.face(face), face, size, text, language, rtl)
                 .into()
         };
+        if !keep {
+            return glyphs;
+        }
         if self.cached >= MAX_CACHED_FRAGMENTS {
             self.cache.clear();
             self.cached = 0;
