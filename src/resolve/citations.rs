@@ -484,11 +484,15 @@ pub fn anchor(key: &str) -> String {
 const EN_US_LOCALE: &str = include_str!("locales-en-US.xml");
 
 /// Decodes, ahead, the bundled style named `style` (a style file is read when
-/// resolving) and the locales for `language`: see `resolve::prepare`.
-pub fn prepare(style: &str, language: &str) {
+/// resolving): see `resolve::prepare`.
+pub fn prepare_style(style: &str) {
     if !is_style_file(style) {
         self::style(style);
     }
+}
+
+/// The other half of the preparation: the CSL locales for `language`.
+pub fn prepare_locales(language: &str) {
     locales(language);
 }
 

@@ -56,7 +56,10 @@ pub fn prepare(loaded: &Loaded) {
     }
     let style = loaded.citation_style.value.clone();
     let language = loaded.meta.language.clone();
-    rayon::spawn(move || citations::prepare(&style, &language));
+    // Apart, so that with a second core free both are ready sooner (the guide:
+    // the style ~1.6 ms, the locale ~2.2 ms, while its files parse in 0.8 ms).
+    rayon::spawn(move || citations::prepare_style(&style));
+    rayon::spawn(move || citations::prepare_locales(&language));
 }
 
 /// Resolves the parsed files (one per loaded part, in order) into the book.
