@@ -114,6 +114,12 @@ pub fn find(text: &str) -> Vec<Found> {
 /// (`[@a @b]`, `[@a; ]`, `[see @; @b]`): those are text for pandoc, and most
 /// likely a typo here, so the caller reports them.
 pub fn find_all(text: &str) -> (Vec<Found>, Vec<Range<usize>>) {
+    // Every citation, and every bracket taken for a broken one, holds an `@`:
+    // most text has none, and is not walked a character at a time twice (a
+    // novel's 3.3 MB cost 15 ms here).
+    if !text.as_bytes().contains(&b'@') {
+        return (Vec::new(), Vec::new());
+    }
     let mut out = Vec::new();
     let mut malformed = Vec::new();
     let pairs = innermost_brackets(text);

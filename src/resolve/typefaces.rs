@@ -58,6 +58,10 @@ impl CharSet {
     }
 
     fn add_str(&mut self, s: &str) {
+        // Most text is ASCII throughout, told a word at a time.
+        if s.is_ascii() {
+            return;
+        }
         for c in s.chars() {
             // ASCII is in every text face.
             if !c.is_ascii() {
