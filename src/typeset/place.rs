@@ -37,10 +37,12 @@ pub(super) fn place(
     let mut heads = Heads::default();
     for (index, page) in p.pages.iter().enumerate() {
         let left = g.left(index);
+        // A run a line at least, and a running head: grown from empty, a novel's
+        // pages were copied seven times over as they filled.
         let mut out = Page {
             width: g.width,
             height: g.height,
-            items: Vec::new(),
+            items: Vec::with_capacity(page.lines.len() + page.notes.len() + 2),
         };
         // The backdrops drawn so far on the page: group, bottom.
         let mut joins: Vec<(u32, Pt)> = Vec::new();
