@@ -328,6 +328,29 @@ mod tests {
         assert!(av < a + v - 0.1, "AV {av} vs A+V {}", a + v);
     }
 
+    /// What the word cache keeps is shaped without the shaper keeping it too
+    /// (`shape_kept`): the same glyphs, not held twice.
+    #[test]
+    fn a_fragment_shaped_without_keeping_is_not_kept_and_is_shaped_alike() {
+        let f = fonts();
+        let mut shaper = Shaper::new();
+        let once = shaper.shape_kept(f, regular(), 10.0, "waffle", "en", false, false);
+        assert_eq!(shaper.cached, 0, "kept though not asked to");
+        assert!(shaper.cache.values().all(|m| m.is_empty()));
+        let kept = shaper.shape_kept(f, regular(), 10.0, "waffle", "en", false, true);
+        assert_eq!(shaper.cached, 1);
+        let ids = |g: &[Glyph]| {
+            g.iter()
+                .map(|g| (g.id, g.cluster, g.advance))
+                .collect::<Vec<_>>()
+        };
+        assert!(!once.is_empty());
+        assert_eq!(ids(&once), ids(&kept));
+        // Kept, it is found again: the same glyphs, not shaped anew.
+        let again = shaper.shape_kept(f, regular(), 10.0, "waffle", "en", false, false);
+        assert!(Arc::ptr_eq(&kept, &again));
+    }
+
     #[test]
     fn width_grows_linearly_with_size() {
         let mut shaper = Shaper::new();
