@@ -109,7 +109,8 @@ pub fn cover_with(book: &Book, cache: Option<&mut CoverCache>) -> (Cover, Option
 }
 
 /// An SVG rendered by resvg at the largest size that fits `COVER_PIXELS`, on
-/// white (a transparent cover shows black on some readers), as an 8-bit RGB PNG.
+/// white (a transparent cover shows black on some readers), as an 8-bit PNG:
+/// indexed when it has at most 256 colours (see `Indexed`), RGB when more.
 pub(super) fn raster(
     svg: &[u8],
     fonts: std::sync::Arc<usvg::fontdb::Database>,
@@ -120,10 +121,10 @@ pub(super) fn raster(
     let scale = (COVER_PIXELS.0 as f32 / size.width()).min(COVER_PIXELS.1 as f32 / size.height());
     let width = ((size.width() * scale).round() as u32).clamp(1, COVER_PIXELS.0);
     let height = ((size.height() * scale).round() as u32).clamp(1, COVER_PIXELS.1);
-    // Drawn a band of rows at a time, each band's rows handed to the PNG
-    // encoder as it is drawn: 800 KB of pixels, not the whole picture's 16 MB
-    // (and 4,000 fresh pages the kernel would clear): the guide's build 20%
-    // faster. Each band is drawn with the same transform, moved up by its top;
+    // Drawn a band of rows at a time, each band's rows indexed (a byte a
+    // pixel) or handed to the PNG encoder as it is drawn: 800 KB of pixels, not
+    // the whole picture's 16 MB (and 4,000 fresh pages the kernel would
+    // clear): the guide's build 20% faster. Each band is drawn with the same transform, moved up by its top;
     // only anti-aliased edges that cross a band's edge come out a little
     // different from a drawing made whole (some hundreds of 12 million samples
     // of the generated cover; tested), which no eye sees.
@@ -136,20 +137,9 @@ pub(super) fn raster(
         .map(|_| tiny_skia::Pixmap::new(width, band_rows))
         .collect::<Option<Vec<_>>>()
         .ok_or("the cover has no area to draw on")?;
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    // fdeflate's fastest mode with the Up filter: the cover is rendered on
-    // every build. A quarter of the encoding's work of its adaptive filter
-    // (Compression::Fast), for a PNG a third larger that the EPUB's zip
-    // compresses to within 2 KB of the other.
-    encoder.set_compression(png::Compression::Fastest);
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    let mut stream = writer.stream_writer().map_err(|e| e.to_string())?;
-    let mut rgb = Vec::with_capacity(width as usize * band_rows as usize * 3);
     let tops: Vec<u32> = (0..height).step_by(band_rows as usize).collect();
-    for group in tops.chunks(at_once) {
+    let groups: Vec<&[u32]> = tops.chunks(at_once).collect();
+    let draw = |bands: &mut [tiny_skia::Pixmap], group: &[u32]| {
         use rayon::prelude::*;
         bands.par_iter_mut().zip(group).for_each(|(band, &top)| {
             band.fill(tiny_skia::Color::WHITE);
@@ -159,16 +149,59 @@ pub(super) fn raster(
                 &mut band.as_mut(),
             );
         });
-        for (band, &top) in bands.iter().zip(group) {
-            let rows = band_rows.min(height - top);
-            // Opaque everywhere (drawn over white), so the premultiplied samples
-            // are the colours themselves: the alpha channel is dropped.
-            let drawn = band
-                .data()
-                .get(..rows as usize * width as usize * 4)
-                .unwrap_or(&[]);
-            // Sized first and filled three bytes at a time: a loop the compiler
-            // keeps tight (pushing each pixel's three bytes cost more than drawing).
+    };
+    // A band's rows drawn, as RGBA samples. Opaque everywhere (drawn over
+    // white), so the premultiplied samples are the colours themselves.
+    fn drawn(band: &tiny_skia::Pixmap, top: u32, height: u32) -> &[u8] {
+        let rows = band.height().min(height - top) as usize;
+        band.data()
+            .get(..rows * band.width() as usize * 4)
+            .unwrap_or(&[])
+    }
+    // Indexed while the picture has at most 256 colours; on the first band
+    // that brings more, drawn again from the top as RGB (an author's picture
+    // with gradients or a photograph goes past 256 in its first group of
+    // bands, which is kept as drawn).
+    let mut indexed = Indexed::new(width);
+    let mut overflow = None;
+    'groups: for (g, group) in groups.iter().enumerate() {
+        draw(&mut bands, group);
+        for (band, &top) in bands.iter().zip(*group) {
+            if !indexed
+                .add(drawn(band, top, height))
+                .map_err(|e| e.to_string())?
+            {
+                overflow = Some(g);
+                break 'groups;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let Some(overflow) = overflow else {
+        indexed.write_png(&mut out, height)?;
+        return Ok(out);
+    };
+    drop(indexed);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    // fdeflate's fastest mode with the Up filter, as the indexed rows: a
+    // quarter of the encoding's work of its adaptive filter (Compression::Fast),
+    // for a PNG a third larger that the EPUB's zip compresses to within 2 KB of
+    // the other.
+    encoder.set_compression(png::Compression::Fastest);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    let mut stream = writer.stream_writer().map_err(|e| e.to_string())?;
+    let mut rgb = Vec::with_capacity(width as usize * band_rows as usize * 3);
+    for (g, group) in groups.iter().enumerate() {
+        if g > 0 || overflow > 0 {
+            draw(&mut bands, group);
+        }
+        for (band, &top) in bands.iter().zip(*group) {
+            let drawn = drawn(band, top, height);
+            // Sized first and filled three bytes at a time: a loop the
+            // compiler keeps tight (pushing each pixel's three bytes cost more
+            // than drawing). The alpha is dropped.
             rgb.resize(drawn.len() / 4 * 3, 0);
             for (to, from) in rgb.chunks_exact_mut(3).zip(drawn.chunks_exact(4)) {
                 to.copy_from_slice(&from[..3]);
@@ -179,6 +212,107 @@ pub(super) fn raster(
     stream.finish().map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// A picture's rows as palette indices (a byte a pixel), Up-filtered and
+/// compressed as they come, and the palette in the order its colours first
+/// appear (the same drawing, the same bytes). A drawing in a few flat colours,
+/// as the generated cover is (its ground, its two inks and their anti-aliased
+/// blends: some fifty colours), makes a lossless indexed PNG with a third of
+/// the samples an RGB one has: a third of the work to compress, and a cover
+/// half the size in the EPUB.
+///
+/// The PNG's palette comes before its pixels, and is known only once they all
+/// are: the rows are compressed here (fdeflate, as the png crate's fastest
+/// mode does) and handed to the png crate as one finished IDAT chunk.
+struct Indexed {
+    width: usize,
+    palette: Vec<[u8; 4]>,
+    /// The rows so far as the IDAT chunk holds them: each row's filter byte
+    /// (2, Up) and its indices less those of the row above, in a zlib stream.
+    zlib: fdeflate::Compressor<Vec<u8>>,
+    /// The last row as drawn (RGBA) and as indices: most rows of a cover are
+    /// the row above again, all zeros once filtered.
+    last_drawn: Vec<u8>,
+    last: Vec<u8>,
+    /// The row being filtered: its filter byte and differences.
+    row: Vec<u8>,
+}
+
+impl Indexed {
+    fn new(width: u32) -> Self {
+        let width = width as usize;
+        Indexed {
+            width,
+            palette: Vec::new(),
+            zlib: fdeflate::Compressor::new(Vec::new()).expect("writing to memory"),
+            last_drawn: Vec::new(),
+            // The row above the first: zeros, as the Up filter takes it.
+            last: vec![0; width],
+            row: vec![0; width + 1],
+        }
+    }
+
+    /// Adds the rows of RGBA samples `drawn`: false when one brings the
+    /// palette past 256 colours (what was added is then of no use).
+    fn add(&mut self, drawn: &[u8]) -> std::io::Result<bool> {
+        let mut last_colour = None;
+        for row in drawn.chunks_exact(self.width * 4) {
+            self.row[0] = 2;
+            if row == self.last_drawn.as_slice() {
+                self.row[1..].fill(0);
+                self.zlib.write_data(&self.row)?;
+                continue;
+            }
+            for ((pixel, above), out) in row
+                .chunks_exact(4)
+                .zip(self.last.iter_mut())
+                .zip(self.row[1..].iter_mut())
+            {
+                let colour = [pixel[0], pixel[1], pixel[2], pixel[3]];
+                let index = match last_colour {
+                    Some((c, i)) if c == colour => i,
+                    _ => {
+                        let i = match self.palette.iter().position(|c| *c == colour) {
+                            Some(i) => i as u8,
+                            None if self.palette.len() < 256 => {
+                                self.palette.push(colour);
+                                (self.palette.len() - 1) as u8
+                            }
+                            None => return Ok(false),
+                        };
+                        last_colour = Some((colour, i));
+                        i
+                    }
+                };
+                *out = index.wrapping_sub(*above);
+                *above = index;
+            }
+            self.zlib.write_data(&self.row)?;
+            self.last_drawn.clear();
+            self.last_drawn.extend_from_slice(row);
+        }
+        Ok(true)
+    }
+
+    /// The picture as an indexed PNG, `height` rows added.
+    fn write_png(self, out: &mut Vec<u8>, height: u32) -> Result<(), String> {
+        let idat = self.zlib.finish().map_err(|e| e.to_string())?;
+        let mut encoder = png::Encoder::new(out, self.width as u32, height);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_palette(
+            self.palette
+                .iter()
+                .flat_map(|[r, g, b, _]| [*r, *g, *b])
+                .collect::<Vec<u8>>(),
+        );
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer
+            .write_chunk(png::chunk::IDAT, &idat)
+            .map_err(|e| e.to_string())?;
+        writer.finish().map_err(|e| e.to_string())
+    }
 }
 
 /// A plain typographic cover: title, subtitle and authors on a quiet ground,
@@ -310,14 +444,49 @@ mod tests {
         assert!(!a.windows(4).any(|w| w == b"tIME"));
     }
 
-    #[test]
-    fn a_cover_drawn_in_bands_is_the_picture_drawn_whole() {
-        // Text, a frame and a ground, as the generated cover has, with lines of
-        // text across band edges (every 128 rows; drawn at the box's size).
-        let mut svg = String::from(
+    /// A PNG's colour type and its pixels as RGB (a palette expanded).
+    fn decoded(png: &[u8]) -> (png::ColorType, (u32, u32), Vec<u8>) {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().expect("a PNG");
+        let colour = reader.info().color_type;
+        let mut rgb = vec![0; reader.output_buffer_size().expect("a size")];
+        let info = reader.next_frame(&mut rgb).expect("its pixels");
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        (colour, (info.width, info.height), rgb)
+    }
+
+    /// `svg` drawn in one piece at `width`, as RGB over white.
+    fn drawn_whole(svg: &str, width: u32, height: u32) -> Vec<u8> {
+        let tree = usvg::Tree::from_data(
+            svg.as_bytes(),
+            &crate::svg::options(crate::svg::bundled_fonts()),
+        )
+        .unwrap();
+        let mut whole = tiny_skia::Pixmap::new(width, height).unwrap();
+        whole.fill(tiny_skia::Color::WHITE);
+        let scale = width as f32 / tree.size().width();
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::from_scale(scale, scale),
+            &mut whole.as_mut(),
+        );
+        whole
+            .data()
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect()
+    }
+
+    /// Text, a frame and a ground, as the generated cover has, with lines of
+    /// text across band edges (every 128 rows; drawn at the box's size), on
+    /// `ground`.
+    fn framed_text(ground: &str) -> String {
+        let mut svg = format!(
             r##"<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="2560">
-<rect width="1600" height="2560" fill="#f4efe6"/>
-<rect x="80" y="80" width="1440" height="2400" fill="none" stroke="#5b4636" stroke-width="6"/>"##,
+<defs><linearGradient id="fade" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#f4efe6"/><stop offset="1" stop-color="#2060a0"/></linearGradient></defs>
+<rect width="1600" height="2560" fill="{ground}"/>
+<rect x="80" y="80" width="1440" height="2400" fill="none" stroke="#5b4636" stroke-width="6"/>"##
         );
         for (i, y) in [150, 640, 700, 1300, 2000].iter().enumerate() {
             let _ = write!(
@@ -327,43 +496,52 @@ mod tests {
             );
         }
         svg.push_str("</svg>");
-        let fonts = crate::svg::bundled_fonts();
-        let png = raster(svg.as_bytes(), fonts.clone()).unwrap();
-        let mut reader = png::Decoder::new(std::io::Cursor::new(&png))
-            .read_info()
-            .expect("a PNG");
-        let mut banded = vec![0; reader.output_buffer_size().expect("a size")];
-        let info = reader.next_frame(&mut banded).expect("its pixels");
-        assert_eq!((info.width, info.height), COVER_PIXELS);
+        svg
+    }
+
+    /// Only anti-aliased edges crossing a band's edge may differ: a few
+    /// hundred of twelve million samples. A band drawn in the wrong place, a
+    /// colour indexed wrong, would differ over whole rows.
+    fn assert_alike(banded: &[u8], whole: &[u8]) {
+        assert_eq!(banded.len(), whole.len());
+        let differ = banded.iter().zip(whole).filter(|(a, b)| a != b).count();
+        assert!(differ < 2_000, "{differ} samples differ");
+        assert!(banded.iter().any(|a| *a < 128), "nothing dark drawn");
+    }
+
+    #[test]
+    fn a_cover_drawn_in_bands_is_the_picture_drawn_whole() {
         assert!(
             COVER_PIXELS.1 > 4 * BAND_ROWS,
             "the test crosses band edges"
         );
-        // The same drawing in one piece.
-        let tree = usvg::Tree::from_data(svg.as_bytes(), &crate::svg::options(fonts)).unwrap();
-        let mut whole = tiny_skia::Pixmap::new(info.width, info.height).unwrap();
-        whole.fill(tiny_skia::Color::WHITE);
-        let scale = info.width as f32 / tree.size().width();
-        resvg::render(
-            &tree,
-            tiny_skia::Transform::from_scale(scale, scale),
-            &mut whole.as_mut(),
+        let svg = framed_text("#f4efe6");
+        let png = raster(svg.as_bytes(), crate::svg::bundled_fonts()).unwrap();
+        let (colour, size, banded) = decoded(&png);
+        assert_eq!(size, COVER_PIXELS);
+        // A ground, two inks and their blends: indexed, losing nothing.
+        assert_eq!(colour, png::ColorType::Indexed);
+        assert_alike(&banded, &drawn_whole(&svg, size.0, size.1));
+    }
+
+    #[test]
+    fn a_drawing_of_more_than_256_colours_is_written_as_rgb() {
+        // A gradient ground: thousands of colours from the first band.
+        let svg = framed_text("url(#fade)");
+        let png = raster(svg.as_bytes(), crate::svg::bundled_fonts()).unwrap();
+        let (colour, size, banded) = decoded(&png);
+        assert_eq!(colour, png::ColorType::Rgb);
+        assert_alike(&banded, &drawn_whole(&svg, size.0, size.1));
+        // The 257th colour in a later band: the bands before it, indexed
+        // first, are drawn again as RGB.
+        let late = framed_text("#f4efe6").replace(
+            "</svg>",
+            r##"<rect x="200" y="2200" width="1200" height="100" fill="url(#fade)"/></svg>"##,
         );
-        let whole: Vec<u8> = whole
-            .data()
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
-        assert_eq!(banded.len(), whole.len());
-        // Only anti-aliased edges crossing a band's edge may differ: a few
-        // hundred of twelve million samples. A band drawn in the wrong place
-        // would differ over whole rows of text and frame.
-        let differ = banded.iter().zip(&whole).filter(|(a, b)| a != b).count();
-        assert!(differ < 2_000, "{differ} samples differ");
-        assert!(
-            banded.iter().zip(&whole).any(|(a, _)| *a < 128),
-            "nothing dark drawn"
-        );
+        let png = raster(late.as_bytes(), crate::svg::bundled_fonts()).unwrap();
+        let (colour, size, banded) = decoded(&png);
+        assert_eq!(colour, png::ColorType::Rgb);
+        assert_alike(&banded, &drawn_whole(&late, size.0, size.1));
     }
 
     #[test]
