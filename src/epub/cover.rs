@@ -124,40 +124,48 @@ pub(super) fn raster(
     // Drawn a band of rows at a time, each band's rows indexed (a byte a
     // pixel) or handed to the PNG encoder as it is drawn: 800 KB of pixels, not
     // the whole picture's 16 MB (and 4,000 fresh pages the kernel would
-    // clear): the guide's build 20% faster. Each band is drawn with the same transform, moved up by its top;
-    // only anti-aliased edges that cross a band's edge come out a little
-    // different from a drawing made whole (some hundreds of 12 million samples
-    // of the generated cover; tested), which no eye sees.
+    // clear). Each band is drawn with the same transform, moved up by its top;
+    // only anti-aliased edges that cross a band's edge could come out a little
+    // different from a drawing made whole (tested), which no eye sees. A run
+    // of rows that are all alike is drawn once (see `spans`).
     // As many bands at a time as there are threads, drawn side by side (the
     // cover is drawn while the print edition is laid out: a core that layout
     // leaves idle draws a band), then encoded in order.
     let band_rows = BAND_ROWS.min(height);
+    let spans = spans(&tree, scale, height);
     let at_once = rayon::current_num_threads().clamp(1, 4);
     let mut bands = (0..at_once)
         .map(|_| tiny_skia::Pixmap::new(width, band_rows))
         .collect::<Option<Vec<_>>>()
         .ok_or("the cover has no area to draw on")?;
-    let tops: Vec<u32> = (0..height).step_by(band_rows as usize).collect();
-    let groups: Vec<&[u32]> = tops.chunks(at_once).collect();
-    let draw = |bands: &mut [tiny_skia::Pixmap], group: &[u32]| {
+    let groups: Vec<&[Span]> = spans.chunks(at_once).collect();
+    let row_bytes = width as usize * 4;
+    let draw = |bands: &mut [tiny_skia::Pixmap], group: &[Span]| {
         use rayon::prelude::*;
-        bands.par_iter_mut().zip(group).for_each(|(band, &top)| {
-            band.fill(tiny_skia::Color::WHITE);
+        let one = |(band, span): (&mut tiny_skia::Pixmap, &Span)| {
+            let rows = span.drawn_rows() as usize;
+            let Some(mut pixels) = tiny_skia::PixmapMut::from_bytes(
+                &mut band.data_mut()[..rows * row_bytes],
+                width,
+                rows as u32,
+            ) else {
+                return;
+            };
+            pixels.fill(tiny_skia::Color::WHITE);
             resvg::render(
                 &tree,
-                tiny_skia::Transform::from_scale(scale, scale).post_translate(0.0, -(top as f32)),
-                &mut band.as_mut(),
+                tiny_skia::Transform::from_scale(scale, scale)
+                    .post_translate(0.0, -(span.top as f32)),
+                &mut pixels,
             );
-        });
+        };
+        bands.par_iter_mut().zip(group).for_each(one);
     };
-    // A band's rows drawn, as RGBA samples. Opaque everywhere (drawn over
+    // A span's rows drawn, as RGBA samples. Opaque everywhere (drawn over
     // white), so the premultiplied samples are the colours themselves.
-    fn drawn(band: &tiny_skia::Pixmap, top: u32, height: u32) -> &[u8] {
-        let rows = band.height().min(height - top) as usize;
-        band.data()
-            .get(..rows * band.width() as usize * 4)
-            .unwrap_or(&[])
-    }
+    let drawn = |band: &'_ tiny_skia::Pixmap, span: &Span| -> std::ops::Range<usize> {
+        0..(span.drawn_rows() as usize * row_bytes).min(band.data().len())
+    };
     // Indexed while the picture has at most 256 colours; on the first band
     // that brings more, drawn again from the top as RGB (an author's picture
     // with gradients or a photograph goes past 256 in its first group of
@@ -166,10 +174,12 @@ pub(super) fn raster(
     let mut overflow = None;
     'groups: for (g, group) in groups.iter().enumerate() {
         draw(&mut bands, group);
-        for (band, &top) in bands.iter().zip(*group) {
-            if !indexed
-                .add(drawn(band, top, height))
-                .map_err(|e| e.to_string())?
+        for (band, span) in bands.iter().zip(*group) {
+            let rows = &band.data()[drawn(band, span)];
+            if !indexed.add(rows).map_err(|e| e.to_string())?
+                || !indexed
+                    .repeat(span.rows - span.drawn_rows())
+                    .map_err(|e| e.to_string())?
             {
                 overflow = Some(g);
                 break 'groups;
@@ -197,21 +207,166 @@ pub(super) fn raster(
         if g > 0 || overflow > 0 {
             draw(&mut bands, group);
         }
-        for (band, &top) in bands.iter().zip(*group) {
-            let drawn = drawn(band, top, height);
+        for (band, span) in bands.iter().zip(*group) {
+            let rows = &band.data()[drawn(band, span)];
             // Sized first and filled three bytes at a time: a loop the
             // compiler keeps tight (pushing each pixel's three bytes cost more
             // than drawing). The alpha is dropped.
-            rgb.resize(drawn.len() / 4 * 3, 0);
-            for (to, from) in rgb.chunks_exact_mut(3).zip(drawn.chunks_exact(4)) {
+            rgb.resize(rows.len() / 4 * 3, 0);
+            for (to, from) in rgb.chunks_exact_mut(3).zip(rows.chunks_exact(4)) {
                 to.copy_from_slice(&from[..3]);
             }
             std::io::Write::write_all(&mut stream, &rgb).map_err(|e| e.to_string())?;
+            // A run of rows alike: its first row, again.
+            for _ in span.drawn_rows()..span.rows {
+                std::io::Write::write_all(&mut stream, &rgb).map_err(|e| e.to_string())?;
+            }
         }
     }
     stream.finish().map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// Rows of a drawing drawn together: a band where something changes from
+/// one row to the next, or a run of rows all alike, of which only the first is
+/// drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    top: u32,
+    rows: u32,
+    alike: bool,
+}
+
+impl Span {
+    fn drawn_rows(&self) -> u32 {
+        if self.alike {
+            1
+        } else {
+            self.rows
+        }
+    }
+}
+
+/// Rows within this many pixels of a shape's edge are drawn in full.
+const EDGE_MARGIN: f32 = 2.0;
+
+/// The rows of `tree`, drawn `height` rows high at `scale`, in spans: runs of
+/// rows that are all alike (crossed only by level rectangles of one colour, as
+/// a cover's ground and frame are, whose top and bottom edges are elsewhere),
+/// and bands of at most `BAND_ROWS` rows around everything else. A generated
+/// cover is mostly ground and frame: two thirds of its rows are drawn once.
+fn spans(tree: &usvg::Tree, scale: f32, height: u32) -> Vec<Span> {
+    let mut busy = vec![false; height as usize];
+    busy_rows(tree.root(), scale, &mut busy);
+    let mut spans: Vec<Span> = Vec::new();
+    for (y, &b) in busy.iter().enumerate() {
+        let y = y as u32;
+        match spans.last_mut() {
+            Some(s) if s.alike != b && (!b || s.rows < BAND_ROWS) => s.rows += 1,
+            _ => spans.push(Span {
+                top: y,
+                rows: 1,
+                alike: !b,
+            }),
+        }
+    }
+    spans
+}
+
+/// Marks in `busy` the rows where what `group` draws may change from one row
+/// to the next.
+fn busy_rows(group: &usvg::Group, scale: f32, busy: &mut [bool]) {
+    let mark = |busy: &mut [bool], top: f32, bottom: f32| {
+        let from = ((top * scale - EDGE_MARGIN).floor().max(0.0) as usize).min(busy.len());
+        let to = ((bottom * scale + EDGE_MARGIN).ceil().max(0.0) as usize).min(busy.len());
+        if from < to {
+            busy[from..to].fill(true);
+        }
+    };
+    for node in group.children() {
+        match node {
+            usvg::Node::Group(g)
+                if g.clip_path().is_some() || g.mask().is_some() || !g.filters().is_empty() =>
+            {
+                let b = g.abs_layer_bounding_box();
+                mark(busy, b.top(), b.bottom());
+            }
+            usvg::Node::Group(g) => busy_rows(g, scale, busy),
+            usvg::Node::Path(p) if !p.is_visible() => {}
+            usvg::Node::Path(p) => match level_rect(p) {
+                Some((top, bottom, half_stroke)) => {
+                    mark(busy, top - half_stroke, top + half_stroke);
+                    mark(busy, bottom - half_stroke, bottom + half_stroke);
+                }
+                None => {
+                    let b = p.abs_stroke_bounding_box();
+                    mark(busy, b.top(), b.bottom());
+                }
+            },
+            usvg::Node::Text(t) => {
+                let b = t.abs_stroke_bounding_box();
+                mark(busy, b.top(), b.bottom());
+                busy_rows(t.flattened(), scale, busy);
+            }
+            usvg::Node::Image(i) => {
+                let b = i.abs_bounding_box();
+                mark(busy, b.top(), b.bottom());
+            }
+        }
+    }
+}
+
+/// A path that is a level rectangle, filled and stroked (without dashes) in
+/// one colour, as it is on the canvas: its top and bottom, and half its
+/// stroke's width (all in canvas units). Every row between its edges crosses
+/// it alike.
+fn level_rect(p: &usvg::Path) -> Option<(f32, f32, f32)> {
+    let ts = p.abs_transform();
+    if ts.kx != 0.0 || ts.ky != 0.0 {
+        return None;
+    }
+    let plain = |paint: &usvg::Paint| matches!(paint, usvg::Paint::Color(_));
+    if !p.fill().is_none_or(|f| plain(f.paint())) {
+        return None;
+    }
+    let half_stroke = match p.stroke() {
+        None => 0.0,
+        Some(s) if plain(s.paint()) && s.dasharray().is_none() => {
+            s.width().get() * ts.sx.abs().max(ts.sy.abs()) / 2.0
+        }
+        Some(_) => return None,
+    };
+    // A move, three or four lines, and a close: a four-sided figure.
+    let mut points = Vec::with_capacity(5);
+    let mut closed = false;
+    for (i, segment) in p.data().segments().enumerate() {
+        match segment {
+            tiny_skia::PathSegment::MoveTo(q) if i == 0 => points.push(q),
+            tiny_skia::PathSegment::LineTo(q) if i > 0 && !closed => points.push(q),
+            tiny_skia::PathSegment::Close if !closed => closed = true,
+            _ => return None,
+        }
+    }
+    if !closed || !(4..=5).contains(&points.len()) {
+        return None;
+    }
+    ts.map_points(&mut points);
+    // Each side level or upright (the last one back to the first point), and
+    // every corner on the top or the bottom: each row between them crosses
+    // the same upright sides.
+    let first = points[0];
+    let mut sides = points.iter().zip(points.iter().skip(1).chain([&first]));
+    if !sides.all(|(a, b)| a.x == b.x || a.y == b.y) {
+        return None;
+    }
+    let (top, bottom) = points
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(t, b), q| (t.min(q.y), b.max(q.y)));
+    if !points.iter().all(|q| q.y == top || q.y == bottom) {
+        return None;
+    }
+    Some((top, bottom, half_stroke))
 }
 
 /// A picture's rows as palette indices (a byte a pixel), Up-filtered and
@@ -227,7 +382,7 @@ pub(super) fn raster(
 /// mode does) and handed to the png crate as one finished IDAT chunk.
 struct Indexed {
     width: usize,
-    palette: Vec<[u8; 4]>,
+    palette: Palette,
     /// The rows so far as the IDAT chunk holds them: each row's filter byte
     /// (2, Up) and its indices less those of the row above, in a zlib stream.
     zlib: fdeflate::Compressor<Vec<u8>>,
@@ -244,7 +399,7 @@ impl Indexed {
         let width = width as usize;
         Indexed {
             width,
-            palette: Vec::new(),
+            palette: Palette::default(),
             zlib: fdeflate::Compressor::new(Vec::new()).expect("writing to memory"),
             last_drawn: Vec::new(),
             // The row above the first: zeros, as the Up filter takes it.
@@ -256,41 +411,58 @@ impl Indexed {
     /// Adds the rows of RGBA samples `drawn`: false when one brings the
     /// palette past 256 colours (what was added is then of no use).
     fn add(&mut self, drawn: &[u8]) -> std::io::Result<bool> {
+        // Pixels compared with those above them at a time: a row of text is
+        // mostly the ground the row above has too.
+        const RUN: usize = 16;
+        let Indexed {
+            width,
+            palette,
+            zlib,
+            last_drawn,
+            last,
+            row: filtered,
+        } = self;
         let mut last_colour = None;
-        for row in drawn.chunks_exact(self.width * 4) {
-            self.row[0] = 2;
-            if row == self.last_drawn.as_slice() {
-                self.row[1..].fill(0);
-                self.zlib.write_data(&self.row)?;
-                continue;
+        for row in drawn.chunks_exact(*width * 4) {
+            filtered[0] = 2;
+            let first = last_drawn.len() != row.len();
+            let runs = row
+                .chunks(RUN * 4)
+                .zip(last.chunks_mut(RUN).zip(filtered[1..].chunks_mut(RUN)));
+            for (k, (pixels, (above, out))) in runs.enumerate() {
+                if !first && pixels == &last_drawn[k * RUN * 4..][..pixels.len()] {
+                    out.fill(0);
+                    continue;
+                }
+                for ((pixel, above), out) in pixels.chunks_exact(4).zip(above).zip(out) {
+                    let colour = u32::from_le_bytes([pixel[0], pixel[1], pixel[2], pixel[3]]);
+                    let index = match last_colour {
+                        Some((c, i)) if c == colour => i,
+                        _ => {
+                            let Some(i) = palette.index_of(colour) else {
+                                return Ok(false);
+                            };
+                            last_colour = Some((colour, i));
+                            i
+                        }
+                    };
+                    *out = index.wrapping_sub(*above);
+                    *above = index;
+                }
             }
-            for ((pixel, above), out) in row
-                .chunks_exact(4)
-                .zip(self.last.iter_mut())
-                .zip(self.row[1..].iter_mut())
-            {
-                let colour = [pixel[0], pixel[1], pixel[2], pixel[3]];
-                let index = match last_colour {
-                    Some((c, i)) if c == colour => i,
-                    _ => {
-                        let i = match self.palette.iter().position(|c| *c == colour) {
-                            Some(i) => i as u8,
-                            None if self.palette.len() < 256 => {
-                                self.palette.push(colour);
-                                (self.palette.len() - 1) as u8
-                            }
-                            None => return Ok(false),
-                        };
-                        last_colour = Some((colour, i));
-                        i
-                    }
-                };
-                *out = index.wrapping_sub(*above);
-                *above = index;
-            }
+            zlib.write_data(filtered)?;
+            last_drawn.clear();
+            last_drawn.extend_from_slice(row);
+        }
+        Ok(true)
+    }
+
+    /// Adds the last row added `times` again (true: no colour is new).
+    fn repeat(&mut self, times: u32) -> std::io::Result<bool> {
+        self.row[0] = 2;
+        self.row[1..].fill(0);
+        for _ in 0..times {
             self.zlib.write_data(&self.row)?;
-            self.last_drawn.clear();
-            self.last_drawn.extend_from_slice(row);
         }
         Ok(true)
     }
@@ -303,8 +475,12 @@ impl Indexed {
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_palette(
             self.palette
+                .colours
                 .iter()
-                .flat_map(|[r, g, b, _]| [*r, *g, *b])
+                .flat_map(|c| {
+                    let [r, g, b, _] = c.to_le_bytes();
+                    [r, g, b]
+                })
                 .collect::<Vec<u8>>(),
         );
         let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
@@ -312,6 +488,46 @@ impl Indexed {
             .write_chunk(png::chunk::IDAT, &idat)
             .map_err(|e| e.to_string())?;
         writer.finish().map_err(|e| e.to_string())
+    }
+}
+
+/// Up to 256 colours (RGBA as a little-endian `u32`), in the order they came,
+/// and where each was last found.
+struct Palette {
+    colours: Vec<u32>,
+    /// A colour and its index plus one (0: empty), in a slot picked by the
+    /// colour's hash: the blends at the edges of letters change colour every
+    /// few pixels, and searching the palette each time cost more than drawing.
+    seen: Box<[(u32, u16); 1024]>,
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Palette {
+            colours: Vec::new(),
+            seen: Box::new([(0, 0); 1024]),
+        }
+    }
+}
+
+impl Palette {
+    /// The index of `colour`, added when new; None when it would be the 257th.
+    fn index_of(&mut self, colour: u32) -> Option<u8> {
+        let slot = (colour.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+        let (c, i) = self.seen[slot];
+        if i != 0 && c == colour {
+            return Some((i - 1) as u8);
+        }
+        let i = match self.colours.iter().position(|&c| c == colour) {
+            Some(i) => i,
+            None if self.colours.len() < 256 => {
+                self.colours.push(colour);
+                self.colours.len() - 1
+            }
+            None => return None,
+        };
+        self.seen[slot] = (colour, i as u16 + 1);
+        Some(i as u8)
     }
 }
 
@@ -542,6 +758,74 @@ mod tests {
         let (colour, size, banded) = decoded(&png);
         assert_eq!(colour, png::ColorType::Rgb);
         assert_alike(&banded, &drawn_whole(&late, size.0, size.1));
+    }
+
+    fn tree(svg: &str) -> usvg::Tree {
+        usvg::Tree::from_data(
+            svg.as_bytes(),
+            &crate::svg::options(crate::svg::bundled_fonts()),
+        )
+        .unwrap()
+    }
+
+    /// The rows that `spans` draws in full.
+    fn busy(svg: &str) -> Vec<u32> {
+        spans(&tree(svg), 1.0, 1000)
+            .iter()
+            .filter(|s| !s.alike)
+            .flat_map(|s| s.top..s.top + s.rows)
+            .collect()
+    }
+
+    #[test]
+    fn rows_crossed_only_by_level_rectangles_are_drawn_once() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="1000">
+<rect width="400" height="1000" fill="#f4efe6"/>
+<rect x="20" y="100" width="360" height="800" fill="none" stroke="#5b4636" stroke-width="6"/>
+<text x="200" y="500" font-family="serif" font-size="40" text-anchor="middle">Title</text>
+</svg>"##;
+        let spans = spans(&tree(svg), 1.0, 1000);
+        // Every row once, in order; bands no taller than BAND_ROWS.
+        assert_eq!(spans[0].top, 0);
+        assert!(spans.windows(2).all(|w| w[0].top + w[0].rows == w[1].top));
+        assert_eq!(spans.last().map(|s| s.top + s.rows), Some(1000));
+        assert!(spans.iter().all(|s| s.alike || s.rows <= BAND_ROWS));
+        let busy = busy(svg);
+        // The ground's edges, the frame's top and bottom (its stroke, 3 on
+        // each side) and the line of text; not the frame's sides between.
+        for y in [0, 1, 97, 100, 103, 897, 903, 998, 999, 480, 495] {
+            assert!(busy.contains(&y), "row {y} drawn in full");
+        }
+        for y in [10, 90, 110, 300, 700, 890, 910, 990] {
+            assert!(!busy.contains(&y), "row {y} drawn once for its run");
+        }
+        assert!(busy.len() < 150, "{} rows drawn in full", busy.len());
+    }
+
+    #[test]
+    fn anything_else_is_drawn_in_full_where_it_is() {
+        let ground = r##"<rect width="400" height="1000" fill="#f4efe6"/>"##;
+        let whole = |shape: &str| {
+            busy(&format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="1000"><defs><linearGradient id="g"><stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient><clipPath id="c"><circle cx="200" cy="400" r="100"/></clipPath></defs>{ground}{shape}</svg>"##
+            ))
+        };
+        for shape in [
+            // Turned, dashed, shaded, a path that is no rectangle, a circle, a
+            // rectangle clipped to a circle.
+            r##"<rect x="100" y="300" width="200" height="200" transform="rotate(10 200 400)"/>"##,
+            r##"<rect x="100" y="300" width="200" height="200" fill="none" stroke="black" stroke-dasharray="5 5"/>"##,
+            r##"<rect x="100" y="300" width="200" height="200" fill="url(#g)"/>"##,
+            r##"<path d="M100 300 L300 300 L300 400 L200 400 L200 500 L100 500 Z"/>"##,
+            r##"<circle cx="200" cy="400" r="100"/>"##,
+            r##"<g clip-path="url(#c)"><rect x="0" y="300" width="400" height="200"/></g>"##,
+        ] {
+            let busy = whole(shape);
+            assert!(
+                (300..=500).all(|y| busy.contains(&y)),
+                "{shape}: its rows drawn in full"
+            );
+        }
     }
 
     #[test]
