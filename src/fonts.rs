@@ -210,6 +210,52 @@ impl Typefaces {
             .chain(&self.fallback)
             .chain(&self.found)
     }
+
+    /// The characters of `chars` that no named or found face has, nor a
+    /// bundled one. Spaces, controls and format characters (joiners, marks of
+    /// direction) print nothing and need no glyph.
+    pub fn uncovered(&self, chars: impl Iterator<Item = char>) -> BTreeSet<char> {
+        let bundled = BUNDLED_BODY
+            .iter()
+            .take(1)
+            .chain([&BUNDLED_MONO, &BUNDLED_FALLBACK])
+            .map(|(name, data)| FontFile::bundled(name, data));
+        let named = self
+            .families()
+            .flat_map(|f| f.faces.iter().flatten().cloned());
+        let fonts: Vec<Font> = named
+            .chain(bundled)
+            .filter_map(|f| Font::new(f.data, f.index))
+            .collect();
+        chars
+            .filter(|&c| !c.is_whitespace() && !c.is_control() && !invisible(c))
+            .filter(|&c| {
+                !fonts
+                    .iter()
+                    .any(|f| f.charmap().map_unicode(u32::from(c)).is_some())
+            })
+            .collect()
+    }
+
+    /// The faces the author named (and the fallback ones), without those
+    /// found for the book's characters nor what the editions print.
+    pub fn named(&self) -> Typefaces {
+        Typefaces {
+            body: self.body.clone(),
+            headings: self.headings.clone(),
+            code: self.code.clone(),
+            fallback: self.fallback.clone(),
+            ..Typefaces::default()
+        }
+    }
+}
+
+/// Format characters that shape text but have no glyph of their own: joiners,
+/// direction marks, the variation selectors, the byte order mark.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// What a face is, as fontdb reads it from the file's tables.

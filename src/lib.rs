@@ -206,7 +206,7 @@ pub fn check(book_dir: &Path, source_date_epoch: Option<i64>) -> Report {
 
 /// Load, parse and resolve a book (a folder, or Markdown files), writing nothing.
 pub fn check_input(input: &load::Input, source_date_epoch: Option<i64>) -> Report {
-    check_observed(input, source_date_epoch, None, &Quiet)
+    check_observed(input, source_date_epoch, None, &Quiet, &mut |_| {})
 }
 
 /// `check_input`, taking the parse of each file unchanged since an earlier build
@@ -216,6 +216,7 @@ fn check_observed(
     source_date_epoch: Option<i64>,
     cache: Option<(&mut parse::Cache, &mut resolve::code::Highlights)>,
     progress: &dyn Progress,
+    parsed_from: &mut dyn FnMut(&load::Loaded),
 ) -> Report {
     let start = Instant::now();
     let mut r = Report::default();
@@ -234,6 +235,7 @@ fn check_observed(
         let parsed = self::stage(stages, progress, Stage::Parse, || {
             parse::parse_with(&loaded, sources, diags, parses)
         });
+        parsed_from(&loaded);
         // 3. resolve: ids, notes, citations, links, contents.
         r.book = self::stage(stages, progress, Stage::Resolve, || {
             resolve::resolve_with(loaded, parsed, sources, diags, highlights)
@@ -292,7 +294,7 @@ pub fn check_with(
     progress: &dyn Progress,
 ) -> Report {
     let start = Instant::now();
-    let mut r = check_observed(input, source_date_epoch, None, progress);
+    let mut r = check_observed(input, source_date_epoch, None, progress, &mut |_| {});
     let Some(book) = r.book.as_mut() else {
         return r;
     };
@@ -411,13 +413,18 @@ pub fn build_with(
     progress: &dyn Progress,
 ) -> Report {
     let start = Instant::now();
+    let want_epub = opts.formats.contains(&Format::Epub);
+    let (stage_caches, cover_cache) = match cache.as_deref_mut() {
+        Some(c) => (Some((&mut c.parsed, &mut c.highlights)), Some(&c.cover)),
+        None => (None, None),
+    };
+    let mut early = None;
     let mut r = check_observed(
         &opts.input,
         opts.source_date_epoch,
-        cache
-            .as_deref_mut()
-            .map(|c| (&mut c.parsed, &mut c.highlights)),
+        stage_caches,
         progress,
+        &mut |loaded| early = early_cover(loaded, want_epub, cover_cache),
     );
     if cache.is_none() {
         // No build follows that would reuse them.
@@ -431,6 +438,7 @@ pub fn build_with(
         &book,
         opts,
         &mut r,
+        early,
         cache
             .as_deref_mut()
             .map(|c| (&mut c.sets, &mut c.pages, &mut c.cover, &mut c.entries)),
@@ -456,8 +464,45 @@ pub fn build_with(
     r
 }
 
+/// The EPUB's cover, drawn while the book is resolved (see `early_cover`),
+/// or while it is laid out.
+enum EarlyCover {
+    /// Drawn: by an earlier build from the same (`watch`), or by this one.
+    Ready((epub::Cover, Option<String>)),
+    /// Being drawn on a thread of its own.
+    Drawing(std::thread::JoinHandle<(epub::Drawing, (epub::Cover, Option<String>))>),
+}
+
+/// Starts drawing the EPUB's generated cover when the manifest is all it
+/// needs (its title, subtitle and authors, and the faces it names: see
+/// `epub::Drawing::generated`), on a thread of its own: while the book is
+/// resolved one core is free, and the layout that follows then has both (the
+/// guide's build 6% faster). Its bands are drawn one after the other there:
+/// the thread must not wait on rayon's, which may come to wait on it.
+fn early_cover(
+    loaded: &load::Loaded,
+    want_epub: bool,
+    cache: Option<&epub::CoverCache>,
+) -> Option<EarlyCover> {
+    if !want_epub || loaded.cover.is_some() {
+        return None;
+    }
+    let drawing = epub::Drawing::generated(&loaded.meta, &loaded.typefaces)?;
+    if let Some(made) = cache.and_then(|c| drawing.cached(c)) {
+        return Some(EarlyCover::Ready(made));
+    }
+    std::thread::Builder::new()
+        .name("cover".into())
+        .spawn(move || {
+            let made = drawing.draw(false);
+            (drawing, made)
+        })
+        .ok()
+        .map(EarlyCover::Drawing)
+}
+
 /// Renders every requested edition. The print edition is laid out while the
-/// EPUB's cover is drawn; the PDF (and the print cover) start as soon as the
+/// EPUB's cover is drawn (or, when `early`, after it began); the PDF (and the print cover) start as soon as the
 /// layout is done, the EPUB once both its cover and the layout's page list (it
 /// marks where each printed page begins) are: the editions are written side by
 /// side (each also uses every core itself). Diagnostics are kept in the order
@@ -466,6 +511,7 @@ fn render(
     book: &Book,
     opts: &BuildOptions,
     r: &mut Report,
+    early: Option<EarlyCover>,
     cache: Option<(
         &mut typeset::SetCache,
         &mut pdf::StreamCache,
@@ -485,7 +531,9 @@ fn render(
     let entries = std::sync::Mutex::new(entries);
     let want_epub = opts.formats.contains(&Format::Epub);
     // What the editions take from the stages before them, filled as those end.
-    let cover = std::sync::Mutex::new(None);
+    let drawn_early = early.is_some();
+    let cover = std::sync::Mutex::new(early);
+    let covers = std::sync::Mutex::new(covers);
     // Of the layout: where each page begins, the page count, why it failed.
     type OfLayout = (Vec<model::pages::PageBreak>, usize, Option<String>);
     let of_layout: std::sync::OnceLock<OfLayout> = std::sync::OnceLock::new();
@@ -503,8 +551,24 @@ fn render(
         let (bytes, took) = timed(progress, stage, || match f {
             // Every EPUB written is checked as Kindle takes it (sizes).
             Format::Epub => {
-                let cover = cover.lock().unwrap_or_else(|e| e.into_inner()).take();
-                let cover = cover.unwrap_or_else(|| epub::cover_of(book));
+                let taken = cover.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let cover = match taken {
+                    Some(EarlyCover::Ready(made)) => made,
+                    Some(EarlyCover::Drawing(thread)) => {
+                        let mut covers = covers.lock().unwrap_or_else(|e| e.into_inner());
+                        match thread.join() {
+                            Ok((drawing, made)) => {
+                                if let Some(c) = covers.as_deref_mut() {
+                                    drawing.keep(c, &made);
+                                }
+                                made
+                            }
+                            // It panicked: drawn here, as it would have been.
+                            Err(_) => epub::cover_of_with(book, covers.as_deref_mut()),
+                        }
+                    }
+                    None => epub::cover_of(book),
+                };
                 let pages = match of_layout.get() {
                     Some((p, _, _)) if page_list => p.as_slice(),
                     _ => &[],
@@ -543,8 +607,10 @@ fn render(
             .push((at, (f, path, bytes, diags, (stage, took))));
     };
     // The EPUB waits for its cover and the layout's page list, whichever comes
-    // last: the one that comes second starts it.
-    let epub_waits = std::sync::Mutex::new(2u8);
+    // last: the one that comes second starts it. A cover drawn early is waited
+    // for by the EPUB itself (it is done by then, but for a book that is laid
+    // out in less time than its cover is drawn).
+    let epub_waits = std::sync::Mutex::new(if drawn_early { 1u8 } else { 2 });
     let render_one = &render_one;
     let epub = || render_one(Format::Epub);
     let stages = &mut r.stages;
@@ -552,10 +618,12 @@ fn render(
         // The EPUB's cover is drawn (resvg, a PNG of 1600 × 2560) while the
         // print edition is laid out; the PDF starts once the layout is done,
         // whether or not the cover is.
-        if want_epub {
+        if want_epub && !drawn_early {
             s.spawn(|s| {
-                *cover.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(epub::cover_of_with(book, covers));
+                let mut covers = covers.lock().unwrap_or_else(|e| e.into_inner());
+                let made = epub::cover_of_with(book, covers.as_deref_mut());
+                drop(covers);
+                *cover.lock().unwrap_or_else(|e| e.into_inner()) = Some(EarlyCover::Ready(made));
                 start_when_ready(s, &epub_waits, epub);
             });
         }

@@ -209,3 +209,39 @@ fn the_authors_cover_picture_is_on_the_front_and_a_small_one_is_a_warning() {
         _ => tool_missing("pdfimages"),
     }
 }
+
+/// The EPUB's generated cover is drawn from the manifest while the book is
+/// resolved (on a thread of its own, a band at a time); drawn from the
+/// resolved book as a cover the manifest cannot give alone is, it comes out
+/// the same bytes.
+#[test]
+fn the_epubs_generated_cover_drawn_early_is_the_one_drawn_from_the_book() {
+    let out = tempfile::tempdir().unwrap();
+    let o = bookbind(&[
+        "build",
+        repo().join("book").to_str().unwrap(),
+        "--format",
+        "epub",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let epub = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "epub"))
+        .expect("the EPUB");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let mut early = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("OEBPS/images/cover.png").expect("the cover"),
+        &mut early,
+    )
+    .unwrap();
+    let report = bookbind::check(&repo().join("book"), Some(1_795_478_400));
+    let book = report.book.as_ref().expect("the guide resolves");
+    let (late, why) = bookbind::epub::cover_of(book);
+    assert!(why.is_none());
+    assert_eq!(late.name, "images/cover.png");
+    assert!(*late.data == *early, "the cover drawn early differs");
+}

@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 use resvg::tiny_skia;
 
 use super::xhtml;
-use crate::model::{Book, MediaType};
+use crate::fonts::Typefaces;
+use crate::model::{Book, MediaType, Metadata};
 use crate::xml::{self, escape_attr};
 
 /// The box a rendered cover fits, width × height in pixels: KDP's ideal, "2,560 x
@@ -55,55 +56,147 @@ pub struct CoverCache {
     last: Option<(u128, (Cover, Option<String>))>,
 }
 
+impl CoverCache {
+    fn get(&self, key: u128) -> Option<(Cover, Option<String>)> {
+        self.last
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, made)| made.clone())
+    }
+
+    fn put(&mut self, key: u128, made: &(Cover, Option<String>)) {
+        self.last = Some((key, made.clone()));
+    }
+}
+
+/// What a cover is drawn from: an SVG, the faces its text is set in, the
+/// author's file when it is theirs; and a key for all of it.
+pub struct Drawing {
+    svg: std::sync::Arc<[u8]>,
+    faces: Typefaces,
+    given: Option<String>,
+    key: u128,
+}
+
+impl Drawing {
+    fn new(svg: std::sync::Arc<[u8]>, faces: Typefaces, given: Option<String>) -> Drawing {
+        use std::hash::Hasher;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        crate::model::hash_debug(&mut h, &(&faces, &given));
+        let mut bytes = svg.to_vec();
+        bytes.extend_from_slice(&h.finish().to_le_bytes());
+        let key = xxhash_rust::xxh3::xxh3_128(&bytes);
+        Drawing {
+            svg,
+            faces,
+            given,
+            key,
+        }
+    }
+
+    /// The generated cover's drawing for `meta`, when its text needs no face
+    /// but those `typefaces` names and the bundled ones (the faces found for
+    /// the book's other characters are then left out, so that it is the same
+    /// drawn before the book's text is read or after): None when it does.
+    pub fn generated(meta: &Metadata, typefaces: &Typefaces) -> Option<Drawing> {
+        let named = typefaces.named();
+        let text = meta
+            .title
+            .chars()
+            .chain(meta.subtitle.iter().flat_map(|s| s.chars()))
+            .chain(meta.authors.iter().flat_map(|a| a.chars()))
+            // ASCII is in every text face.
+            .filter(|c| !c.is_ascii());
+        named
+            .uncovered(text)
+            .is_empty()
+            .then(|| Drawing::new(cover_svg(meta).into_bytes().into(), named, None))
+    }
+
+    /// The drawing of `book`'s cover: its SVG, or the generated one; None
+    /// for a raster picture, which is used as it is.
+    fn of(book: &Book) -> Option<Drawing> {
+        match book.cover.map(|i| &book.resources[i]) {
+            Some(r) if r.media_type != MediaType::Svg => None,
+            Some(r) => Some(Drawing::new(
+                r.data.clone(),
+                book.typefaces.clone(),
+                Some(r.name.clone()),
+            )),
+            None => Some(
+                Drawing::generated(&book.meta, &book.typefaces).unwrap_or_else(|| {
+                    Drawing::new(
+                        cover_svg(&book.meta).into_bytes().into(),
+                        book.typefaces.clone(),
+                        None,
+                    )
+                }),
+            ),
+        }
+    }
+
+    /// The cover drawn: a PNG, or the SVG kept with why it could not be
+    /// rendered. `in_pool`: its bands are drawn side by side on rayon's
+    /// threads; else one after the other on the calling thread (one outside
+    /// the pool, which must not wait on the pool's threads: they may be
+    /// waiting on it).
+    pub fn draw(&self, in_pool: bool) -> (Cover, Option<String>) {
+        let fonts = crate::svg::book_fonts(&self.faces);
+        match raster(&self.svg, fonts, in_pool) {
+            Ok(png) => (
+                Cover {
+                    name: "images/cover.png".into(),
+                    data: png.into(),
+                    media_type: MediaType::Png.as_str(),
+                },
+                None,
+            ),
+            Err(why) => {
+                let kept = Cover {
+                    name: self
+                        .given
+                        .clone()
+                        .unwrap_or_else(|| "images/cover.svg".into()),
+                    data: self.svg.clone(),
+                    media_type: MediaType::Svg.as_str(),
+                };
+                (kept, Some(why))
+            }
+        }
+    }
+
+    /// The cover drawn last from the same, from `cache`.
+    pub fn cached(&self, cache: &CoverCache) -> Option<(Cover, Option<String>)> {
+        cache.get(self.key)
+    }
+
+    /// Keeps `made`, drawn from this, in `cache`.
+    pub fn keep(&self, cache: &mut CoverCache, made: &(Cover, Option<String>)) {
+        cache.put(self.key, made);
+    }
+}
+
 /// `cover`, taken from `cache` when it was drawn from the same drawing and
 /// typefaces, and left there.
 pub fn cover_with(book: &Book, cache: Option<&mut CoverCache>) -> (Cover, Option<String>) {
-    let (svg, given) = match book.cover.map(|i| &book.resources[i]) {
-        Some(r) if r.media_type != MediaType::Svg => {
-            let given = Cover {
-                name: r.name.clone(),
-                data: r.data.clone(),
-                media_type: r.media_type.as_str(),
-            };
-            return (given, None);
-        }
-        Some(r) => (r.data.clone(), Some(r)),
-        None => (cover_svg(book).into_bytes().into(), None),
+    let Some(drawing) = Drawing::of(book) else {
+        let r = book
+            .cover
+            .map(|i| &book.resources[i])
+            .expect("a raster cover");
+        let given = Cover {
+            name: r.name.clone(),
+            data: r.data.clone(),
+            media_type: r.media_type.as_str(),
+        };
+        return (given, None);
     };
-    let key = cache.as_ref().map(|_| {
-        use std::hash::Hasher;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        crate::model::hash_debug(&mut h, &(&book.typefaces, given.map(|r| &r.name)));
-        let mut bytes = svg.to_vec();
-        bytes.extend_from_slice(&h.finish().to_le_bytes());
-        xxhash_rust::xxh3::xxh3_128(&bytes)
-    });
-    if let (Some(c), Some(key)) = (&cache, key) {
-        if let Some((_, made)) = c.last.as_ref().filter(|(k, _)| *k == key) {
-            return made.clone();
-        }
+    if let Some(made) = cache.as_deref().and_then(|c| drawing.cached(c)) {
+        return made;
     }
-    let fonts = crate::svg::book_fonts(&book.typefaces);
-    let made = match raster(&svg, fonts) {
-        Ok(png) => (
-            Cover {
-                name: "images/cover.png".into(),
-                data: png.into(),
-                media_type: MediaType::Png.as_str(),
-            },
-            None,
-        ),
-        Err(why) => {
-            let kept = Cover {
-                name: given.map_or_else(|| "images/cover.svg".into(), |r| r.name.clone()),
-                data: svg,
-                media_type: MediaType::Svg.as_str(),
-            };
-            (kept, Some(why))
-        }
-    };
-    if let (Some(c), Some(key)) = (cache, key) {
-        c.last = Some((key, made.clone()));
+    let made = drawing.draw(true);
+    if let Some(c) = cache {
+        drawing.keep(c, &made);
     }
     made
 }
@@ -114,6 +207,7 @@ pub fn cover_with(book: &Book, cache: Option<&mut CoverCache>) -> (Cover, Option
 pub(super) fn raster(
     svg: &[u8],
     fonts: std::sync::Arc<usvg::fontdb::Database>,
+    in_pool: bool,
 ) -> Result<Vec<u8>, String> {
     let tree =
         usvg::Tree::from_data(svg, &crate::svg::options(fonts)).map_err(|e| e.to_string())?;
@@ -133,7 +227,11 @@ pub(super) fn raster(
     // leaves idle draws a band), then encoded in order.
     let band_rows = BAND_ROWS.min(height);
     let spans = spans(&tree, scale, height);
-    let at_once = rayon::current_num_threads().clamp(1, 4);
+    let at_once = if in_pool {
+        rayon::current_num_threads().clamp(1, 4)
+    } else {
+        1
+    };
     let mut bands = (0..at_once)
         .map(|_| tiny_skia::Pixmap::new(width, band_rows))
         .collect::<Option<Vec<_>>>()
@@ -159,7 +257,11 @@ pub(super) fn raster(
                 &mut pixels,
             );
         };
-        bands.par_iter_mut().zip(group).for_each(one);
+        if in_pool {
+            bands.par_iter_mut().zip(group).for_each(one);
+        } else {
+            bands.iter_mut().zip(group).for_each(one);
+        }
     };
     // A span's rows drawn, as RGBA samples. Opaque everywhere (drawn over
     // white), so the premultiplied samples are the colours themselves.
@@ -534,8 +636,7 @@ impl Palette {
 /// A plain typographic cover: title, subtitle and authors on a quiet ground,
 /// drawn at `DRAWING`; its text is in the serif, the book's headings or body
 /// family when it names one (see `crate::svg::book_fonts`).
-pub(super) fn cover_svg(book: &Book) -> String {
-    let m = &book.meta;
+fn cover_svg(m: &Metadata) -> String {
     let (w, h) = DRAWING;
     let mut lines = wrap_words(&m.title, 18);
     let title_size = if lines.len() > 3 { 70 } else { 90 };
@@ -639,23 +740,29 @@ mod tests {
     fn a_drawing_is_rendered_to_fit_the_box_stores_ask_for() {
         let fonts = crate::svg::bundled_fonts();
         let tall = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 160"><rect width="100" height="160" fill="navy"/></svg>"#;
-        assert_eq!(ihdr(&raster(tall, fonts.clone()).unwrap()), (1600, 2560));
+        assert_eq!(
+            ihdr(&raster(tall, fonts.clone(), true).unwrap()),
+            (1600, 2560)
+        );
         // A 2:3 drawing fits the width; a square one the width too.
         let two_three = br#"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="900"/>"#;
         assert_eq!(
-            ihdr(&raster(two_three, fonts.clone()).unwrap()),
+            ihdr(&raster(two_three, fonts.clone(), true).unwrap()),
             (1600, 2400)
         );
         let wide = br#"<svg xmlns="http://www.w3.org/2000/svg" width="3200" height="1000"/>"#;
-        assert_eq!(ihdr(&raster(wide, fonts).unwrap()), (1600, 500));
+        assert_eq!(ihdr(&raster(wide, fonts, true).unwrap()), (1600, 500));
     }
 
     #[test]
     fn the_same_drawing_makes_the_same_png() {
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="160" height="256"><text x="10" y="100" font-size="30">Title</text></svg>"#;
-        let a = raster(svg, crate::svg::bundled_fonts()).unwrap();
-        let b = raster(svg, crate::svg::bundled_fonts()).unwrap();
+        let a = raster(svg, crate::svg::bundled_fonts(), true).unwrap();
+        let b = raster(svg, crate::svg::bundled_fonts(), true).unwrap();
         assert!(a == b);
+        // Drawn a band at a time on a thread of its own, the same.
+        let alone = raster(svg, crate::svg::bundled_fonts(), false).unwrap();
+        assert!(a == alone);
         // No time chunk: nothing in it changes from one build to the next.
         assert!(!a.windows(4).any(|w| w == b"tIME"));
     }
@@ -732,7 +839,7 @@ mod tests {
             "the test crosses band edges"
         );
         let svg = framed_text("#f4efe6");
-        let png = raster(svg.as_bytes(), crate::svg::bundled_fonts()).unwrap();
+        let png = raster(svg.as_bytes(), crate::svg::bundled_fonts(), true).unwrap();
         let (colour, size, banded) = decoded(&png);
         assert_eq!(size, COVER_PIXELS);
         // A ground, two inks and their blends: indexed, losing nothing.
@@ -744,7 +851,7 @@ mod tests {
     fn a_drawing_of_more_than_256_colours_is_written_as_rgb() {
         // A gradient ground: thousands of colours from the first band.
         let svg = framed_text("url(#fade)");
-        let png = raster(svg.as_bytes(), crate::svg::bundled_fonts()).unwrap();
+        let png = raster(svg.as_bytes(), crate::svg::bundled_fonts(), true).unwrap();
         let (colour, size, banded) = decoded(&png);
         assert_eq!(colour, png::ColorType::Rgb);
         assert_alike(&banded, &drawn_whole(&svg, size.0, size.1));
@@ -754,7 +861,7 @@ mod tests {
             "</svg>",
             r##"<rect x="200" y="2200" width="1200" height="100" fill="url(#fade)"/></svg>"##,
         );
-        let png = raster(late.as_bytes(), crate::svg::bundled_fonts()).unwrap();
+        let png = raster(late.as_bytes(), crate::svg::bundled_fonts(), true).unwrap();
         let (colour, size, banded) = decoded(&png);
         assert_eq!(colour, png::ColorType::Rgb);
         assert_alike(&banded, &drawn_whole(&late, size.0, size.1));
@@ -829,7 +936,21 @@ mod tests {
     }
 
     #[test]
+    fn a_cover_whose_text_needs_a_face_found_for_it_waits_for_the_book() {
+        let mut meta = Metadata {
+            title: "Tips to Partners".into(),
+            subtitle: Some("A guide, déjà vu".into()),
+            authors: vec!["Ann Ödön".into()],
+            ..Metadata::default()
+        };
+        assert!(Drawing::generated(&meta, &Typefaces::default()).is_some());
+        // A letter no bundled face has: the faces found for the book decide.
+        meta.authors.push("\u{13000}".into());
+        assert!(Drawing::generated(&meta, &Typefaces::default()).is_none());
+    }
+
+    #[test]
     fn text_that_is_not_svg_is_not_rendered() {
-        assert!(raster(b"<svg", crate::svg::bundled_fonts()).is_err());
+        assert!(raster(b"<svg", crate::svg::bundled_fonts(), true).is_err());
     }
 }

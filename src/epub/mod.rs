@@ -9,7 +9,7 @@ mod fonts;
 pub mod kindle;
 pub mod xhtml;
 
-pub use cover::{CoverCache, COVER_PIXELS};
+pub use cover::{Cover, CoverCache, Drawing, COVER_PIXELS};
 
 use std::fmt::Write as _;
 use std::io::Write;

@@ -9,10 +9,8 @@
 
 use std::collections::BTreeSet;
 
-use skrifa::font::Font;
-
 use crate::diag::{Code, Diagnostic, Sources, Span};
-use crate::fonts::{Finder, FontFile, Typefaces, BUNDLED_BODY, BUNDLED_FALLBACK, BUNDLED_MONO};
+use crate::fonts::{Finder, Typefaces};
 use crate::model::{Block, Inline, Labels, Metadata, Part};
 
 /// How many characters get a warning of their own; the rest share one.
@@ -144,38 +142,9 @@ fn printed_chars<'l>(
     set
 }
 
-/// The characters no named or bundled face has. Spaces, controls and format
-/// characters (joiners, marks of direction) print nothing and need no glyph.
+/// The characters of `printed` that no face of `faces` (nor a bundled one) has.
 fn uncovered(faces: &Typefaces, printed: &CharSet) -> BTreeSet<char> {
-    let bundled = BUNDLED_BODY
-        .iter()
-        .take(1)
-        .chain([&BUNDLED_MONO, &BUNDLED_FALLBACK])
-        .map(|(name, data)| FontFile::bundled(name, data));
-    let named = faces
-        .families()
-        .flat_map(|f| f.faces.iter().flatten().cloned());
-    let fonts: Vec<Font> = named
-        .chain(bundled)
-        .filter_map(|f| Font::new(f.data, f.index))
-        .collect();
-    printed
-        .chars()
-        .filter(|&c| !c.is_whitespace() && !c.is_control() && !invisible(c))
-        .filter(|&c| {
-            !fonts
-                .iter()
-                .any(|f| f.charmap().map_unicode(u32::from(c)).is_some())
-        })
-        .collect()
-}
-
-/// Format characters that shape text but have no glyph of their own: joiners,
-/// direction marks, the variation selectors, the byte order mark.
-fn invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0100}'..='\u{E01EF}')
+    faces.uncovered(printed.chars())
 }
 
 /// W0109 for each character no font has, at its first place in the sources (the
