@@ -502,11 +502,12 @@ fn early_cover(
 }
 
 /// Renders every requested edition. The print edition is laid out while the
-/// EPUB's cover is drawn (or, when `early`, after it began); the PDF (and the print cover) start as soon as the
-/// layout is done, the EPUB once both its cover and the layout's page list (it
-/// marks where each printed page begins) are: the editions are written side by
-/// side (each also uses every core itself). Diagnostics are kept in the order
-/// of the formats; the layout's only when the PDF is asked for.
+/// EPUB's cover is drawn (or, when `early`, after it began); the PDF (and the
+/// print cover) start as soon as the layout is done, the EPUB once both its
+/// cover and the layout's page list (it marks where each printed page begins)
+/// are: the editions are written side by side (each also uses every core
+/// itself). Diagnostics are kept in the order of the formats; the layout's only
+/// when the PDF is asked for.
 fn render(
     book: &Book,
     opts: &BuildOptions,
