@@ -278,14 +278,13 @@ pub(super) fn raster(
         draw(&mut bands, group);
         for (band, span) in bands.iter().zip(*group) {
             let rows = &band.data()[drawn(band, span)];
-            if !indexed.add(rows).map_err(|e| e.to_string())?
-                || !indexed
-                    .repeat(span.rows - span.drawn_rows())
-                    .map_err(|e| e.to_string())?
-            {
+            if !indexed.add(rows).map_err(|e| e.to_string())? {
                 overflow = Some(g);
                 break 'groups;
             }
+            indexed
+                .repeat(span.rows - span.drawn_rows())
+                .map_err(|e| e.to_string())?;
         }
     }
     let mut out = Vec::new();
@@ -559,14 +558,14 @@ impl Indexed {
         Ok(true)
     }
 
-    /// Adds the last row added `times` again (true: no colour is new).
-    fn repeat(&mut self, times: u32) -> std::io::Result<bool> {
+    /// Adds the last row added `times` again: rows of zeros once filtered.
+    fn repeat(&mut self, times: u32) -> std::io::Result<()> {
         self.row[0] = 2;
         self.row[1..].fill(0);
         for _ in 0..times {
             self.zlib.write_data(&self.row)?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// The picture as an indexed PNG, `height` rows added.
