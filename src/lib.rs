@@ -7,7 +7,8 @@
 //! 2. `parse`: each file's Markdown and raw HTML → model blocks;
 //! 3. `resolve`: ids, notes, citations, links, images, the one contents → `Book`;
 //! 4. render: `epub::write`, and `typeset::typeset` then `pdf::write`;
-//! 5. `output`: each edition written atomically, only when all rendered.
+//! 5. `output`: each edition written to a temporary file as soon as it is
+//!    rendered, and all put in place (renamed) only when all are written.
 //!
 //! Nothing here prints; `main.rs` does.
 
@@ -445,14 +446,18 @@ pub fn build_with(
         progress,
     );
     r.book = Some(book);
-    // 5. output: each edition atomically, only when all rendered.
+    // 5. output: the editions staged as they were rendered put in place (any
+    // other written), only when all rendered; else their temporary files go.
     if !r.has_errors() {
-        let rendered: Vec<_> = rendered
+        let rendered: Vec<ToWrite> = rendered
             .into_iter()
-            .map(|(f, p, b)| (f, p, std::sync::Arc::new(b)))
+            .map(|(f, p, b, staged)| (f, p, std::sync::Arc::new(b), staged))
             .collect();
         if let Some(c) = cache {
-            c.editions = rendered.iter().map(|(f, _, b)| (*f, b.clone())).collect();
+            c.editions = rendered
+                .iter()
+                .map(|(f, _, b, _)| (*f, b.clone()))
+                .collect();
         }
         let mut stages = std::mem::take(&mut r.stages);
         stage(&mut stages, progress, Stage::Write, || {
@@ -507,7 +512,9 @@ fn early_cover(
 /// cover and the layout's page list (it marks where each printed page begins)
 /// are: the editions are written side by side (each also uses every core
 /// itself). Diagnostics are kept in the order of the formats; the layout's only
-/// when the PDF is asked for.
+/// when the PDF is asked for. Each edition, once rendered, is written to its
+/// temporary file (`output::stage`), while the others still render; unless two
+/// files are to go to one path.
 fn render(
     book: &Book,
     opts: &BuildOptions,
@@ -520,7 +527,7 @@ fn render(
         &mut epub::EntryCache,
     )>,
     progress: &dyn Progress,
-) -> Vec<(Format, PathBuf, Vec<u8>)> {
+) -> Vec<Rendered> {
     let mut print_diags = Vec::new();
     let print = opts.formats.iter().any(|f| *f != Format::Epub);
     let page_list = opts.formats.contains(&Format::Epub) && book.settings.epub.page_list;
@@ -541,6 +548,16 @@ fn render(
     let laid_out = std::sync::Mutex::new(None);
     // Each edition rendered, by its place in `opts.formats`.
     let editions = std::sync::Mutex::new(Vec::new());
+    let stage_early = {
+        let mut paths: Vec<PathBuf> = opts
+            .formats
+            .iter()
+            .map(|f| opts.out_dir.join(output_name(book, *f)))
+            .collect();
+        paths.extend(opts.report.clone());
+        let distinct = paths.iter().collect::<std::collections::HashSet<_>>();
+        distinct.len() == paths.len()
+    };
     let render_one = |f: Format| {
         let path = opts.out_dir.join(output_name(book, f));
         let mut diags = Vec::new();
@@ -601,11 +618,15 @@ fn render(
                 None => Err("the print edition was not laid out".into()),
             },
         });
+        let staged = match &bytes {
+            Ok((b, _)) if stage_early => Some(output::stage(&path, b)),
+            _ => None,
+        };
         let at = opts.formats.iter().position(|g| *g == f).unwrap_or(0);
         editions
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((at, (f, path, bytes, diags, (stage, took))));
+            .push((at, (f, path, bytes, diags, (stage, took), staged)));
     };
     // The EPUB waits for its cover and the layout's page list, whichever comes
     // last: the one that comes second starts it. A cover drawn early is waited
@@ -659,7 +680,7 @@ fn render(
     editions.sort_by_key(|(at, _)| *at);
     let editions = editions.into_iter().map(|(_, e)| e);
     let mut rendered = Vec::new();
-    for (f, path, bytes, diags, took) in editions {
+    for (f, path, bytes, diags, took, staged) in editions {
         r.stages.push(took);
         if f == Format::Pdf {
             r.diagnostics.append(&mut print_diags);
@@ -670,7 +691,7 @@ fn render(
                 if layout.is_some() {
                     r.layout = layout;
                 }
-                rendered.push((f, path, b));
+                rendered.push((f, path, b, staged));
             }
             Err(e) => r
                 .diagnostics
@@ -694,28 +715,63 @@ fn start_when_ready<'scope>(
     }
 }
 
-/// Writes the editions (and the layout report, when asked for) atomically.
-fn write_all(
-    rendered: Vec<(Format, PathBuf, std::sync::Arc<Vec<u8>>)>,
-    opts: &BuildOptions,
-    r: &mut Report,
-) {
-    let mut files: Vec<(PathBuf, std::sync::Arc<Vec<u8>>)> =
-        rendered.into_iter().map(|(_, p, b)| (p, b)).collect();
+/// An edition rendered: its format, path and bytes, and the temporary file
+/// they were written to as soon as they were rendered (`output::stage`), if so.
+type Rendered = (Format, PathBuf, Vec<u8>, Option<Staging>);
+
+/// An edition's temporary file, or why it could not be written.
+type Staging = Result<output::Staged, output::WriteError>;
+
+/// A rendered edition as it goes to be written (its bytes shared with `watch`'s
+/// cache).
+type ToWrite = (Format, PathBuf, std::sync::Arc<Vec<u8>>, Option<Staging>);
+
+/// Writes the editions (and the layout report, when asked for) atomically:
+/// puts in place those already staged, writes the others.
+fn write_all(rendered: Vec<ToWrite>, opts: &BuildOptions, r: &mut Report) {
+    type File = (PathBuf, std::sync::Arc<Vec<u8>>, Option<Staging>);
+    let mut files: Vec<File> = rendered
+        .into_iter()
+        .map(|(_, p, b, staged)| (p, b, staged))
+        .collect();
     if let (Some(path), Some(layout)) = (&opts.report, &r.layout) {
         files.push((
             path.clone(),
             std::sync::Arc::new(layout.to_json().into_bytes()),
+            None,
         ));
     }
-    // Side by side (each waits for its disk sync), reported in order; one
-    // after the other if two are to go to one path (the last one stays).
+    // One that could not be staged stops the others: the editions are put in
+    // place all, or none (their temporary files are removed as they are dropped).
+    let unstaged: Vec<_> = files
+        .iter_mut()
+        .filter_map(|(path, _, staged)| match staged.take_if(|s| s.is_err()) {
+            Some(Err(e)) => Some((path.clone(), e)),
+            _ => None,
+        })
+        .collect();
+    if !unstaged.is_empty() {
+        drop(files);
+        for (path, e) in unstaged {
+            r.diagnostics.push(
+                Diagnostic::error(Code::E0021, e.to_string())
+                    .in_file(&path)
+                    .hint("nothing was written: the editions already there are as they were"),
+            );
+        }
+        return;
+    }
+    // Side by side (each waits for its disk sync, or its rename), reported in
+    // order; one after the other if two are to go to one path (the last stays).
     let distinct = files
         .iter()
-        .map(|(p, _)| p)
+        .map(|(p, _, _)| p)
         .collect::<std::collections::HashSet<_>>();
-    let write = |(path, bytes): (PathBuf, std::sync::Arc<Vec<u8>>)| {
-        let result = output::write_atomic(&path, &bytes);
+    let write = |(path, bytes, staged): File| {
+        let result = match staged {
+            Some(staged) => staged.and_then(output::Staged::commit),
+            None => output::write_atomic(&path, &bytes),
+        };
         (path, result)
     };
     let results: Vec<_> = if distinct.len() == files.len() {

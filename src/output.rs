@@ -1,5 +1,6 @@
 //! Writing editions: each to a temporary file in the output folder (`.NAME.PID.tmp`),
-//! flushed and synced, then renamed over the old one. A failed or killed build
+//! flushed and synced (`stage`), then renamed over the old one (`Staged::commit`:
+//! a build does so only when every edition is staged). A failed or killed build
 //! leaves the previous edition as it was; a killed build may leave its temporary
 //! file, which the next successful write of the same edition removes.
 //!
@@ -25,6 +26,23 @@ pub enum WriteError {
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    stage(path, bytes)?.commit()
+}
+
+/// An edition written and synced to its temporary file, not yet in its place:
+/// `commit` puts it there; dropped uncommitted, it removes the file. A build
+/// stages each edition as soon as it is rendered (the disk sync of one overlaps
+/// the rendering of the other) and commits them only when all rendered.
+#[must_use = "a staged file is removed unless committed"]
+pub struct Staged {
+    path: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+/// Writes `bytes` to the temporary file of `path` (`.NAME.PID.tmp`, beside it)
+/// and syncs it. One process stages one file per path at a time.
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, WriteError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir {
         path: dir.to_path_buf(),
@@ -34,38 +52,59 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
+    let staged = Staged {
+        path: path.to_path_buf(),
+        tmp: dir.join(format!(".{name}.{}.tmp", std::process::id())),
+        committed: false,
+    };
+    let written = (|| {
         // A file left by an earlier process with our number is ours to replace; a
         // new file (never through a link planted there) is created in its place.
-        match fs::symlink_metadata(&tmp) {
-            Ok(m) if !m.is_dir() => fs::remove_file(&tmp)?,
+        match fs::symlink_metadata(&staged.tmp) {
+            Ok(m) if !m.is_dir() => fs::remove_file(&staged.tmp)?,
             _ => {}
         }
         let mut f = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp)?;
+            .open(&staged.tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)
+        f.sync_all()
     })();
-    match result {
-        Ok(()) => {
-            sync_dir(dir);
-            remove_stale(dir, &name);
-            Ok(())
+    // Failed, `staged` is dropped here: the file it began is removed.
+    written.map_err(|source| staged.failed(source))?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Renames the temporary file over `path`, makes that durable, and removes
+    /// the temporary files killed builds left for it.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        if let Err(source) = fs::rename(&self.tmp, &self.path) {
+            return Err(self.failed(source));
         }
-        Err(source) => {
-            // Only a file we created; a directory in the way is not ours.
-            if fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_file()) {
-                let _ = fs::remove_file(&tmp);
-            }
-            Err(WriteError::Write {
-                path: path.to_path_buf(),
-                source,
-            })
+        self.committed = true;
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        sync_dir(dir);
+        if let Some(name) = self.path.file_name() {
+            remove_stale(dir, &name.to_string_lossy());
+        }
+        Ok(())
+    }
+
+    fn failed(&self, source: std::io::Error) -> WriteError {
+        WriteError::Write {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // Only a file we created; a directory in the way is not ours.
+        if !self.committed && fs::symlink_metadata(&self.tmp).is_ok_and(|m| m.is_file()) {
+            let _ = fs::remove_file(&self.tmp);
         }
     }
 }
@@ -125,6 +164,33 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_staged_file_is_in_place_only_once_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("book.epub");
+        write_atomic(&p, b"old").unwrap();
+        let staged = stage(&p, b"new").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        assert_eq!(fs::read(&staged.tmp).unwrap(), b"new");
+        staged.commit().unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_staged_file_dropped_uncommitted_leaves_the_old_one_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("book.epub");
+        write_atomic(&p, b"old").unwrap();
+        let staged = stage(&p, b"new").unwrap();
+        let tmp = staged.tmp.clone();
+        assert!(tmp.exists());
+        drop(staged);
+        assert!(!tmp.exists(), "the temporary file is still there");
+        assert_eq!(fs::read(&p).unwrap(), b"old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

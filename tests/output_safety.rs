@@ -229,6 +229,53 @@ fn a_file_size_limit_is_an_error_like_a_full_disk() {
     );
 }
 
+/// An edition that cannot be written keeps the other from being put in place:
+/// the two editions stay from one source. A file size limit between the
+/// EPUB's size and the PDF's lets the EPUB's temporary file be written and
+/// stops the PDF's.
+#[cfg(unix)]
+#[test]
+fn one_edition_that_cannot_be_written_keeps_the_other_from_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let before = previous_edition(dir.path(), &out);
+    let size = |ext: &str| {
+        before
+            .iter()
+            .find(|(n, _)| n.ends_with(ext))
+            .map(|(_, b)| b.len())
+            .unwrap()
+    };
+    let (epub, pdf) = (size(".epub"), size(".pdf"));
+    // `ulimit -f` counts blocks of 512 bytes in dash and POSIX sh.
+    let blocks = (epub + pdf) / 2 / 512;
+    assert!(
+        epub + 256 < blocks * 512 && blocks * 512 + 256 < pdf,
+        "the limit must fall between the EPUB ({epub} bytes) and the PDF ({pdf})"
+    );
+    let book = small_book(dir.path(), 2);
+    let o = Command::new("sh")
+        .args([
+            "-c",
+            &format!("ulimit -f {blocks} && trap '' XFSZ && exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_bookbind"),
+            "build",
+            book.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .unwrap();
+    assert_write_error(&o);
+    assert!(stderr(&o).contains(".pdf"), "{}", stderr(&o));
+    assert_eq!(
+        files(&out),
+        before,
+        "an edition was replaced, or a file was left"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Killed mid-build
 
