@@ -449,10 +449,6 @@ pub fn build_with(
     // 5. output: the editions staged as they were rendered put in place (any
     // other written), only when all rendered; else their temporary files go.
     if !r.has_errors() {
-        let rendered: Vec<ToWrite> = rendered
-            .into_iter()
-            .map(|(f, p, b, staged)| (f, p, std::sync::Arc::new(b), staged))
-            .collect();
         if let Some(c) = cache {
             c.editions = rendered
                 .iter()
@@ -618,8 +614,9 @@ fn render(
                 None => Err("the print edition was not laid out".into()),
             },
         });
+        let bytes = bytes.map(|(b, layout)| (std::sync::Arc::new(b), layout));
         let staged = match &bytes {
-            Ok((b, _)) if stage_early => Some(output::stage(&path, b)),
+            Ok((b, _)) if stage_early => Some(Staging::start(&path, b)),
             _ => None,
         };
         let at = opts.formats.iter().position(|g| *g == f).unwrap_or(0);
@@ -715,24 +712,56 @@ fn start_when_ready<'scope>(
     }
 }
 
-/// An edition rendered: its format, path and bytes, and the temporary file
-/// they were written to as soon as they were rendered (`output::stage`), if so.
-type Rendered = (Format, PathBuf, Vec<u8>, Option<Staging>);
+/// An edition rendered: its format, path and bytes (shared with `watch`'s
+/// cache), and the temporary file they are written to as soon as they were
+/// rendered (`output::stage`), if so.
+type Rendered = (Format, PathBuf, std::sync::Arc<Vec<u8>>, Option<Staging>);
 
-/// An edition's temporary file, or why it could not be written.
-type Staging = Result<output::Staged, output::WriteError>;
+/// An edition's temporary file being written (and synced) on a thread of its
+/// own: waiting for the disk there leaves rayon's threads to the editions
+/// still being rendered. Written where it was rendered if no thread can start.
+enum Staging {
+    Apart(std::thread::JoinHandle<Result<output::Staged, output::WriteError>>),
+    Done(Result<output::Staged, output::WriteError>),
+}
 
-/// A rendered edition as it goes to be written (its bytes shared with `watch`'s
-/// cache).
-type ToWrite = (Format, PathBuf, std::sync::Arc<Vec<u8>>, Option<Staging>);
+impl Staging {
+    fn start(path: &Path, bytes: &std::sync::Arc<Vec<u8>>) -> Staging {
+        let (p, b) = (path.to_path_buf(), bytes.clone());
+        match std::thread::Builder::new()
+            .name("write".into())
+            .spawn(move || output::stage(&p, &b))
+        {
+            Ok(thread) => Staging::Apart(thread),
+            Err(_) => Staging::Done(output::stage(path, bytes)),
+        }
+    }
+
+    /// The temporary file once written, or why it could not be.
+    fn wait(self, path: &Path) -> Result<output::Staged, output::WriteError> {
+        match self {
+            Staging::Done(done) => done,
+            Staging::Apart(thread) => thread.join().unwrap_or_else(|_| {
+                Err(output::WriteError::Write {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other("the thread writing it stopped"),
+                })
+            }),
+        }
+    }
+}
 
 /// Writes the editions (and the layout report, when asked for) atomically:
 /// puts in place those already staged, writes the others.
-fn write_all(rendered: Vec<ToWrite>, opts: &BuildOptions, r: &mut Report) {
-    type File = (PathBuf, std::sync::Arc<Vec<u8>>, Option<Staging>);
+fn write_all(rendered: Vec<Rendered>, opts: &BuildOptions, r: &mut Report) {
+    type Staged = Result<output::Staged, output::WriteError>;
+    type File = (PathBuf, std::sync::Arc<Vec<u8>>, Option<Staged>);
     let mut files: Vec<File> = rendered
         .into_iter()
-        .map(|(_, p, b, staged)| (p, b, staged))
+        .map(|(_, p, b, staging)| {
+            let staged = staging.map(|s| s.wait(&p));
+            (p, b, staged)
+        })
         .collect();
     if let (Some(path), Some(layout)) = (&opts.report, &r.layout) {
         files.push((
