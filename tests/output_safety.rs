@@ -199,6 +199,26 @@ fn a_full_disk_is_an_error_and_the_previous_edition_stays() {
     );
 }
 
+/// Builds `book` into `out` with no file allowed past `blocks` blocks of 512
+/// bytes (`ulimit -f` in POSIX sh), SIGXFSZ ignored: a write past it fails
+/// (EFBIG), as on a full disk.
+#[cfg(unix)]
+fn build_with_file_limit(book: &Path, out: &Path, blocks: usize) -> Output {
+    Command::new("sh")
+        .args([
+            "-c",
+            &format!("ulimit -f {blocks} && trap '' XFSZ && exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_bookbind"),
+            "build",
+            book.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .unwrap()
+}
+
 #[cfg(unix)]
 #[test]
 fn a_file_size_limit_is_an_error_like_a_full_disk() {
@@ -208,19 +228,7 @@ fn a_file_size_limit_is_an_error_like_a_full_disk() {
     let out = dir.path().join("out");
     let before = previous_edition(dir.path(), &out);
     let book = small_book(dir.path(), 2);
-    let o = Command::new("sh")
-        .args([
-            "-c",
-            "ulimit -f 8 && trap '' XFSZ && exec \"$0\" \"$@\"",
-            env!("CARGO_BIN_EXE_bookbind"),
-            "build",
-            book.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .unwrap();
+    let o = build_with_file_limit(&book, &out, 8);
     assert_write_error(&o);
     assert_eq!(
         files(&out),
@@ -247,26 +255,13 @@ fn one_edition_that_cannot_be_written_keeps_the_other_from_its_place() {
             .unwrap()
     };
     let (epub, pdf) = (size(".epub"), size(".pdf"));
-    // `ulimit -f` counts blocks of 512 bytes in dash and POSIX sh.
     let blocks = (epub + pdf) / 2 / 512;
     assert!(
         epub + 256 < blocks * 512 && blocks * 512 + 256 < pdf,
         "the limit must fall between the EPUB ({epub} bytes) and the PDF ({pdf})"
     );
     let book = small_book(dir.path(), 2);
-    let o = Command::new("sh")
-        .args([
-            "-c",
-            &format!("ulimit -f {blocks} && trap '' XFSZ && exec \"$0\" \"$@\""),
-            env!("CARGO_BIN_EXE_bookbind"),
-            "build",
-            book.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .unwrap();
+    let o = build_with_file_limit(&book, &out, blocks);
     assert_write_error(&o);
     assert!(stderr(&o).contains(".pdf"), "{}", stderr(&o));
     assert_eq!(
