@@ -720,9 +720,11 @@ type Rendered = (Format, PathBuf, std::sync::Arc<Vec<u8>>, Option<Staging>);
 /// An edition's temporary file being written (and synced) on a thread of its
 /// own: waiting for the disk there leaves rayon's threads to the editions
 /// still being rendered. Written where it was rendered if no thread can start.
-enum Staging {
-    Apart(std::thread::JoinHandle<Result<output::Staged, output::WriteError>>),
-    Done(Result<output::Staged, output::WriteError>),
+/// Dropped without `wait` (a build with errors), it waits for the thread and
+/// removes the file, so that none is left behind when the process ends.
+struct Staging {
+    thread: Option<std::thread::JoinHandle<Result<output::Staged, output::WriteError>>>,
+    done: Option<Result<output::Staged, output::WriteError>>,
 }
 
 impl Staging {
@@ -732,21 +734,35 @@ impl Staging {
             .name("write".into())
             .spawn(move || output::stage(&p, &b))
         {
-            Ok(thread) => Staging::Apart(thread),
-            Err(_) => Staging::Done(output::stage(path, bytes)),
+            Ok(thread) => Staging {
+                thread: Some(thread),
+                done: None,
+            },
+            Err(_) => Staging {
+                thread: None,
+                done: Some(output::stage(path, bytes)),
+            },
         }
     }
 
     /// The temporary file once written, or why it could not be.
-    fn wait(self, path: &Path) -> Result<output::Staged, output::WriteError> {
-        match self {
-            Staging::Done(done) => done,
-            Staging::Apart(thread) => thread.join().unwrap_or_else(|_| {
-                Err(output::WriteError::Write {
-                    path: path.to_path_buf(),
-                    source: std::io::Error::other("the thread writing it stopped"),
-                })
-            }),
+    fn wait(mut self, path: &Path) -> Result<output::Staged, output::WriteError> {
+        let stopped = || output::WriteError::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("the thread writing it stopped"),
+        };
+        match self.thread.take() {
+            Some(thread) => thread.join().unwrap_or_else(|_| Err(stopped())),
+            None => self.done.take().unwrap_or_else(|| Err(stopped())),
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            // Its `Staged`, dropped here uncommitted, removes the file.
+            let _ = thread.join();
         }
     }
 }
